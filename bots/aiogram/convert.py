@@ -1,0 +1,115 @@
+"""aiogram objects into core events. No decisions here: only field mapping."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiogram.filters import CommandObject
+from aiogram.types import (
+    CallbackQuery,
+    ChatJoinRequest,
+    ChatMemberUpdated,
+    ChosenInlineResult,
+    InlineQuery,
+    Message,
+    PreCheckoutQuery,
+    User,
+)
+from aiogram.types import Chat as TgChat
+
+from bots.core.events import (
+    BotMembershipEvent,
+    ButtonEvent,
+    Chat,
+    ChosenInlineEvent,
+    CommandEvent,
+    InlineQueryEvent,
+    JoinRequestEvent,
+    PaymentEvent,
+    PreCheckoutEvent,
+    Sender,
+)
+from domain.outgoing import MessageRef
+
+
+def sender(user: User) -> Sender:
+    return Sender(user.id, user.first_name, user.username, user.language_code, user.is_bot)
+
+
+def chat(tg_chat: TgChat) -> Chat:
+    return Chat(tg_chat.id, tg_chat.type, tg_chat.title)
+
+
+def command(update_id: int, message: Message, parsed: CommandObject) -> CommandEvent | None:
+    if message.from_user is None:
+        return None
+    return CommandEvent(
+        update_id,
+        sender(message.from_user),
+        chat(message.chat),
+        message.message_id,
+        parsed.command.lower(),
+        (parsed.args or "").strip(),
+    )
+
+
+def button(update_id: int, query: CallbackQuery) -> ButtonEvent:
+    if query.message is not None:
+        where = MessageRef(chat_id=query.message.chat.id, message_id=query.message.message_id)
+        in_chat: Chat | None = chat(query.message.chat)
+    else:
+        where = MessageRef(inline_message_id=query.inline_message_id)
+        in_chat = None
+    return ButtonEvent(update_id, sender(query.from_user), query.id, query.data or "", where, in_chat)
+
+
+def inline_query(update_id: int, query: InlineQuery) -> InlineQueryEvent:
+    return InlineQueryEvent(update_id, sender(query.from_user), query.id, query.query, query.offset)
+
+
+def chosen_inline(update_id: int, result: ChosenInlineResult) -> ChosenInlineEvent:
+    return ChosenInlineEvent(update_id, sender(result.from_user), result.result_id, result.query, result.inline_message_id)
+
+
+def pre_checkout(update_id: int, query: PreCheckoutQuery) -> PreCheckoutEvent:
+    return PreCheckoutEvent(
+        update_id, sender(query.from_user), query.id, query.currency, query.total_amount, query.invoice_payload
+    )
+
+
+def payment(update_id: int, message: Message) -> PaymentEvent | None:
+    paid = message.successful_payment
+    if paid is None or message.from_user is None:
+        return None
+    return PaymentEvent(
+        update_id,
+        sender(message.from_user),
+        chat(message.chat),
+        message.message_id,
+        paid.currency,
+        paid.total_amount,
+        paid.invoice_payload,
+        paid.telegram_payment_charge_id,
+        paid.provider_payment_charge_id or None,
+        bool(paid.is_recurring),
+        _moment(paid.subscription_expiration_date),
+    )
+
+
+def bot_membership(update_id: int, update: ChatMemberUpdated) -> BotMembershipEvent:
+    return BotMembershipEvent(
+        update_id,
+        sender(update.from_user),
+        chat(update.chat),
+        update.old_chat_member.status,
+        update.new_chat_member.status,
+    )
+
+
+def join_request(update_id: int, request: ChatJoinRequest) -> JoinRequestEvent:
+    link = request.invite_link.invite_link if request.invite_link else None
+    return JoinRequestEvent(update_id, sender(request.from_user), chat(request.chat), request.user_chat_id, link)
+
+
+def _moment(unix_seconds: int | None) -> datetime | None:
+    return datetime.fromtimestamp(unix_seconds, UTC) if unix_seconds else None

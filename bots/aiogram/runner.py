@@ -1,0 +1,79 @@
+"""Running circlecart on aiogram: the Bot pointed at the configured API server, polling or webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+
+from bots.aiogram.messenger import AiogramMessenger
+from bots.aiogram.router import UpdateDoneMiddleware, build_router
+from bots.core.runtime import BotCore
+
+log = logging.getLogger(__name__)
+
+
+def create_bot(token: str, api_url: str) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def create_dispatcher(core: BotCore) -> Dispatcher:
+    dispatcher = Dispatcher()
+    dispatcher.update.outer_middleware(UpdateDoneMiddleware(core))
+    dispatcher.include_router(build_router(core))
+    return dispatcher
+
+
+async def run_polling(bot: Bot, dispatcher: Dispatcher, handle_signals: bool = True) -> None:
+    await dispatcher.start_polling(
+        bot,
+        allowed_updates=dispatcher.resolve_used_update_types(),
+        handle_signals=handle_signals,
+        close_bot_session=True,
+    )
+
+
+def webhook_app(bot: Bot, dispatcher: Dispatcher, path: str, secret: str) -> web.Application:
+    """aiogram's own webhook handler; it rejects requests without the secret token."""
+    app = web.Application()
+    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(app, path=path)
+    setup_application(app, dispatcher, bot=bot)
+    return app
+
+
+class AiogramAdapter:
+    """circlecart's own aiogram bot: polling in a background task."""
+
+    def __init__(self, token: str, api_url: str) -> None:
+        self.bot = create_bot(token, api_url)
+        self.messenger = AiogramMessenger(self.bot)
+        self.dispatcher: Dispatcher | None = None
+        self._polling: asyncio.Task[None] | None = None
+
+    async def username(self) -> str:
+        me = await self.bot.me()
+        return me.username or ""
+
+    def attach(self, core: BotCore) -> None:
+        self.dispatcher = create_dispatcher(core)
+
+    async def start(self) -> None:
+        assert self.dispatcher is not None, "attach() first"
+        self._polling = asyncio.create_task(run_polling(self.bot, self.dispatcher, handle_signals=False))
+
+    async def stop(self) -> None:
+        if self.dispatcher is not None and self._polling is not None:
+            with contextlib.suppress(RuntimeError):
+                await self.dispatcher.stop_polling()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._polling, timeout=10)
+        await self.bot.session.close()

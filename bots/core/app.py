@@ -1,0 +1,33 @@
+"""circlecart's handler table: the one place that says which update goes to which handler."""
+
+from __future__ import annotations
+
+from bots.core.handlers import groups, inline, orders, payments, shop, start
+from bots.core.i18n import N_
+from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+
+PRIVATE_ONLY = frozenset({PRIVATE_SCOPE})
+EVERYWHERE = frozenset({PRIVATE_SCOPE, GROUP_SCOPE})
+
+
+def build_table() -> HandlerTable:
+    table = HandlerTable()
+    table.command(Command("start", start.start, N_("Start the shop"), PRIVATE_ONLY))
+    table.command(Command("shop", shop.shop, N_("Browse the catalog"), EVERYWHERE))
+    table.command(Command("find", shop.find, N_("Search products"), EVERYWHERE))
+    table.command(Command("orders", orders.orders, N_("Your orders"), EVERYWHERE))
+    table.command(Command("language", start.language, N_("Choose your language"), EVERYWHERE))
+    table.command(Command("help", start.help_command, N_("How to shop here"), EVERYWHERE))
+    table.unknown_command = start.unknown_command
+
+    table.action("page", shop.turn_page, int)
+    table.action("product", shop.open_product, int)
+    table.action("buy", shop.buy, int)
+    table.action("lang", start.choose_language, str)
+
+    table.inline_query = inline.inline_query
+    table.chosen_inline = inline.chosen_inline
+    table.pre_checkout = payments.pre_checkout
+    table.payment = payments.successful_payment
+    table.bot_membership = groups.bot_membership
+    return table

@@ -1,0 +1,65 @@
+"""What a handler gets: the messenger, a way into the domain, the clock, the member's language."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+
+from bots.core.callbacks import CallbackCodec
+from bots.core.i18n import Translations
+from domain.clock import Clock
+from domain.members import Member
+from domain.messenger import Messenger
+from domain.ports import UnitOfWork, UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True)
+class BotSettings:
+    username: str  # the bot's @username, for deep links
+    payment_provider_token: str = ""  # empty: Telegram Stars
+    currency: str = "XTR"
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Shared by every update; built once by the composition root."""
+
+    messenger: Messenger
+    uow_factory: UnitOfWorkFactory
+    clock: Clock
+    translations: Translations
+    codec: CallbackCodec
+    settings: BotSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    services: Services
+    language: str
+    member: Member | None
+
+    @property
+    def messenger(self) -> Messenger:
+        return self.services.messenger
+
+    @property
+    def settings(self) -> BotSettings:
+        return self.services.settings
+
+    def uow(self) -> UnitOfWork:
+        return self.services.uow_factory()
+
+    def now(self) -> datetime:
+        return self.services.clock.now()
+
+    def t(self, msgid: str, **params: object) -> str:
+        """Translate into the member's language; params are HTML-escaped because every text is HTML."""
+        safe = {k: html.escape(v) if isinstance(v, str) else v for k, v in params.items()}
+        return self.services.translations.translate(self.language, msgid, **safe)
+
+    def button(self, action: str, *args: int | str) -> str:
+        return self.services.codec.encode(action, *args)
+
+    def deep_link(self, payload: str) -> str:
+        return f"https://t.me/{self.settings.username}?start={payload}"

@@ -1,0 +1,116 @@
+"""Framework-neutral updates: each adapter converts its framework's objects into these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.outgoing import MessageRef
+
+PRIVATE = "private"
+GROUP_TYPES = frozenset({"group", "supergroup"})
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    id: int
+    first_name: str
+    username: str | None = None
+    language_code: str | None = None
+    is_bot: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Chat:
+    id: int
+    type: str  # private | group | supergroup | channel
+    title: str | None = None
+
+    @property
+    def is_private(self) -> bool:
+        return self.type == PRIVATE
+
+    @property
+    def is_group(self) -> bool:
+        return self.type in GROUP_TYPES
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    update_id: int
+    sender: Sender
+
+
+@dataclass(frozen=True, slots=True)
+class CommandEvent(Event):
+    chat: Chat
+    message_id: int
+    command: str  # lower-case, without '/' and '@botname'
+    args: str  # the rest of the text, stripped
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonEvent(Event):
+    callback_id: str
+    data: str
+    message: MessageRef  # inline_message_id set when the button sits on an inline-mode message
+    chat: Chat | None  # None for inline-mode messages: Telegram does not say where they are
+
+
+@dataclass(frozen=True, slots=True)
+class InlineQueryEvent(Event):
+    query_id: str
+    query: str
+    offset: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChosenInlineEvent(Event):
+    result_id: str
+    query: str
+    inline_message_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PreCheckoutEvent(Event):
+    query_id: str
+    currency: str
+    total_amount: int
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentEvent(Event):
+    chat: Chat
+    message_id: int
+    currency: str
+    total_amount: int
+    payload: str
+    telegram_charge_id: str
+    provider_charge_id: str | None
+    is_recurring: bool = False
+    subscription_expiration_date: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BotMembershipEvent(Event):
+    """The bot itself was added to, promoted in, or removed from a chat."""
+
+    chat: Chat
+    old_status: str
+    new_status: str
+
+    @property
+    def joined(self) -> bool:
+        return self.old_status in ("left", "kicked") and self.new_status in ("member", "administrator")
+
+    @property
+    def left(self) -> bool:
+        return self.new_status in ("left", "kicked")
+
+
+@dataclass(frozen=True, slots=True)
+class JoinRequestEvent(Event):
+    chat: Chat
+    user_chat_id: int
+    invite_link: str | None

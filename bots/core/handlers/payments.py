@@ -1,0 +1,81 @@
+"""Pre-checkout and successful payments: hold the stock, then turn the hold into a paid order exactly once."""
+
+from __future__ import annotations
+
+import logging
+
+from bots.core import views
+from bots.core.context import Context
+from bots.core.error_messages import message_for
+from bots.core.events import PaymentEvent, PreCheckoutEvent
+from domain import checkout, payments
+from domain.errors import DomainError
+from domain.messenger import MessengerError
+from domain.money import Money
+from domain.orders import Payment
+from domain.payments import PaymentOutcome, PaymentResult
+
+log = logging.getLogger(__name__)
+
+
+async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
+    try:
+        amount = Money(event.total_amount, event.currency)
+    except (DomainError, TypeError):
+        decision = checkout.PreCheckoutDecision(None, DomainError("order.amount_mismatch"))
+    else:
+        async with ctx.uow() as uow:
+            decision = await checkout.decide_pre_checkout(uow, ctx.now(), event.sender.id, event.payload, amount)
+            await uow.commit()
+    if decision.refusal is None:
+        await ctx.messenger.answer_pre_checkout(event.query_id, ok=True)
+        return
+    error = decision.refusal
+    log.info("pre-checkout %s from %s refused: %s", event.query_id, event.sender.id, error)
+    text = ctx.t(message_for(error.code), **error.params)
+    await ctx.messenger.answer_pre_checkout(event.query_id, ok=False, error_message=text)
+
+
+async def successful_payment(ctx: Context, event: PaymentEvent) -> None:
+    amount = Money(event.total_amount, event.currency)
+    async with ctx.uow() as uow:
+        outcome = await payments.record_payment(
+            uow,
+            ctx.now(),
+            event.sender.id,
+            event.payload,
+            amount,
+            event.telegram_charge_id,
+            event.provider_charge_id,
+        )
+        await uow.commit()
+    if outcome.result is PaymentResult.DUPLICATE:
+        log.info("duplicate payment update for charge %s ignored", event.telegram_charge_id)
+        return
+    if outcome.result is PaymentResult.PAID and outcome.order is not None:
+        await ctx.messenger.send(event.chat.id, views.receipt(ctx, outcome.order, event.telegram_charge_id), reply_to=event.message_id)
+        return
+    await _refund(ctx, event, outcome)
+
+
+async def _refund(ctx: Context, event: PaymentEvent, outcome: PaymentOutcome) -> None:
+    log.warning("payment %s cannot be delivered (%s): refunding", event.telegram_charge_id, outcome.reason)
+    refunded = False
+    if outcome.refundable_by_bot:
+        refunded = await refund_stars(ctx, outcome.payment)
+    title = outcome.order.lines[0].title if outcome.order else ""
+    why = ctx.t(message_for(outcome.reason or ""), title=title)
+    await ctx.messenger.send(event.chat.id, views.refund_notice(ctx, outcome.payment.amount, refunded, why), reply_to=event.message_id)
+
+
+async def refund_stars(ctx: Context, payment: Payment) -> bool:
+    """Refund through Telegram, then record it. A failed call stays REFUND_DUE for the retry job."""
+    try:
+        await ctx.messenger.refund_star_payment(payment.user_id, payment.telegram_charge_id)
+    except MessengerError as error:
+        log.error("refund of %s failed, will retry: %s", payment.telegram_charge_id, error)
+        return False
+    async with ctx.uow() as uow:
+        await payments.complete_refund(uow, ctx.now(), payment)
+        await uow.commit()
+    return True

@@ -1,0 +1,187 @@
+"""The core dispatcher: adapters hand it neutral events; it finds the handler, runs it and answers failures.
+
+Every failure gets a clear answer in the member's language and a log line: a DomainError becomes its
+message, a forged button an alert, anything unexpected an apology. Nothing propagates to the framework.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from bots.core.callbacks import InvalidCallback
+from bots.core.context import Context, Services
+from bots.core.error_messages import GENERIC, message_for
+from bots.core.events import (
+    BotMembershipEvent,
+    ButtonEvent,
+    ChosenInlineEvent,
+    CommandEvent,
+    Event,
+    InlineQueryEvent,
+    JoinRequestEvent,
+    PaymentEvent,
+    PreCheckoutEvent,
+)
+from bots.core.table import HandlerTable
+from domain import member_registry
+from domain.errors import DomainError
+from domain.messenger import MessengerError, RecipientUnavailable
+from domain.outgoing import View
+
+log = logging.getLogger(__name__)
+
+UpdateListener = Callable[[int], None]
+
+
+class BotCore:
+    def __init__(self, services: Services, table: HandlerTable) -> None:
+        self.services = services
+        self.table = table
+        self._listeners: list[UpdateListener] = []
+
+    # -- observability: adapters report every update they finish, routed or not ------------------------
+    def on_update_done(self, listener: UpdateListener) -> None:
+        self._listeners.append(listener)
+
+    def update_done(self, update_id: int) -> None:
+        for listener in self._listeners:
+            listener(update_id)
+
+    # -- routing --------------------------------------------------------------------------------------
+    async def command(self, event: CommandEvent) -> None:
+        ctx = await self._context(event, private=event.chat.is_private)
+        spec = self.table.commands.get(event.command)
+        scope = "private" if event.chat.is_private else "group"
+        if spec is not None and scope in spec.scopes:
+            handler = spec.handler
+        elif self.table.unknown_command is not None:
+            handler = self.table.unknown_command
+        else:
+            return
+        await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
+
+    async def button(self, event: ButtonEvent) -> None:
+        ctx = await self._context(event)
+
+        async def tell(text: str) -> None:
+            await self._quietly(self.services.messenger.answer_callback(event.callback_id, text, alert=True))
+
+        try:
+            callback = self.table.codec.decode(event.data)
+        except InvalidCallback as reason:
+            log.warning("refused callback %r from %s: %s", event.data, event.sender.id, reason)
+            await tell(ctx.t("This button is no longer valid. Send /shop for a fresh menu."))
+            return
+        action = self.table.actions[callback.action]
+        await self._guard(ctx, event, lambda: action.handler(ctx, event, callback), tell)
+
+    async def inline_query(self, event: InlineQueryEvent) -> None:
+        if self.table.inline_query is None:
+            return
+        handler = self.table.inline_query
+        ctx = await self._context(event)
+
+        async def tell(text: str) -> None:
+            await self._quietly(self.services.messenger.answer_inline(event.query_id, []))
+
+        await self._guard(ctx, event, lambda: handler(ctx, event), tell)
+
+    async def chosen_inline(self, event: ChosenInlineEvent) -> None:
+        if self.table.chosen_inline is None:
+            return
+        handler = self.table.chosen_inline
+        ctx = await self._context(event)
+        await self._guard(ctx, event, lambda: handler(ctx, event), _nothing)
+
+    async def pre_checkout(self, event: PreCheckoutEvent) -> None:
+        handler = self.table.pre_checkout
+        ctx = await self._context(event)
+
+        async def refuse(text: str) -> None:
+            # Telegram waits 10 s for an answer; an unanswered query fails the payment with a vague error.
+            await self._quietly(self.services.messenger.answer_pre_checkout(event.query_id, False, text))
+
+        if handler is None:
+            await refuse(ctx.t(GENERIC))
+            return
+        await self._guard(ctx, event, lambda: handler(ctx, event), refuse)
+
+    async def payment(self, event: PaymentEvent) -> None:
+        if self.table.payment is None:
+            log.error("payment %s arrived but no payment handler is declared", event.telegram_charge_id)
+            return
+        handler = self.table.payment
+        ctx = await self._context(event)
+        await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
+
+    async def bot_membership(self, event: BotMembershipEvent) -> None:
+        if self.table.bot_membership is None:
+            return
+        handler = self.table.bot_membership
+        ctx = await self._context(event, remember=False)
+        await self._guard(ctx, event, lambda: handler(ctx, event), _nothing)
+
+    async def join_request(self, event: JoinRequestEvent) -> None:
+        if self.table.join_request is None:
+            return
+        handler = self.table.join_request
+        ctx = await self._context(event)
+        await self._guard(ctx, event, lambda: handler(ctx, event), _nothing)
+
+    # -- plumbing -------------------------------------------------------------------------------------
+    async def _context(self, event: Event, private: bool = False, remember: bool = True) -> Context:
+        translations = self.services.translations
+        member = None
+        if remember and not event.sender.is_bot:
+            try:
+                async with self.services.uow_factory() as uow:
+                    member = await member_registry.remember_member(
+                        uow,
+                        self.services.clock.now(),
+                        event.sender.id,
+                        event.sender.first_name,
+                        event.sender.username,
+                        event.sender.language_code,
+                        in_private_chat=private,
+                    )
+                    await uow.commit()
+            except Exception:
+                log.exception("could not remember member %s; answering anyway", event.sender.id)
+        if member is not None:
+            language = member.language(translations.supported, translations.default)
+        else:
+            code = (event.sender.language_code or "").split("-")[0].lower()
+            language = code if code in translations.supported else translations.default
+        return Context(self.services, language, member)
+
+    async def _guard(
+        self,
+        ctx: Context,
+        event: Event,
+        run: Callable[[], Awaitable[None]],
+        tell: Callable[[str], Awaitable[None]],
+    ) -> None:
+        try:
+            await run()
+        except DomainError as error:
+            log.info("update %s from %s: %s", event.update_id, event.sender.id, error)
+            await tell(ctx.t(message_for(error.code), **error.params))
+        except RecipientUnavailable as error:
+            log.info("update %s: recipient unavailable: %s", event.update_id, error)
+        except Exception:
+            log.exception("update %s (%s) failed", event.update_id, type(event).__name__)
+            await tell(ctx.t(GENERIC))
+
+    async def _say(self, chat_id: int, text: str) -> None:
+        await self._quietly(self.services.messenger.send(chat_id, View(text)))
+
+    async def _quietly(self, call: Awaitable[object]) -> None:
+        try:
+            await call
+        except MessengerError as error:
+            log.warning("could not deliver an error answer: %s", error)
+
+
+async def _nothing(text: str) -> None:
+    return None

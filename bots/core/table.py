@@ -1,0 +1,77 @@
+"""The handler table: every command, button action and update kind is declared here once.
+
+Each framework adapter walks this table and registers it into its own routing. A new feature adds
+entries here (and a handler in bots/core/handlers); it needs no adapter code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bots.core.callbacks import ActionSchema, Callback, CallbackCodec
+from bots.core.events import (
+    BotMembershipEvent,
+    ButtonEvent,
+    ChosenInlineEvent,
+    CommandEvent,
+    InlineQueryEvent,
+    JoinRequestEvent,
+    PaymentEvent,
+    PreCheckoutEvent,
+)
+
+if TYPE_CHECKING:
+    from bots.core.context import Context
+
+CommandFn = Callable[["Context", CommandEvent], Awaitable[None]]
+ButtonFn = Callable[["Context", ButtonEvent, Callback], Awaitable[None]]
+InlineFn = Callable[["Context", InlineQueryEvent], Awaitable[None]]
+ChosenFn = Callable[["Context", ChosenInlineEvent], Awaitable[None]]
+PreCheckoutFn = Callable[["Context", PreCheckoutEvent], Awaitable[None]]
+PaymentFn = Callable[["Context", PaymentEvent], Awaitable[None]]
+MembershipFn = Callable[["Context", BotMembershipEvent], Awaitable[None]]
+JoinRequestFn = Callable[["Context", JoinRequestEvent], Awaitable[None]]
+
+PRIVATE_SCOPE = "private"
+GROUP_SCOPE = "group"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    handler: CommandFn
+    description: str  # English msgid, shown in Telegram's command menu
+    scopes: frozenset[str] = frozenset({PRIVATE_SCOPE, GROUP_SCOPE})
+    in_menu: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    schema: ActionSchema
+    handler: ButtonFn
+
+
+@dataclass
+class HandlerTable:
+    commands: dict[str, Command] = field(default_factory=dict)
+    actions: dict[str, Action] = field(default_factory=dict)
+    codec: CallbackCodec = field(default_factory=CallbackCodec)
+    unknown_command: CommandFn | None = None
+    inline_query: InlineFn | None = None
+    chosen_inline: ChosenFn | None = None
+    pre_checkout: PreCheckoutFn | None = None
+    payment: PaymentFn | None = None
+    bot_membership: MembershipFn | None = None
+    join_request: JoinRequestFn | None = None
+
+    def command(self, command: Command) -> None:
+        if command.name in self.commands:
+            raise ValueError(f"/{command.name} declared twice")
+        self.commands[command.name] = command
+
+    def action(self, name: str, handler: ButtonFn, *args: type) -> None:
+        schema = ActionSchema(name, tuple(args))
+        self.codec.register(schema)
+        self.actions[name] = Action(schema, handler)

@@ -1,0 +1,159 @@
+"""Domain results turned into what members see: texts (HTML) and buttons, in their language."""
+
+from __future__ import annotations
+
+import html
+
+from bots.core.context import Context
+from domain.catalog import CatalogPage
+from domain.money import Money
+from domain.orders import Order, OrderStatus
+from domain.outgoing import Button, InlineResult, Invoice, View
+from domain.products import Product
+
+ORDER_STATUS_NAMES = {
+    OrderStatus.PENDING: "awaiting payment",
+    OrderStatus.HELD: "awaiting payment",
+    OrderStatus.PAID: "paid",
+    OrderStatus.EXPIRED: "expired",
+    OrderStatus.CANCELLED: "cancelled",
+    OrderStatus.REFUNDED: "refunded",
+    OrderStatus.REFUND_DUE: "refund pending",
+}
+
+
+def status_name(ctx: Context, status: OrderStatus) -> str:
+    names = {
+        "awaiting payment": ctx.t("awaiting payment"),
+        "paid": ctx.t("paid"),
+        "expired": ctx.t("expired"),
+        "cancelled": ctx.t("cancelled"),
+        "refunded": ctx.t("refunded"),
+        "refund pending": ctx.t("refund pending"),
+    }
+    return names[ORDER_STATUS_NAMES[status]]
+
+
+def product_row(ctx: Context, product: Product) -> tuple[Button, ...]:
+    label = f"{product.title} · {product.price.display()}"
+    if product.stock <= 0:
+        label = ctx.t("{label} (sold out)", label=label)
+    return (Button(label, callback=ctx.button("product", product.id)),)
+
+
+def catalog_page(ctx: Context, page: CatalogPage) -> View:
+    if not page.products:
+        return View(ctx.t("The shop is empty for now. Check back soon!"))
+    rows = [product_row(ctx, p) for p in page.products]
+    paging: list[Button] = []
+    if page.has_previous:
+        paging.append(Button(ctx.t("◀ Previous"), callback=ctx.button("page", page.page - 1)))
+    if page.pages > 1:
+        paging.append(Button(f"{page.page + 1}/{page.pages}", callback=ctx.button("page", page.page)))
+    if page.has_next:
+        paging.append(Button(ctx.t("Next ▶"), callback=ctx.button("page", page.page + 1)))
+    if paging:
+        rows.append(tuple(paging))
+    text = ctx.t("<b>Shop</b> · page {page} of {pages}\nTap a product to see it.", page=page.page + 1, pages=page.pages)
+    return View(text, tuple(rows))
+
+
+def search_results(ctx: Context, query: str, products: tuple[Product, ...]) -> View:
+    if not products:
+        return View(ctx.t("Nothing found for “{query}”. Try other words, or /shop to browse.", query=query))
+    text = ctx.t("Found {count} for “{query}”:", count=len(products), query=query)
+    return View(text, tuple(product_row(ctx, p) for p in products))
+
+
+def card_text(ctx: Context, product: Product) -> str:
+    stock = (
+        ctx.t("In stock: {count}", count=product.stock)
+        if product.stock > 0
+        else ctx.t("Sold out")
+    )
+    lines = [f"<b>{_esc(product.title)}</b>"]
+    if product.description:
+        lines.append(_esc(product.description))
+    lines.append("")
+    lines.append(ctx.t("Price: {price}", price=product.price.display()))
+    lines.append(stock)
+    return "\n".join(lines)
+
+
+def product_card(ctx: Context, product: Product) -> View:
+    rows: list[tuple[Button, ...]] = []
+    if product.buyable:
+        rows.append((Button(ctx.t("Buy · {price}", price=product.price.display()), callback=ctx.button("buy", product.id)),))
+    rows.append((Button(ctx.t("Share"), switch_inline=product.sku),))
+    return View(card_text(ctx, product), tuple(rows), photo=product.photo)
+
+
+def inline_result(ctx: Context, product: Product) -> InlineResult:
+    card = product_card(ctx, product)
+    # Inline-mode messages cannot carry a photo caption through an article result, so the text card goes.
+    view = View(card.text, card.buttons)
+    return InlineResult(
+        id=f"p{product.id}",
+        title=product.title,
+        description=f"{product.price.display()} · {product.description[:80]}",
+        view=view,
+        thumbnail_url=product.photo if product.photo and product.photo.startswith("https://") else None,
+    )
+
+
+def invoice(ctx: Context, order: Order, buyer_name: str) -> Invoice:
+    line = order.lines[0]
+    total = order.total
+    description = ctx.t("For {name}. {quantity} × {title}", name=buyer_name, quantity=line.quantity, title=line.title)
+    return Invoice(
+        title=line.title[:32],
+        description=description[:255],
+        payload=order.payload,
+        currency=total.currency,
+        amount=total.amount,
+        label=line.title[:32],
+        provider_token=ctx.settings.payment_provider_token,
+    )
+
+
+def receipt(ctx: Context, order: Order, charge_id: str) -> View:
+    line = order.lines[0]
+    text = "\n".join(
+        [
+            ctx.t("<b>Thank you! Payment received.</b>"),
+            ctx.t("Order #{number}: {quantity} × {title}", number=order.id, quantity=line.quantity, title=line.title),
+            ctx.t("Paid: {amount}", amount=order.total.display()),
+            ctx.t("Receipt: {charge}", charge=charge_id),
+            ctx.t("See all your orders with /orders."),
+        ]
+    )
+    return View(text)
+
+
+def refund_notice(ctx: Context, amount: Money, refunded: bool, why: str) -> View:
+    if refunded:
+        return View(ctx.t("We could not complete your order: {why}\nYour payment of {amount} has been refunded.", why=why, amount=amount.display()))
+    return View(ctx.t("We could not complete your order: {why}\nYour payment of {amount} will be refunded; the shop has been told.", why=why, amount=amount.display()))
+
+
+def order_history(ctx: Context, orders: tuple[Order, ...]) -> View:
+    if not orders:
+        return View(ctx.t("You have no orders yet. Send /shop to browse."))
+    lines = [ctx.t("<b>Your orders</b>")]
+    for order in orders:
+        line = order.lines[0]
+        lines.append(
+            ctx.t(
+                "#{number} · {quantity} × {title} · {amount} · {status}",
+                number=order.id,
+                quantity=line.quantity,
+                title=line.title,
+                amount=order.total.display(),
+                status=status_name(ctx, order.status),
+            )
+        )
+    return View("\n".join(lines))
+
+
+def _esc(text: str) -> str:
+    return html.escape(text)

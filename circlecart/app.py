@@ -1,0 +1,104 @@
+"""The composition root: settings in, a running bot out. The only place that knows every layer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass, field
+
+from bots.core.adapter import FrameworkAdapter
+from bots.core.app import build_table
+from bots.core.context import BotSettings, Services
+from bots.core.i18n import Translations
+from bots.core.menu import command_menus
+from bots.core.runtime import BotCore, UpdateListener
+from circlecart.settings import Settings
+from domain.clock import Clock, SystemClock
+from domain.messenger import MessengerError
+from jobs.scheduler import ShopJobs
+from storage.database import Database
+from storage.migrate import upgrade_async
+
+log = logging.getLogger(__name__)
+
+
+def make_adapter(settings: Settings) -> FrameworkAdapter:
+    token = settings.token()
+    if settings.framework == "ptb":
+        from bots.ptb.runner import PtbAdapter
+
+        adapter: FrameworkAdapter = PtbAdapter(token, settings.telegram_api_url)
+        return adapter
+    from bots.aiogram.runner import AiogramAdapter
+
+    return AiogramAdapter(token, settings.telegram_api_url)
+
+
+@dataclass
+class CircleCart:
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+    adapter: FrameworkAdapter | None = None
+    database: Database | None = None
+    core: BotCore | None = None
+    jobs: ShopJobs | None = None
+    update_listeners: list[UpdateListener] = field(default_factory=list)
+
+    async def start(self) -> None:
+        adapter = self.adapter or make_adapter(self.settings)
+        self.adapter = adapter
+        await upgrade_async(self.settings.database_url)
+        self.database = await Database.connect(self.settings.database_url)
+        translations = Translations(default=self.settings.default_language)
+        table = build_table()
+        username = await adapter.username()
+        services = Services(
+            messenger=adapter.messenger,
+            uow_factory=self.database.uow,
+            clock=self.clock,
+            translations=translations,
+            codec=table.codec,
+            settings=BotSettings(
+                username=username,
+                payment_provider_token=self.settings.payment_provider_token.get_secret_value(),
+            ),
+        )
+        self.core = BotCore(services, table)
+        for listener in self.update_listeners:
+            self.core.on_update_done(listener)
+        adapter.attach(self.core)
+        await self._register_menus(translations)
+        self.jobs = ShopJobs(self.database.uow, self.clock, adapter.messenger)
+        await self.jobs.catch_up()
+        self.jobs.start()
+        await adapter.start()
+        log.info("circlecart is running as @%s on %s", username, self.settings.framework)
+
+    async def _register_menus(self, translations: Translations) -> None:
+        assert self.adapter is not None and self.core is not None
+        for menu in command_menus(self.core.table, translations):
+            try:
+                await self.adapter.messenger.set_commands(menu)
+            except MessengerError as error:
+                # A missing menu is cosmetic; the bot still answers every command.
+                log.warning("could not set the %s command menu: %s", menu.scope, error)
+
+    async def stop(self) -> None:
+        if self.jobs is not None:
+            self.jobs.stop()
+        if self.adapter is not None:
+            await self.adapter.stop()
+        if self.database is not None:
+            await self.database.dispose()
+
+    async def run_until_stopped(self) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await self.start()
+        try:
+            await stop.wait()
+        finally:
+            await self.stop()

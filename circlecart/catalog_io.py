@@ -1,0 +1,59 @@
+"""Catalog files in and out of the database, for the `circlecart catalog` commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from domain.catalog import ImportItem, ImportReport, import_products
+from domain.catalog_file import CatalogEntry, detect_format, dump_catalog, parse_catalog
+from domain.products import NewProduct
+from storage.database import Database
+from storage.migrate import upgrade_async
+
+
+async def import_file(database_url: str, path: Path) -> ImportReport:
+    fmt = detect_format(path.name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        from circlecart.cli import CliError
+
+        raise CliError(f"cannot read {path}: {error.strerror}") from None
+    entries = parse_catalog(text, fmt)  # raises CatalogFileError naming every bad line: nothing imported
+    items = [
+        ImportItem(
+            NewProduct(e.sku, e.title, e.description, e.price, e.stock, e.tags, e.photo, e.active),
+            e.brand,
+        )
+        for e in entries
+    ]
+    await upgrade_async(database_url)
+    database = await Database.connect(database_url)
+    try:
+        async with database.uow() as uow:
+            report = await import_products(uow, items)
+            await uow.commit()
+    finally:
+        await database.dispose()
+    return report
+
+
+async def export_text(database_url: str, fmt: Literal["yaml", "csv"]) -> str:
+    await upgrade_async(database_url)
+    database = await Database.connect(database_url)
+    try:
+        async with database.uow() as uow:
+            products = await uow.products.list_all()
+            brands = {p.brand_id: await uow.brands.get(p.brand_id) for p in products if p.brand_id}
+    finally:
+        await database.dispose()
+    entries = [
+        CatalogEntry(
+            sku=p.sku, title=p.title, description=p.description, price=p.price, stock=p.stock, tags=p.tags,
+            photo=p.photo, active=p.active,
+            brand=(b.name if p.brand_id and (b := brands.get(p.brand_id)) else None), line=0,
+        )
+        for p in products
+    ]
+    return dump_catalog(entries, fmt)

@@ -1,0 +1,106 @@
+"""`circlecart`: run the bot, migrate the database, import and export the catalog."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from circlecart.settings import ConfigurationError, Settings, load_settings
+from domain.errors import DomainError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    try:
+        overrides = {"framework": args.framework} if getattr(args, "framework", None) else {}
+        settings = load_settings(**overrides)
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+        )
+        # Alembic narrates every step at INFO; an operator only needs to hear about problems.
+        logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+        return int(args.handler(settings, args) or 0)
+    except ConfigurationError as error:
+        print(f"circlecart: {error}", file=sys.stderr)
+        return 2
+    except (CliError, DomainError) as error:
+        print(f"circlecart: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+class CliError(Exception):
+    """A user-facing failure of a command: printed as one line, exit status 1."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="circlecart", description="Social commerce inside Telegram groups.")
+    sub = parser.add_subparsers(title="commands")
+
+    run = sub.add_parser("run", help="run the bot (long polling); migrates the database first")
+    run.add_argument("--framework", choices=["aiogram", "ptb"], help="overrides CIRCLECART_FRAMEWORK")
+    run.set_defaults(handler=_run)
+
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(title="db commands")
+    db.add_parser("upgrade", help="apply every pending migration").set_defaults(handler=_db_upgrade)
+
+    catalog = sub.add_parser("catalog", help="import or export products").add_subparsers(title="catalog commands")
+    importer = catalog.add_parser("import", help="create or update products from a YAML or CSV file")
+    importer.add_argument("file", type=Path)
+    importer.set_defaults(handler=_catalog_import)
+    exporter = catalog.add_parser("export", help="write every product as YAML or CSV (stdout by default)")
+    exporter.add_argument("file", type=Path, nargs="?")
+    exporter.add_argument("--format", choices=["yaml", "csv"], help="default: from the file name, else yaml")
+    exporter.set_defaults(handler=_catalog_export)
+    return parser
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from circlecart.app import CircleCart
+
+    settings.token()  # fail fast with one line, before touching the database
+    asyncio.run(CircleCart(settings).run_until_stopped())
+    return 0
+
+
+def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+def _catalog_import(settings: Settings, args: argparse.Namespace) -> int:
+    from circlecart.catalog_io import import_file
+
+    report = asyncio.run(import_file(settings.database_url, args.file))
+    print(f"imported {args.file}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged")
+    return 0
+
+
+def _catalog_export(settings: Settings, args: argparse.Namespace) -> int:
+    from circlecart.catalog_io import export_text
+
+    fmt = args.format or (args.file.suffix.lstrip(".").replace("yml", "yaml") if args.file else "yaml")
+    if fmt not in ("yaml", "csv"):
+        raise CliError(f"cannot tell the format of {args.file}; use --format yaml or --format csv")
+    text = asyncio.run(export_text(settings.database_url, "csv" if fmt == "csv" else "yaml"))
+    if args.file:
+        args.file.write_text(text, encoding="utf-8")
+        print(f"exported to {args.file}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""Knowing who is talking to the bot and in which language to answer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from domain.errors import DomainError
+from domain.members import Member
+from domain.ports import UnitOfWork
+
+
+async def remember_member(
+    uow: UnitOfWork,
+    now: datetime,
+    user_id: int,
+    first_name: str,
+    username: str | None,
+    telegram_language: str | None,
+    in_private_chat: bool = False,
+) -> Member:
+    existing = await uow.members.get(user_id)
+    if existing is None:
+        member = Member(user_id, first_name, username, telegram_language, created_at=now)
+    else:
+        member = existing.with_profile(first_name, username, telegram_language)
+    if in_private_chat and (not member.started_bot or member.blocked_bot):
+        # Writing to the bot in private is what lets it message the member later.
+        member = replace(member, started_bot=True, blocked_bot=False)
+    if member != existing:
+        await uow.members.save(member)
+    return member
+
+
+async def choose_language(uow: UnitOfWork, user_id: int, language: str, supported: tuple[str, ...]) -> Member:
+    if language not in supported:
+        raise DomainError("language.unsupported", language=language)
+    member = await uow.members.get(user_id)
+    if member is None:
+        raise DomainError("member.unknown")
+    member = replace(member, chosen_language=language)
+    await uow.members.save(member)
+    return member
+
+
+async def mark_blocked(uow: UnitOfWork, user_id: int) -> None:
+    member = await uow.members.get(user_id)
+    if member is not None and not member.blocked_bot:
+        await uow.members.save(replace(member, blocked_bot=True))
+

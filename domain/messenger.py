@@ -1,0 +1,51 @@
+"""The messenger port: how domain jobs and the bot core talk to Telegram without knowing the framework.
+
+Each framework adapter implements it and maps its own exceptions onto the errors below, so a caller can
+tell "the member blocked us" from "slow down" from "try again".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from domain.outgoing import CommandMenu, InlineResult, Invoice, MessageRef, View
+
+
+class MessengerError(Exception):
+    """Telegram refused or could not be reached."""
+
+
+class RecipientUnavailable(MessengerError):
+    """The user blocked the bot, never started it, or the chat is gone: retrying will not help."""
+
+
+class RateLimited(MessengerError):
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"retry after {retry_after}s")
+        self.retry_after = retry_after
+
+
+class TransientFailure(MessengerError):
+    """Network error or a 5xx: worth retrying with backoff."""
+
+
+class Rejected(MessengerError):
+    """A 400 the request itself caused (e.g. message not modified, query too old)."""
+
+
+class Messenger(Protocol):
+    async def send(self, chat_id: int, view: View, reply_to: int | None = None) -> MessageRef: ...
+    async def edit(self, target: MessageRef, view: View) -> None: ...
+    async def send_invoice(self, chat_id: int, invoice: Invoice, reply_to: int | None = None) -> MessageRef: ...
+    async def create_invoice_link(self, invoice: Invoice) -> str: ...
+    async def answer_callback(
+        self, callback_id: str, text: str | None = None, alert: bool = False, url: str | None = None
+    ) -> None: ...
+    async def answer_inline(
+        self, query_id: str, results: Sequence[InlineResult], cache_time: int = 0, is_personal: bool = True
+    ) -> None: ...
+    async def answer_pre_checkout(self, query_id: str, ok: bool, error_message: str | None = None) -> None: ...
+    async def refund_star_payment(self, user_id: int, telegram_charge_id: str) -> None: ...
+    async def set_commands(self, menu: CommandMenu) -> None: ...
+    async def is_chat_admin(self, chat_id: int, user_id: int) -> bool: ...

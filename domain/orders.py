@@ -1,0 +1,126 @@
+"""Orders, their lines, stock holds and payments: the records of the buying loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from domain.money import Money
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"  # invoice issued, nothing held yet
+    HELD = "held"  # pre-checkout accepted: stock is held for this order
+    PAID = "paid"
+    EXPIRED = "expired"  # the hold lapsed before any payment came
+    CANCELLED = "cancelled"  # e.g. the price changed before payment
+    REFUNDED = "refunded"  # paid, then the money went back
+    REFUND_DUE = "refund_due"  # paid but undeliverable; the refund is still to be made
+
+
+class HoldStatus(StrEnum):
+    ACTIVE = "active"
+    CONVERTED = "converted"  # became part of a paid order
+    RELEASED = "released"  # stock went back to the shelf
+
+
+class PaymentStatus(StrEnum):
+    CAPTURED = "captured"
+    REFUND_DUE = "refund_due"
+    REFUNDED = "refunded"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    product_id: int
+    sku: str
+    title: str
+    quantity: int
+    unit_price: Money
+
+    @property
+    def total(self) -> Money:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    id: int
+    user_id: int
+    chat_id: int  # where the member pressed Buy
+    community_id: int | None  # the group the sale started in, for the moderators' share
+    status: OrderStatus
+    lines: tuple[OrderLine, ...]
+    created_at: datetime
+    paid_at: datetime | None = None
+
+    @property
+    def total(self) -> Money:
+        first, *rest = (line.total for line in self.lines)
+        for amount in rest:
+            first = first + amount
+        return first
+
+    @property
+    def payload(self) -> str:
+        return invoice_payload(self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrder:
+    user_id: int
+    chat_id: int
+    community_id: int | None
+    lines: tuple[OrderLine, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StockHold:
+    id: int
+    order_id: int
+    product_id: int
+    quantity: int
+    status: HoldStatus
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    id: int
+    order_id: int | None
+    user_id: int
+    telegram_charge_id: str
+    provider_charge_id: str | None
+    amount: Money
+    status: PaymentStatus
+    received_at: datetime
+    refunded_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewPayment:
+    order_id: int | None
+    user_id: int
+    telegram_charge_id: str
+    provider_charge_id: str | None
+    amount: Money
+    received_at: datetime
+
+
+PAYLOAD_PREFIX = "order:"
+
+
+def invoice_payload(order_id: int) -> str:
+    return f"{PAYLOAD_PREFIX}{order_id}"
+
+
+def order_id_from_payload(payload: str) -> int | None:
+    """The order an invoice payload names, or None for a payload this shop never issued."""
+    if not payload.startswith(PAYLOAD_PREFIX):
+        return None
+    digits = payload[len(PAYLOAD_PREFIX) :]
+    if not digits.isdigit() or len(digits) > 18:
+        return None
+    return int(digits)

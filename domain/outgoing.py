@@ -1,0 +1,68 @@
+"""What the bot shows: framework-neutral message content. bots/core builds these; adapters render them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    text: str
+    callback: str | None = None  # encoded callback data (<= 64 bytes)
+    url: str | None = None
+    pay: bool = False  # the Pay button of an invoice message
+    switch_inline: str | None = None  # opens inline mode in another chat with this query
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    text: str  # HTML; callers escape user-provided text
+    buttons: Keyboard = ()
+    photo: str | None = None  # URL or Telegram file_id; text becomes the caption
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    title: str  # 1-32 chars
+    description: str  # 1-255 chars
+    payload: str  # 1-128 bytes
+    currency: str
+    amount: int  # minor units
+    label: str
+    provider_token: str = ""  # empty for Telegram Stars
+    photo_url: str | None = None
+    buttons: Keyboard = ()  # first button must be the pay button when given
+
+
+@dataclass(frozen=True, slots=True)
+class InlineResult:
+    id: str  # 1-64 bytes
+    title: str
+    description: str
+    view: View  # what gets posted when the result is chosen
+    thumbnail_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRef:
+    """A message the bot can edit: in a chat, or posted through inline mode."""
+
+    chat_id: int | None = None
+    message_id: int | None = None
+    inline_message_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BotCommand:
+    command: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommandMenu:
+    scope: str  # "all_private_chats" | "all_group_chats" | "default"
+    language: str | None  # None: the fallback for every language
+    commands: tuple[BotCommand, ...] = field(default_factory=tuple)

@@ -1,0 +1,150 @@
+"""What the domain needs from storage. `storage/` implements these; the domain never sees SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol
+
+from domain.communities import Community
+from domain.members import Member
+from domain.orders import (
+    HoldStatus,
+    NewOrder,
+    NewPayment,
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentStatus,
+    StockHold,
+)
+from domain.products import Brand, NewProduct, Product
+
+
+class MemberRepository(Protocol):
+    async def get(self, user_id: int) -> Member | None: ...
+    async def save(self, member: Member) -> None:
+        """Insert or update by id."""
+
+
+class CommunityRepository(Protocol):
+    async def get(self, chat_id: int) -> Community | None: ...
+    async def save(self, community: Community) -> None:
+        """Insert or update by chat_id."""
+
+    async def list_active(self) -> Sequence[Community]: ...
+
+
+class BrandRepository(Protocol):
+    async def get(self, brand_id: int) -> Brand | None: ...
+    async def get_by_name(self, name: str) -> Brand | None: ...
+    async def add(self, name: str) -> Brand: ...
+
+
+class ProductRepository(Protocol):
+    async def get(self, product_id: int) -> Product | None: ...
+    async def get_by_sku(self, sku: str) -> Product | None: ...
+    async def add(self, product: NewProduct) -> Product: ...
+    async def update(self, product: Product) -> None:
+        """Overwrite every field of the product with this id (used by catalog import)."""
+
+    async def list_active(self, offset: int, limit: int) -> Sequence[Product]:
+        """Active products, newest catalog order first (by id), for paging."""
+
+    async def count_active(self) -> int: ...
+    async def list_all(self) -> Sequence[Product]:
+        """Every product, active or not, ordered by SKU (for export)."""
+
+    async def search(self, text: str, limit: int) -> Sequence[Product]:
+        """Active products matching the words in title, description or tags, best match first.
+
+        Full-text search (SQLite FTS5 / PostgreSQL tsvector); every word must match (prefix match on the
+        last word is allowed so that 'tea' finds 'teapot'). Empty or punctuation-only text finds nothing.
+        """
+
+    async def claim_stock(self, product_id: int, quantity: int) -> bool:
+        """Atomically take `quantity` units if that many remain: one conditional UPDATE, never read-then-write.
+
+        True when claimed; False when fewer remain (or the product is gone).
+        """
+
+    async def release_stock(self, product_id: int, quantity: int) -> None:
+        """Put units back (a hold was released)."""
+
+
+class OrderRepository(Protocol):
+    async def add(self, order: NewOrder) -> Order:
+        """Insert the order (status PENDING) with its lines; returns it with its id."""
+
+    async def get(self, order_id: int) -> Order | None: ...
+    async def find_open(self, user_id: int, product_id: int, chat_id: int) -> Order | None:
+        """The member's newest PENDING or HELD single-line order for this product in this chat."""
+
+    async def list_for_user(self, user_id: int, limit: int) -> Sequence[Order]:
+        """Newest first."""
+
+    async def transition(
+        self,
+        order_id: int,
+        from_statuses: Sequence[OrderStatus],
+        to_status: OrderStatus,
+        paid_at: datetime | None = None,
+    ) -> bool:
+        """Conditional status change (UPDATE ... WHERE status IN from_statuses). True if this call moved it."""
+
+
+class HoldRepository(Protocol):
+    async def add(self, order_id: int, product_id: int, quantity: int, expires_at: datetime) -> StockHold: ...
+    async def active_for_order(self, order_id: int) -> StockHold | None: ...
+    async def extend(self, hold_id: int, expires_at: datetime) -> bool:
+        """Move an ACTIVE hold's expiry; False if it is no longer active."""
+
+    async def transition(self, hold_id: int, from_status: HoldStatus, to_status: HoldStatus) -> bool:
+        """Conditional status change; True if this call moved it (so exactly one caller releases stock)."""
+
+    async def due(self, now: datetime, limit: int) -> Sequence[StockHold]:
+        """ACTIVE holds with expires_at <= now, oldest first."""
+
+
+class PaymentRepository(Protocol):
+    async def add_if_new(self, payment: NewPayment) -> Payment | None:
+        """Insert keyed by telegram_charge_id (unique). None if that charge was already recorded.
+
+        Must be safe under concurrent duplicates (INSERT ... ON CONFLICT DO NOTHING).
+        """
+
+    async def get_by_charge(self, telegram_charge_id: str) -> Payment | None: ...
+    async def for_order(self, order_id: int) -> Sequence[Payment]: ...
+    async def set_status(
+        self, payment_id: int, from_status: PaymentStatus, to_status: PaymentStatus, at: datetime | None = None
+    ) -> bool:
+        """Conditional status change; `at` is stored as refunded_at when moving to REFUNDED."""
+
+    async def with_status(self, status: PaymentStatus, limit: int) -> Sequence[Payment]: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. `async with uow:` begins; leaving without commit() rolls back."""
+
+    members: MemberRepository
+    communities: CommunityRepository
+    brands: BrandRepository
+    products: ProductRepository
+    orders: OrderRepository
+    holds: HoldRepository
+    payments: PaymentRepository
+
+    async def __aenter__(self) -> UnitOfWork: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...

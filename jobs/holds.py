@@ -1,0 +1,20 @@
+"""Releasing stock held by payments that were never completed."""
+
+from __future__ import annotations
+
+import logging
+
+from domain.checkout import release_expired_holds
+from domain.clock import Clock
+from domain.ports import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+async def release_holds(uow_factory: UnitOfWorkFactory, clock: Clock) -> int:
+    async with uow_factory() as uow:
+        released = await release_expired_holds(uow, clock.now())
+        await uow.commit()
+    if released:
+        log.info("released %d expired stock holds", released)
+    return released
