@@ -1,0 +1,28 @@
+"""Fixtures for the whole suite: databases (SQLite and PostgreSQL), the fake Telegram server, a running shop."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.fake_telegram.fixtures import *  # noqa: F403 - the fake Bot API server fixtures
+from tests.support.databases import *  # noqa: F403 - database_url, database, sqlite/postgres fixtures
+
+EXAMPLE_CATALOG = Path(__file__).resolve().parent.parent / "examples" / "catalog.yaml"
+FRAMEWORKS = ["aiogram", "ptb"]
+
+
+@pytest.fixture(params=FRAMEWORKS)
+def framework(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def shop(framework: str, tmp_path: Path) -> AsyncIterator[object]:
+    """circlecart with the example catalog on a fresh SQLite file, on each framework."""
+    from tests.scenarios.harness import running_shop
+
+    async with running_shop(framework, f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}", str(EXAMPLE_CATALOG)) as s:
+        yield s
