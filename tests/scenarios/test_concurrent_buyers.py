@@ -1,0 +1,48 @@
+"""Many members paying at once for a scarce product: no overselling, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from pathlib import Path
+
+from domain.orders import OrderStatus
+from tests.conftest import EXAMPLE_CATALOG
+from tests.scenarios.harness import running_shop
+
+MEMBERS = 200
+UNITS = 50
+
+
+async def test_200_members_paying_at_once_for_50_units_get_exactly_50_orders(
+    framework: str, database_url: str, tmp_path: Path
+) -> None:
+    async with running_shop(framework, database_url, str(EXAMPLE_CATALOG)) as shop:
+        async with shop.uow() as uow:
+            scarf = await uow.products.get_by_sku("SCARF-SILK-CLOUD")
+            await uow.products.update(replace(scarf, stock=UNITS))
+            await uow.commit()
+        group = await shop.group_with_bot("Silk Road Fans")
+        members = [shop.member(f"Buyer{i}") for i in range(MEMBERS)]
+        (found,) = await shop.say(members[0], group, "/find silk scarf")
+        await shop.press(members[0], found, text=found.button_texts[0])
+        card = shop.fake.last(group)
+        buy = next(t for t in card.button_texts if t.startswith("Buy"))
+        invoices = []
+        for member in members:
+            await shop.press(member, card, text=buy)
+            invoices.append(shop.fake.last(group))
+
+        results = await asyncio.gather(*(shop.pay(m, inv) for m, inv in zip(members, invoices, strict=True)))
+
+        accepted = [r for r in results if r.accepted]
+        refused = [r for r in results if not r.accepted]
+        assert len(accepted) == UNITS
+        assert all(r.answered and "sold out" in (r.error_message or "") for r in refused)
+        async with shop.uow() as uow:
+            assert (await uow.products.get_by_sku("SCARF-SILK-CLOUD")).stock == 0
+            statuses = [o.status for m in members for o in await uow.orders.list_for_user(m.id, 5)]
+        assert statuses.count(OrderStatus.PAID) == UNITS
+        assert shop.fake.refunds == []
+        receipts = [m for m in shop.fake.sent(group) if "Payment received" in m.content]
+        assert len(receipts) == UNITS
