@@ -1,0 +1,1 @@
+"""circlecart on python-telegram-bot 22: the same core table and views as the aiogram adapter."""

@@ -1,0 +1,154 @@
+"""Running circlecart on python-telegram-bot: the Application pointed at the configured API server,
+polling or webhook, with concurrent updates and every finished update reported to the core."""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application, BaseUpdateProcessor
+
+from bots.core.runtime import BotCore
+from bots.ptb.handlers import AnyApplication, add_handlers
+from bots.ptb.messenger import PtbMessenger
+
+log = logging.getLogger(__name__)
+
+MAX_CONCURRENT_UPDATES = 64
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class UpdateDoneProcessor(BaseUpdateProcessor):
+    """Runs up to `max_concurrent_updates` updates at once and reports each finished one to the core
+    (logs and tests wait on it), routed or not. `core` may be set after the Application is built."""
+
+    def __init__(
+        self, core: BotCore | None = None, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES
+    ) -> None:
+        super().__init__(max_concurrent_updates)
+        self.core = core
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await coroutine
+        finally:
+            if self.core is not None and isinstance(update, Update):
+                self.core.update_done(update.update_id)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+
+def build_application(token: str, api_url: str, processor: BaseUpdateProcessor) -> AnyApplication:
+    base = api_url.rstrip("/")
+    return (
+        Application.builder()
+        .token(token)
+        .base_url(f"{base}/bot")
+        .base_file_url(f"{base}/file/bot")
+        .concurrent_updates(processor)
+        .job_queue(None)  # circlecart schedules with its own jobs process
+        .build()
+    )
+
+
+def webhook_app(application: AnyApplication, path: str, secret: str) -> web.Application:
+    """An aiohttp app feeding `application` from Telegram's webhook; it rejects requests without the
+    secret token. It initializes and starts the Application with the web app and stops it after.
+    (PTB's own Updater.start_webhook needs tornado, the `python-telegram-bot[webhooks]` extra.)"""
+
+    async def receive(request: web.Request) -> web.Response:
+        if not hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), secret.encode()):
+            return web.Response(status=401, text="Unauthorized")
+        try:
+            update = Update.de_json(await request.json(), application.bot)
+        except (json.JSONDecodeError, ValueError, TypeError, KeyError) as error:
+            log.warning("refused a webhook body that is no update: %s", error)
+            return web.Response(status=400, text="Bad Request")
+        await application.update_queue.put(update)
+        return web.Response()
+
+    async def on_startup(_: web.Application) -> None:
+        await application.initialize()
+        await application.start()
+
+    async def on_shutdown(_: web.Application) -> None:
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+    app = web.Application()
+    app.router.add_post(path, receive)
+    app.on_startup.append(on_startup)
+    app.on_shutdown.append(on_shutdown)
+    return app
+
+
+class PtbAdapter:
+    """circlecart's own python-telegram-bot bot: polling in the background (or PTB's webhook server)."""
+
+    def __init__(
+        self, token: str, api_url: str, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES
+    ) -> None:
+        self.processor = UpdateDoneProcessor(max_concurrent_updates=max_concurrent_updates)
+        self.application = build_application(token, api_url, self.processor)
+        self.messenger = PtbMessenger(self.application.bot)
+        self.core: BotCore | None = None
+
+    async def username(self) -> str:
+        await self.application.initialize()  # calls getMe once; a no-op when already initialized
+        return self.application.bot.username or ""
+
+    def attach(self, core: BotCore) -> None:
+        self.core = core
+        self.processor.core = core
+        add_handlers(self.application, core)
+
+    async def start(self) -> None:
+        assert self.core is not None, "attach() first"
+        await self.application.initialize()
+        await self.application.start()
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+
+    async def start_webhook(
+        self, listen: str, port: int, url_path: str, webhook_url: str, secret: str
+    ) -> None:
+        """PTB's own webhook server (needs the `python-telegram-bot[webhooks]` extra); it calls setWebhook
+        with the secret token and rejects requests that do not carry it."""
+        assert self.core is not None, "attach() first"
+        await self.application.initialize()
+        await self.application.start()
+        assert self.application.updater is not None
+        await self.application.updater.start_webhook(
+            listen=listen,
+            port=port,
+            url_path=url_path,
+            webhook_url=webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+
+    def webhook_app(self, path: str, secret: str) -> web.Application:
+        """The aiohttp webhook app for this adapter's Application (production workers)."""
+        assert self.core is not None, "attach() first"
+        return webhook_app(self.application, path, secret)
+
+    async def stop(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            with contextlib.suppress(RuntimeError):
+                await updater.stop()
+        if self.application.running:
+            with contextlib.suppress(RuntimeError):
+                await self.application.stop()
+        await self.application.shutdown()
