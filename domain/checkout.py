@@ -11,9 +11,19 @@ from datetime import datetime, timedelta
 
 from domain.errors import DomainError
 from domain.money import Money
-from domain.orders import HoldStatus, NewOrder, Order, OrderLine, OrderStatus, StockHold, order_id_from_payload
+from domain.orders import (
+    HoldStatus,
+    NewOrder,
+    Order,
+    OrderLine,
+    OrderStatus,
+    StockHold,
+    order_id_from_payload,
+)
 from domain.ports import UnitOfWork
 from domain.products import Product
+
+STARS = "XTR"
 
 # Long enough for Telegram to finish charging after pre-checkout; short enough that an abandoned
 # payment form does not keep a scarce unit off the shelf.
@@ -35,13 +45,20 @@ async def start_checkout(
     chat_id: int,
     community_id: int | None,
     quantity: int = 1,
+    fiat_payments: bool = False,
 ) -> Checkout:
-    """The member pressed Buy: an order for the invoice. Repeated presses reuse the open order."""
+    """The member pressed Buy: an order for the invoice. Repeated presses reuse the open order.
+
+    Telegram Stars need nothing configured; any other currency needs a payment provider
+    (`fiat_payments`), or the member could open an invoice nobody can pay.
+    """
     if not 1 <= quantity <= MAX_QUANTITY:
         raise DomainError("order.bad_quantity", max=MAX_QUANTITY)
     product = await uow.products.get(product_id)
     if product is None or not product.active:
         raise DomainError("product.not_found")
+    if product.price.currency != STARS and not fiat_payments:
+        raise DomainError("payment.currency_unavailable", currency=product.price.currency)
     if product.stock < quantity:
         raise DomainError("product.sold_out", title=product.title)
     existing = await uow.orders.find_open(user_id, product_id, chat_id)
@@ -97,7 +114,9 @@ async def accept_pre_checkout(
     line = order.lines[0]
     product = await uow.products.get(line.product_id)
     if product is None or not product.active:
-        await uow.orders.transition(order.id, (OrderStatus.PENDING, OrderStatus.EXPIRED), OrderStatus.CANCELLED)
+        await uow.orders.transition(
+            order.id, (OrderStatus.PENDING, OrderStatus.EXPIRED), OrderStatus.CANCELLED
+        )
         raise DomainError("product.not_found")
     if product.price != line.unit_price:
         await _cancel(uow, order)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from domain.checkout import STARS
 from domain.money import Money
 from domain.orders import (
     HoldStatus,
@@ -17,8 +18,6 @@ from domain.orders import (
     order_id_from_payload,
 )
 from domain.ports import UnitOfWork
-
-STARS = "XTR"
 
 
 class PaymentResult(StrEnum):
@@ -115,7 +114,9 @@ async def _deliver(
 
 async def complete_refund(uow: UnitOfWork, now: datetime, payment: Payment) -> bool:
     """Record that the money went back. True if this call recorded it."""
-    moved = await uow.payments.set_status(payment.id, PaymentStatus.REFUND_DUE, PaymentStatus.REFUNDED, at=now)
+    moved = await uow.payments.set_status(
+        payment.id, PaymentStatus.REFUND_DUE, PaymentStatus.REFUNDED, at=now
+    )
     if moved and payment.order_id is not None:
         await uow.orders.transition(payment.order_id, (OrderStatus.REFUND_DUE,), OrderStatus.REFUNDED)
     return moved

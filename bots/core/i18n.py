@@ -53,5 +53,5 @@ class Translations:
             return msgid.format(**params)
 
 
-def N_(msgid: str) -> str:  # noqa: N802 - the gettext convention for "mark for extraction, translate later"
+def N_(msgid: str) -> str:
     return msgid

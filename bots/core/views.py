@@ -6,6 +6,7 @@ import html
 
 from bots.core.context import Context
 from domain.catalog import CatalogPage
+from domain.checkout import STARS
 from domain.money import Money
 from domain.orders import Order, OrderStatus
 from domain.outgoing import Button, InlineResult, Invoice, View
@@ -54,7 +55,9 @@ def catalog_page(ctx: Context, page: CatalogPage) -> View:
         paging.append(Button(ctx.t("Next ▶"), callback=ctx.button("page", page.page + 1)))
     if paging:
         rows.append(tuple(paging))
-    text = ctx.t("<b>Shop</b> · page {page} of {pages}\nTap a product to see it.", page=page.page + 1, pages=page.pages)
+    text = ctx.t(
+        "<b>Shop</b> · page {page} of {pages}\nTap a product to see it.", page=page.page + 1, pages=page.pages
+    )
     return View(text, tuple(rows))
 
 
@@ -66,11 +69,7 @@ def search_results(ctx: Context, query: str, products: tuple[Product, ...]) -> V
 
 
 def card_text(ctx: Context, product: Product) -> str:
-    stock = (
-        ctx.t("In stock: {count}", count=product.stock)
-        if product.stock > 0
-        else ctx.t("Sold out")
-    )
+    stock = ctx.t("In stock: {count}", count=product.stock) if product.stock > 0 else ctx.t("Sold out")
     lines = [f"<b>{_esc(product.title)}</b>"]
     if product.description:
         lines.append(_esc(product.description))
@@ -83,7 +82,14 @@ def card_text(ctx: Context, product: Product) -> str:
 def product_card(ctx: Context, product: Product) -> View:
     rows: list[tuple[Button, ...]] = []
     if product.buyable:
-        rows.append((Button(ctx.t("Buy · {price}", price=product.price.display()), callback=ctx.button("buy", product.id)),))
+        rows.append(
+            (
+                Button(
+                    ctx.t("Buy · {price}", price=product.price.display()),
+                    callback=ctx.button("buy", product.id),
+                ),
+            )
+        )
     rows.append((Button(ctx.t("Share"), switch_inline=product.sku),))
     return View(card_text(ctx, product), tuple(rows), photo=product.photo)
 
@@ -104,7 +110,9 @@ def inline_result(ctx: Context, product: Product) -> InlineResult:
 def invoice(ctx: Context, order: Order, buyer_name: str) -> Invoice:
     line = order.lines[0]
     total = order.total
-    description = ctx.t("For {name}. {quantity} × {title}", name=buyer_name, quantity=line.quantity, title=line.title)
+    description = ctx.t(
+        "For {name}. {quantity} × {title}", name=buyer_name, quantity=line.quantity, title=line.title
+    )
     return Invoice(
         title=line.title[:32],
         description=description[:255],
@@ -112,7 +120,8 @@ def invoice(ctx: Context, order: Order, buyer_name: str) -> Invoice:
         currency=total.currency,
         amount=total.amount,
         label=line.title[:32],
-        provider_token=ctx.settings.payment_provider_token,
+        # Stars invoices must not carry a provider token; every other currency needs one.
+        provider_token="" if total.currency == STARS else ctx.settings.payment_provider_token,
     )
 
 
@@ -121,7 +130,12 @@ def receipt(ctx: Context, order: Order, charge_id: str) -> View:
     text = "\n".join(
         [
             ctx.t("<b>Thank you! Payment received.</b>"),
-            ctx.t("Order #{number}: {quantity} × {title}", number=order.id, quantity=line.quantity, title=line.title),
+            ctx.t(
+                "Order #{number}: {quantity} × {title}",
+                number=order.id,
+                quantity=line.quantity,
+                title=line.title,
+            ),
             ctx.t("Paid: {amount}", amount=order.total.display()),
             ctx.t("Receipt: {charge}", charge=charge_id),
             ctx.t("See all your orders with /orders."),
@@ -132,8 +146,21 @@ def receipt(ctx: Context, order: Order, charge_id: str) -> View:
 
 def refund_notice(ctx: Context, amount: Money, refunded: bool, why: str) -> View:
     if refunded:
-        return View(ctx.t("We could not complete your order: {why}\nYour payment of {amount} has been refunded.", why=why, amount=amount.display()))
-    return View(ctx.t("We could not complete your order: {why}\nYour payment of {amount} will be refunded; the shop has been told.", why=why, amount=amount.display()))
+        return View(
+            ctx.t(
+                "We could not complete your order: {why}\nYour payment of {amount} has been refunded.",
+                why=why,
+                amount=amount.display(),
+            )
+        )
+    return View(
+        ctx.t(
+            "We could not complete your order: {why}\n"
+            "Your payment of {amount} will be refunded; the shop has been told.",
+            why=why,
+            amount=amount.display(),
+        )
+    )
 
 
 def order_history(ctx: Context, orders: tuple[Order, ...]) -> View:

@@ -25,7 +25,9 @@ async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
         decision = checkout.PreCheckoutDecision(None, DomainError("order.amount_mismatch"))
     else:
         async with ctx.uow() as uow:
-            decision = await checkout.decide_pre_checkout(uow, ctx.now(), event.sender.id, event.payload, amount)
+            decision = await checkout.decide_pre_checkout(
+                uow, ctx.now(), event.sender.id, event.payload, amount
+            )
             await uow.commit()
     if decision.refusal is None:
         await ctx.messenger.answer_pre_checkout(event.query_id, ok=True)
@@ -53,7 +55,11 @@ async def successful_payment(ctx: Context, event: PaymentEvent) -> None:
         log.info("duplicate payment update for charge %s ignored", event.telegram_charge_id)
         return
     if outcome.result is PaymentResult.PAID and outcome.order is not None:
-        await ctx.messenger.send(event.chat.id, views.receipt(ctx, outcome.order, event.telegram_charge_id), reply_to=event.message_id)
+        await ctx.messenger.send(
+            event.chat.id,
+            views.receipt(ctx, outcome.order, event.telegram_charge_id),
+            reply_to=event.message_id,
+        )
         return
     await _refund(ctx, event, outcome)
 
@@ -65,7 +71,11 @@ async def _refund(ctx: Context, event: PaymentEvent, outcome: PaymentOutcome) ->
         refunded = await refund_stars(ctx, outcome.payment)
     title = outcome.order.lines[0].title if outcome.order else ""
     why = ctx.t(message_for(outcome.reason or ""), title=title)
-    await ctx.messenger.send(event.chat.id, views.refund_notice(ctx, outcome.payment.amount, refunded, why), reply_to=event.message_id)
+    await ctx.messenger.send(
+        event.chat.id,
+        views.refund_notice(ctx, outcome.payment.amount, refunded, why),
+        reply_to=event.message_id,
+    )
 
 
 async def refund_stars(ctx: Context, payment: Payment) -> bool:

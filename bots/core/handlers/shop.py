@@ -25,7 +25,9 @@ async def shop(ctx: Context, event: CommandEvent) -> None:
 
 async def find(ctx: Context, event: CommandEvent) -> None:
     if not event.args:
-        await ctx.messenger.send(event.chat.id, View(ctx.t("What are you looking for? For example: /find tea")))
+        await ctx.messenger.send(
+            event.chat.id, View(ctx.t("What are you looking for? For example: /find tea"))
+        )
         return
     async with ctx.uow() as uow:
         found = await catalog.search(uow, event.args)
@@ -64,7 +66,13 @@ async def buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
     community_id = event.chat.id if event.chat.is_group else None
     async with ctx.uow() as uow:
         started = await checkout.start_checkout(
-            uow, ctx.now(), event.sender.id, product_id, event.chat.id, community_id
+            uow,
+            ctx.now(),
+            event.sender.id,
+            product_id,
+            event.chat.id,
+            community_id,
+            fiat_payments=bool(ctx.settings.payment_provider_token),
         )
         await uow.commit()
     invoice = views.invoice(ctx, started.order, event.sender.first_name)

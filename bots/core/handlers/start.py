@@ -36,7 +36,9 @@ async def start(ctx: Context, event: CommandEvent) -> None:
         await show_product_by_sku(ctx, event.chat, link.group(1))
         return
     name = event.sender.first_name
-    await ctx.messenger.send(event.chat.id, View(ctx.t("Welcome, {name}!", name=name) + "\n\n" + help_view(ctx).text))
+    await ctx.messenger.send(
+        event.chat.id, View(ctx.t("Welcome, {name}!", name=name) + "\n\n" + help_view(ctx).text)
+    )
 
 
 async def help_command(ctx: Context, event: CommandEvent) -> None:
