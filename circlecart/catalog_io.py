@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Literal
 
+from circlecart.errors import CliError
 from domain.catalog import ImportItem, ImportReport, import_products
 from domain.catalog_file import CatalogEntry, detect_format, dump_catalog, parse_catalog
 from domain.products import NewProduct
@@ -15,10 +17,8 @@ from storage.migrate import upgrade_async
 async def import_file(database_url: str, path: Path) -> ImportReport:
     fmt = detect_format(path.name)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
     except OSError as error:
-        from circlecart.cli import CliError
-
         raise CliError(f"cannot read {path}: {error.strerror}") from None
     entries = parse_catalog(text, fmt)  # raises CatalogFileError naming every bad line: nothing imported
     items = [
@@ -50,9 +50,16 @@ async def export_text(database_url: str, fmt: Literal["yaml", "csv"]) -> str:
         await database.dispose()
     entries = [
         CatalogEntry(
-            sku=p.sku, title=p.title, description=p.description, price=p.price, stock=p.stock, tags=p.tags,
-            photo=p.photo, active=p.active,
-            brand=(b.name if p.brand_id and (b := brands.get(p.brand_id)) else None), line=0,
+            sku=p.sku,
+            title=p.title,
+            description=p.description,
+            price=p.price,
+            stock=p.stock,
+            tags=p.tags,
+            photo=p.photo,
+            active=p.active,
+            brand=(b.name if p.brand_id and (b := brands.get(p.brand_id)) else None),
+            line=0,
         )
         for p in products
     ]

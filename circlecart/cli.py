@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from circlecart.errors import CliError
 from circlecart.settings import ConfigurationError, Settings, load_settings
 from domain.errors import DomainError
 
@@ -22,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
         overrides = {"framework": args.framework} if getattr(args, "framework", None) else {}
         settings = load_settings(**overrides)
         logging.basicConfig(
-            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+            level=settings.log_level,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            stream=sys.stderr,
         )
         # Alembic narrates every step at INFO; an operator only needs to hear about problems.
         logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
@@ -37,10 +40,6 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
-class CliError(Exception):
-    """A user-facing failure of a command: printed as one line, exit status 1."""
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="circlecart", description="Social commerce inside Telegram groups.")
     sub = parser.add_subparsers(title="commands")
@@ -52,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance").add_subparsers(title="db commands")
     db.add_parser("upgrade", help="apply every pending migration").set_defaults(handler=_db_upgrade)
 
-    catalog = sub.add_parser("catalog", help="import or export products").add_subparsers(title="catalog commands")
+    catalog = sub.add_parser("catalog", help="import or export products").add_subparsers(
+        title="catalog commands"
+    )
     importer = catalog.add_parser("import", help="create or update products from a YAML or CSV file")
     importer.add_argument("file", type=Path)
     importer.set_defaults(handler=_catalog_import)
@@ -83,7 +84,9 @@ def _catalog_import(settings: Settings, args: argparse.Namespace) -> int:
     from circlecart.catalog_io import import_file
 
     report = asyncio.run(import_file(settings.database_url, args.file))
-    print(f"imported {args.file}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged")
+    print(
+        f"imported {args.file}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+    )
     return 0
 
 

@@ -47,4 +47,3 @@ async def mark_blocked(uow: UnitOfWork, user_id: int) -> None:
     member = await uow.members.get(user_id)
     if member is not None and not member.blocked_bot:
         await uow.members.save(replace(member, blocked_bot=True))
-

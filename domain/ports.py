@@ -117,7 +117,11 @@ class PaymentRepository(Protocol):
     async def get_by_charge(self, telegram_charge_id: str) -> Payment | None: ...
     async def for_order(self, order_id: int) -> Sequence[Payment]: ...
     async def set_status(
-        self, payment_id: int, from_status: PaymentStatus, to_status: PaymentStatus, at: datetime | None = None
+        self,
+        payment_id: int,
+        from_status: PaymentStatus,
+        to_status: PaymentStatus,
+        at: datetime | None = None,
     ) -> bool:
         """Conditional status change; `at` is stored as refunded_at when moving to REFUNDED."""
 

@@ -36,8 +36,14 @@ class ShopJobs:
     def start(self) -> None:
         for name, (job, seconds) in self.jobs.items():
             self.scheduler.add_job(
-                _run_logged, "interval", seconds=seconds, args=(name, job), id=name,
-                coalesce=True, max_instances=1, replace_existing=True,
+                _run_logged,
+                "interval",
+                seconds=seconds,
+                args=(name, job),
+                id=name,
+                coalesce=True,
+                max_instances=1,
+                replace_existing=True,
             )
         self.scheduler.start()
 

@@ -68,12 +68,19 @@ def inline_query(update_id: int, query: InlineQuery) -> InlineQueryEvent:
 
 
 def chosen_inline(update_id: int, result: ChosenInlineResult) -> ChosenInlineEvent:
-    return ChosenInlineEvent(update_id, sender(result.from_user), result.result_id, result.query, result.inline_message_id)
+    return ChosenInlineEvent(
+        update_id, sender(result.from_user), result.result_id, result.query, result.inline_message_id
+    )
 
 
 def pre_checkout(update_id: int, query: PreCheckoutQuery) -> PreCheckoutEvent:
     return PreCheckoutEvent(
-        update_id, sender(query.from_user), query.id, query.currency, query.total_amount, query.invoice_payload
+        update_id,
+        sender(query.from_user),
+        query.id,
+        query.currency,
+        query.total_amount,
+        query.invoice_payload,
     )
 
 
@@ -108,7 +115,9 @@ def bot_membership(update_id: int, update: ChatMemberUpdated) -> BotMembershipEv
 
 def join_request(update_id: int, request: ChatJoinRequest) -> JoinRequestEvent:
     link = request.invite_link.invite_link if request.invite_link else None
-    return JoinRequestEvent(update_id, sender(request.from_user), chat(request.chat), request.user_chat_id, link)
+    return JoinRequestEvent(
+        update_id, sender(request.from_user), chat(request.chat), request.user_chat_id, link
+    )
 
 
 def _moment(unix_seconds: int | None) -> datetime | None:

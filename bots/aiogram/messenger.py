@@ -31,7 +31,7 @@ from aiogram.types import (
     ReplyParameters,
 )
 
-from domain.messenger import RateLimited, Rejected, RecipientUnavailable, TransientFailure
+from domain.messenger import RateLimited, RecipientUnavailable, Rejected, TransientFailure
 from domain.outgoing import Button, CommandMenu, InlineResult, Invoice, Keyboard, MessageRef, View
 
 log = logging.getLogger(__name__)
@@ -95,14 +95,21 @@ class AiogramMessenger:
         if view.photo:
             sent = await _mapped(
                 self.bot.send_photo(
-                    chat_id, view.photo, caption=view.text, parse_mode=ParseMode.HTML,
-                    reply_markup=markup, reply_parameters=_reply(reply_to),
+                    chat_id,
+                    view.photo,
+                    caption=view.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    reply_parameters=_reply(reply_to),
                 )
             )
         else:
             sent = await _mapped(
                 self.bot.send_message(
-                    chat_id, view.text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                    chat_id,
+                    view.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
                     reply_parameters=_reply(reply_to),
                 )
             )
@@ -115,15 +122,23 @@ class AiogramMessenger:
             if view.photo:
                 await _mapped(
                     self.bot.edit_message_caption(
-                        chat_id=chat_id, message_id=message_id, inline_message_id=inline_id,
-                        caption=view.text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                        chat_id=chat_id,
+                        message_id=message_id,
+                        inline_message_id=inline_id,
+                        caption=view.text,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
                     )
                 )
             else:
                 await _mapped(
                     self.bot.edit_message_text(
-                        chat_id=chat_id, message_id=message_id, inline_message_id=inline_id,
-                        text=view.text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                        chat_id=chat_id,
+                        message_id=message_id,
+                        inline_message_id=inline_id,
+                        text=view.text,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
                     )
                 )
         except Rejected as error:
@@ -175,13 +190,17 @@ class AiogramMessenger:
                 title=r.title,
                 description=r.description,
                 thumbnail_url=r.thumbnail_url,
-                input_message_content=InputTextMessageContent(message_text=r.view.text, parse_mode=ParseMode.HTML),
+                input_message_content=InputTextMessageContent(
+                    message_text=r.view.text, parse_mode=ParseMode.HTML
+                ),
                 reply_markup=keyboard(r.view.buttons),
             )
             for r in results
         ]
         await _mapped(
-            self.bot.answer_inline_query(query_id, list(articles), cache_time=cache_time, is_personal=is_personal)
+            self.bot.answer_inline_query(
+                query_id, list(articles), cache_time=cache_time, is_personal=is_personal
+            )
         )
 
     async def answer_pre_checkout(self, query_id: str, ok: bool, error_message: str | None = None) -> None:

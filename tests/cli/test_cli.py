@@ -13,23 +13,34 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "catalog.yaml"
 
 
-def circlecart(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def circlecart(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("CIRCLECART_")}
     return subprocess.run(
         [sys.executable, "-m", "circlecart.cli", *args],
-        capture_output=True, text=True, env={**clean, **(env or {})}, cwd=cwd or ROOT, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        env={**clean, **(env or {})},
+        cwd=cwd or ROOT,
+        timeout=120,
+        check=False,
     )
 
 
 def test_run_without_a_token_exits_with_one_line_naming_the_setting(tmp_path: Path) -> None:
     result = circlecart("run", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == ["circlecart: set CIRCLECART_BOT_TOKEN to the token @BotFather gave you"]
+    assert result.stderr.strip().splitlines() == [
+        "circlecart: set CIRCLECART_BOT_TOKEN to the token @BotFather gave you"
+    ]
     assert not (tmp_path / "circlecart.db").exists()  # nothing touched before the settings were right
 
 
 def test_a_malformed_setting_is_named_in_one_line(tmp_path: Path) -> None:
-    result = circlecart("run", env={"CIRCLECART_BOT_TOKEN": "1:x", "CIRCLECART_OWNER_IDS": "12,abc"}, cwd=tmp_path)
+    result = circlecart(
+        "run", env={"CIRCLECART_BOT_TOKEN": "1:x", "CIRCLECART_OWNER_IDS": "12,abc"}, cwd=tmp_path
+    )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "CIRCLECART_OWNER_IDS" in lines[0]

@@ -51,7 +51,9 @@ class Shop:
         return delivered
 
     # -- people and places ------------------------------------------------------------------------
-    def member(self, first_name: str = "Mei", language_code: str | None = "en", username: str | None = None) -> Any:
+    def member(
+        self, first_name: str = "Mei", language_code: str | None = "en", username: str | None = None
+    ) -> Any:
         return self.fake.user(next(_user_ids), first_name, username=username, language_code=language_code)
 
     async def group_with_bot(self, title: str = "Tea Lovers", admin: Any = None) -> Any:
