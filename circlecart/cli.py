@@ -51,9 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance").add_subparsers(title="db commands")
     db.add_parser("upgrade", help="apply every pending migration").set_defaults(handler=_db_upgrade)
 
-    catalog = sub.add_parser("catalog", help="import or export products").add_subparsers(
-        title="catalog commands"
-    )
+    catalog = sub.add_parser("catalog", help="import or export products").add_subparsers(title="catalog commands")
     importer = catalog.add_parser("import", help="create or update products from a YAML or CSV file")
     importer.add_argument("file", type=Path)
     importer.set_defaults(handler=_catalog_import)
@@ -84,9 +82,7 @@ def _catalog_import(settings: Settings, args: argparse.Namespace) -> int:
     from circlecart.catalog_io import import_file
 
     report = asyncio.run(import_file(settings.database_url, args.file))
-    print(
-        f"imported {args.file}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged"
-    )
+    print(f"imported {args.file}: {report.created} created, {report.updated} updated, {report.unchanged} unchanged")
     return 0
 
 

@@ -96,9 +96,7 @@ async def decide_pre_checkout(
     return PreCheckoutDecision(hold, None)
 
 
-async def accept_pre_checkout(
-    uow: UnitOfWork, now: datetime, payer_id: int, payload: str, amount: Money
-) -> StockHold:
+async def accept_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, payload: str, amount: Money) -> StockHold:
     """Check the invoice still stands and hold its stock. Raises DomainError with the reason to refuse.
 
     Safe to repeat for the same order: a second pre-checkout extends the existing hold instead of
@@ -114,9 +112,7 @@ async def accept_pre_checkout(
     line = order.lines[0]
     product = await uow.products.get(line.product_id)
     if product is None or not product.active:
-        await uow.orders.transition(
-            order.id, (OrderStatus.PENDING, OrderStatus.EXPIRED), OrderStatus.CANCELLED
-        )
+        await uow.orders.transition(order.id, (OrderStatus.PENDING, OrderStatus.EXPIRED), OrderStatus.CANCELLED)
         raise DomainError("product.not_found")
     if product.price != line.unit_price:
         await _cancel(uow, order)

@@ -84,9 +84,7 @@ async def record_payment(
     return PaymentOutcome(PaymentResult.REFUND, refreshed, current, reason)
 
 
-async def _deliver(
-    uow: UnitOfWork, now: datetime, order: Order | None, payer_id: int, amount: Money
-) -> str | None:
+async def _deliver(uow: UnitOfWork, now: datetime, order: Order | None, payer_id: int, amount: Money) -> str | None:
     """Mark the order paid; return the reason it cannot be, or None on success."""
     if order is None:
         return "order.unknown"
@@ -114,9 +112,7 @@ async def _deliver(
 
 async def complete_refund(uow: UnitOfWork, now: datetime, payment: Payment) -> bool:
     """Record that the money went back. True if this call recorded it."""
-    moved = await uow.payments.set_status(
-        payment.id, PaymentStatus.REFUND_DUE, PaymentStatus.REFUNDED, at=now
-    )
+    moved = await uow.payments.set_status(payment.id, PaymentStatus.REFUND_DUE, PaymentStatus.REFUNDED, at=now)
     if moved and payment.order_id is not None:
         await uow.orders.transition(payment.order_id, (OrderStatus.REFUND_DUE,), OrderStatus.REFUNDED)
     return moved

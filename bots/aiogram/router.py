@@ -69,9 +69,7 @@ def build_router(core: BotCore, name: str = "circlecart") -> Router:
     if table.unknown_command is not None:
         router.message.register(on_command, ANY_COMMAND)
     for action in table.actions:
-        router.callback_query.register(
-            on_button, F.data.startswith(f"{VERSION}{SEPARATOR}{action}{SEPARATOR}")
-        )
+        router.callback_query.register(on_button, F.data.startswith(f"{VERSION}{SEPARATOR}{action}{SEPARATOR}"))
     # Whatever no action claims is stale or forged: the core answers it with a clear alert.
     router.callback_query.register(on_button)
     if table.inline_query is not None:

@@ -7,20 +7,14 @@ from bots.core.i18n import N_
 MESSAGES: dict[str, str] = {
     "product.not_found": N_("That product is no longer available. Send /shop to see what is."),
     "product.sold_out": N_("Sorry, {title} is sold out."),
-    "product.price_changed": N_(
-        "The price of {title} has changed to {price}. Press Buy again to pay the new price."
-    ),
+    "product.price_changed": N_("The price of {title} has changed to {price}. Press Buy again to pay the new price."),
     "order.unknown": N_("This invoice is not valid any more. Press Buy on the product again."),
-    "order.not_yours": N_(
-        "This invoice belongs to another member. Press Buy on the product to get your own."
-    ),
+    "order.not_yours": N_("This invoice belongs to another member. Press Buy on the product to get your own."),
     "order.already_paid": N_("This order is already paid. See /orders."),
     "order.closed": N_("This invoice has expired. Press Buy on the product again."),
     "order.amount_mismatch": N_("The amount does not match the invoice. Press Buy on the product again."),
     "order.bad_quantity": N_("You can buy between 1 and {max} units at a time."),
-    "payment.currency_unavailable": N_(
-        "This product is priced in {currency}, which this shop cannot accept yet."
-    ),
+    "payment.currency_unavailable": N_("This product is priced in {currency}, which this shop cannot accept yet."),
     "language.unsupported": N_("That language is not available."),
     "member.unknown": N_("Please send /start first."),
 }

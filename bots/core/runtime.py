@@ -59,9 +59,7 @@ class BotCore:
             handler = self.table.unknown_command
         else:
             return
-        await self._guard(
-            ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text)
-        )
+        await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
 
     async def button(self, event: ButtonEvent) -> None:
         ctx = await self._context(event)
@@ -115,9 +113,7 @@ class BotCore:
             return
         handler = self.table.payment
         ctx = await self._context(event)
-        await self._guard(
-            ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text)
-        )
+        await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
 
     async def bot_membership(self, event: BotMembershipEvent) -> None:
         if self.table.bot_membership is None:

@@ -55,9 +55,7 @@ def catalog_page(ctx: Context, page: CatalogPage) -> View:
         paging.append(Button(ctx.t("Next ▶"), callback=ctx.button("page", page.page + 1)))
     if paging:
         rows.append(tuple(paging))
-    text = ctx.t(
-        "<b>Shop</b> · page {page} of {pages}\nTap a product to see it.", page=page.page + 1, pages=page.pages
-    )
+    text = ctx.t("<b>Shop</b> · page {page} of {pages}\nTap a product to see it.", page=page.page + 1, pages=page.pages)
     return View(text, tuple(rows))
 
 
@@ -110,9 +108,7 @@ def inline_result(ctx: Context, product: Product) -> InlineResult:
 def invoice(ctx: Context, order: Order, buyer_name: str) -> Invoice:
     line = order.lines[0]
     total = order.total
-    description = ctx.t(
-        "For {name}. {quantity} × {title}", name=buyer_name, quantity=line.quantity, title=line.title
-    )
+    description = ctx.t("For {name}. {quantity} × {title}", name=buyer_name, quantity=line.quantity, title=line.title)
     return Invoice(
         title=line.title[:32],
         description=description[:255],

@@ -137,9 +137,7 @@ def bot_membership(update_id: int, update: ChatMemberUpdated) -> BotMembershipEv
 
 def join_request(update_id: int, request: ChatJoinRequest) -> JoinRequestEvent:
     link = request.invite_link.invite_link if request.invite_link else None
-    return JoinRequestEvent(
-        update_id, sender(request.from_user), chat(request.chat), request.user_chat_id, link
-    )
+    return JoinRequestEvent(update_id, sender(request.from_user), chat(request.chat), request.user_chat_id, link)
 
 
 def _utc(moment: datetime | None) -> datetime | None:

@@ -123,9 +123,7 @@ def build_handlers(core: BotCore) -> list[BaseHandler[Any, Any, Any]]:
         handlers.append(PreCheckoutQueryHandler(on_pre_checkout, block=True))
     if table.bot_membership is not None:
         handlers.append(
-            ChatMemberHandler(
-                on_bot_membership, chat_member_types=ChatMemberHandler.MY_CHAT_MEMBER, block=True
-            )
+            ChatMemberHandler(on_bot_membership, chat_member_types=ChatMemberHandler.MY_CHAT_MEMBER, block=True)
         )
     if table.join_request is not None:
         handlers.append(ChatJoinRequestHandler(on_join_request, block=True))

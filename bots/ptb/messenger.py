@@ -207,16 +207,12 @@ class PtbMessenger:
                 title=r.title,
                 description=r.description,
                 thumbnail_url=r.thumbnail_url,
-                input_message_content=InputTextMessageContent(
-                    message_text=r.view.text, parse_mode=ParseMode.HTML
-                ),
+                input_message_content=InputTextMessageContent(message_text=r.view.text, parse_mode=ParseMode.HTML),
                 reply_markup=keyboard(r.view.buttons),
             )
             for r in results
         ]
-        await _mapped(
-            self.bot.answer_inline_query(query_id, articles, cache_time=cache_time, is_personal=is_personal)
-        )
+        await _mapped(self.bot.answer_inline_query(query_id, articles, cache_time=cache_time, is_personal=is_personal))
 
     async def answer_pre_checkout(self, query_id: str, ok: bool, error_message: str | None = None) -> None:
         await _mapped(self.bot.answer_pre_checkout_query(query_id, ok=ok, error_message=error_message))
@@ -232,3 +228,20 @@ class PtbMessenger:
     async def is_chat_admin(self, chat_id: int, user_id: int) -> bool:
         member = await _mapped(self.bot.get_chat_member(chat_id, user_id))
         return str(member.status) in ADMIN_STATUSES
+
+    async def create_invite_link(self, chat_id: int, name: str | None = None, join_request: bool = True) -> str:
+        link = await _mapped(self.bot.create_chat_invite_link(chat_id, name=name, creates_join_request=join_request))
+        return link.invite_link
+
+    async def approve_join_request(self, chat_id: int, user_id: int) -> None:
+        await _mapped(self.bot.approve_chat_join_request(chat_id, user_id))
+
+    async def decline_join_request(self, chat_id: int, user_id: int) -> None:
+        await _mapped(self.bot.decline_chat_join_request(chat_id, user_id))
+
+    async def remove_member(self, chat_id: int, user_id: int) -> None:
+        await _mapped(self.bot.ban_chat_member(chat_id, user_id))
+        await _mapped(self.bot.unban_chat_member(chat_id, user_id, only_if_banned=True))
+
+    async def edit_star_subscription(self, user_id: int, telegram_charge_id: str, canceled: bool) -> None:
+        await _mapped(self.bot.edit_user_star_subscription(user_id, telegram_charge_id, is_canceled=canceled))

@@ -28,9 +28,7 @@ class UpdateDoneProcessor(BaseUpdateProcessor):
     """Runs up to `max_concurrent_updates` updates at once and reports each finished one to the core
     (logs and tests wait on it), routed or not. `core` may be set after the Application is built."""
 
-    def __init__(
-        self, core: BotCore | None = None, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES
-    ) -> None:
+    def __init__(self, core: BotCore | None = None, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
         self.core = core
 
@@ -96,9 +94,7 @@ def webhook_app(application: AnyApplication, path: str, secret: str) -> web.Appl
 class PtbAdapter:
     """circlecart's own python-telegram-bot bot: polling in the background (or PTB's webhook server)."""
 
-    def __init__(
-        self, token: str, api_url: str, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES
-    ) -> None:
+    def __init__(self, token: str, api_url: str, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         self.processor = UpdateDoneProcessor(max_concurrent_updates=max_concurrent_updates)
         self.application = build_application(token, api_url, self.processor)
         self.messenger = PtbMessenger(self.application.bot)
@@ -120,9 +116,7 @@ class PtbAdapter:
         assert self.application.updater is not None
         await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
 
-    async def start_webhook(
-        self, listen: str, port: int, url_path: str, webhook_url: str, secret: str
-    ) -> None:
+    async def start_webhook(self, listen: str, port: int, url_path: str, webhook_url: str, secret: str) -> None:
         """PTB's own webhook server (needs the `python-telegram-bot[webhooks]` extra); it calls setWebhook
         with the secret token and rejects requests that do not carry it."""
         assert self.core is not None, "attach() first"

@@ -38,9 +38,7 @@ def test_run_without_a_token_exits_with_one_line_naming_the_setting(tmp_path: Pa
 
 
 def test_a_malformed_setting_is_named_in_one_line(tmp_path: Path) -> None:
-    result = circlecart(
-        "run", env={"CIRCLECART_BOT_TOKEN": "1:x", "CIRCLECART_OWNER_IDS": "12,abc"}, cwd=tmp_path
-    )
+    result = circlecart("run", env={"CIRCLECART_BOT_TOKEN": "1:x", "CIRCLECART_OWNER_IDS": "12,abc"}, cwd=tmp_path)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "CIRCLECART_OWNER_IDS" in lines[0]

@@ -17,9 +17,7 @@ PLACEHOLDER = re.compile(r"{(\w+)}")
 
 
 def _msgids() -> set[str]:
-    found = extract_from_dir(
-        str(ROOT / "bots"), method_map=[("**.py", "python")], keywords={"t": None, "N_": None}
-    )
+    found = extract_from_dir(str(ROOT / "bots"), method_map=[("**.py", "python")], keywords={"t": None, "N_": None})
     # extract_from_dir yields (filename, lineno, message, comments, context)
     return {item[2] for item in found if isinstance(item[2], str)}
 
@@ -36,9 +34,7 @@ def test_every_text_in_the_code_has_a_chinese_translation() -> None:
 def test_translations_keep_every_placeholder() -> None:
     translations = Translations()
     for msgid in _msgids():
-        assert set(PLACEHOLDER.findall(translations.gettext("zh", msgid))) == set(
-            PLACEHOLDER.findall(msgid)
-        ), msgid
+        assert set(PLACEHOLDER.findall(translations.gettext("zh", msgid))) == set(PLACEHOLDER.findall(msgid)), msgid
 
 
 def test_a_member_with_an_unknown_language_gets_english() -> None:

@@ -67,9 +67,7 @@ def successful_payment(recurring: bool = True) -> dict[str, Any]:
         "provider_payment_charge_id": "",
     }
     if recurring:
-        paid.update(
-            {"is_recurring": True, "subscription_expiration_date": 1_792_592_000, "is_first_recurring": True}
-        )
+        paid.update({"is_recurring": True, "subscription_expiration_date": 1_792_592_000, "is_first_recurring": True})
     return {
         "update_id": 13,
         "message": {

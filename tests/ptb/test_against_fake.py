@@ -151,9 +151,7 @@ async def test_group_commands_addressed_to_us_or_nobody(
         assert await core.finished(ignored.update_id or 0) is None
 
 
-async def test_buttons_rendered_and_pressed(
-    fake_telegram: FakeTelegram, bot: tuple[PtbAdapter, RecordingCore]
-) -> None:
+async def test_buttons_rendered_and_pressed(fake_telegram: FakeTelegram, bot: tuple[PtbAdapter, RecordingCore]) -> None:
     adapter, core = bot
     mei = fake_telegram.user(1001, "Mei", "mei")
     mei.started_bots.add(BOT_USER_ID)
@@ -205,9 +203,7 @@ async def test_every_update_kind_reaches_the_core(
         assert event.update_id == update_id
 
 
-async def test_rendering_and_error_mapping(
-    fake_telegram: FakeTelegram, bot: tuple[PtbAdapter, RecordingCore]
-) -> None:
+async def test_rendering_and_error_mapping(fake_telegram: FakeTelegram, bot: tuple[PtbAdapter, RecordingCore]) -> None:
     adapter, _ = bot
     messenger = adapter.messenger
     mei = fake_telegram.user(1001, "Mei", "mei")

@@ -81,9 +81,7 @@ def test_callback_on_chat_message() -> None:
     u = update(payloads.callback_on_chat_message("1:page:2"))
     assert u.callback_query is not None
     event = convert.button(u.update_id, u.callback_query)
-    assert event == ButtonEvent(
-        12, MEI, "99", "1:page:2", MessageRef(chat_id=-1001234, message_id=500), GROUP
-    )
+    assert event == ButtonEvent(12, MEI, "99", "1:page:2", MessageRef(chat_id=-1001234, message_id=500), GROUP)
 
 
 def test_successful_payment_with_subscription() -> None:

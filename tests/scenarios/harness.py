@@ -51,9 +51,7 @@ class Shop:
         return delivered
 
     # -- people and places ------------------------------------------------------------------------
-    def member(
-        self, first_name: str = "Mei", language_code: str | None = "en", username: str | None = None
-    ) -> Any:
+    def member(self, first_name: str = "Mei", language_code: str | None = "en", username: str | None = None) -> Any:
         return self.fake.user(next(_user_ids), first_name, username=username, language_code=language_code)
 
     async def group_with_bot(self, title: str = "Tea Lovers", admin: Any = None) -> Any:
@@ -61,7 +59,7 @@ class Shop:
         owner = admin or self.member("Owner")
         group.add_member(owner)
         group.set_admin(owner)
-        await self.settle(await self.fake.add_bot_to_group(group, owner))
+        await self.settle(await self.fake.add_bot_to_group(group, owner, status="administrator"))
         return group
 
     # -- what members do --------------------------------------------------------------------------

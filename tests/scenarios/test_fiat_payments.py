@@ -19,9 +19,7 @@ PROVIDER_TOKEN = "284685063:TEST:circlecart"
 async def _add_usd_product(shop: Shop, stock: int = 3) -> None:
     async with shop.uow() as uow:
         await uow.products.add(
-            NewProduct(
-                "MUG-USD", "Museum mug", "Stoneware mug.", parse_major("19.99", "USD"), stock, ("mug",)
-            )
+            NewProduct("MUG-USD", "Museum mug", "Stoneware mug.", parse_major("19.99", "USD"), stock, ("mug",))
         )
         await uow.commit()
 
@@ -29,9 +27,7 @@ async def _add_usd_product(shop: Shop, stock: int = 3) -> None:
 @pytest.fixture
 async def fiat_shop(framework: str, tmp_path: Path) -> AsyncIterator[Shop]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
-    async with running_shop(
-        framework, url, str(EXAMPLE_CATALOG), payment_provider_token=PROVIDER_TOKEN
-    ) as shop:
+    async with running_shop(framework, url, str(EXAMPLE_CATALOG), payment_provider_token=PROVIDER_TOKEN) as shop:
         await _add_usd_product(shop)
         yield shop
 

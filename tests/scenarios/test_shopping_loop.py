@@ -63,11 +63,7 @@ async def test_product_card_shows_photo_price_stock_and_buy(shop: Shop) -> None:
     card = shop.fake.last(group)
     product = await shop.product("TEA-SET-01")
     assert card.photo, "the card is a photo with a caption"
-    assert (
-        product.title in card.caption
-        and "250 ⭐" in card.caption
-        and f"In stock: {product.stock}" in card.caption
-    )
+    assert product.title in card.caption and "250 ⭐" in card.caption and f"In stock: {product.stock}" in card.caption
     assert "Buy · 250 ⭐" in card.button_texts
 
 
@@ -191,9 +187,7 @@ async def test_payment_after_the_hold_lapsed_and_stock_ran_out_is_refunded(shop:
     assert (await shop.pay(jun, shop.fake.last(group))).accepted
 
     record = mei_invoice.invoice
-    late = await shop.fake.successful_payment(
-        mei, group, record.payload, record.currency, record.total_amount
-    )
+    late = await shop.fake.successful_payment(mei, group, record.payload, record.currency, record.total_amount)
     await shop.settle(late)
     notice = shop.fake.last(group)
     assert "refunded" in notice.text

@@ -25,9 +25,7 @@ async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
         decision = checkout.PreCheckoutDecision(None, DomainError("order.amount_mismatch"))
     else:
         async with ctx.uow() as uow:
-            decision = await checkout.decide_pre_checkout(
-                uow, ctx.now(), event.sender.id, event.payload, amount
-            )
+            decision = await checkout.decide_pre_checkout(uow, ctx.now(), event.sender.id, event.payload, amount)
             await uow.commit()
     if decision.refusal is None:
         await ctx.messenger.answer_pre_checkout(event.query_id, ok=True)

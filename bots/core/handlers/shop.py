@@ -25,9 +25,7 @@ async def shop(ctx: Context, event: CommandEvent) -> None:
 
 async def find(ctx: Context, event: CommandEvent) -> None:
     if not event.args:
-        await ctx.messenger.send(
-            event.chat.id, View(ctx.t("What are you looking for? For example: /find tea"))
-        )
+        await ctx.messenger.send(event.chat.id, View(ctx.t("What are you looking for? For example: /find tea")))
         return
     async with ctx.uow() as uow:
         found = await catalog.search(uow, event.args)

@@ -36,9 +36,7 @@ async def start(ctx: Context, event: CommandEvent) -> None:
         await show_product_by_sku(ctx, event.chat, link.group(1))
         return
     name = event.sender.first_name
-    await ctx.messenger.send(
-        event.chat.id, View(ctx.t("Welcome, {name}!", name=name) + "\n\n" + help_view(ctx).text)
-    )
+    await ctx.messenger.send(event.chat.id, View(ctx.t("Welcome, {name}!", name=name) + "\n\n" + help_view(ctx).text))
 
 
 async def help_command(ctx: Context, event: CommandEvent) -> None:
@@ -52,18 +50,14 @@ async def unknown_command(ctx: Context, event: CommandEvent) -> None:
 
 async def language(ctx: Context, event: CommandEvent) -> None:
     supported = ctx.services.translations.supported
-    rows = tuple(
-        (Button(LANGUAGE_NAMES.get(code, code), callback=ctx.button("lang", code)),) for code in supported
-    )
+    rows = tuple((Button(LANGUAGE_NAMES.get(code, code), callback=ctx.button("lang", code)),) for code in supported)
     await ctx.messenger.send(event.chat.id, View(ctx.t("Choose your language:"), rows))
 
 
 async def choose_language(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
     code = callback.str_arg(0)
     async with ctx.uow() as uow:
-        member = await member_registry.choose_language(
-            uow, event.sender.id, code, ctx.services.translations.supported
-        )
+        member = await member_registry.choose_language(uow, event.sender.id, code, ctx.services.translations.supported)
         await uow.commit()
     chosen = Context(ctx.services, code, member)
     await ctx.messenger.answer_callback(event.callback_id, chosen.t("Language set to English."))

@@ -1,0 +1,57 @@
+"""`circlecart run` as an operator starts it, serving the whole loop against a Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from circlecart.catalog_io import import_file
+from tests.conftest import EXAMPLE_CATALOG
+from tests.fake_telegram.server import FakeTelegram
+from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def test_circlecart_run_serves_shop_buy_and_pay_then_stops_cleanly(framework: str, tmp_path: Path) -> None:
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
+    await import_file(database_url, EXAMPLE_CATALOG)
+    fake = FakeTelegram()
+    await fake.start()
+    fake.add_bot(BOT_TOKEN, BOT_ID, BOT_USERNAME, "circlecart")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIRCLECART_")}
+    env.update(
+        CIRCLECART_BOT_TOKEN=BOT_TOKEN,
+        CIRCLECART_TELEGRAM_API_URL=fake.base_url,
+        CIRCLECART_DATABASE_URL=database_url,
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "circlecart.cli",
+        "run",
+        "--framework",
+        framework,
+        env=env,
+        cwd=tmp_path,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await fake.wait_for(lambda _: fake.commands("all_private_chats"), timeout=60)
+        mei = fake.user(4001, "Mei")
+        await fake.send_message(mei, None, "/start p_PIN-CRANE")
+        (card,) = await fake.wait_for_sent(mei, 1, timeout=15)
+        await fake.press_button(mei, card, text="Buy · 35 ⭐")
+        await fake.wait_for(lambda _: fake.last(mei).invoice is not None, timeout=15)
+        paid = await fake.pay(mei, fake.last(mei))
+        assert paid.accepted, paid.error_message
+        await fake.wait_for(lambda _: "Payment received" in (fake.last(mei).text or ""), timeout=15)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        await fake.stop()
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    assert b"Traceback" not in stderr, stderr.decode()[-2000:]
