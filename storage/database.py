@@ -1,0 +1,133 @@
+"""Engine set-up and the `Database` handle the composition root keeps for the life of the process.
+
+SQLite is tuned to take many concurrent writers without "database is locked":
+- WAL journal, so readers never block the writer;
+- ``busy_timeout``, so a connection waits for the write lock instead of failing at once;
+- every transaction starts with ``BEGIN IMMEDIATE`` (SQLAlchemy's documented recipe: the driver's own
+  BEGIN is switched off with ``isolation_level = None`` and SQLAlchemy's "begin" event emits ours). A
+  deferred transaction that reads and then writes fails instantly under WAL with SQLITE_BUSY (the busy
+  handler is not consulted for a lock upgrade) when another writer committed in between; taking the write
+  lock at BEGIN serialises writers up front, where busy_timeout does apply.
+- ``foreign_keys = ON``.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from storage.uow import SqlUnitOfWork
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+pysqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+psycopg2": "postgresql+asyncpg",
+    "postgresql+psycopg": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+def async_url(url: str | URL) -> URL:
+    """The URL with its async driver: sqlite:// -> sqlite+aiosqlite://, postgres(ql):// -> +asyncpg.
+
+    Refuses in-memory SQLite: every pooled connection would see its own empty database (or, with a single
+    shared connection, concurrent units of work would share one transaction). Use a file.
+    """
+    parsed = make_url(url) if isinstance(url, str) else url
+    driver = _ASYNC_DRIVERS.get(parsed.drivername)
+    if driver is None:
+        raise ValueError(f"unsupported database URL scheme {parsed.drivername!r} (use sqlite or postgresql)")
+    parsed = parsed.set(drivername=driver)
+    if driver.startswith("sqlite") and parsed.database in (None, "", ":memory:"):
+        raise ValueError("in-memory SQLite is not supported; give a file path, e.g. sqlite:///circlecart.db")
+    return parsed
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # The driver must not emit BEGIN itself: the "begin" event below emits BEGIN IMMEDIATE instead.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_engine(url: str | URL, **engine_options: Any) -> AsyncEngine:
+    """An async engine for `url` (rewritten to its async driver), with the SQLite tuning applied."""
+    target = async_url(url)
+    options: dict[str, Any] = {"pool_pre_ping": target.get_backend_name() == "postgresql"}
+    options.update(engine_options)
+    engine = create_async_engine(target, **options)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
+        event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+class Database:
+    """One per process: owns the engine; `uow()` makes a fresh unit of work (a `UnitOfWorkFactory`)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, autoflush=False)
+
+    @classmethod
+    def from_url(cls, url: str | URL, **engine_options: Any) -> Database:
+        """Build without touching the database (connections are opened lazily)."""
+        return cls(create_engine(url, **engine_options))
+
+    @classmethod
+    async def connect(cls, url: str | URL, **engine_options: Any) -> Database:
+        """Build and check the database answers (fails fast on a wrong URL or a server that is down)."""
+        database = cls.from_url(url, **engine_options)
+        try:
+            async with database._engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except BaseException:
+            await database.dispose()
+            raise
+        return database
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return self._engine.dialect.name
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._sessions, self._engine.dialect.name)
+
+    async def dispose(self) -> None:
+        await self._engine.dispose()
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.dispose()

@@ -1,0 +1,1 @@
+"""Alembic migrations (a package so that it ships with storage; run through storage.migrate)."""

@@ -1,0 +1,1 @@
+"""Revisions, one module each (Alembic loads them by file, not by import)."""

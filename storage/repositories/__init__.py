@@ -1,0 +1,25 @@
+"""One repository per aggregate; each maps rows to the domain's frozen dataclasses and back.
+
+Repositories decide no business rule: they read, write and make the atomic conditional updates the domain
+asks for (claims, status transitions, insert-if-new), reporting by a bool or None whether they took effect.
+"""
+
+from storage.repositories.brands import SqlBrandRepository
+from storage.repositories.communities import SqlCommunityRepository
+from storage.repositories.holds import SqlHoldRepository
+from storage.repositories.members import SqlMemberRepository
+from storage.repositories.orders import SqlOrderRepository
+from storage.repositories.outbox import SqlOutboxRepository
+from storage.repositories.payments import SqlPaymentRepository
+from storage.repositories.products import SqlProductRepository
+
+__all__ = [
+    "SqlBrandRepository",
+    "SqlCommunityRepository",
+    "SqlHoldRepository",
+    "SqlMemberRepository",
+    "SqlOrderRepository",
+    "SqlOutboxRepository",
+    "SqlPaymentRepository",
+    "SqlProductRepository",
+]

@@ -1,0 +1,31 @@
+"""What every repository shares: the session, the dialect, rowcounts and dialect-specific INSERT."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult, Result
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class SqlRepository:
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self._session = session
+        self._dialect = dialect
+
+    def _insert(self, table: Table) -> postgresql.Insert | sqlite.Insert:
+        """An INSERT that supports ON CONFLICT on this dialect."""
+        if self._dialect == "postgresql":
+            return postgresql.insert(table)
+        if self._dialect == "sqlite":
+            return sqlite.insert(table)
+        raise NotImplementedError(f"dialect {self._dialect!r} is not supported")
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an UPDATE/DELETE matched (every supported driver reports it)."""
+    if not isinstance(result, CursorResult):  # pragma: no cover - UPDATE always gives a CursorResult
+        raise TypeError(f"expected a CursorResult, got {type(result).__name__}")
+    return result.rowcount

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import RowMapping, func, select
+
+from domain.members import Member
+from storage.repositories._base import SqlRepository
+from storage.tables import members
+
+
+def _member(row: RowMapping) -> Member:
+    return Member(
+        id=row["id"],
+        first_name=row["first_name"],
+        username=row["username"],
+        telegram_language=row["telegram_language"],
+        chosen_language=row["chosen_language"],
+        started_bot=row["started_bot"],
+        blocked_bot=row["blocked_bot"],
+        created_at=row["created_at"],
+    )
+
+
+class SqlMemberRepository(SqlRepository):
+    async def get(self, user_id: int) -> Member | None:
+        row = (await self._session.execute(select(members).where(members.c.id == user_id))).mappings().first()
+        return _member(row) if row is not None else None
+
+    async def save(self, member: Member) -> None:
+        """Insert or update by id. A `created_at` of None keeps the one already stored."""
+        values = {
+            "id": member.id,
+            "first_name": member.first_name,
+            "username": member.username,
+            "telegram_language": member.telegram_language,
+            "chosen_language": member.chosen_language,
+            "started_bot": member.started_bot,
+            "blocked_bot": member.blocked_bot,
+            "created_at": member.created_at,
+        }
+        statement = self._insert(members).values(values)
+        updates: dict[str, Any] = {name: statement.excluded[name] for name in values if name != "id"}
+        updates["created_at"] = func.coalesce(statement.excluded.created_at, members.c.created_at)
+        await self._session.execute(statement.on_conflict_do_update(index_elements=[members.c.id], set_=updates))

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import RowMapping, func, select, update
+
+from domain.notices import Notice, NoticeParams, NoticeStatus, OutboxEntry
+from storage.repositories._base import SqlRepository
+from storage.tables import outbox
+
+
+def _params_to_text(params: NoticeParams) -> str:
+    return json.dumps(dict(params), ensure_ascii=False, sort_keys=True)
+
+
+def _params_from_text(text: str) -> dict[str, str | int | None]:
+    value = json.loads(text) if text else {}
+    if not isinstance(value, dict):
+        raise ValueError(f"outbox.params holds {text!r}, not a JSON object")
+    return value
+
+
+def _entry(row: RowMapping) -> OutboxEntry:
+    return OutboxEntry(
+        id=row["id"],
+        notice=Notice(
+            key=row["key"],
+            chat_id=row["chat_id"],
+            kind=row["kind"],
+            params=_params_from_text(row["params"]),
+            not_before=row["not_before"],
+            language_of=row["language_of"],
+            edit_message_id=row["edit_message_id"],
+        ),
+        status=NoticeStatus(row["status"]),
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        created_at=row["created_at"],
+        sent_at=row["sent_at"],
+        message_id=row["message_id"],
+        last_error=row["last_error"],
+    )
+
+
+class SqlOutboxRepository(SqlRepository):
+    async def enqueue(self, notice: Notice, now: datetime) -> bool:
+        """INSERT ... ON CONFLICT (key) DO NOTHING; due at `not_before`, or now. True if stored."""
+        statement = (
+            self._insert(outbox)
+            .values(
+                key=notice.key,
+                chat_id=notice.chat_id,
+                kind=notice.kind,
+                params=_params_to_text(notice.params),
+                not_before=notice.not_before,
+                language_of=notice.language_of,
+                edit_message_id=notice.edit_message_id,
+                status=NoticeStatus.PENDING.value,
+                attempts=0,
+                next_attempt_at=notice.not_before if notice.not_before is not None else now,
+                created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=[outbox.c.key])
+            .returning(outbox.c.id)
+        )
+        return (await self._session.execute(statement)).first() is not None
+
+    async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:
+        """PENDING entries due by `now`, oldest first, leased by moving next_attempt_at to `lease_until`.
+
+        PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, so concurrent senders take disjoint entries. SQLite:
+        the transaction began with BEGIN IMMEDIATE, so senders are serialised. The lease is part of the
+        transaction: commit promptly, before sending. A sender that crashes leaves entries due at the lease end.
+        """
+        if limit <= 0:
+            return []
+        due = (
+            select(outbox.c.id)
+            .where(outbox.c.status == NoticeStatus.PENDING.value, outbox.c.next_attempt_at <= now)
+            .order_by(outbox.c.next_attempt_at, outbox.c.id)
+            .limit(limit)
+        )
+        if self._dialect == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        ids = list((await self._session.execute(due)).scalars())
+        if not ids:
+            return []
+        statement = update(outbox).where(outbox.c.id.in_(ids)).values(next_attempt_at=lease_until).returning(outbox)
+        leased = {row["id"]: _entry(row) for row in (await self._session.execute(statement)).mappings()}
+        return [leased[entry_id] for entry_id in ids if entry_id in leased]
+
+    async def mark_sent(self, entry_id: int, at: datetime, message_id: int | None) -> None:
+        await self._update(entry_id, status=NoticeStatus.SENT.value, sent_at=at, message_id=message_id)
+
+    async def retry_later(self, entry_id: int, at: datetime, error: str, count: bool = True) -> None:
+        """Make the entry due again at `at` (ending its lease; it stays PENDING); `count` adds an attempt."""
+        values: dict[str, Any] = {"next_attempt_at": at, "last_error": error}
+        if count:
+            values["attempts"] = outbox.c.attempts + 1
+        await self._update(entry_id, **values)
+
+    async def give_up(self, entry_id: int, status: NoticeStatus, error: str) -> None:
+        await self._update(entry_id, status=status.value, last_error=error)
+
+    async def get_by_key(self, key: str) -> OutboxEntry | None:
+        row = (await self._session.execute(select(outbox).where(outbox.c.key == key))).mappings().first()
+        return _entry(row) if row is not None else None
+
+    async def count_pending(self) -> int:
+        query = select(func.count()).select_from(outbox).where(outbox.c.status == NoticeStatus.PENDING.value)
+        return int((await self._session.execute(query)).scalar_one())
+
+    async def _update(self, entry_id: int, **values: Any) -> None:
+        await self._session.execute(update(outbox).where(outbox.c.id == entry_id).values(values))

@@ -1,0 +1,215 @@
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    RowMapping,
+    Select,
+    and_,
+    column,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    update,
+)
+
+from domain.money import Money
+from domain.products import NewProduct, Product
+from storage.repositories._base import SqlRepository, rowcount
+from storage.tables import products, tags_from_text, tags_to_text
+
+MAX_SEARCH_WORDS = 12
+MAX_WORD_LENGTH = 64
+
+# The FTS5 table made by the migrations (not in the metadata): rowid is products.id.
+_products_fts = table("products_fts", column("rowid"))
+# bm25 weights per FTS5 column, in the order the migration declares them: title, description, tags.
+_BM25 = "bm25(products_fts, 10.0, 2.0, 5.0)"
+# The stored tsvector column the PostgreSQL migration adds (generated from title, tags and description).
+_search_vector: ColumnElement[Any] = literal_column("products.search_vector")
+_SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
+
+
+def _product(row: RowMapping) -> Product:
+    return Product(
+        id=row["id"],
+        sku=row["sku"],
+        title=row["title"],
+        description=row["description"],
+        price=Money(int(row["price_amount"]), row["currency"]),
+        stock=row["stock"],
+        tags=tags_from_text(row["tags"]),
+        photo=row["photo"],
+        active=row["active"],
+        brand_id=row["brand_id"],
+    )
+
+
+def _values(product: NewProduct | Product) -> dict[str, Any]:
+    return {
+        "sku": product.sku,
+        "title": product.title,
+        "description": product.description,
+        "price_amount": product.price.amount,
+        "currency": product.price.currency,
+        "stock": product.stock,
+        "tags": tags_to_text(product.tags),
+        "photo": product.photo,
+        "active": product.active,
+        "brand_id": product.brand_id,
+    }
+
+
+def search_words(text: str) -> list[str]:
+    """The user's words: maximal runs of letters, digits and combining marks, lower-cased.
+
+    Everything else (quotes, '*', ':', '&', '|', '!', '(', '-', '^', '+', '_', ...) separates words, so no
+    FTS5 or tsquery operator can survive into a query. At most MAX_SEARCH_WORDS words of MAX_WORD_LENGTH.
+    """
+    words: list[str] = []
+    current: list[str] = []
+    for char in text:
+        if unicodedata.category(char)[0] in "LNM":
+            current.append(char)
+        elif current:
+            words.append("".join(current))
+            current = []
+    if current:
+        words.append("".join(current))
+    return [word[:MAX_WORD_LENGTH].lower() for word in words[:MAX_SEARCH_WORDS]]
+
+
+def fts5_query(words: Sequence[str]) -> str:
+    """Every word as a quoted FTS5 string (implicit AND); the last one also as a prefix."""
+    quoted = [f'"{word}"' for word in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def tsquery_text(words: Sequence[str]) -> str:
+    """Every word ANDed for to_tsquery; the last one also as a prefix (':*')."""
+    return " & ".join(words) + ":*"
+
+
+def _like_pattern(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class SqlProductRepository(SqlRepository):
+    async def get(self, product_id: int) -> Product | None:
+        return await self._one(select(products).where(products.c.id == product_id))
+
+    async def get_by_sku(self, sku: str) -> Product | None:
+        return await self._one(select(products).where(products.c.sku == sku))
+
+    async def add(self, product: NewProduct) -> Product:
+        statement = insert(products).values(_values(product)).returning(products.c.id)
+        product_id = (await self._session.execute(statement)).scalar_one()
+        return Product(
+            id=product_id,
+            sku=product.sku,
+            title=product.title,
+            description=product.description,
+            price=product.price,
+            stock=product.stock,
+            tags=product.tags,
+            photo=product.photo,
+            active=product.active,
+            brand_id=product.brand_id,
+        )
+
+    async def update(self, product: Product) -> None:
+        """Overwrite every field of the product with this id; LookupError if there is none."""
+        statement = update(products).where(products.c.id == product.id).values(_values(product))
+        if rowcount(await self._session.execute(statement)) != 1:
+            raise LookupError(f"no product with id {product.id}")
+
+    async def list_active(self, offset: int, limit: int) -> Sequence[Product]:
+        query = (
+            select(products)
+            .where(products.c.active.is_(True))
+            .order_by(products.c.id.desc())
+            .offset(max(offset, 0))
+            .limit(max(limit, 0))
+        )
+        return await self._many(query)
+
+    async def count_active(self) -> int:
+        query = select(func.count()).select_from(products).where(products.c.active.is_(True))
+        return int((await self._session.execute(query)).scalar_one())
+
+    async def list_all(self) -> Sequence[Product]:
+        return await self._many(select(products).order_by(products.c.sku))
+
+    async def search(self, text: str, limit: int) -> Sequence[Product]:
+        words = search_words(text)
+        if not words or limit <= 0:
+            return []
+        found = await self._many(self._full_text_query(words).limit(limit))
+        if found:
+            return found
+        # Full-text tokenisers keep a run of CJK characters as one word, so '茶' never matches the word
+        # '青瓷茶具'. Fall back to substrings of the title and tags (every word must occur in one of them).
+        # (On SQLite, LIKE folds case for ASCII letters only.)
+        matches: list[ColumnElement[bool]] = [
+            or_(
+                products.c.title.ilike(_like_pattern(word), escape="\\"),
+                products.c.tags.ilike(_like_pattern(word), escape="\\"),
+            )
+            for word in words
+        ]
+        query = (
+            select(products)
+            .where(products.c.active.is_(True), and_(*matches))
+            .order_by(products.c.id.desc())
+            .limit(limit)
+        )
+        return await self._many(query)
+
+    def _full_text_query(self, words: Sequence[str]) -> Select[Any]:
+        active = products.c.active.is_(True)
+        if self._dialect == "sqlite":
+            return (
+                select(products)
+                .join(_products_fts, _products_fts.c.rowid == products.c.id)
+                .where(text("products_fts MATCH :fts_query").bindparams(fts_query=fts5_query(words)), active)
+                .order_by(text(_BM25), products.c.id)
+            )
+        query = func.to_tsquery(_SIMPLE, tsquery_text(words))
+        return (
+            select(products)
+            .where(_search_vector.op("@@")(query), active)
+            .order_by(func.ts_rank(_search_vector, query).desc(), products.c.id)
+        )
+
+    async def claim_stock(self, product_id: int, quantity: int) -> bool:
+        """One conditional UPDATE: takes the units only if that many remain. Never read-then-write."""
+        if quantity < 1:
+            raise ValueError(f"claim_stock needs a positive quantity, got {quantity}")
+        statement = (
+            update(products)
+            .where(products.c.id == product_id, products.c.stock >= quantity)
+            .values(stock=products.c.stock - quantity)
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def release_stock(self, product_id: int, quantity: int) -> None:
+        if quantity < 1:
+            raise ValueError(f"release_stock needs a positive quantity, got {quantity}")
+        statement = update(products).where(products.c.id == product_id).values(stock=products.c.stock + quantity)
+        await self._session.execute(statement)
+
+    async def _one(self, query: Select[Any]) -> Product | None:
+        row = (await self._session.execute(query)).mappings().first()
+        return _product(row) if row is not None else None
+
+    async def _many(self, query: Select[Any]) -> list[Product]:
+        return [_product(row) for row in (await self._session.execute(query)).mappings()]

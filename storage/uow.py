@@ -1,0 +1,97 @@
+"""`SqlUnitOfWork`: one database transaction holding every repository (implements domain.ports.UnitOfWork)."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.ports import (
+    BrandRepository,
+    CommunityRepository,
+    HoldRepository,
+    MemberRepository,
+    OrderRepository,
+    OutboxRepository,
+    PaymentRepository,
+    ProductRepository,
+    UnitOfWork,
+)
+from storage.repositories import (
+    SqlBrandRepository,
+    SqlCommunityRepository,
+    SqlHoldRepository,
+    SqlMemberRepository,
+    SqlOrderRepository,
+    SqlOutboxRepository,
+    SqlPaymentRepository,
+    SqlProductRepository,
+)
+
+
+class SqlUnitOfWork:
+    """``async with uow:`` opens a session; the transaction begins with the first statement.
+
+    ``commit()`` commits (a later statement inside the same block starts a new transaction); leaving the
+    block without committing, or with an exception, rolls back. A unit of work may be entered again after it
+    was left, with a fresh session; it may not be entered twice at once.
+    """
+
+    members: MemberRepository
+    communities: CommunityRepository
+    brands: BrandRepository
+    products: ProductRepository
+    orders: OrderRepository
+    holds: HoldRepository
+    payments: PaymentRepository
+    outbox: OutboxRepository
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], dialect: str) -> None:
+        self._sessions = sessions
+        self._dialect = dialect
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        """The open session (for storage code and tests; the domain never needs it)."""
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open: use `async with uow:`")
+        return self._session
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        if self._session is not None:
+            raise RuntimeError("this unit of work is already open")
+        session = self._sessions()
+        self._session = session
+        self.members = SqlMemberRepository(session, self._dialect)
+        self.communities = SqlCommunityRepository(session, self._dialect)
+        self.brands = SqlBrandRepository(session, self._dialect)
+        self.products = SqlProductRepository(session, self._dialect)
+        self.orders = SqlOrderRepository(session, self._dialect)
+        self.holds = SqlHoldRepository(session, self._dialect)
+        self.payments = SqlPaymentRepository(session, self._dialect)
+        self.outbox = SqlOutboxRepository(session, self._dialect)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()  # rolls back whatever was not committed and returns the connection
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+
+if TYPE_CHECKING:  # mypy proves the implementation satisfies the port
+
+    def _conforms(uow: SqlUnitOfWork) -> UnitOfWork:
+        return uow

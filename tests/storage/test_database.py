@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from domain.members import Member
+from storage.database import Database, async_url
+from tests.storage.builders import add_product
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("sqlite:///shop.db", "sqlite+aiosqlite:///shop.db"),
+        ("sqlite:////var/lib/shop.db", "sqlite+aiosqlite:////var/lib/shop.db"),
+        ("sqlite+aiosqlite:///shop.db", "sqlite+aiosqlite:///shop.db"),
+        ("postgresql://u:p@db:5432/shop", "postgresql+asyncpg://u:p@db:5432/shop"),
+        ("postgres://u:p@db/shop", "postgresql+asyncpg://u:p@db/shop"),
+        ("postgresql+psycopg2://u@db/shop", "postgresql+asyncpg://u@db/shop"),
+        ("postgresql+asyncpg://u@db/shop?ssl=require", "postgresql+asyncpg://u@db/shop?ssl=require"),
+    ],
+)
+def test_urls_are_rewritten_to_the_async_driver(given: str, expected: str) -> None:
+    assert async_url(given).render_as_string(hide_password=False) == expected
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "mysql://u@db/shop", "oracle://x"])
+def test_unsupported_urls_are_refused(url: str) -> None:
+    with pytest.raises(ValueError):
+        async_url(url)
+
+
+async def test_connect_fails_fast_when_the_server_is_down() -> None:
+    with pytest.raises((OSError, OperationalError)):
+        await Database.connect("postgresql://postgres@127.0.0.1:1/nothing_listens_here")
+
+
+async def test_plain_sqlite_url_works_end_to_end(sqlite_url: str) -> None:
+    plain = sqlite_url.replace("sqlite+aiosqlite", "sqlite")
+    async with await Database.connect(plain) as database:
+        assert database.dialect == "sqlite"
+        product = await add_product(database)
+        async with database.uow() as uow:
+            assert await uow.products.get(product.id) == product
+
+
+async def test_sqlite_connections_are_tuned_for_concurrent_writers(sqlite_database: Database) -> None:
+    async with sqlite_database.engine.connect() as connection:
+        journal = (await connection.execute(text("PRAGMA journal_mode"))).scalar_one()
+        busy = (await connection.execute(text("PRAGMA busy_timeout"))).scalar_one()
+        foreign_keys = (await connection.execute(text("PRAGMA foreign_keys"))).scalar_one()
+    assert journal == "wal"
+    assert busy >= 5000
+    assert foreign_keys == 1
+
+
+async def test_naive_datetimes_are_refused(database: Database) -> None:
+    async with database.uow() as uow:
+        with pytest.raises(Exception, match="naive datetime"):
+            await uow.members.save(Member(id=1, first_name="N", created_at=datetime(2025, 1, 1)))
