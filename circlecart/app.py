@@ -12,10 +12,12 @@ from bots.core.app import build_table
 from bots.core.context import BotSettings, Services
 from bots.core.i18n import Translations
 from bots.core.menu import command_menus
+from bots.core.notices import TableNoticeRenderer
 from bots.core.runtime import BotCore, UpdateListener
 from circlecart.settings import Settings
 from domain.clock import Clock, SystemClock
 from domain.messenger import MessengerError
+from jobs.outbox import OutboxSender
 from jobs.scheduler import ShopJobs
 from storage.database import Database
 from storage.migrate import upgrade_async
@@ -43,6 +45,7 @@ class CircleCart:
     database: Database | None = None
     core: BotCore | None = None
     jobs: ShopJobs | None = None
+    sender: OutboxSender | None = None
     update_listeners: list[UpdateListener] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -67,11 +70,21 @@ class CircleCart:
         self.core = BotCore(services, table)
         for listener in self.update_listeners:
             self.core.on_update_done(listener)
+        self.sender = OutboxSender(
+            self.database.uow,
+            adapter.messenger,
+            TableNoticeRenderer(services, table),
+            self.clock,
+            supported_languages=translations.supported,
+            default_language=translations.default,
+        )
+        services.outbox.subscribe(self.sender.wake)
         adapter.attach(self.core)
         await self._register_menus(translations)
         self.jobs = ShopJobs(self.database.uow, self.clock, adapter.messenger)
         await self.jobs.catch_up()
         self.jobs.start()
+        self.sender.start()
         await adapter.start()
         log.info("circlecart is running as @%s on %s", username, self.settings.framework)
 
@@ -89,6 +102,8 @@ class CircleCart:
             self.jobs.stop()
         if self.adapter is not None:
             await self.adapter.stop()
+        if self.sender is not None:
+            await self.sender.stop()
         if self.database is not None:
             await self.database.dispose()
 

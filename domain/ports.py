@@ -9,6 +9,7 @@ from typing import Protocol
 
 from domain.communities import Community
 from domain.members import Member
+from domain.notices import Notice, NoticeStatus, OutboxEntry
 from domain.orders import (
     HoldStatus,
     NewOrder,
@@ -128,6 +129,23 @@ class PaymentRepository(Protocol):
     async def with_status(self, status: PaymentStatus, limit: int) -> Sequence[Payment]: ...
 
 
+class OutboxRepository(Protocol):
+    async def enqueue(self, notice: Notice, now: datetime) -> bool:
+        """Store the notice unless its key exists (INSERT ... ON CONFLICT DO NOTHING). True if stored."""
+
+    async def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> Sequence[OutboxEntry]:
+        """PENDING entries with next_attempt_at <= now, oldest first, leased until `lease_until` so that
+        another sender skips them (FOR UPDATE SKIP LOCKED on PostgreSQL). A crashed sender's lease lapses."""
+
+    async def mark_sent(self, entry_id: int, at: datetime, message_id: int | None) -> None: ...
+    async def retry_later(self, entry_id: int, at: datetime, error: str, count: bool = True) -> None:
+        """Make the entry due again at `at`, releasing its lease; `count` adds one to its attempts."""
+
+    async def give_up(self, entry_id: int, status: NoticeStatus, error: str) -> None: ...
+    async def get_by_key(self, key: str) -> OutboxEntry | None: ...
+    async def count_pending(self) -> int: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. `async with uow:` begins; leaving without commit() rolls back."""
 
@@ -138,6 +156,7 @@ class UnitOfWork(Protocol):
     orders: OrderRepository
     holds: HoldRepository
     payments: PaymentRepository
+    outbox: OutboxRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

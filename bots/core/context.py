@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bots.core.callbacks import CallbackCodec
@@ -21,6 +22,20 @@ class BotSettings:
     currency: str = "XTR"
 
 
+class OutboxWakeup:
+    """Handlers call wake() after committing a notice, so the sender delivers it now, not at its next tick."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[], None]] = []
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        self._listeners.append(listener)
+
+    def wake(self) -> None:
+        for listener in self._listeners:
+            listener()
+
+
 @dataclass(frozen=True, slots=True)
 class Services:
     """Shared by every update; built once by the composition root."""
@@ -31,6 +46,7 @@ class Services:
     translations: Translations
     codec: CallbackCodec
     settings: BotSettings
+    outbox: OutboxWakeup = field(default_factory=OutboxWakeup)
 
 
 @dataclass(frozen=True, slots=True)

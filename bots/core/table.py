@@ -21,6 +21,8 @@ from bots.core.events import (
     PaymentEvent,
     PreCheckoutEvent,
 )
+from domain.notices import NoticeParams
+from domain.outgoing import View
 
 if TYPE_CHECKING:
     from bots.core.context import Context
@@ -33,6 +35,7 @@ PreCheckoutFn = Callable[["Context", PreCheckoutEvent], Awaitable[None]]
 PaymentFn = Callable[["Context", PaymentEvent], Awaitable[None]]
 MembershipFn = Callable[["Context", BotMembershipEvent], Awaitable[None]]
 JoinRequestFn = Callable[["Context", JoinRequestEvent], Awaitable[None]]
+NoticeFn = Callable[["Context", NoticeParams], View]
 
 PRIVATE_SCOPE = "private"
 GROUP_SCOPE = "group"
@@ -65,11 +68,18 @@ class HandlerTable:
     payment: PaymentFn | None = None
     bot_membership: MembershipFn | None = None
     join_request: JoinRequestFn | None = None
+    notices: dict[str, NoticeFn] = field(default_factory=dict)
 
     def command(self, command: Command) -> None:
         if command.name in self.commands:
             raise ValueError(f"/{command.name} declared twice")
         self.commands[command.name] = command
+
+    def notice(self, kind: str, render: NoticeFn) -> None:
+        """How an outbox notice of this kind looks (see domain/notices.py)."""
+        if kind in self.notices:
+            raise ValueError(f"notice {kind!r} declared twice")
+        self.notices[kind] = render
 
     def action(self, name: str, handler: ButtonFn, *args: type) -> None:
         schema = ActionSchema(name, tuple(args))
