@@ -18,7 +18,7 @@ from circlecart.settings import Settings
 from domain.clock import Clock, SystemClock
 from domain.messenger import MessengerError
 from jobs.outbox import OutboxSender
-from jobs.scheduler import ShopJobs
+from jobs.scheduler import JobDeps, ShopJobs
 from storage.database import Database
 from storage.migrate import upgrade_async
 
@@ -81,7 +81,15 @@ class CircleCart:
         services.outbox.subscribe(self.sender.wake)
         adapter.attach(self.core)
         await self._register_menus(translations)
-        self.jobs = ShopJobs(self.database.uow, self.clock, adapter.messenger)
+        self.jobs = ShopJobs(
+            JobDeps(
+                self.database.uow,
+                self.clock,
+                adapter.messenger,
+                wake_outbox=services.outbox.wake,
+                owner_ids=self.settings.owner_ids,
+            )
+        )
         await self.jobs.catch_up()
         self.jobs.start()
         self.sender.start()

@@ -7,6 +7,7 @@ import logging
 from domain.checkout import release_expired_holds
 from domain.clock import Clock
 from domain.ports import UnitOfWorkFactory
+from jobs.scheduler import JobDeps, JobSpec
 
 log = logging.getLogger(__name__)
 
@@ -18,3 +19,7 @@ async def release_holds(uow_factory: UnitOfWorkFactory, clock: Clock) -> int:
     if released:
         log.info("released %d expired stock holds", released)
     return released
+
+
+def job_specs(deps: JobDeps) -> list[JobSpec]:
+    return [JobSpec("release_holds", lambda: release_holds(deps.uow_factory, deps.clock), 30)]

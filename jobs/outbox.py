@@ -156,7 +156,7 @@ class OutboxSender:
         if entry.attempts + 1 >= MAX_ATTEMPTS:
             await self._give_up(entry, NoticeStatus.FAILED, error)
             return
-        backoff = min(MAX_BACKOFF, 2.0 ** entry.attempts)
+        backoff = min(MAX_BACKOFF, 2.0**entry.attempts)
         log.warning("outbox: notice %s failed (%s); retrying in %.0fs", entry.notice.key, error, backoff)
         async with self.uow_factory() as uow:
             await uow.outbox.retry_later(entry.id, self.clock.now() + timedelta(seconds=backoff), error)

@@ -8,6 +8,7 @@ from domain import payments
 from domain.clock import Clock
 from domain.messenger import Messenger, MessengerError, Rejected
 from domain.ports import UnitOfWorkFactory
+from jobs.scheduler import JobDeps, JobSpec
 
 log = logging.getLogger(__name__)
 
@@ -31,3 +32,7 @@ async def retry_star_refunds(uow_factory: UnitOfWorkFactory, clock: Clock, messe
                 done += 1
             await uow.commit()
     return done
+
+
+def job_specs(deps: JobDeps) -> list[JobSpec]:
+    return [JobSpec("retry_star_refunds", lambda: retry_star_refunds(deps.uow_factory, deps.clock, deps.messenger), 60)]

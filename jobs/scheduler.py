@@ -1,46 +1,72 @@
-"""The in-process APScheduler and the periodic jobs of the shopping loop.
+"""The in-process APScheduler and the periodic jobs every capability declares.
 
 Every job is an idempotent transition, so the start-up catch-up simply runs each once before the
-schedule takes over: whatever came due while the process was down is handled then.
+schedule takes over: whatever came due while the process was down is handled then. Each capability
+lists its jobs in its own module as `job_specs(deps)`; FEATURES below collects them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from domain.clock import Clock
 from domain.messenger import Messenger
 from domain.ports import UnitOfWorkFactory
-from jobs.holds import release_holds
-from jobs.refunds import retry_star_refunds
 
 log = logging.getLogger(__name__)
 Job = Callable[[], Awaitable[object]]
 
 
+@dataclass(frozen=True, slots=True)
+class JobDeps:
+    """What jobs may use. `wake_outbox` tells the sender that notices were enqueued."""
+
+    uow_factory: UnitOfWorkFactory
+    clock: Clock
+    messenger: Messenger
+    wake_outbox: Callable[[], None] = lambda: None
+    owner_ids: tuple[int, ...] = ()
+    options: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    name: str
+    run: Job
+    every_seconds: float
+
+
+JobSpecs = Callable[[JobDeps], Sequence[JobSpec]]
+
+
+def _feature_specs() -> list[JobSpecs]:
+    # Imported here so that each capability's job module is the one place that names its jobs.
+    from jobs import drops, holds, memberships, refunds, rewards
+
+    return [holds.job_specs, refunds.job_specs, rewards.job_specs, memberships.job_specs, drops.job_specs]
+
+
 class ShopJobs:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, messenger: Messenger) -> None:
-        self.jobs: dict[str, tuple[Job, int]] = {
-            "release_holds": (lambda: release_holds(uow_factory, clock), 30),
-            "retry_star_refunds": (lambda: retry_star_refunds(uow_factory, clock, messenger), 60),
-        }
+    def __init__(self, deps: JobDeps, features: Sequence[JobSpecs] | None = None) -> None:
+        self.specs = [spec for feature in (features or _feature_specs()) for spec in feature(deps)]
         self.scheduler = AsyncIOScheduler(timezone="UTC")
 
     async def catch_up(self) -> None:
-        for name, (job, _) in self.jobs.items():
-            await _run_logged(name, job)
+        for spec in self.specs:
+            await _run_logged(spec.name, spec.run)
 
     def start(self) -> None:
-        for name, (job, seconds) in self.jobs.items():
+        for spec in self.specs:
             self.scheduler.add_job(
                 _run_logged,
                 "interval",
-                seconds=seconds,
-                args=(name, job),
-                id=name,
+                seconds=spec.every_seconds,
+                args=(spec.name, spec.run),
+                id=spec.name,
                 coalesce=True,
                 max_instances=1,
                 replace_existing=True,
@@ -50,6 +76,14 @@ class ShopJobs:
     def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+
+    async def run_now(self, name: str) -> None:
+        """Run one job immediately (operators and tests): the same idempotent transition as on schedule."""
+        for spec in self.specs:
+            if spec.name == name:
+                await spec.run()
+                return
+        raise KeyError(name)
 
 
 async def _run_logged(name: str, job: Job) -> None:

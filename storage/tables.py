@@ -246,3 +246,8 @@ class OutboxRow(SQLModel, table=True):
 
 
 outbox: Table = OutboxRow.__table__  # type: ignore[attr-defined]
+
+# Each capability keeps its tables in its own module; importing them here registers them on the metadata.
+import storage.drops_tables  # noqa: E402
+import storage.memberships_tables  # noqa: E402
+import storage.rewards_tables  # noqa: E402, F401

@@ -76,8 +76,8 @@ def build_router(core: BotCore, name: str = "circlecart") -> Router:
         router.inline_query.register(on_inline)
     if table.chosen_inline is not None:
         router.chosen_inline_result.register(on_chosen)
-    if table.pre_checkout is not None:
-        router.pre_checkout_query.register(on_pre_checkout)
+    # Always: every pre-checkout query must be answered within 10 s, even one for an unknown payload.
+    router.pre_checkout_query.register(on_pre_checkout)
     if table.bot_membership is not None:
         router.my_chat_member.register(on_bot_membership)
     if table.join_request is not None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from bots.core.handlers import groups, inline, orders, payments, shop, start
+from bots.core.handlers import drops, groups, inline, memberships, orders, payments, rewards, shop, start
 from bots.core.i18n import N_
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from domain.orders import PAYLOAD_PREFIX
 
 PRIVATE_ONLY = frozenset({PRIVATE_SCOPE})
+PAYLOAD_KIND = PAYLOAD_PREFIX.rstrip(":")
 EVERYWHERE = frozenset({PRIVATE_SCOPE, GROUP_SCOPE})
 
 
@@ -27,7 +29,10 @@ def build_table() -> HandlerTable:
 
     table.inline_query = inline.inline_query
     table.chosen_inline = inline.chosen_inline
-    table.pre_checkout = payments.pre_checkout
-    table.payment = payments.successful_payment
+    table.payment_kind(PAYLOAD_KIND, payments.pre_checkout, payments.successful_payment)
     table.bot_membership = groups.bot_membership
+
+    rewards.register(table)
+    memberships.register(table)
+    drops.register(table)
     return table

@@ -95,24 +95,29 @@ class BotCore:
         await self._guard(ctx, event, lambda: handler(ctx, event), _nothing)
 
     async def pre_checkout(self, event: PreCheckoutEvent) -> None:
-        handler = self.table.pre_checkout
+        kind = self.table.payment_kind_of(event.payload)
         ctx = await self._context(event)
 
         async def refuse(text: str) -> None:
             # Telegram waits 10 s for an answer; an unanswered query fails the payment with a vague error.
             await self._quietly(self.services.messenger.answer_pre_checkout(event.query_id, False, text))
 
-        if handler is None:
-            await refuse(ctx.t(GENERIC))
+        if kind is None:
+            log.warning("pre-checkout %s with an unknown payload %r", event.query_id, event.payload)
+            await refuse(ctx.t(message_for("order.unknown")))
             return
-        await self._guard(ctx, event, lambda: handler(ctx, event), refuse)
+        await self._guard(ctx, event, lambda: kind.pre_checkout(ctx, event), refuse)
 
     async def payment(self, event: PaymentEvent) -> None:
-        if self.table.payment is None:
-            log.error("payment %s arrived but no payment handler is declared", event.telegram_charge_id)
-            return
-        handler = self.table.payment
+        kind = self.table.payment_kind_of(event.payload)
         ctx = await self._context(event)
+        if kind is None:
+            # Money arrived for an invoice we cannot place: the order handler records it and refunds.
+            kind = self.table.payment_kinds.get("order")
+            if kind is None:
+                log.error("payment %s arrived but no payment kind handles it", event.telegram_charge_id)
+                return
+        handler = kind.payment
         await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
 
     async def bot_membership(self, event: BotMembershipEvent) -> None:

@@ -56,6 +56,15 @@ class Action:
     handler: ButtonFn
 
 
+@dataclass(frozen=True, slots=True)
+class PaymentKind:
+    """Invoices whose payload starts with `<name>:` (orders, memberships, group buys...) go to these."""
+
+    name: str
+    pre_checkout: PreCheckoutFn
+    payment: PaymentFn
+
+
 @dataclass
 class HandlerTable:
     commands: dict[str, Command] = field(default_factory=dict)
@@ -64,8 +73,7 @@ class HandlerTable:
     unknown_command: CommandFn | None = None
     inline_query: InlineFn | None = None
     chosen_inline: ChosenFn | None = None
-    pre_checkout: PreCheckoutFn | None = None
-    payment: PaymentFn | None = None
+    payment_kinds: dict[str, PaymentKind] = field(default_factory=dict)
     bot_membership: MembershipFn | None = None
     join_request: JoinRequestFn | None = None
     notices: dict[str, NoticeFn] = field(default_factory=dict)
@@ -74,6 +82,15 @@ class HandlerTable:
         if command.name in self.commands:
             raise ValueError(f"/{command.name} declared twice")
         self.commands[command.name] = command
+
+    def payment_kind(self, name: str, pre_checkout: PreCheckoutFn, payment: PaymentFn) -> None:
+        if name in self.payment_kinds or ":" in name:
+            raise ValueError(f"payment kind {name!r} declared twice or malformed")
+        self.payment_kinds[name] = PaymentKind(name, pre_checkout, payment)
+
+    def payment_kind_of(self, payload: str) -> PaymentKind | None:
+        name, separator, _ = payload.partition(":")
+        return self.payment_kinds.get(name) if separator else None
 
     def notice(self, kind: str, render: NoticeFn) -> None:
         """How an outbox notice of this kind looks (see domain/notices.py)."""

@@ -119,8 +119,8 @@ def build_handlers(core: BotCore) -> list[BaseHandler[Any, Any, Any]]:
         handlers.append(InlineQueryHandler(on_inline, block=True))
     if table.chosen_inline is not None:
         handlers.append(ChosenInlineResultHandler(on_chosen, block=True))
-    if table.pre_checkout is not None:
-        handlers.append(PreCheckoutQueryHandler(on_pre_checkout, block=True))
+    # Always: every pre-checkout query must be answered within 10 s, even one for an unknown payload.
+    handlers.append(PreCheckoutQueryHandler(on_pre_checkout, block=True))
     if table.bot_membership is not None:
         handlers.append(
             ChatMemberHandler(on_bot_membership, chat_member_types=ChatMemberHandler.MY_CHAT_MEMBER, block=True)

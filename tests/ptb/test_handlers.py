@@ -72,9 +72,9 @@ def test_optional_entries_are_left_out() -> None:
     app = application()
     add_handlers(app, TableOnly(table))  # type: ignore[arg-type]
     kinds = [type(h) for h in app.handlers[0]]
-    # The payment handler always exists (the core logs a payment nobody handles); buttons always get
-    # the catch-all that answers stale or forged data.
-    assert kinds == [MessageHandler, CallbackQueryHandler]
+    # The payment and pre-checkout handlers always exist (a pre-checkout query must be answered, and the
+    # core logs a payment nobody handles); buttons always get the catch-all for stale or forged data.
+    assert kinds == [MessageHandler, CallbackQueryHandler, PreCheckoutQueryHandler]
 
 
 def test_join_requests_when_declared() -> None:

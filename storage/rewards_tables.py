@@ -1,0 +1,3 @@
+"""SQLModel tables of group buys, referrals and the points ledger."""
+
+from __future__ import annotations
