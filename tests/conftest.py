@@ -24,7 +24,5 @@ async def shop(framework: str, tmp_path: Path) -> AsyncIterator[object]:
     """circlecart with the example catalog on a fresh SQLite file, on each framework."""
     from tests.scenarios.harness import running_shop
 
-    async with running_shop(
-        framework, f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}", str(EXAMPLE_CATALOG)
-    ) as s:
+    async with running_shop(framework, f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}", str(EXAMPLE_CATALOG)) as s:
         yield s

@@ -161,10 +161,7 @@ def test_unknown_field_is_reported_as_a_likely_typo() -> None:
 
 
 def test_duplicate_sku_names_both_lines() -> None:
-    text = (
-        yaml_product()
-        + "  - sku: TEA-SET-01\n    title: Again\n    price: 1\n    currency: XTR\n    stock: 1\n"
-    )
+    text = yaml_product() + "  - sku: TEA-SET-01\n    title: Again\n    price: 1\n    currency: XTR\n    stock: 1\n"
     [(line, message)] = problems_of(text)
     assert line == 7
     assert "TEA-SET-01" in message and "line 2" in message and "line 7" in message
@@ -208,9 +205,7 @@ def test_description_may_be_empty_but_not_longer_than_255_characters() -> None:
     assert "255" in message
 
 
-@pytest.mark.parametrize(
-    ("stock", "fragment"), [("-1", "negative"), ("2.5", "whole number"), ("many", "whole number")]
-)
+@pytest.mark.parametrize(("stock", "fragment"), [("-1", "negative"), ("2.5", "whole number"), ("many", "whole number")])
 def test_stock_must_be_a_whole_number_of_zero_or_more(stock: str, fragment: str) -> None:
     [(line, message)] = problems_of(yaml_product(stock=stock))
     assert line == 6 and fragment in message
@@ -225,9 +220,7 @@ def test_tags_are_stripped_lowercased_and_deduplicated() -> None:
     assert entry.tags == ("tea", "ceramics", "茶")
 
 
-@pytest.mark.parametrize(
-    ("tags", "fragment"), [("[tea, '']", "empty"), (f"[{'x' * 33}]", "32"), ("tea", "list")]
-)
+@pytest.mark.parametrize(("tags", "fragment"), [("[tea, '']", "empty"), (f"[{'x' * 33}]", "32"), ("tea", "list")])
 def test_bad_tags_are_reported(tags: str, fragment: str) -> None:
     [(_, message)] = problems_of(yaml_product(tags=tags))
     assert fragment in message
@@ -241,9 +234,7 @@ def test_photo_can_be_a_url_or_a_telegram_file_id(photo: str) -> None:
     assert parse_catalog(yaml_product(photo=photo), "yaml")[0].photo == photo
 
 
-@pytest.mark.parametrize(
-    "photo", ["tea.jpg", "/srv/photos/tea.jpg", "ftp://example.org/tea.jpg", "'my tea pic'"]
-)
+@pytest.mark.parametrize("photo", ["tea.jpg", "/srv/photos/tea.jpg", "ftp://example.org/tea.jpg", "'my tea pic'"])
 def test_photo_that_is_neither_url_nor_file_id_is_rejected(photo: str) -> None:
     [(_, message)] = problems_of(yaml_product(photo=photo))
     assert "photo" in message

@@ -618,7 +618,7 @@ class FakeTelegramCore:
     def calls_to(self, method: str, token: str | None = None) -> list[Call]:
         return [c for c in self.calls if c.method.lower() == method.lower() and (token is None or c.token == token)]
 
-    async def wait_for(self, predicate: Callable[[list[Call]], Any], timeout: float = 5) -> Any:  # noqa: ASYNC109
+    async def wait_for(self, predicate: Callable[[list[Call]], Any], timeout: float = 5) -> Any:
         """Wait until predicate(fake.calls) is truthy; return its value (TimeoutError if never)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -634,7 +634,7 @@ class FakeTelegramCore:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(changed.wait(), min(remaining, 0.05))
 
-    async def wait_for_call(self, method: str, timeout: float = 5, after: int = 0, **match: Any) -> Call:  # noqa: ASYNC109
+    async def wait_for_call(self, method: str, timeout: float = 5, after: int = 0, **match: Any) -> Call:
         """Wait for a call of `method` (index >= after) whose params contain all of `match`."""
 
         def find(calls: list[Call]) -> Call | None:

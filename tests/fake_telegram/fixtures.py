@@ -24,4 +24,5 @@ async def fake_telegram() -> AsyncIterator[FakeTelegram]:
     finally:
         await fake.stop()
 
+
 __all__ = ["BOT_TOKEN", "BOT_USERNAME", "BOT_USER_ID", "fake_telegram"]

@@ -375,7 +375,7 @@ class Scenario(BotMethods):
         chat: ChatRef | None = None,
         charge_id: str | None = None,
         total_amount: int | None = None,
-        timeout: float = 10.0,  # noqa: ASYNC109
+        timeout: float = 10.0,
     ) -> PaymentResult:
         """Pay like a client does: pre-checkout, wait for the bot's answer, then successful_payment."""
         record = self._invoice(invoice)
@@ -602,7 +602,7 @@ class Scenario(BotMethods):
         chat: ChatRef,
         count: int = 1,
         *,
-        timeout: float = 5,  # noqa: ASYNC109
+        timeout: float = 5,
         bot: str | None = None,
     ) -> list[StoredMessage]:
         """Wait until the bot has sent at least `count` messages to the chat; return them all."""

@@ -20,7 +20,7 @@ class UpdateTracker:
         async with self._changed:
             self._changed.notify_all()
 
-    async def wait(self, update_id: int, timeout: float = 10.0) -> None:  # noqa: ASYNC109 - a test helper's deadline
+    async def wait(self, update_id: int, timeout: float = 10.0) -> None:
         async def until_done() -> None:
             async with self._changed:
                 await self._changed.wait_for(lambda: update_id in self._done)
