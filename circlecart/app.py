@@ -66,6 +66,7 @@ class CircleCart:
                 username=username,
                 payment_provider_token=self.settings.payment_provider_token.get_secret_value(),
             ),
+            error_text=table.message_for,
         )
         self.core = BotCore(services, table)
         for listener in self.update_listeners:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bots.core.callbacks import CallbackCodec
+from bots.core.error_messages import message_for
 from bots.core.i18n import Translations
 from domain.clock import Clock
 from domain.members import Member
@@ -47,6 +48,7 @@ class Services:
     codec: CallbackCodec
     settings: BotSettings
     outbox: OutboxWakeup = field(default_factory=OutboxWakeup)
+    error_text: Callable[[str], str] = message_for  # DomainError code -> msgid; the table's lookup in the app
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,10 @@ class Context:
         """Translate into the member's language; params are HTML-escaped because every text is HTML."""
         safe = {k: html.escape(v) if isinstance(v, str) else v for k, v in params.items()}
         return self.services.translations.translate(self.language, msgid, **safe)
+
+    def explain(self, code: str, **params: object) -> str:
+        """A DomainError code (and its params) in the member's words."""
+        return self.t(self.services.error_text(code), **params)
 
     def button(self, action: str, *args: int | str) -> str:
         return self.services.codec.encode(action, *args)

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from bots.core.callbacks import InvalidCallback
 from bots.core.context import Context, Services
-from bots.core.error_messages import GENERIC, message_for
+from bots.core.error_messages import GENERIC
 from bots.core.events import (
     BotMembershipEvent,
     ButtonEvent,
@@ -104,7 +104,7 @@ class BotCore:
 
         if kind is None:
             log.warning("pre-checkout %s with an unknown payload %r", event.query_id, event.payload)
-            await refuse(ctx.t(message_for("order.unknown")))
+            await refuse(ctx.explain("order.unknown"))
             return
         await self._guard(ctx, event, lambda: kind.pre_checkout(ctx, event), refuse)
 
@@ -171,7 +171,7 @@ class BotCore:
             await run()
         except DomainError as error:
             log.info("update %s from %s: %s", event.update_id, event.sender.id, error)
-            await tell(ctx.t(message_for(error.code), **error.params))
+            await tell(ctx.explain(error.code, **error.params))
         except RecipientUnavailable as error:
             log.info("update %s: recipient unavailable: %s", event.update_id, error)
         except Exception:

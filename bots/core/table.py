@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bots.core.callbacks import ActionSchema, Callback, CallbackCodec
+from bots.core.error_messages import message_for
 from bots.core.events import (
     BotMembershipEvent,
     ButtonEvent,
@@ -77,6 +78,7 @@ class HandlerTable:
     bot_membership: MembershipFn | None = None
     join_request: JoinRequestFn | None = None
     notices: dict[str, NoticeFn] = field(default_factory=dict)
+    error_messages: dict[str, str] = field(default_factory=dict)  # DomainError code -> English msgid
 
     def command(self, command: Command) -> None:
         if command.name in self.commands:
@@ -91,6 +93,16 @@ class HandlerTable:
     def payment_kind_of(self, payload: str) -> PaymentKind | None:
         name, separator, _ = payload.partition(":")
         return self.payment_kinds.get(name) if separator else None
+
+    def errors(self, messages: dict[str, str]) -> None:
+        """Member-facing texts for a capability's DomainError codes (mark them with N_ for translation)."""
+        clash = messages.keys() & self.error_messages.keys()
+        if clash:
+            raise ValueError(f"error codes declared twice: {sorted(clash)}")
+        self.error_messages.update(messages)
+
+    def message_for(self, code: str) -> str:
+        return self.error_messages.get(code) or message_for(code)
 
     def notice(self, kind: str, render: NoticeFn) -> None:
         """How an outbox notice of this kind looks (see domain/notices.py)."""

@@ -6,7 +6,6 @@ import logging
 
 from bots.core import views
 from bots.core.context import Context
-from bots.core.error_messages import message_for
 from bots.core.events import PaymentEvent, PreCheckoutEvent
 from domain import checkout, payments
 from domain.errors import DomainError
@@ -32,7 +31,7 @@ async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
         return
     error = decision.refusal
     log.info("pre-checkout %s from %s refused: %s", event.query_id, event.sender.id, error)
-    text = ctx.t(message_for(error.code), **error.params)
+    text = ctx.explain(error.code, **error.params)
     await ctx.messenger.answer_pre_checkout(event.query_id, ok=False, error_message=text)
 
 
@@ -68,7 +67,7 @@ async def _refund(ctx: Context, event: PaymentEvent, outcome: PaymentOutcome) ->
     if outcome.refundable_by_bot:
         refunded = await refund_stars(ctx, outcome.payment)
     title = outcome.order.lines[0].title if outcome.order else ""
-    why = ctx.t(message_for(outcome.reason or ""), title=title)
+    why = ctx.explain(outcome.reason or "", title=title)
     await ctx.messenger.send(
         event.chat.id,
         views.refund_notice(ctx, outcome.payment.amount, refunded, why),
