@@ -72,13 +72,18 @@ class Context:
         return self.services.clock.now()
 
     def t(self, msgid: str, **params: object) -> str:
-        """Translate into the member's language; params are HTML-escaped because every text is HTML."""
+        """Translate into the member's language; params are HTML-escaped because messages are HTML."""
         safe = {k: html.escape(v) if isinstance(v, str) else v for k, v in params.items()}
         return self.services.translations.translate(self.language, msgid, **safe)
 
-    def explain(self, code: str, **params: object) -> str:
-        """A DomainError code (and its params) in the member's words."""
-        return self.t(self.services.error_text(code), **params)
+    def plain(self, msgid: str, **params: object) -> str:
+        """Translate for plain-text fields (button alerts, pre-checkout errors): nothing is escaped."""
+        return self.services.translations.translate(self.language, msgid, **params)
+
+    def explain(self, code: str, html: bool = True, **params: object) -> str:
+        """A DomainError code (and its params) in the member's words, as HTML or plain text."""
+        msgid = self.services.error_text(code)
+        return self.t(msgid, **params) if html else self.plain(msgid, **params)
 
     def button(self, action: str, *args: int | str) -> str:
         return self.services.codec.encode(action, *args)

@@ -71,10 +71,10 @@ class BotCore:
             callback = self.table.codec.decode(event.data)
         except InvalidCallback as reason:
             log.warning("refused callback %r from %s: %s", event.data, event.sender.id, reason)
-            await tell(ctx.t("This button is no longer valid. Send /shop for a fresh menu."))
+            await tell(ctx.plain("This button is no longer valid. Send /shop for a fresh menu."))
             return
         action = self.table.actions[callback.action]
-        await self._guard(ctx, event, lambda: action.handler(ctx, event, callback), tell)
+        await self._guard(ctx, event, lambda: action.handler(ctx, event, callback), tell, html=False)
 
     async def inline_query(self, event: InlineQueryEvent) -> None:
         if self.table.inline_query is None:
@@ -104,9 +104,9 @@ class BotCore:
 
         if kind is None:
             log.warning("pre-checkout %s with an unknown payload %r", event.query_id, event.payload)
-            await refuse(ctx.explain("order.unknown"))
+            await refuse(ctx.explain("order.unknown", html=False))
             return
-        await self._guard(ctx, event, lambda: kind.pre_checkout(ctx, event), refuse)
+        await self._guard(ctx, event, lambda: kind.pre_checkout(ctx, event), refuse, html=False)
 
     async def payment(self, event: PaymentEvent) -> None:
         kind = self.table.payment_kind_of(event.payload)
@@ -166,17 +166,19 @@ class BotCore:
         event: Event,
         run: Callable[[], Awaitable[None]],
         tell: Callable[[str], Awaitable[None]],
+        html: bool = True,
     ) -> None:
+        """Run a handler; tell the member what went wrong, as HTML for messages or plain text for alerts."""
         try:
             await run()
         except DomainError as error:
             log.info("update %s from %s: %s", event.update_id, event.sender.id, error)
-            await tell(ctx.explain(error.code, **error.params))
+            await tell(ctx.explain(error.code, html=html, **error.params))
         except RecipientUnavailable as error:
             log.info("update %s: recipient unavailable: %s", event.update_id, error)
         except Exception:
             log.exception("update %s (%s) failed", event.update_id, type(event).__name__)
-            await tell(ctx.t(GENERIC))
+            await tell(ctx.t(GENERIC) if html else ctx.plain(GENERIC))
 
     async def _say(self, chat_id: int, text: str) -> None:
         await self._quietly(self.services.messenger.send(chat_id, View(text)))

@@ -108,7 +108,10 @@ def inline_result(ctx: Context, product: Product) -> InlineResult:
 def invoice(ctx: Context, order: Order, buyer_name: str) -> Invoice:
     line = order.lines[0]
     total = order.total
-    description = ctx.t("For {name}. {quantity} × {title}", name=buyer_name, quantity=line.quantity, title=line.title)
+    # Invoice descriptions are plain text: nothing to escape.
+    description = ctx.plain(
+        "For {name}. {quantity} × {title}", name=buyer_name, quantity=line.quantity, title=line.title
+    )
     return Invoice(
         title=line.title[:32],
         description=description[:255],

@@ -17,7 +17,9 @@ PLACEHOLDER = re.compile(r"{(\w+)}")
 
 
 def _msgids() -> set[str]:
-    found = extract_from_dir(str(ROOT / "bots"), method_map=[("**.py", "python")], keywords={"t": None, "N_": None})
+    found = extract_from_dir(
+        str(ROOT / "bots"), method_map=[("**.py", "python")], keywords={"t": None, "plain": None, "N_": None}
+    )
     # extract_from_dir yields (filename, lineno, message, comments, context)
     return {item[2] for item in found if isinstance(item[2], str)}
 

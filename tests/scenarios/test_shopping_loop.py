@@ -122,8 +122,12 @@ async def test_sold_out_at_pre_checkout_is_refused_with_a_clear_message(shop: Sh
     jun_invoice = shop.fake.last(group)
 
     assert (await shop.pay(jun, jun_invoice)).accepted
+    async with shop.uow() as uow:  # a title with markup characters stays as it is in plain-text answers
+        plum = await uow.products.get_by_sku("WOODBLOCK-PLUM")
+        await uow.products.update(replace(plum, title="Plum & <Crane>"))
+        await uow.commit()
     refused = await shop.pay(mei, mei_invoice)
-    assert not refused.accepted and "sold out" in refused.error_message
+    assert not refused.accepted and refused.error_message == "Sorry, Plum & <Crane> is sold out."
     assert (await shop.product("WOODBLOCK-PLUM")).stock == 0
 
 

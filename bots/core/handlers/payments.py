@@ -31,7 +31,7 @@ async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
         return
     error = decision.refusal
     log.info("pre-checkout %s from %s refused: %s", event.query_id, event.sender.id, error)
-    text = ctx.explain(error.code, **error.params)
+    text = ctx.explain(error.code, html=False, **error.params)
     await ctx.messenger.answer_pre_checkout(event.query_id, ok=False, error_message=text)
 
 

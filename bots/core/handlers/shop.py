@@ -76,5 +76,5 @@ async def buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
     invoice = views.invoice(ctx, started.order, event.sender.first_name)
     reply_to = event.message.message_id if isinstance(event.message, MessageRef) else None
     await ctx.messenger.send_invoice(event.chat.id, invoice, reply_to=reply_to)
-    await ctx.messenger.answer_callback(event.callback_id, ctx.t("Your invoice is ready: tap Pay."))
+    await ctx.messenger.answer_callback(event.callback_id, ctx.plain("Your invoice is ready: tap Pay."))
     log.info("invoice for order %s sent to chat %s", started.order.id, event.chat.id)
