@@ -14,6 +14,7 @@ from bots.core.i18n import Translations
 from bots.core.menu import command_menus
 from bots.core.notices import TableNoticeRenderer
 from bots.core.runtime import BotCore, UpdateListener
+from circlecart.rewards_config import rewards_policy
 from circlecart.settings import Settings
 from domain.clock import Clock, SystemClock
 from domain.messenger import MessengerError
@@ -65,6 +66,8 @@ class CircleCart:
             settings=BotSettings(
                 username=username,
                 payment_provider_token=self.settings.payment_provider_token.get_secret_value(),
+                owner_ids=self.settings.owner_ids,
+                rewards=rewards_policy(self.settings),
             ),
             error_text=table.message_for,
         )
@@ -89,12 +92,25 @@ class CircleCart:
                 adapter.messenger,
                 wake_outbox=services.outbox.wake,
                 owner_ids=self.settings.owner_ids,
+                options={
+                    "payment_provider_token": self.settings.payment_provider_token.get_secret_value(),
+                    "database_url": self.settings.database_url,
+                    "drop_teasers": self.settings.drop_teasers,
+                    "drop_claim_minutes": self.settings.drop_claim_minutes,
+                    "rewards": rewards_policy(self.settings),
+                },
             )
         )
         await self.jobs.catch_up()
         self.jobs.start()
         self.sender.start()
-        await adapter.start()
+        if self.settings.webhook_url:
+            host, port = self.settings.listen_address()
+            secret = self.settings.webhook_secret.get_secret_value()
+            await adapter.start_webhook(host, port, self.settings.webhook_url, secret)
+            log.info("serving the webhook on %s:%s for %s", host, port, self.settings.webhook_url)
+        else:
+            await adapter.start()
         log.info("circlecart is running as @%s on %s", username, self.settings.framework)
 
     async def _register_menus(self, translations: Translations) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bots.core.i18n import Translations
 
 ENV_PREFIX = "CIRCLECART_"
+WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class Settings(BaseSettings):
@@ -23,12 +25,39 @@ class Settings(BaseSettings):
     default_language: str = "en"
     payment_provider_token: SecretStr = SecretStr("")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    webhook_url: str = Field(default="", description="Public HTTPS URL of the webhook; empty: long polling")
+    webhook_secret: SecretStr = SecretStr("")
+    webhook_listen: str = "0.0.0.0:8080"
+    # rewards: points, referrals and group buys (see circlecart/rewards_config.py)
+    points_per_unit: int = Field(default=1, ge=0, description="points earned per whole unit of currency paid")
+    points_per_discount_unit: int = Field(default=100, ge=1, description="points that buy one unit of discount")
+    points_spend_cap_percent: int = Field(default=20, ge=0, le=100, description="max share of an order paid in points")
+    points_expiry_months: int = Field(default=12, ge=1)
+    points_reminder_days: int = Field(default=30, ge=0)
+    points_daily_cap_purchase: int = Field(default=10_000, ge=0)
+    points_daily_cap_referral: int = Field(default=1_000, ge=0)
+    points_daily_cap_groupbuy: int = Field(default=500, ge=0)
+    points_daily_cap_event: int = Field(default=500, ge=0)
+    referral_points: int = Field(default=200, ge=0)
+    referral_hold_days: int = Field(default=14, ge=0, description="refund window before a referral reward is paid")
+    group_buy_hours: int = Field(default=24, ge=1, le=24 * 30)
+    group_buy_leader_points: int = Field(default=100, ge=0)
+    drop_teasers: str = Field(default="24h,1h", description="Teasers before a drop opens, e.g. 24h,1h")
+    drop_claim_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60, description="Raffle winners' time to pay")
 
     @field_validator("owner_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
+        return value
+
+    @field_validator("drop_teasers")
+    @classmethod
+    def _teaser_leads(cls, value: str) -> str:
+        from domain.drops.rules import parse_leads
+
+        parse_leads(value)  # raises ValueError with the reason
         return value
 
     @field_validator("telegram_api_url")
@@ -53,6 +82,27 @@ class Settings(BaseSettings):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return value
 
+    @field_validator("webhook_listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("must be HOST:PORT, e.g. 0.0.0.0:8080")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        secret = self.webhook_secret.get_secret_value()
+        if self.webhook_url and not WEBHOOK_SECRET.match(secret):
+            raise ValueError(
+                "CIRCLECART_WEBHOOK_SECRET must be set (1-256 of A-Z a-z 0-9 _ -) when CIRCLECART_WEBHOOK_URL is"
+            )
+        return self
+
+    def listen_address(self) -> tuple[str, int]:
+        host, _, port = self.webhook_listen.rpartition(":")
+        return host, int(port)
+
     def token(self) -> str:
         if self.bot_token is None or not self.bot_token.get_secret_value().strip():
             raise ConfigurationError(f"set {ENV_PREFIX}BOT_TOKEN to the token @BotFather gave you")
@@ -68,6 +118,8 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         first = error.errors()[0]
-        name = ENV_PREFIX + str(first["loc"][0]).upper() if first["loc"] else "settings"
         reason = first["msg"].removeprefix("Value error, ")
+        if not first["loc"]:  # a rule across settings: its message names what to set
+            raise ConfigurationError(reason) from None
+        name = ENV_PREFIX + str(first["loc"][0]).upper()
         raise ConfigurationError(f"{name} is invalid: {reason}") from None

@@ -26,5 +26,8 @@ class HostedAiogram:
     async def start(self) -> None:
         """The host's Dispatcher polls or serves webhooks; nothing to start here."""
 
+    async def start_webhook(self, listen: str, port: int, public_url: str, secret: str) -> None:
+        """The host serves its own webhook."""
+
     async def stop(self) -> None:
         """The host owns the bot's session; closing it is theirs to do."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -58,6 +59,7 @@ class AiogramAdapter:
         self.messenger = AiogramMessenger(self.bot)
         self.dispatcher: Dispatcher | None = None
         self._polling: asyncio.Task[None] | None = None
+        self._web: web.AppRunner | None = None
 
     async def username(self) -> str:
         me = await self.bot.me()
@@ -70,7 +72,21 @@ class AiogramAdapter:
         assert self.dispatcher is not None, "attach() first"
         self._polling = asyncio.create_task(run_polling(self.bot, self.dispatcher, handle_signals=False))
 
+    async def start_webhook(self, listen: str, port: int, public_url: str, secret: str) -> None:
+        """Serve Telegram's webhook with aiogram's aiohttp handler and point Telegram at it with the secret."""
+        assert self.dispatcher is not None, "attach() first"
+        app = webhook_app(self.bot, self.dispatcher, urlsplit(public_url).path or "/", secret)
+        self._web = web.AppRunner(app)
+        await self._web.setup()
+        await web.TCPSite(self._web, listen, port).start()
+        await self.bot.set_webhook(
+            public_url, secret_token=secret, allowed_updates=self.dispatcher.resolve_used_update_types()
+        )
+
     async def stop(self) -> None:
+        if self._web is not None:
+            await self._web.cleanup()  # aiogram's shutdown hook closes the bot session
+            return
         if self.dispatcher is not None and self._polling is not None:
             with contextlib.suppress(RuntimeError):
                 await self.dispatcher.stop_polling()

@@ -21,4 +21,7 @@ class FrameworkAdapter(Protocol):
     async def start(self) -> None:
         """Start receiving updates (long polling) in the background and return."""
 
+    async def start_webhook(self, listen: str, port: int, public_url: str, secret: str) -> None:
+        """Serve Telegram's webhook on listen:port (the path of public_url) and register it with the secret."""
+
     async def stop(self) -> None: ...

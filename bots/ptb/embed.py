@@ -29,5 +29,8 @@ class HostedPtb:
     async def start(self) -> None:
         """The host's Application runs polling or its webhook."""
 
+    async def start_webhook(self, listen: str, port: int, public_url: str, secret: str) -> None:
+        """The host serves its own webhook."""
+
     async def stop(self) -> None:
         """The host shuts its Application down."""

@@ -9,6 +9,7 @@ import json
 import logging
 from collections.abc import Awaitable
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Update
@@ -99,6 +100,7 @@ class PtbAdapter:
         self.application = build_application(token, api_url, self.processor)
         self.messenger = PtbMessenger(self.application.bot)
         self.core: BotCore | None = None
+        self._web: web.AppRunner | None = None
 
     async def username(self) -> str:
         await self.application.initialize()  # calls getMe once; a no-op when already initialized
@@ -116,21 +118,17 @@ class PtbAdapter:
         assert self.application.updater is not None
         await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
 
-    async def start_webhook(self, listen: str, port: int, url_path: str, webhook_url: str, secret: str) -> None:
-        """PTB's own webhook server (needs the `python-telegram-bot[webhooks]` extra); it calls setWebhook
-        with the secret token and rejects requests that do not carry it."""
+    async def start_webhook(self, listen: str, port: int, public_url: str, secret: str) -> None:
+        """Serve Telegram's webhook with aiohttp (see webhook_app) and point Telegram at it with the secret.
+
+        PTB's own Updater.start_webhook would need tornado; aiohttp is what the rest of circlecart serves with.
+        """
         assert self.core is not None, "attach() first"
-        await self.application.initialize()
-        await self.application.start()
-        assert self.application.updater is not None
-        await self.application.updater.start_webhook(
-            listen=listen,
-            port=port,
-            url_path=url_path,
-            webhook_url=webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        app = webhook_app(self.application, urlsplit(public_url).path or "/", secret)
+        self._web = web.AppRunner(app)
+        await self._web.setup()
+        await web.TCPSite(self._web, listen, port).start()
+        await self.application.bot.set_webhook(public_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
 
     def webhook_app(self, path: str, secret: str) -> web.Application:
         """The aiohttp webhook app for this adapter's Application (production workers)."""
@@ -138,6 +136,9 @@ class PtbAdapter:
         return webhook_app(self.application, path, secret)
 
     async def stop(self) -> None:
+        if self._web is not None:
+            await self._web.cleanup()  # its shutdown hook stops and shuts down the Application
+            return
         updater = self.application.updater
         if updater is not None and updater.running:
             with contextlib.suppress(RuntimeError):

@@ -47,6 +47,14 @@ def test_a_malformed_setting_is_named_in_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2 and "CIRCLECART_FRAMEWORK" in result.stderr
 
 
+def test_a_webhook_without_its_secret_is_refused_in_one_line(tmp_path: Path) -> None:
+    env = {"CIRCLECART_BOT_TOKEN": "1:x", "CIRCLECART_WEBHOOK_URL": "https://shop.example.org/hook"}
+    result = circlecart("run", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "CIRCLECART_WEBHOOK_SECRET" in lines[0]
+
+
 def test_catalog_import_then_export_round_trips_and_reimport_changes_nothing(tmp_path: Path) -> None:
     env = {"CIRCLECART_DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}"}
     first = circlecart("catalog", "import", str(EXAMPLE), env=env)

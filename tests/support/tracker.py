@@ -30,6 +30,9 @@ class UpdateTracker:
         except TimeoutError:
             raise AssertionError(f"the bot did not finish update {update_id} within {timeout}s") from None
 
+    def finished(self, update_id: int) -> bool:
+        return update_id in self._done
+
     def forget(self, update_id: int) -> None:
         """Before a redelivery of the same update_id, so the wait sees the second pass."""
         self._done.discard(update_id)
