@@ -1,0 +1,1 @@
+"""Benchmarks: reports, not tests (nothing here asserts a timing)."""
