@@ -14,6 +14,7 @@ from bots.core.i18n import Translations
 from bots.core.menu import command_menus
 from bots.core.notices import TableNoticeRenderer
 from bots.core.runtime import BotCore, UpdateListener
+from bots.core.state import make_state_store
 from circlecart.rewards_config import rewards_policy
 from circlecart.settings import Settings
 from domain.clock import Clock, SystemClock
@@ -48,6 +49,7 @@ class CircleCart:
     jobs: ShopJobs | None = None
     sender: OutboxSender | None = None
     update_listeners: list[UpdateListener] = field(default_factory=list)
+    _last_update_at: float = 0.0
 
     async def start(self) -> None:
         adapter = self.adapter or make_adapter(self.settings)
@@ -70,10 +72,13 @@ class CircleCart:
                 rewards=rewards_policy(self.settings),
             ),
             error_text=table.message_for,
+            state=make_state_store(self.settings.redis_url),
         )
         self.core = BotCore(services, table)
         for listener in self.update_listeners:
             self.core.on_update_done(listener)
+        self._last_update_at = asyncio.get_running_loop().time()
+        self.core.on_update_done(self._update_done)
         self.sender = OutboxSender(
             self.database.uow,
             adapter.messenger,
@@ -101,8 +106,6 @@ class CircleCart:
                 },
             )
         )
-        await self.jobs.catch_up()
-        self.jobs.start()
         self.sender.start()
         if self.settings.webhook_url:
             host, port = self.settings.listen_address()
@@ -111,6 +114,11 @@ class CircleCart:
             log.info("serving the webhook on %s:%s for %s", host, port, self.settings.webhook_url)
         else:
             await adapter.start()
+        # Catch up only after the updates Telegram kept while we were down have come in: a Stars renewal
+        # waiting in that queue must count before an expiry job decides the member has lapsed.
+        await self._let_pending_updates_in()
+        await self.jobs.catch_up()
+        self.jobs.start()
         log.info("circlecart is running as @%s on %s", username, self.settings.framework)
 
     async def _register_menus(self, translations: Translations) -> None:
@@ -122,6 +130,22 @@ class CircleCart:
                 # A missing menu is cosmetic; the bot still answers every command.
                 log.warning("could not set the %s command menu: %s", menu.scope, error)
 
+    async def _let_pending_updates_in(self) -> None:
+        """Wait until no update has finished for `startup_settle_seconds` (bounded), i.e. the backlog is in."""
+        loop = asyncio.get_running_loop()
+        quiet = self.settings.startup_settle_seconds
+        bound = max(15.0, quiet * 15)
+        deadline = loop.time() + bound
+        while loop.time() < deadline:
+            since = loop.time() - self._last_update_at
+            if since >= quiet:
+                return
+            await asyncio.sleep(quiet - since)
+        log.warning("updates kept arriving for %.0fs after start; catching up anyway", bound)
+
+    def _update_done(self, update_id: int) -> None:
+        self._last_update_at = asyncio.get_running_loop().time()
+
     async def stop(self) -> None:
         if self.jobs is not None:
             self.jobs.stop()
@@ -131,6 +155,8 @@ class CircleCart:
             await self.sender.stop()
         if self.database is not None:
             await self.database.dispose()
+        if self.core is not None:
+            await self.core.services.state.close()
 
     async def run_until_stopped(self) -> None:
         stop = asyncio.Event()

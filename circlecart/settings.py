@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     webhook_url: str = Field(default="", description="Public HTTPS URL of the webhook; empty: long polling")
     webhook_secret: SecretStr = SecretStr("")
     webhook_listen: str = "0.0.0.0:8080"
+    startup_settle_seconds: float = Field(
+        default=1.0, ge=0, le=60, description="quiet time that marks the start-up backlog as read, before catch-up"
+    )
     # rewards: points, referrals and group buys (see circlecart/rewards_config.py)
     points_per_unit: int = Field(default=1, ge=0, description="points earned per whole unit of currency paid")
     points_per_discount_unit: int = Field(default=100, ge=1, description="points that buy one unit of discount")
@@ -42,6 +45,7 @@ class Settings(BaseSettings):
     referral_hold_days: int = Field(default=14, ge=0, description="refund window before a referral reward is paid")
     group_buy_hours: int = Field(default=24, ge=1, le=24 * 30)
     group_buy_leader_points: int = Field(default=100, ge=0)
+    redis_url: str = Field(default="", description="Redis for dialog state shared by workers; empty: memory")
     drop_teasers: str = Field(default="24h,1h", description="Teasers before a drop opens, e.g. 24h,1h")
     drop_claim_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60, description="Raffle winners' time to pay")
 

@@ -22,6 +22,7 @@ class View:
     text: str  # HTML; callers escape user-provided text
     buttons: Keyboard = ()
     photo: str | None = None  # URL or Telegram file_id; text becomes the caption
+    photo_bytes: bytes | None = None  # an image to upload (e.g. a PNG chart); text becomes the caption
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class Invoice:
     provider_token: str = ""  # empty for Telegram Stars
     photo_url: str | None = None
     buttons: Keyboard = ()  # first button must be the pay button when given
+    subscription_period: int | None = None  # seconds; Telegram Stars subscriptions (invoice links only)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from aiogram.types import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeDefault,
+    BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -92,11 +93,11 @@ class AiogramMessenger:
 
     async def send(self, chat_id: int, view: View, reply_to: int | None = None) -> MessageRef:
         markup = keyboard(view.buttons)
-        if view.photo:
+        if view.photo or view.photo_bytes is not None:
             sent = await _mapped(
                 self.bot.send_photo(
                     chat_id,
-                    view.photo,
+                    view.photo or BufferedInputFile(view.photo_bytes or b"", "image.png"),
                     caption=view.text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
@@ -173,6 +174,7 @@ class AiogramMessenger:
                 prices=[LabeledPrice(label=invoice.label, amount=invoice.amount)],
                 provider_token=invoice.provider_token or None,
                 photo_url=invoice.photo_url,
+                subscription_period=invoice.subscription_period,
             )
         )
 

@@ -17,6 +17,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InputFile,
     InputTextMessageContent,
     LabeledPrice,
     Message,
@@ -109,11 +110,11 @@ class PtbMessenger:
 
     async def send(self, chat_id: int, view: View, reply_to: int | None = None) -> MessageRef:
         markup = keyboard(view.buttons)
-        if view.photo:
+        if view.photo or view.photo_bytes is not None:
             sent = await _mapped(
                 self.bot.send_photo(
                     chat_id,
-                    view.photo,
+                    view.photo or InputFile(view.photo_bytes or b"", filename="image.png"),
                     caption=view.text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
@@ -190,6 +191,7 @@ class PtbMessenger:
                 prices=_prices(invoice),
                 provider_token=invoice.provider_token or None,
                 photo_url=invoice.photo_url,
+                subscription_period=invoice.subscription_period,
             )
         )
 

@@ -6,6 +6,7 @@ the bot reports it finished, so assertions never race the bot.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -93,6 +94,17 @@ class Shop:
         self.last_inline_query = query_id
         return self.fake.inline_answers(query_id) or []
 
+    async def outbox_drained(self, timeout: float = 20) -> None:
+        """Wait until every queued notice went out, so later replies are not mixed with them."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            async with self.uow() as uow:
+                if await uow.outbox.count_pending() == 0:
+                    return
+            assert loop.time() < deadline, "the outbox did not drain in time"
+            await asyncio.sleep(0.05)
+
     async def product(self, sku: str) -> Any:
         async with self.uow() as uow:
             return await uow.products.get_by_sku(sku)
@@ -115,7 +127,7 @@ async def running_shop(
         telegram_api_url=fake.base_url,
         database_url=database_url,
         framework=framework,  # type: ignore[arg-type]
-        **settings,
+        **{"startup_settle_seconds": 0.3, **settings},
     )
     if catalog is not None:
         await import_file(database_url, Path(catalog))

@@ -1,0 +1,85 @@
+"""`circlecart plan ...` and `circlecart members dry-run`: the operator's command line for memberships."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+
+from domain.memberships import management, schedule
+from domain.memberships.plan_text import parse_new_plan, parse_options, parse_price
+from domain.memberships.plans import Plan
+
+
+def describe(plan: Plan) -> str:
+    terms = plan.current.terms
+    state = "open" if plan.active else "closed"
+    group = f" group={plan.group_chat_id}" if plan.group_chat_id is not None else ""
+    community = plan.community_id if plan.community_id is not None else "-"
+    return (
+        f"#{plan.id} {plan.name} · {terms.price.display()} / {terms.period_days} days · v{plan.current.number} · "
+        f"{state} · community={community}{group}"
+    )
+
+
+async def run(database_url: str, args: argparse.Namespace) -> list[str]:
+    """The lines to print. The command line acts as the operator: whoever runs it owns the database."""
+    from bots.core.handlers.memberships_views import dry_run_lines
+    from storage.database import Database
+    from storage.migrate import upgrade_async
+
+    await upgrade_async(database_url)
+    now = datetime.now(UTC)
+    async with await Database.connect(database_url) as database, database.uow() as uow:
+        who = management.OPERATOR
+        if args.plan_command == "add":
+            name, terms = parse_new_plan([args.price, args.currency, *args.words])
+            plan = await management.create_plan(uow, now, who, name, args.community, terms)
+            lines = [f"created {describe(plan)}"]
+        elif args.plan_command == "price":
+            plan = await management.managed_plan(uow, who, args.plan_id)
+            change = await management.change_price(
+                uow, now, who, plan.id, parse_price(args.price, plan.current.terms.price.currency)
+            )
+            lines = [f"plan #{plan.id} is now version {change.version.number}; {change.told} members told"]
+        elif args.plan_command == "terms":
+            plan = await management.managed_plan(uow, who, args.plan_id)
+            change = await management.change_terms(
+                uow, now, who, plan.id, parse_options(args.words, plan.current.terms)
+            )
+            lines = [f"plan #{plan.id} is now version {change.version.number}; {change.told} members told"]
+        elif args.plan_command in ("close", "open"):
+            plan = await management.set_active(uow, who, args.plan_id, args.plan_command == "open")
+            lines = [describe(plan)]
+        elif args.plan_command == "dry-run":
+            previews = await schedule.removal_preview(uow, now)
+            return [f"{len(previews)} would be removed now", *dry_run_lines(previews)]
+        else:
+            return [describe(plan) for plan in await uow.plans.list_plans(active_only=False)] or ["no plans yet"]
+        await uow.commit()
+    return lines
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], handler: object) -> None:
+    plan = sub.add_parser("plan", help="membership plans").add_subparsers(title="plan commands", dest="plan_command")
+    add = plan.add_parser(
+        "add", help="a new plan: PRICE CURRENCY NAME [days= trial= grace= discount= points= early= SKU=PRICE]"
+    )
+    add.add_argument("price")
+    add.add_argument("currency")
+    add.add_argument("words", nargs="+", help="the name, then key=value options")
+    add.add_argument("--community", type=int, help="the group chat id whose admins may manage it")
+    price = plan.add_parser("price", help="change the price (a new version; members keep theirs until renewal)")
+    price.add_argument("plan_id", type=int)
+    price.add_argument("price")
+    terms = plan.add_parser("terms", help="change other terms (key=value options, as for add)")
+    terms.add_argument("plan_id", type=int)
+    terms.add_argument("words", nargs="+")
+    for name in ("close", "open"):
+        plan.add_parser(name, help=f"{name} the plan to new members").add_argument("plan_id", type=int)
+    plan.add_parser("list", help="every plan")
+    members = sub.add_parser("members", help="membership maintenance").add_subparsers(
+        title="members commands", dest="plan_command"
+    )
+    members.add_parser("dry-run", help="list who would be removed from members-only groups now, and why")
+    for command in (sub.choices["plan"], sub.choices["members"]):
+        command.set_defaults(handler=handler, plan_command="list")

@@ -1,0 +1,1 @@
+"""Paid memberships: plans and their versions, the membership state machine, perks and members-only groups."""

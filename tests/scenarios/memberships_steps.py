@@ -1,0 +1,197 @@
+"""Story steps for membership scenarios: owners set up a plan and its group; members subscribe and renew."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from circlecart.app import CircleCart
+from circlecart.catalog_io import import_file
+from circlecart.settings import Settings
+from domain.memberships.lifecycle import Membership
+from domain.memberships.plans import STARS_SUBSCRIPTION_SECONDS, Plan
+from tests.conftest import EXAMPLE_CATALOG
+from tests.fake_telegram.server import FakeTelegram
+from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME, Shop
+from tests.support.clock import FakeClock
+from tests.support.tracker import UpdateTracker
+
+JOBS = ("membership_transitions", "membership_removals", "membership_reminders")
+PERIOD = timedelta(seconds=STARS_SUBSCRIPTION_SECONDS)
+
+
+def follow_the_shop_clock(shop: Shop) -> None:
+    """Telegram's dates (subscription expirations) come from the same moved clock as the bot's."""
+    shop.fake.wall_clock = lambda: shop.clock.now().timestamp()
+
+
+@dataclass
+class Club:
+    """A community with a plan and its members-only group."""
+
+    shop: Shop
+    owner: Any
+    community: Any
+    group: Any
+    plan_id: int
+    invite_link: str
+
+    async def plan(self) -> Plan:
+        async with self.shop.uow() as uow:
+            plan = await uow.plans.get(self.plan_id)
+        assert plan is not None
+        return plan
+
+    async def membership_of(self, user: Any) -> Membership | None:
+        async with self.shop.uow() as uow:
+            found: Membership | None = await uow.memberships.get_for(user.id, self.plan_id)
+            return found
+
+    async def subscribe(self, user: Any) -> Any:
+        """/membership in private, press Join, pay the Stars subscription link."""
+        (view,) = await self.shop.say(user, None, "/membership")
+        join = next(t for t in view.button_texts if t.startswith("Join"))
+        await self.shop.press(user, view, text=join)
+        offer = self.shop.fake.last(user)
+        link = next(b["url"] for row in offer.data["reply_markup"]["inline_keyboard"] for b in row if "url" in b)
+        paid = await self.shop.pay(user, link)
+        assert paid.accepted, paid.error_message
+        return paid
+
+    async def renew(self, user: Any, charge_id: str | None = None) -> Any:
+        """Telegram renews the subscription by itself: a recurring successful_payment in the private chat."""
+        plan = await self.plan()
+        membership = await self.membership_of(user)
+        assert membership is not None
+        delivered = await self.shop.fake.successful_payment(
+            user,
+            None,
+            f"mb:{membership.version_id}",
+            "XTR",
+            plan.current.terms.price.amount,
+            charge_id=charge_id,
+            subscription_period=STARS_SUBSCRIPTION_SECONDS,
+        )
+        await self.shop.settle(delivered)
+        return delivered
+
+    async def ask_to_join(self, user: Any) -> None:
+        await self.shop.settle(await self.shop.fake.join_request(user, self.group, invite_link=self.invite_link))
+
+
+async def open_club(shop: Shop, price: int = 100, options: str = "") -> Club:
+    """An admin makes a Stars plan in their community and a members-only group for it, through the bot."""
+    follow_the_shop_clock(shop)
+    owner = shop.member("Owner")
+    community = await shop.group_with_bot("Tea Lovers", admin=owner)
+    (created,) = await shop.say(owner, community, f"/plan add {price} XTR Tea Club {options}".strip())
+    assert "created" in created.text, created.text
+    plan_id = int(created.text.split("#", 1)[1].split()[0])
+    group = await shop.group_with_bot("Tea Club Lounge", admin=owner)
+    (attached,) = await shop.say(owner, group, f"/plan group {plan_id}")
+    assert "members-only group" in attached.text, attached.text
+    async with shop.uow() as uow:
+        plan = await uow.plans.get(plan_id)
+    assert plan is not None and plan.invite_link
+    return Club(shop, owner, community, group, plan_id, plan.invite_link)
+
+
+async def run_jobs(shop: Shop) -> None:
+    assert shop.app.jobs is not None
+    for name in JOBS:
+        await shop.app.jobs.run_now(name)
+    await outbox_drained(shop)
+
+
+async def outbox_drained(shop: Shop, timeout: float = 20) -> None:
+    """Wait until every notice due now was sent (or given up)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    assert shop.app.core is not None
+    shop.app.core.services.outbox.wake()
+    while True:
+        async with shop.uow() as uow:
+            pending = await uow.outbox.count_pending()
+        if pending == 0:
+            return
+        assert asyncio.get_running_loop().time() < deadline, f"{pending} notices still pending"
+        await asyncio.sleep(0.05)
+
+
+def texts(shop: Shop, user: Any) -> list[str]:
+    return [m.text or m.caption or "" for m in shop.fake.sent(user)]
+
+
+def count(shop: Shop, user: Any, fragment: str) -> int:
+    return sum(fragment in text for text in texts(shop, user))
+
+
+def bans(shop: Shop, user: Any, group: Any) -> int:
+    return sum(
+        1
+        for call in shop.fake.calls_to("banChatMember")
+        if int(call.params["user_id"]) == user.id and int(call.params["chat_id"]) == group.id
+    )
+
+
+class Restartable:
+    """A shop whose process can go down and come back on the same database, in the same Telegram world."""
+
+    def __init__(self, shop: Shop) -> None:
+        self.shop = shop
+        self.running = True
+
+    async def down(self) -> None:
+        await self.shop.app.stop()
+        self.running = False
+
+    async def up(self) -> None:
+        """Start a new process: migrations, the start-up catch-up of every job, then polling."""
+        app = CircleCart(self.shop.app.settings, clock=self.shop.clock, update_listeners=[self.shop.tracker.done])
+        await app.start()
+        self.shop.app = app
+        self.running = True
+
+
+@asynccontextmanager
+async def restartable_shop(framework: str, tmp_path: Path) -> AsyncIterator[Restartable]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
+    fake = FakeTelegram()
+    await fake.start()
+    fake.add_bot(BOT_TOKEN, BOT_ID, BOT_USERNAME, "circlecart")
+    clock = FakeClock()
+    settings = Settings(
+        bot_token=BOT_TOKEN,  # type: ignore[arg-type]
+        telegram_api_url=fake.base_url,
+        database_url=url,
+        framework=framework,  # type: ignore[arg-type]
+    )
+    await import_file(url, EXAMPLE_CATALOG)
+    tracker = UpdateTracker()
+    app = CircleCart(settings, clock=clock, update_listeners=[tracker.done])
+    await app.start()
+    process = Restartable(Shop(fake, app, clock, tracker, framework))
+    try:
+        yield process
+    finally:
+        if process.running:
+            await process.shop.app.stop()
+        await fake.stop()
+
+
+__all__ = [
+    "PERIOD",
+    "Club",
+    "Restartable",
+    "bans",
+    "count",
+    "open_club",
+    "outbox_drained",
+    "restartable_shop",
+    "run_jobs",
+    "texts",
+]
