@@ -59,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     exporter.add_argument("file", type=Path, nargs="?")
     exporter.add_argument("--format", choices=["yaml", "csv"], help="default: from the file name, else yaml")
     exporter.set_defaults(handler=_catalog_export)
+
+    from circlecart import drops_commands
+
+    drops_commands.add_parsers(sub)
+    from circlecart import memberships_commands
+
+    memberships_commands.add_parsers(sub, _memberships)
     return parser
 
 
@@ -98,6 +105,14 @@ def _catalog_export(settings: Settings, args: argparse.Namespace) -> int:
         print(f"exported to {args.file}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _memberships(settings: Settings, args: argparse.Namespace) -> int:
+    from circlecart import memberships_commands
+
+    for line in asyncio.run(memberships_commands.run(settings.database_url, args)):
+        print(line)
     return 0
 
 

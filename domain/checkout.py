@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.errors import DomainError
+from domain.memberships import perks
 from domain.money import Money
 from domain.orders import (
     HoldStatus,
@@ -20,6 +21,8 @@ from domain.orders import (
     StockHold,
     order_id_from_payload,
 )
+from domain.points import holds as points_holds
+from domain.points.holds import PointsDiscount
 from domain.ports import UnitOfWork
 from domain.products import Product
 
@@ -46,11 +49,13 @@ async def start_checkout(
     community_id: int | None,
     quantity: int = 1,
     fiat_payments: bool = False,
+    points_discount: PointsDiscount | None = None,
 ) -> Checkout:
     """The member pressed Buy: an order for the invoice. Repeated presses reuse the open order.
 
     Telegram Stars need nothing configured; any other currency needs a payment provider
-    (`fiat_payments`), or the member could open an invoice nobody can pay.
+    (`fiat_payments`), or the member could open an invoice nobody can pay. A `points_discount` (from
+    `domain.rewards.checkout`) takes money off the order; its points are spent at pre-checkout.
     """
     if not 1 <= quantity <= MAX_QUANTITY:
         raise DomainError("order.bad_quantity", max=MAX_QUANTITY)
@@ -61,16 +66,31 @@ async def start_checkout(
         raise DomainError("payment.currency_unavailable", currency=product.price.currency)
     if product.stock < quantity:
         raise DomainError("product.sold_out", title=product.title)
+    price = await perks.unit_price(uow, now, user_id, product)  # the member price, if they are one
+    discount, points = _points_discount(points_discount, price * quantity)
     existing = await uow.orders.find_open(user_id, product_id, chat_id)
     if (
         existing is not None
         and existing.lines[0].quantity == quantity
-        and existing.lines[0].unit_price == product.price
+        and existing.lines[0].unit_price == price
+        and (existing.discount, existing.points_to_spend) == (discount, points)
     ):
         return Checkout(existing, product)
-    line = OrderLine(product.id, product.sku, product.title, quantity, product.price)
-    order = await uow.orders.add(NewOrder(user_id, chat_id, community_id, (line,), now))
+    line = OrderLine(product.id, product.sku, product.title, quantity, price)
+    order = await uow.orders.add(NewOrder(user_id, chat_id, community_id, (line,), now, discount, points))
     return Checkout(order, product)
+
+
+def _points_discount(points_discount: PointsDiscount | None, subtotal: Money) -> tuple[int, int]:
+    """(discount, points) for the order; a discount must leave something to pay, in the order's currency."""
+    if points_discount is None:
+        return 0, 0
+    discount = points_discount.discount
+    if discount.currency != subtotal.currency or not 0 < discount.amount < subtotal.amount:
+        raise DomainError("points.no_offer")
+    if points_discount.points <= 0:
+        raise DomainError("points.bad_amount")
+    return discount.amount, points_discount.points
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,19 +134,29 @@ async def accept_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, pay
     if product is None or not product.active:
         await uow.orders.transition(order.id, (OrderStatus.PENDING, OrderStatus.EXPIRED), OrderStatus.CANCELLED)
         raise DomainError("product.not_found")
-    if product.price != line.unit_price:
-        await _cancel(uow, order)
-        raise DomainError("product.price_changed", title=product.title, price=product.price.display())
+    price = await perks.unit_price(uow, now, order.user_id, product)
+    if price != line.unit_price:
+        await _cancel(uow, now, order)
+        raise DomainError("product.price_changed", title=product.title, price=price.display())
     if amount != order.total:
         raise DomainError("order.amount_mismatch")
 
     hold = await uow.holds.active_for_order(order.id)
     expires_at = now + HOLD_TTL
     if hold is not None and await uow.holds.extend(hold.id, expires_at):
-        return hold
+        return hold  # its points were spent with it
+    # The points are checked before the stock is claimed: the caller commits a refusal, and a refusal must
+    # leave neither points spent nor a unit claimed.
+    if order.points_to_spend and not await points_holds.has_enough(uow.points, now, payer_id, order.points_to_spend):
+        raise DomainError("points.no_longer_enough", points=order.points_to_spend)
     if not await uow.products.claim_stock(product.id, line.quantity):
         raise DomainError("product.sold_out", title=product.title)
     hold = await uow.holds.add(order.id, product.id, line.quantity, expires_at)
+    try:
+        await points_holds.spend_for_hold(uow.points, now, order, hold.id)
+    except DomainError:
+        await _release(uow, now, hold)  # cannot happen while the account is locked; never keep the unit if it does
+        raise
     await uow.orders.transition(order.id, (OrderStatus.PENDING, OrderStatus.EXPIRED), OrderStatus.HELD)
     return hold
 
@@ -139,10 +169,10 @@ async def _order_for_payload(uow: UnitOfWork, payload: str) -> Order:
     return order
 
 
-async def _cancel(uow: UnitOfWork, order: Order) -> None:
+async def _cancel(uow: UnitOfWork, now: datetime, order: Order) -> None:
     hold = await uow.holds.active_for_order(order.id)
-    if hold is not None and await uow.holds.transition(hold.id, HoldStatus.ACTIVE, HoldStatus.RELEASED):
-        await uow.products.release_stock(hold.product_id, hold.quantity)
+    if hold is not None:
+        await _release(uow, now, hold)
     await uow.orders.transition(
         order.id, (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED), OrderStatus.CANCELLED
     )
@@ -150,10 +180,25 @@ async def _cancel(uow: UnitOfWork, order: Order) -> None:
 
 async def release_expired_holds(uow: UnitOfWork, now: datetime, batch: int = 200) -> int:
     """Put the stock of lapsed holds back on the shelf. Idempotent: a hold is released by one caller only."""
-    released = 0
-    for hold in await uow.holds.due(now, batch):
-        if await uow.holds.transition(hold.id, HoldStatus.ACTIVE, HoldStatus.RELEASED):
-            await uow.products.release_stock(hold.product_id, hold.quantity)
-            await uow.orders.transition(hold.order_id, (OrderStatus.HELD,), OrderStatus.EXPIRED)
-            released += 1
-    return released
+    released = [h for h in await uow.holds.due(now, batch) if await _mark_released(uow, h)]
+    # Every member's points before any product's stock, as pre-checkout locks them: two transactions that
+    # take both never wait on each other in a cycle (a deadlock on PostgreSQL).
+    for hold in released:
+        await points_holds.give_back_for_hold(uow.points, now, hold.id)
+    for hold in released:
+        await uow.products.release_stock(hold.product_id, hold.quantity)
+        await uow.orders.transition(hold.order_id, (OrderStatus.HELD,), OrderStatus.EXPIRED)
+    return len(released)
+
+
+async def _mark_released(uow: UnitOfWork, hold: StockHold) -> bool:
+    return await uow.holds.transition(hold.id, HoldStatus.ACTIVE, HoldStatus.RELEASED)
+
+
+async def _release(uow: UnitOfWork, now: datetime, hold: StockHold) -> bool:
+    """Give back an unpaid hold's points, then its stock (in that lock order). True if this call released it."""
+    if not await _mark_released(uow, hold):
+        return False
+    await points_holds.give_back_for_hold(uow.points, now, hold.id)
+    await uow.products.release_stock(hold.product_id, hold.quantity)
+    return True

@@ -7,8 +7,12 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
+from domain.brands.ports import BrandOptInRepository, BrandStaffRepository
 from domain.communities import Community
+from domain.drops.ports import DropClaimRepository, DropFanRepository, DropRepository
+from domain.groupbuys.ports import GroupBuyRepository
 from domain.members import Member
+from domain.memberships.ports import MembershipRepository, PlanRepository
 from domain.notices import Notice, NoticeStatus, OutboxEntry
 from domain.orders import (
     HoldStatus,
@@ -20,7 +24,9 @@ from domain.orders import (
     PaymentStatus,
     StockHold,
 )
+from domain.points.ports import PointsRepository
 from domain.products import Brand, NewProduct, Product
+from domain.referrals.ports import ReferralRepository
 
 
 class MemberRepository(Protocol):
@@ -157,6 +163,16 @@ class UnitOfWork(Protocol):
     holds: HoldRepository
     payments: PaymentRepository
     outbox: OutboxRepository
+    brand_staff: BrandStaffRepository
+    brand_optins: BrandOptInRepository
+    drops: DropRepository
+    drop_claims: DropClaimRepository
+    drop_fans: DropFanRepository
+    plans: PlanRepository
+    memberships: MembershipRepository
+    points: PointsRepository
+    referrals: ReferralRepository
+    group_buys: GroupBuyRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -31,6 +31,9 @@ class JobDeps:
     wake_outbox: Callable[[], None] = lambda: None
     owner_ids: tuple[int, ...] = ()
     options: dict[str, object] = field(default_factory=dict)
+    # Called when the jobs stop: a capability that runs something of its own (drops' date-triggered
+    # APScheduler with a persistent job store) registers its shutdown here from job_specs.
+    stop_hooks: list[Callable[[], None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,7 @@ def _feature_specs() -> list[JobSpecs]:
 class ShopJobs:
     def __init__(self, deps: JobDeps, features: Sequence[JobSpecs] | None = None) -> None:
         self.specs = [spec for feature in (features or _feature_specs()) for spec in feature(deps)]
+        self._stop_hooks = deps.stop_hooks
         self.scheduler = AsyncIOScheduler(timezone="UTC")
 
     async def catch_up(self) -> None:
@@ -76,6 +80,11 @@ class ShopJobs:
     def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        for hook in self._stop_hooks:
+            try:
+                hook()
+            except Exception:
+                log.exception("a job stop hook failed")
 
     async def run_now(self, name: str) -> None:
         """Run one job immediately (operators and tests): the same idempotent transition as on schedule."""

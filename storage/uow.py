@@ -7,6 +7,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.brands.ports import BrandOptInRepository, BrandStaffRepository
+from domain.drops.ports import DropClaimRepository, DropFanRepository, DropRepository
+from domain.groupbuys.ports import GroupBuyRepository
+from domain.memberships.ports import MembershipRepository, PlanRepository
+from domain.points.ports import PointsRepository
 from domain.ports import (
     BrandRepository,
     CommunityRepository,
@@ -18,15 +23,26 @@ from domain.ports import (
     ProductRepository,
     UnitOfWork,
 )
+from domain.referrals.ports import ReferralRepository
 from storage.repositories import (
+    SqlBrandOptInRepository,
     SqlBrandRepository,
+    SqlBrandStaffRepository,
     SqlCommunityRepository,
+    SqlDropClaimRepository,
+    SqlDropFanRepository,
+    SqlDropRepository,
+    SqlGroupBuyRepository,
     SqlHoldRepository,
     SqlMemberRepository,
+    SqlMembershipRepository,
     SqlOrderRepository,
     SqlOutboxRepository,
     SqlPaymentRepository,
+    SqlPlanRepository,
+    SqlPointsRepository,
     SqlProductRepository,
+    SqlReferralRepository,
 )
 
 
@@ -46,6 +62,16 @@ class SqlUnitOfWork:
     holds: HoldRepository
     payments: PaymentRepository
     outbox: OutboxRepository
+    brand_staff: BrandStaffRepository
+    brand_optins: BrandOptInRepository
+    drops: DropRepository
+    drop_claims: DropClaimRepository
+    drop_fans: DropFanRepository
+    plans: PlanRepository
+    memberships: MembershipRepository
+    points: PointsRepository
+    referrals: ReferralRepository
+    group_buys: GroupBuyRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], dialect: str) -> None:
         self._sessions = sessions
@@ -72,6 +98,16 @@ class SqlUnitOfWork:
         self.holds = SqlHoldRepository(session, self._dialect)
         self.payments = SqlPaymentRepository(session, self._dialect)
         self.outbox = SqlOutboxRepository(session, self._dialect)
+        self.brand_staff = SqlBrandStaffRepository(session, self._dialect)
+        self.brand_optins = SqlBrandOptInRepository(session, self._dialect)
+        self.drops = SqlDropRepository(session, self._dialect)
+        self.drop_claims = SqlDropClaimRepository(session, self._dialect)
+        self.drop_fans = SqlDropFanRepository(session, self._dialect)
+        self.plans = SqlPlanRepository(session, self._dialect)
+        self.memberships = SqlMembershipRepository(session, self._dialect)
+        self.points = SqlPointsRepository(session, self._dialect)
+        self.referrals = SqlReferralRepository(session, self._dialect)
+        self.group_buys = SqlGroupBuyRepository(session, self._dialect)
         return self
 
     async def __aexit__(

@@ -10,10 +10,12 @@ from datetime import datetime
 from bots.core.callbacks import CallbackCodec
 from bots.core.error_messages import message_for
 from bots.core.i18n import Translations
+from bots.core.state import MemoryStateStore, StateStore
 from domain.clock import Clock
 from domain.members import Member
 from domain.messenger import Messenger
 from domain.ports import UnitOfWork, UnitOfWorkFactory
+from domain.rewards.policy import RewardsPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +23,8 @@ class BotSettings:
     username: str  # the bot's @username, for deep links
     payment_provider_token: str = ""  # empty: Telegram Stars
     currency: str = "XTR"
+    owner_ids: tuple[int, ...] = ()  # the operators (CIRCLECART_OWNER_IDS)
+    rewards: RewardsPolicy = field(default_factory=RewardsPolicy)  # points, referrals, group buys
 
 
 class OutboxWakeup:
@@ -48,6 +52,7 @@ class Services:
     codec: CallbackCodec
     settings: BotSettings
     outbox: OutboxWakeup = field(default_factory=OutboxWakeup)
+    state: StateStore = field(default_factory=MemoryStateStore)  # dialogs' state (Redis in production)
     error_text: Callable[[str], str] = message_for  # DomainError code -> msgid; the table's lookup in the app
 
 

@@ -4,22 +4,38 @@ Repositories decide no business rule: they read, write and make the atomic condi
 asks for (claims, status transitions, insert-if-new), reporting by a bool or None whether they took effect.
 """
 
+from storage.repositories.brand_roles import SqlBrandOptInRepository, SqlBrandStaffRepository
 from storage.repositories.brands import SqlBrandRepository
 from storage.repositories.communities import SqlCommunityRepository
+from storage.repositories.drops import SqlDropClaimRepository, SqlDropFanRepository, SqlDropRepository
+from storage.repositories.group_buys import SqlGroupBuyRepository
 from storage.repositories.holds import SqlHoldRepository
 from storage.repositories.members import SqlMemberRepository
+from storage.repositories.memberships import SqlMembershipRepository, SqlPlanRepository
 from storage.repositories.orders import SqlOrderRepository
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.payments import SqlPaymentRepository
+from storage.repositories.points import SqlPointsRepository
 from storage.repositories.products import SqlProductRepository
+from storage.repositories.referrals import SqlReferralRepository
 
 __all__ = [
+    "SqlBrandOptInRepository",
     "SqlBrandRepository",
+    "SqlBrandStaffRepository",
     "SqlCommunityRepository",
+    "SqlDropClaimRepository",
+    "SqlDropFanRepository",
+    "SqlDropRepository",
+    "SqlGroupBuyRepository",
     "SqlHoldRepository",
     "SqlMemberRepository",
+    "SqlMembershipRepository",
     "SqlOrderRepository",
     "SqlOutboxRepository",
     "SqlPaymentRepository",
+    "SqlPlanRepository",
+    "SqlPointsRepository",
     "SqlProductRepository",
+    "SqlReferralRepository",
 ]

@@ -13,6 +13,7 @@ from domain.messenger import MessengerError
 from domain.money import Money
 from domain.orders import Payment
 from domain.payments import PaymentOutcome, PaymentResult
+from domain.rewards import orders as order_rewards
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ async def successful_payment(ctx: Context, event: PaymentEvent) -> None:
             event.telegram_charge_id,
             event.provider_charge_id,
         )
+        await order_rewards.after_payment(uow, ctx.now(), ctx.settings.rewards, outcome)  # points, referral
         await uow.commit()
     if outcome.result is PaymentResult.DUPLICATE:
         log.info("duplicate payment update for charge %s ignored", event.telegram_charge_id)

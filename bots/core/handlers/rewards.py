@@ -1,9 +1,327 @@
-"""Commands, buttons and notices of rewards."""
+"""Commands, buttons, payments and notices of rewards: /points, /invite, /groupbuy, /refund and their links."""
 
 from __future__ import annotations
 
-from bots.core.table import HandlerTable
+import logging
+import re
+
+from bots.core import views
+from bots.core.callbacks import Callback
+from bots.core.context import Context
+from bots.core.events import ButtonEvent, Chat, CommandEvent, PaymentEvent, PreCheckoutEvent
+from bots.core.handlers import rewards_views as rv
+from bots.core.handlers import shop
+from bots.core.handlers.payments import refund_stars
+from bots.core.i18n import N_
+from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from domain.errors import DomainError
+from domain.groupbuys import flow, offers
+from domain.groupbuys.closing import update_card
+from domain.groupbuys.flow import Joined, Seat
+from domain.groupbuys.model import PAYLOAD_KIND, GroupOffer
+from domain.money import Money
+from domain.outgoing import MessageRef, View
+from domain.points import accounts
+from domain.products import Product
+from domain.referrals import links
+from domain.referrals.links import Attribution
+from domain.rewards.refunds import refund_order
+
+log = logging.getLogger(__name__)
+
+EVERYWHERE = frozenset({PRIVATE_SCOPE, GROUP_SCOPE})
+PRIVATE_ONLY = frozenset({PRIVATE_SCOPE})
+INVITE = re.compile(r"^r_([a-z0-9]{4,16})$")
+GROUP_BUY = re.compile(r"^g_([a-z0-9]{4,16})$")
+MAX_OFFERS = 20
+
+ERRORS = {
+    "groupbuy.unknown": N_("That group buy does not exist. Ask for a fresh link."),
+    "groupbuy.no_offer": N_("{title} has no group price."),
+    "groupbuy.full": N_("The group buy for {title} is already full."),
+    "groupbuy.closed": N_("The group buy for {title} has ended."),
+    "groupbuy.not_started": N_("The group buy for {title} opens once its starter has paid."),
+    "groupbuy.already_joined": N_("You are already in the group buy for {title}."),
+    "points.not_enough": N_("You have {balance} points; that needs {points}."),
+    "points.bad_amount": N_("Give a positive number of points."),
+    "points.no_offer": N_("Your points do not buy a discount on this right now. Tap Buy to pay the full price."),
+    "points.no_longer_enough": N_("You no longer have enough points; press Buy again."),
+    "refund.not_allowed": N_("Only the shop's operators can refund orders."),
+    "refund.unknown_order": N_("There is no order #{number}."),
+    "refund.already": N_("Order #{number} is already refunded."),
+    "refund.not_paid": N_("Order #{number} is not paid, so there is nothing to refund."),
+    "refund.usage": N_("Send /refund followed by the order number, for example /refund 12."),
+    "groupbuy.not_allowed": N_("Only the shop's operators can set group prices."),
+    "groupbuy.unknown_product": N_("There is no product {sku} with a group price to change."),
+    "groupbuy.bad_price": N_("A group price must be more than zero."),
+    "groupbuy.bad_price_text": N_("“{value}” is not a price in {currency}."),
+    "groupbuy.price_not_lower": N_("A group price must be lower than the price of {price}."),
+    "groupbuy.bad_size": N_("A group has {min} to {max} members."),
+    "groupbuy.bad_hours": N_("A group buy lasts 1 to {max} hours."),
+    "groupbuy.usage": N_(
+        "Send /groupprice SKU PRICE SIZE [HOURS], for example /groupprice TEA-SET-01 200 3, or /groupprice SKU off."
+    ),
+}
 
 
 def register(table: HandlerTable) -> None:
     """Declare this capability's entries in the handler table."""
+    table.command(Command("points", points, N_("Your points"), EVERYWHERE))
+    table.command(Command("invite", invite, N_("Your invite link"), EVERYWHERE))
+    table.command(Command("groupbuy", group_buys, N_("Start a group buy"), EVERYWHERE))
+    table.command(Command("refund", refund, N_("Refund an order (operators)"), PRIVATE_ONLY, in_menu=False))
+    table.command(Command("groupprice", group_price, N_("Set a group price (operators)"), PRIVATE_ONLY, in_menu=False))
+    table.action("gbstart", start_group_buy, int)
+    table.action("gbjoin", join_group_buy, int)
+    table.action("buypts", shop.buy_with_points, int)  # points at checkout; the card is the shop's
+    table.payment_kind(PAYLOAD_KIND, group_pre_checkout, group_payment)
+    table.notice("points.earned", rv.points_earned)
+    table.notice("points.expiring", rv.points_expiring)
+    table.notice("referral.rewarded", rv.referral_rewarded)
+    table.notice("groupbuy.card", rv.card)
+    table.notice("groupbuy.filled", rv.group_filled)
+    table.notice("groupbuy.filled_chat", rv.group_filled_chat)
+    table.notice("groupbuy.cancelled", rv.group_cancelled)
+    table.notice("groupbuy.cancelled_chat", rv.group_cancelled_chat)
+    table.notice("order.refunded_by_shop", rv.order_refunded)
+    table.errors(ERRORS)
+
+
+# -- /start links: r_<code> (invitation) and g_<code> (group buy) ---------------------------------------
+
+
+async def start_link(ctx: Context, event: CommandEvent) -> bool:
+    """Handle a rewards deep link. True if the link was fully answered; False lets /start welcome as usual."""
+    invited = INVITE.match(event.args)
+    if invited:
+        await _accept_invitation(ctx, event, invited.group(1))
+        return False
+    group = GROUP_BUY.match(event.args)
+    if group:
+        await _show_group_buy(ctx, event.chat, group.group(1))
+        return True
+    return False
+
+
+async def _accept_invitation(ctx: Context, event: CommandEvent, code: str) -> None:
+    async with ctx.uow() as uow:
+        result = await links.attribute(uow, ctx.now(), event.sender.id, code)
+        referrer = await uow.members.get(result.referrer_id) if result.referrer_id else None
+        await uow.commit()
+    log.info("invitation %s opened by %s: %s", code, event.sender.id, result.outcome)
+    if result.outcome is Attribution.RECORDED and referrer is not None:
+        await ctx.messenger.send(
+            event.chat.id, View(ctx.t("You came here through {name}'s invitation.", name=referrer.first_name))
+        )
+    elif result.outcome is Attribution.SELF:
+        await ctx.messenger.send(event.chat.id, View(ctx.t("That is your own invite link: share it with friends.")))
+
+
+async def _show_group_buy(ctx: Context, chat: Chat, code: str) -> None:
+    async with ctx.uow() as uow:
+        group_buy = await uow.group_buys.get_by_code(code)
+        if group_buy is None:
+            raise DomainError("groupbuy.unknown")
+        participants = list(await uow.group_buys.participants(group_buy.id))
+    await ctx.messenger.send(chat.id, rv.group_buy_summary(ctx, group_buy, participants))
+
+
+# -- commands ------------------------------------------------------------------------------------------
+
+
+async def points(ctx: Context, event: CommandEvent) -> None:
+    async with ctx.uow() as uow:
+        # Lapsed lots are closed first, so the balance shown is one the member can spend.
+        await accounts.expire_due(uow.points, ctx.now(), event.sender.id)
+        summary = await accounts.summary(uow.points, event.sender.id)
+        await uow.commit()
+    await ctx.messenger.send(event.chat.id, rv.points_view(ctx, summary))
+
+
+async def invite(ctx: Context, event: CommandEvent) -> None:
+    async with ctx.uow() as uow:
+        code = await links.invite_code(uow, event.sender.id)
+        await uow.commit()
+    await ctx.messenger.send(event.chat.id, rv.invite_view(ctx, code))
+
+
+async def group_buys(ctx: Context, event: CommandEvent) -> None:
+    async with ctx.uow() as uow:
+        found: list[tuple[GroupOffer, Product]] = []
+        for offer in await uow.group_buys.active_offers(MAX_OFFERS):
+            product = await uow.products.get(offer.product_id)
+            if product is not None and product.buyable:
+                found.append((offer, product))
+    await ctx.messenger.send(event.chat.id, rv.offers_view(ctx, found))
+
+
+async def refund(ctx: Context, event: CommandEvent) -> None:
+    number = event.args.lstrip("#")
+    if not number.isdigit() or len(number) > 18:
+        raise DomainError("refund.usage")
+    async with ctx.uow() as uow:
+        done = await refund_order(uow, ctx.now(), event.sender.id, ctx.settings.owner_ids, int(number))
+        await uow.commit()
+    ctx.services.outbox.wake()
+    refunded = [await refund_stars(ctx, payment) for payment in done.star_payments]
+    log.info("operator %s refunded order %s (stars refunded: %s)", event.sender.id, done.order.id, refunded)
+    if refunded and all(refunded):
+        text = ctx.t("Order #{number} is refunded.", number=done.order.id)
+    else:
+        text = ctx.t(
+            "Order #{number} is marked for refund; the payment goes back as soon as it can.", number=done.order.id
+        )
+    await ctx.messenger.send(event.chat.id, View(text))
+
+
+async def group_price(ctx: Context, event: CommandEvent) -> None:
+    """/groupprice SKU PRICE SIZE [HOURS] or /groupprice SKU off (operators)."""
+    parts = event.args.split()
+    operators = ctx.settings.owner_ids
+    async with ctx.uow() as uow:
+        if len(parts) == 2 and parts[1].lower() == "off":
+            product = await offers.withdraw_offer(uow, event.sender.id, operators, parts[0])
+            text = ctx.t("{title} has no group price any more.", title=product.title)
+        elif len(parts) in (3, 4) and all(p.isdigit() and len(p) < 6 for p in parts[2:]):
+            hours = int(parts[3]) if len(parts) == 4 else None
+            offer, product = await offers.set_offer(
+                uow, event.sender.id, operators, parts[0], parts[1], int(parts[2]), hours
+            )
+            text = ctx.t(
+                "{title}: {price} each in a group of {size}.",
+                title=product.title,
+                price=offer.price.display(),
+                size=offer.size,
+            )
+        else:
+            raise DomainError("groupbuy.usage")
+        await uow.commit()
+    await ctx.messenger.send(event.chat.id, View(text))
+
+
+# -- buttons -------------------------------------------------------------------------------------------
+
+
+async def start_group_buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    chat = event.chat or Chat(event.sender.id, "private")
+    community_id = chat.id if chat.is_group else None
+    async with ctx.uow() as uow:
+        seat = await flow.start(
+            uow,
+            ctx.now(),
+            ctx.settings.rewards,
+            event.sender.id,
+            event.sender.first_name,
+            callback.int_arg(0),
+            chat.id,
+            community_id,
+            fiat_payments=bool(ctx.settings.payment_provider_token),
+        )
+        await uow.commit()
+    await _send_invoice(ctx, event, chat.id, seat)
+
+
+async def join_group_buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    async with ctx.uow() as uow:
+        seat = await flow.join(
+            uow,
+            ctx.now(),
+            event.sender.id,
+            event.sender.first_name,
+            callback.int_arg(0),
+            fiat_payments=bool(ctx.settings.payment_provider_token),
+        )
+        await uow.commit()
+    # The invoice goes to the member's private chat: a group-buy link is opened there.
+    target = event.chat.id if event.chat is not None else event.sender.id
+    await _send_invoice(ctx, event, target, seat)
+
+
+async def _send_invoice(ctx: Context, event: ButtonEvent, chat_id: int, seat: Seat) -> None:
+    invoice = rv.invoice(ctx, seat.order, seat.participant.payload, event.sender.first_name, seat.group_buy.size)
+    reply_to = event.message.message_id if isinstance(event.message, MessageRef) else None
+    await ctx.messenger.send_invoice(chat_id, invoice, reply_to=reply_to)
+    await ctx.messenger.answer_callback(event.callback_id, ctx.plain("Your invoice is ready: tap Pay."))
+    log.info("group buy %s: invoice for participant %s", seat.group_buy.id, seat.participant.id)
+
+
+# -- payments ------------------------------------------------------------------------------------------
+
+
+async def group_pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
+    refusal: DomainError | None = None
+    try:
+        amount = Money(event.total_amount, event.currency)
+    except (DomainError, TypeError):
+        refusal = DomainError("order.amount_mismatch")
+    else:
+        async with ctx.uow() as uow:
+            try:
+                await flow.accept_pre_checkout(uow, ctx.now(), event.sender.id, event.payload, amount)
+            except DomainError as error:
+                refusal = error
+            await uow.commit()
+    if refusal is None:
+        await ctx.messenger.answer_pre_checkout(event.query_id, ok=True)
+        return
+    log.info("group-buy pre-checkout %s from %s refused: %s", event.query_id, event.sender.id, refusal)
+    text = ctx.explain(refusal.code, html=False, **refusal.params)
+    await ctx.messenger.answer_pre_checkout(event.query_id, ok=False, error_message=text)
+
+
+async def group_payment(ctx: Context, event: PaymentEvent) -> None:
+    amount = Money(event.total_amount, event.currency)
+    async with ctx.uow() as uow:
+        result = await flow.record_group_payment(
+            uow,
+            ctx.now(),
+            ctx.settings.rewards,
+            event.sender.id,
+            event.payload,
+            amount,
+            event.telegram_charge_id,
+            event.provider_charge_id,
+        )
+        await uow.commit()
+    ctx.services.outbox.wake()
+    if result.outcome is Joined.DUPLICATE:
+        log.info("duplicate group-buy payment update for charge %s ignored", event.telegram_charge_id)
+        return
+    if result.outcome is Joined.REFUND:
+        await _refund(ctx, event, result)
+        return
+    group_buy = result.group_buy
+    assert group_buy is not None
+    await ctx.messenger.send(event.chat.id, rv.seated(ctx, group_buy), reply_to=event.message_id)
+    if result.first:
+        await _post_card(ctx, group_buy.id)
+
+
+async def _post_card(ctx: Context, group_buy_id: int) -> None:
+    """The first payment opens the group buy: its progress card goes to the chat where it started."""
+    async with ctx.uow() as uow:
+        group_buy = await uow.group_buys.get(group_buy_id)
+        assert group_buy is not None
+        participants = list(await uow.group_buys.participants(group_buy_id))
+    posted = await ctx.messenger.send(group_buy.chat_id, rv.card_of(ctx, group_buy, participants))
+    if posted.message_id is None:
+        return
+    async with ctx.uow() as uow:
+        await uow.group_buys.set_card(group_buy_id, posted.message_id)
+        current = await uow.group_buys.get(group_buy_id)
+        if current is not None and current.paid_count != group_buy.paid_count:
+            # Someone joined while the card was on its way: bring it up to date.
+            await update_card(uow, ctx.now(), current)
+        await uow.commit()
+    ctx.services.outbox.wake()
+
+
+async def _refund(ctx: Context, event: PaymentEvent, result: flow.GroupPayment) -> None:
+    outcome = result.payment
+    log.warning("group-buy payment %s cannot seat (%s): refunding", event.telegram_charge_id, result.reason)
+    refunded = await refund_stars(ctx, outcome.payment) if outcome.refundable_by_bot else False
+    title = result.group_buy.title if result.group_buy else (outcome.order.lines[0].title if outcome.order else "")
+    why = ctx.explain(result.reason or "order.closed", title=title)
+    await ctx.messenger.send(
+        event.chat.id, views.refund_notice(ctx, outcome.payment.amount, refunded, why), reply_to=event.message_id
+    )

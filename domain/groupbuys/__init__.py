@@ -1,0 +1,1 @@
+"""Group buys: a better price when enough members pay before a deadline."""

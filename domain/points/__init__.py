@@ -1,0 +1,1 @@
+"""Points: an append-only ledger of earnings, spending, refunds and expiry."""

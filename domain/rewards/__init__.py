@@ -1,0 +1,1 @@
+"""Rewards: the rules that tie points, referrals and group buys to the order loop."""
