@@ -54,13 +54,24 @@ class Order:
     lines: tuple[OrderLine, ...]
     created_at: datetime
     paid_at: datetime | None = None
+    discount: int = 0  # minor units of the order's currency taken off the lines, bought with points
+    points_to_spend: int = 0  # the points that discount costs; spent when pre-checkout holds the stock
 
     @property
-    def total(self) -> Money:
+    def subtotal(self) -> Money:
         first, *rest = (line.total for line in self.lines)
         for amount in rest:
             first = first + amount
         return first
+
+    @property
+    def total(self) -> Money:
+        """What the member pays: the lines less the points discount, never less than one minor unit
+        (Telegram refuses an invoice for nothing)."""
+        subtotal = self.subtotal
+        if not self.discount:
+            return subtotal
+        return Money(max(subtotal.amount - self.discount, 1), subtotal.currency)
 
     @property
     def payload(self) -> str:
@@ -74,6 +85,8 @@ class NewOrder:
     community_id: int | None
     lines: tuple[OrderLine, ...]
     created_at: datetime
+    discount: int = 0
+    points_to_spend: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from domain.orders import (
     PaymentStatus,
     order_id_from_payload,
 )
+from domain.points import holds as points_holds
 from domain.ports import UnitOfWork
 
 
@@ -98,12 +99,18 @@ async def _deliver(uow: UnitOfWork, now: datetime, order: Order | None, payer_id
         return "order.amount_mismatch"
     hold = await uow.holds.active_for_order(order.id)
     if hold is None or not await uow.holds.transition(hold.id, HoldStatus.ACTIVE, HoldStatus.CONVERTED):
-        # The hold lapsed before the money arrived: the unit is only ours if it is still on the shelf.
+        # The hold lapsed before the money arrived: the unit is only ours if it is still on the shelf, and
+        # a points discount only if the member still has the points (the lapse gave them back).
         line = order.lines[0]
+        if order.points_to_spend and not await points_holds.has_enough(
+            uow.points, now, payer_id, order.points_to_spend
+        ):
+            return "points.no_longer_enough"
         if not await uow.products.claim_stock(line.product_id, line.quantity):
             return "product.sold_out"
         late = await uow.holds.add(order.id, line.product_id, line.quantity, now)
         await uow.holds.transition(late.id, HoldStatus.ACTIVE, HoldStatus.CONVERTED)
+        await points_holds.spend_for_hold(uow.points, now, order, late.id)  # enough: the account is locked
     moved = await uow.orders.transition(
         order.id, (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED), OrderStatus.PAID, paid_at=now
     )

@@ -147,6 +147,13 @@ class OrderRow(SQLModel, table=True):
     status: str = Field(sa_type=String(16), nullable=False)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     paid_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # points at checkout (migration 0006): the discount in minor units and the points it costs
+    points_discount: int = Field(
+        default=0, sa_type=BigInteger, nullable=False, sa_column_kwargs={"server_default": "0"}
+    )
+    points_to_spend: int = Field(
+        default=0, sa_type=BigInteger, nullable=False, sa_column_kwargs={"server_default": "0"}
+    )
 
 
 class OrderLineRow(SQLModel, table=True):

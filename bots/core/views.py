@@ -11,6 +11,7 @@ from domain.money import Money
 from domain.orders import Order, OrderStatus
 from domain.outgoing import Button, InlineResult, Invoice, View
 from domain.products import Product
+from domain.rewards.checkout import PointsOffer
 
 ORDER_STATUS_NAMES = {
     OrderStatus.PENDING: "awaiting payment",
@@ -77,17 +78,18 @@ def card_text(ctx: Context, product: Product) -> str:
     return "\n".join(lines)
 
 
-def product_card(ctx: Context, product: Product) -> View:
+def product_card(ctx: Context, product: Product, points_offer: PointsOffer | None = None) -> View:
+    """`points_offer` is the offer of the member the card is shown to (see domain.rewards.checkout)."""
     rows: list[tuple[Button, ...]] = []
     if product.buyable:
-        rows.append(
-            (
-                Button(
-                    ctx.t("Buy · {price}", price=product.price.display()),
-                    callback=ctx.button("buy", product.id),
-                ),
+        buy = Button(ctx.t("Buy · {price}", price=product.price.display()), callback=ctx.button("buy", product.id))
+        if points_offer is None:
+            rows.append((buy,))
+        else:
+            label = ctx.t(
+                "Buy with {points} points · {price}", points=points_offer.points, price=points_offer.price.display()
             )
-        )
+            rows.append((buy, Button(label, callback=ctx.button("buypts", product.id))))
     rows.append((Button(ctx.t("Share"), switch_inline=product.sku),))
     return View(card_text(ctx, product), tuple(rows), photo=product.photo)
 

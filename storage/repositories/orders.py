@@ -33,6 +33,8 @@ def _order(row: RowMapping, lines: Iterable[OrderLine]) -> Order:
         lines=tuple(lines),
         created_at=row["created_at"],
         paid_at=row["paid_at"],
+        discount=int(row["points_discount"]),
+        points_to_spend=int(row["points_to_spend"]),
     )
 
 
@@ -51,6 +53,8 @@ class SqlOrderRepository(SqlRepository):
                 status=OrderStatus.PENDING.value,
                 created_at=order.created_at,
                 paid_at=None,
+                points_discount=order.discount,
+                points_to_spend=order.points_to_spend,
             )
             .returning(orders.c.id)
         )
@@ -80,6 +84,8 @@ class SqlOrderRepository(SqlRepository):
             status=OrderStatus.PENDING,
             lines=tuple(order.lines),
             created_at=order.created_at,
+            discount=order.discount,
+            points_to_spend=order.points_to_spend,
         )
 
     async def get(self, order_id: int) -> Order | None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bots.core import views
 from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.events import ButtonEvent, Chat, CommandEvent
 from domain import catalog, checkout
+from domain.money import Money
 from domain.outgoing import MessageRef, View
+from domain.rewards import checkout as points_checkout
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +45,20 @@ async def turn_page(ctx: Context, event: ButtonEvent, callback: Callback) -> Non
 async def open_product(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
     async with ctx.uow() as uow:
         product = await catalog.product(uow, callback.int_arg(0))
+        # In a group the card shows the opener's points offer; whoever presses it gets their own.
+        offer = await points_checkout.points_offer(uow, ctx.now(), ctx.settings.rewards, event.sender.id, product)
     target = event.chat.id if event.chat else event.sender.id
-    await ctx.messenger.send(target, views.product_card(ctx, product), reply_to=event.message.message_id)
+    await ctx.messenger.send(target, views.product_card(ctx, product, offer), reply_to=event.message.message_id)
     await ctx.messenger.answer_callback(event.callback_id)
 
 
 async def show_product_by_sku(ctx: Context, chat: Chat, sku: str) -> None:
     async with ctx.uow() as uow:
         product = await catalog.product_by_sku(uow, sku)
-    await ctx.messenger.send(chat.id, views.product_card(ctx, product))
+        offer = None
+        if chat.is_private:  # a private chat's id is the member's
+            offer = await points_checkout.points_offer(uow, ctx.now(), ctx.settings.rewards, chat.id, product)
+    await ctx.messenger.send(chat.id, views.product_card(ctx, product, offer))
 
 
 async def buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
@@ -78,3 +86,41 @@ async def buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
     await ctx.messenger.send_invoice(event.chat.id, invoice, reply_to=reply_to)
     await ctx.messenger.answer_callback(event.callback_id, ctx.plain("Your invoice is ready: tap Pay."))
     log.info("invoice for order %s sent to chat %s", started.order.id, event.chat.id)
+
+
+async def buy_with_points(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    """Buy with points: the offer is recomputed for the presser, whatever the button said."""
+    product_id = callback.int_arg(0)
+    if event.chat is None:
+        # Inline-mode cards carry no points button; a forged press goes to the private chat like Buy.
+        async with ctx.uow() as uow:
+            product = await catalog.product(uow, product_id)
+        await ctx.messenger.answer_callback(event.callback_id, url=ctx.deep_link(f"p_{product.sku}"))
+        return
+    community_id = event.chat.id if event.chat.is_group else None
+    async with ctx.uow() as uow:
+        started = await points_checkout.start_points_checkout(
+            uow,
+            ctx.now(),
+            ctx.settings.rewards,
+            event.sender.id,
+            product_id,
+            event.chat.id,
+            community_id,
+            fiat_payments=bool(ctx.settings.payment_provider_token),
+        )
+        await uow.commit()
+    order = started.order
+    invoice = views.invoice(ctx, order, event.sender.first_name)
+    discount = Money(order.discount, order.total.currency)
+    saving = ctx.plain("{discount} off for {points} points.", discount=discount.display(), points=order.points_to_spend)
+    invoice = replace(invoice, description=f"{invoice.description} {saving}"[:255])
+    reply_to = event.message.message_id if isinstance(event.message, MessageRef) else None
+    await ctx.messenger.send_invoice(event.chat.id, invoice, reply_to=reply_to)
+    await ctx.messenger.answer_callback(event.callback_id, ctx.plain("Your invoice is ready: tap Pay."))
+    log.info(
+        "invoice for order %s (%s points off) sent to chat %s",
+        started.order.id,
+        started.order.points_to_spend,
+        event.chat.id,
+    )
