@@ -1,9 +1,271 @@
-"""Scheduled transitions of drops."""
+"""Scheduled transitions of drops: teasers, opening, live counts, closing, raffle hand-offs and the report.
+
+Two mechanisms drive the same idempotent transitions:
+- date-triggered jobs in APScheduler with a persistent job store (`drop_scheduler_jobs`, in the shop's own
+  database) fire the reconciler at each drop's exact moments (teasers, start, end);
+- a periodic reconciler (`drops_reconcile`) performs every transition that has come due, so a restart, a
+  missed fire or a clock jump is caught up, and it (re)creates the date-triggered jobs for upcoming moments.
+
+The date-triggered scheduler runs in its own thread (APScheduler's BackgroundScheduler): its job store is
+synchronous, and on SQLite a synchronous write waiting for the database lock inside the event loop would
+stall every unit of work holding that lock. The thread only hands the reconciler to the event loop.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.engine import make_url
+
+from domain.drops import buying, lifecycle
+from domain.drops.model import Drop, DropStatus
+from domain.drops.rules import parse_leads
 from jobs.scheduler import JobDeps, JobSpec
+
+log = logging.getLogger(__name__)
+
+TIMERS_TABLE = "drop_scheduler_jobs"
+RECONCILE_EVERY = 10.0
+COUNTS_EVERY = 3.0
+
+Runner = Callable[[], Coroutine[Any, Any, object]]
+
+# Date-triggered jobs are pickled into the job store, so they name a module-level function and a key;
+# the key finds this process's reconciler and event loop.
+_ACTIVE: dict[str, tuple[asyncio.AbstractEventLoop, Runner]] = {}
+_ACTIVE_LOCK = threading.Lock()
+
+
+def fire(key: str) -> None:
+    """Run by APScheduler's thread at a drop's moment: hand the reconciler to the event loop."""
+    with _ACTIVE_LOCK:
+        found = _ACTIVE.get(key)
+    if found is None:
+        log.warning("drop timer fired for %s but no reconciler runs in this process", key)
+        return
+    loop, run = found
+    if not loop.is_closed():
+        asyncio.run_coroutine_threadsafe(run(), loop)
+
+
+def sync_url(database_url: str) -> str:
+    """The job store's synchronous URL for the shop's database (sqlite:///path, postgresql+psycopg://)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        url = url.set(drivername="sqlite")
+    elif url.get_backend_name() in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DropJobOptions:
+    teasers: tuple[int, ...] = lifecycle.DEFAULT_TEASERS
+    claim_window: timedelta = lifecycle.DEFAULT_RAFFLE_CLAIM
+    database_url: str | None = None  # None: no date-triggered jobs, the periodic reconciler alone
+    reconcile_seconds: float = RECONCILE_EVERY
+
+    @classmethod
+    def from_options(cls, options: dict[str, object]) -> DropJobOptions:
+        teasers = options.get("drop_teasers")
+        claim = options.get("drop_claim_minutes")
+        url = options.get("database_url")
+        return cls(
+            teasers=parse_leads(teasers) if isinstance(teasers, str) else lifecycle.DEFAULT_TEASERS,
+            claim_window=timedelta(minutes=claim) if isinstance(claim, int) else lifecycle.DEFAULT_RAFFLE_CLAIM,
+            database_url=url if isinstance(url, str) else None,
+        )
+
+
+class DropTimers:
+    """The drops' date-triggered jobs, kept by APScheduler in the shop's database."""
+
+    def __init__(self, database_url: str) -> None:
+        url = sync_url(database_url)
+        self.key = make_url(url).render_as_string(hide_password=True)
+        engine_options: dict[str, object] = {}
+        if url.startswith("sqlite"):
+            engine_options["connect_args"] = {"timeout": 30}  # wait for the lock in this thread, not fail
+        store = SQLAlchemyJobStore(url=url, tablename=TIMERS_TABLE, engine_options=engine_options)
+        self.scheduler = BackgroundScheduler(
+            timezone=UTC,
+            jobstores={"default": store},
+            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+        )
+        self._known: set[tuple[str, datetime]] = set()
+        self._started = False
+        self._closed = False
+
+    def start(self, loop: asyncio.AbstractEventLoop, run: Runner) -> None:
+        if self._closed:
+            return  # a reconciler run that outlived the jobs' stop must not bring the thread back
+        with _ACTIVE_LOCK:
+            _ACTIVE[self.key] = (loop, run)
+        if not self._started:
+            self.scheduler.start()
+            self._started = True
+
+    def ensure(self, moments: Iterable[tuple[str, datetime]]) -> int:
+        """Create (or move) the date job of each (id, moment) not already known in this process."""
+        if not self._started:
+            return 0
+        added = 0
+        for job_id, moment in moments:
+            if (job_id, moment) in self._known:
+                continue
+            self.scheduler.add_job(
+                "jobs.drops:fire", "date", run_date=moment, args=[self.key], id=job_id, replace_existing=True
+            )
+            self._known.add((job_id, moment))
+            added += 1
+        return added
+
+    def shutdown(self) -> None:
+        self._closed = True
+        with _ACTIVE_LOCK:
+            _ACTIVE.pop(self.key, None)
+        if self._started and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self._started = False
+
+
+def moments_of(drop: Drop, teasers: tuple[int, ...], now: datetime) -> list[tuple[str, datetime]]:
+    """The future moments at which this drop has something to do."""
+    moments: list[tuple[str, datetime]] = []
+    if drop.status is DropStatus.SCHEDULED:
+        for lead in teasers:
+            moments.append((f"drop:{drop.id}:teaser:{lead}", drop.starts_at - timedelta(minutes=lead)))
+        moments.append((f"drop:{drop.id}:open", drop.starts_at))
+    if drop.status in (DropStatus.SCHEDULED, DropStatus.OPEN):
+        moments.append((f"drop:{drop.id}:close", drop.ends_at))
+    return [(job_id, at) for job_id, at in moments if at > now]
+
+
+@dataclass
+class ReconcileReport:
+    teasers: int = 0
+    opened: list[int] = field(default_factory=list)
+    closed: list[int] = field(default_factory=list)
+    reported: list[int] = field(default_factory=list)
+    released: int = 0
+    passed_on: int = 0
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.teasers or self.opened or self.closed or self.reported or self.released or self.passed_on)
+
+
+class DropJobs:
+    def __init__(self, deps: JobDeps, options: DropJobOptions) -> None:
+        self.deps = deps
+        self.options = options
+        self.timers = DropTimers(options.database_url) if options.database_url else None
+        self._lock = asyncio.Lock()
+
+    async def reconcile(self) -> ReconcileReport:
+        """Every transition that has come due, each its own short transaction; safe to run any time."""
+        async with self._lock:
+            report = await self._reconcile()
+        if report.anything:
+            log.info("drops reconciled: %s", report)
+            self.deps.wake_outbox()
+        return report
+
+    async def _reconcile(self) -> ReconcileReport:
+        report = ReconcileReport()
+        clock, uow_factory = self.deps.clock, self.deps.uow_factory
+        async with uow_factory() as uow:
+            report.released = await buying.release_lapsed_holds(uow, clock.now())
+            await uow.commit()
+        async with uow_factory() as uow:
+            drops = await uow.drops.with_status((DropStatus.SCHEDULED, DropStatus.OPEN, DropStatus.CLOSED))
+        for drop in drops:
+            now = clock.now()
+            if drop.status is DropStatus.SCHEDULED:
+                lead = lifecycle.due_teaser(drop, now, self.options.teasers)
+                if lead is not None:
+                    async with uow_factory() as uow:
+                        report.teasers += await lifecycle.send_teaser(uow, now, drop, lead)
+                        await uow.commit()
+                if now >= drop.starts_at:
+                    async with uow_factory() as uow:
+                        if await lifecycle.open_drop(uow, now, drop.id):
+                            report.opened.append(drop.id)
+                        await uow.commit()
+            if drop.status is not DropStatus.CLOSED and now >= drop.ends_at:
+                async with uow_factory() as uow:
+                    if await lifecycle.close_drop(uow, now, drop.id, self.options.claim_window):
+                        report.closed.append(drop.id)
+                    await uow.commit()
+            if drop.status is DropStatus.CLOSED and drop.reported_at is not None:
+                continue
+            async with uow_factory() as uow:
+                if await lifecycle.report_if_done(uow, now, drop.id, self.deps.owner_ids):
+                    report.reported.append(drop.id)
+                await uow.commit()
+        async with uow_factory() as uow:
+            lapsed = await uow.drop_fans.lapsed_offers(clock.now(), 100)
+        for entry in lapsed:
+            async with uow_factory() as uow:
+                if await lifecycle.pass_on_lapsed_offer(
+                    uow, clock.now(), entry.drop_id, entry.user_id, self.options.claim_window
+                ):
+                    report.passed_on += 1
+                await uow.commit()
+        await self._ensure_timers(drops)
+        return report
+
+    async def _ensure_timers(self, drops: Iterable[Drop]) -> None:
+        if self.timers is None:
+            return
+        now = self.deps.clock.now()
+        moments = [m for drop in drops for m in moments_of(drop, self.options.teasers, now)]
+        loop = asyncio.get_running_loop()
+        try:
+            await asyncio.to_thread(self.timers.start, loop, self.reconcile)
+            await asyncio.to_thread(self.timers.ensure, moments)
+        except Exception:
+            # The periodic reconciler still performs every transition; only punctuality suffers.
+            log.exception("could not update the drops' date-triggered jobs")
+
+    async def refresh_counts(self) -> int:
+        """Edit each live announcement's remaining count (debounced in lifecycle.refresh_announcements)."""
+        async with self._lock:
+            edited = await self._refresh_counts()
+        if edited:
+            self.deps.wake_outbox()
+        return edited
+
+    async def _refresh_counts(self) -> int:
+        edited = 0
+        async with self.deps.uow_factory() as uow:
+            drops = await uow.drops.with_status((DropStatus.OPEN, DropStatus.CLOSED))
+        for drop in drops:
+            if drop.status is DropStatus.CLOSED and drop.reported_at is not None:
+                continue
+            async with self.deps.uow_factory() as uow:
+                edited += await lifecycle.refresh_announcements(uow, self.deps.clock.now(), drop)
+                await uow.commit()
+        return edited
+
+    def stop(self) -> None:
+        if self.timers is not None:
+            self.timers.shutdown()
 
 
 def job_specs(deps: JobDeps) -> list[JobSpec]:
-    return []
+    options = DropJobOptions.from_options(deps.options)
+    jobs = DropJobs(deps, options)
+    deps.stop_hooks.append(jobs.stop)
+    return [
+        JobSpec("drops_reconcile", jobs.reconcile, options.reconcile_seconds),
+        JobSpec("drops_counts", jobs.refresh_counts, COUNTS_EVERY),
+    ]

@@ -28,6 +28,7 @@ from bots.core.events import (
     PaymentEvent,
     PreCheckoutEvent,
     Sender,
+    TextEvent,
 )
 from domain.outgoing import MessageRef
 
@@ -120,3 +121,10 @@ def join_request(update_id: int, request: ChatJoinRequest) -> JoinRequestEvent:
 
 def _moment(unix_seconds: int | None) -> datetime | None:
     return datetime.fromtimestamp(unix_seconds, UTC) if unix_seconds else None
+
+
+# -- dialogs (drops' scheduling dialog): plain text in the private chat --------------------------------------
+def text(update_id: int, message: Message) -> TextEvent | None:
+    if message.from_user is None or message.text is None:
+        return None
+    return TextEvent(update_id, sender(message.from_user), chat(message.chat), message.message_id, message.text)

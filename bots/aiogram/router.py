@@ -63,6 +63,12 @@ def build_router(core: BotCore, name: str = "circlecart") -> Router:
     async def on_join_request(request: ChatJoinRequest, event_update: Update) -> None:
         await core.join_request(convert.join_request(event_update.update_id, request))
 
+    # -- dialogs: plain private-chat text (drops' scheduling dialog) --------------------------------------
+    async def on_text(message: Message, event_update: Update) -> None:
+        event = convert.text(event_update.update_id, message)
+        if event is not None:
+            await core.text(event)
+
     router.message.register(on_payment, F.successful_payment)
     for spec in table.commands.values():
         router.message.register(on_command, Command(spec.name))
@@ -82,6 +88,8 @@ def build_router(core: BotCore, name: str = "circlecart") -> Router:
         router.my_chat_member.register(on_bot_membership)
     if table.join_request is not None:
         router.chat_join_request.register(on_join_request)
+    if table.text is not None:  # after the commands, so a command is never taken for dialog text
+        router.message.register(on_text, F.chat.type == "private", F.text, ~F.text.startswith("/"))
     return router
 
 

@@ -50,6 +50,15 @@ class CommandEvent(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class TextEvent(Event):
+    """A plain text message (not a command) in the bot's private chat: an answer in a dialog."""
+
+    chat: Chat
+    message_id: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class ButtonEvent(Event):
     callback_id: str
     data: str

@@ -22,6 +22,7 @@ from bots.core.events import (
     JoinRequestEvent,
     PaymentEvent,
     PreCheckoutEvent,
+    TextEvent,
 )
 from bots.core.table import HandlerTable
 from domain import member_registry
@@ -59,6 +60,13 @@ class BotCore:
             handler = self.table.unknown_command
         else:
             return
+        await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
+
+    async def text(self, event: TextEvent) -> None:
+        if self.table.text is None or not event.chat.is_private:
+            return
+        handler = self.table.text
+        ctx = await self._context(event, private=True)
         await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
 
     async def button(self, event: ButtonEvent) -> None:

@@ -21,6 +21,7 @@ from bots.core.events import (
     JoinRequestEvent,
     PaymentEvent,
     PreCheckoutEvent,
+    TextEvent,
 )
 from domain.notices import NoticeParams
 from domain.outgoing import View
@@ -37,6 +38,7 @@ PaymentFn = Callable[["Context", PaymentEvent], Awaitable[None]]
 MembershipFn = Callable[["Context", BotMembershipEvent], Awaitable[None]]
 JoinRequestFn = Callable[["Context", JoinRequestEvent], Awaitable[None]]
 NoticeFn = Callable[["Context", NoticeParams], View]
+TextFn = Callable[["Context", TextEvent], Awaitable[None]]
 
 PRIVATE_SCOPE = "private"
 GROUP_SCOPE = "group"
@@ -77,6 +79,7 @@ class HandlerTable:
     payment_kinds: dict[str, PaymentKind] = field(default_factory=dict)
     bot_membership: MembershipFn | None = None
     join_request: JoinRequestFn | None = None
+    text: TextFn | None = None  # plain private-chat text, for dialogs kept in the state store
     notices: dict[str, NoticeFn] = field(default_factory=dict)
     error_messages: dict[str, str] = field(default_factory=dict)  # DomainError code -> English msgid
 

@@ -28,6 +28,7 @@ from bots.core.events import (
     PaymentEvent,
     PreCheckoutEvent,
     Sender,
+    TextEvent,
 )
 from domain.outgoing import MessageRef
 
@@ -147,3 +148,10 @@ def _utc(moment: datetime | None) -> datetime | None:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+# -- dialogs (drops' scheduling dialog): plain text in the private chat --------------------------------------
+def text(update_id: int, message: Message) -> TextEvent | None:
+    if message.from_user is None or message.text is None:
+        return None
+    return TextEvent(update_id, sender(message.from_user), chat(message.chat), message.message_id, message.text)

@@ -102,6 +102,14 @@ def build_handlers(core: BotCore) -> list[BaseHandler[Any, Any, Any]]:
         if update.chat_join_request is not None:
             await core.join_request(convert.join_request(update.update_id, update.chat_join_request))
 
+    # -- dialogs: plain private-chat text (drops' scheduling dialog) --------------------------------------
+    async def on_text(update: Update, context: Context) -> None:
+        if update.message is None:
+            return
+        event = convert.text(update.update_id, update.message)
+        if event is not None:
+            await core.text(event)
+
     # block=True everywhere: an update counts as finished only once the core is done with it.
     handlers: list[BaseHandler[Any, Any, Any]] = [
         MessageHandler(NEW_MESSAGE & filters.SUCCESSFUL_PAYMENT, on_payment, block=True),
@@ -127,6 +135,9 @@ def build_handlers(core: BotCore) -> list[BaseHandler[Any, Any, Any]]:
         )
     if table.join_request is not None:
         handlers.append(ChatJoinRequestHandler(on_join_request, block=True))
+    if table.text is not None:
+        private_text = NEW_MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+        handlers.append(MessageHandler(private_text, on_text, block=True))
     return handlers
 
 

@@ -44,7 +44,8 @@ def test_every_table_entry_gets_a_handler() -> None:
     assert len(commands) == len(table.commands)
 
     message_handlers = [h for h in handlers if isinstance(h, MessageHandler)]
-    assert len(message_handlers) == 2  # successful_payment, then commands no table entry claims
+    # successful_payment, then commands no table entry claims, then private dialog text (table.text)
+    assert len(message_handlers) == 2 + (table.text is not None)
 
     callbacks = [h for h in handlers if isinstance(h, CallbackQueryHandler)]
     assert [h.pattern for h in callbacks] == [action_pattern(a) for a in table.actions] + [None]
@@ -53,7 +54,8 @@ def test_every_table_entry_gets_a_handler() -> None:
         assert sum(isinstance(h, kind) for h in handlers) == 1
     members = [h for h in handlers if isinstance(h, ChatMemberHandler)]
     assert [h.chat_member_types for h in members] == [ChatMemberHandler.MY_CHAT_MEMBER]
-    assert not any(isinstance(h, ChatJoinRequestHandler) for h in handlers)  # the table declares none
+    join_requests = sum(isinstance(h, ChatJoinRequestHandler) for h in handlers)
+    assert join_requests == (1 if table.join_request is not None else 0)  # memberships declares one
     assert all(h.block is True for h in handlers)
 
 

@@ -1,9 +1,260 @@
-"""Commands, buttons and notices of drops."""
+"""Commands, buttons and notices of drops: /brands in groups, the brand menu, Buy, Remind me, raffles."""
 
 from __future__ import annotations
 
-from bots.core.table import HandlerTable
+import logging
+
+from bots.core import views
+from bots.core.callbacks import Callback
+from bots.core.context import Context
+from bots.core.events import ButtonEvent, CommandEvent, PaymentEvent, PreCheckoutEvent
+from bots.core.handlers import drops_dialog, drops_views
+from bots.core.handlers.payments import refund_stars
+from bots.core.i18n import N_
+from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from domain.brands import optins, roles
+from domain.brands.roles import Actor
+from domain.drops import buying, notices, scheduling
+from domain.errors import DomainError
+from domain.messenger import MessengerError
+from domain.money import Money
+from domain.outgoing import MessageRef, View
+from domain.payments import PaymentOutcome, PaymentResult
+
+log = logging.getLogger(__name__)
+
+PAYMENT_KIND = buying.PAYLOAD_PREFIX.rstrip(":")
+
+ERRORS = {
+    "drop.unknown": N_("That drop does not exist."),
+    "drop.ended": N_("The drop of {title} has ended."),
+    "drop.cancelled": N_("The drop of {title} was cancelled."),
+    "drop.not_open": N_("The drop of {title} has not opened yet."),
+    "drop.already_open": N_("The drop of {title} is open now: buy it on the announcement."),
+    "drop.sold_out": N_("Sorry, {title} is sold out."),
+    "drop.limit_reached": N_("You have reached the limit of {limit} per member for this drop."),
+    "drop.raffle_only": N_("{title} is sold by raffle: enter the raffle instead."),
+    "drop.not_a_raffle": N_("{title} is not a raffle."),
+    "drop.not_a_winner": N_("Only raffle winners can buy {title}."),
+    "drop.offer_expired": N_("Your time to buy {title} has run out; the unit went to the next entrant."),
+    "drop.not_editable": N_("The drop of {title} can no longer be changed."),
+    "drop.starts_in_past": N_("The drop must start in the future."),
+    "drop.bad_quantity": N_("The quantity must be between 1 and {max}."),
+    "drop.bad_price": N_("The price must be more than zero."),
+    "drop.bad_limit": N_("The per-member limit must be between 1 and {max}."),
+    "drop.bad_early_access": N_("Early access must be between 0 and {max} minutes."),
+    "drop.bad_time": N_("Give the start and end with a time zone."),
+    "drop.bad_duration": N_("A drop must last between one minute and 30 days."),
+    "drop.bad_currency": N_("The drop must be priced in {currency}, like its product."),
+    "drop.not_brand_product": N_("{title} is not one of this brand's products."),
+    "drop.community_not_opted_in": N_("Group {chat} has not allowed this brand's drops."),
+    "brand.operator_only": N_("Only the operator can do that."),
+    "brand.unknown": N_("There is no brand {brand}."),
+    "brand.not_staff": N_("You are not staff of {brand}."),
+    "brand.bad_name": N_("A brand name has 1 to {max} characters."),
+    "brand.exists": N_("The brand {brand} exists already."),
+    "brand.bad_user": N_("{user} is not a Telegram user id."),
+    "brand.no_brands": N_("You are not staff of any brand."),
+    "community.moderators_only": N_("Only this group's moderators can do that."),
+    "community.unknown": N_("I don't know this group yet: remove me and add me again."),
+}
 
 
 def register(table: HandlerTable) -> None:
     """Declare this capability's entries in the handler table."""
+    table.command(Command("brands", brands_in_group, N_("Brands allowed to drop here"), frozenset({GROUP_SCOPE})))
+    table.command(Command("brand", brand_menu, N_("Brand menu (brand staff)"), frozenset({PRIVATE_SCOPE})))
+    table.action("dopt", toggle_brand, int, int)
+    table.action("dbuy", buy, int)
+    table.action("dremind", remind_me, int)
+    table.action("denter", enter_raffle, int)
+    table.action("dcancel", cancel_drop, int)
+    table.action("dnew", drops_dialog.start_dialog, int)
+    table.action("dconfirm", drops_dialog.confirm, int)
+    table.text = drops_dialog.on_text
+    table.payment_kind(PAYMENT_KIND, pre_checkout, successful_payment)
+    table.notice(notices.TEASER, drops_views.teaser)
+    table.notice(notices.ANNOUNCEMENT, drops_views.announcement)
+    table.notice(notices.REMINDER, drops_views.reminder)
+    table.notice(notices.CANCELLED, drops_views.cancelled)
+    table.notice(notices.REPORT, drops_views.report)
+    table.notice(notices.RAFFLE_WON, drops_views.raffle_won)
+    table.notice(notices.RAFFLE_RESULTS, drops_views.raffle_results)
+    table.errors(ERRORS)
+
+
+def _actor(ctx: Context, user_id: int) -> Actor:
+    return Actor.of(user_id, ctx.settings.owner_ids)
+
+
+# -- groups choose brands -----------------------------------------------------------------------------
+async def brands_in_group(ctx: Context, event: CommandEvent) -> None:
+    is_moderator = await ctx.messenger.is_chat_admin(event.chat.id, event.sender.id)
+    async with ctx.uow() as uow:
+        choices = await optins.brand_choices(uow, event.chat.id, is_moderator)
+    await ctx.messenger.send(event.chat.id, drops_views.brand_choices(ctx, choices))
+
+
+async def toggle_brand(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    if event.chat is None or not event.chat.is_group:
+        raise DomainError("community.moderators_only")
+    brand_id, allow = callback.int_arg(0), callback.int_arg(1) == 1
+    is_moderator = await ctx.messenger.is_chat_admin(event.chat.id, event.sender.id)
+    async with ctx.uow() as uow:
+        choice = await optins.set_brand_allowed(
+            uow, ctx.now(), event.chat.id, event.sender.id, is_moderator, brand_id, allow
+        )
+        await uow.commit()
+        choices = await optins.brand_choices(uow, event.chat.id, is_moderator)
+    log.info("group %s: %s %s brand %s", event.chat.id, event.sender.id, "allowed" if allow else "blocked", brand_id)
+    await ctx.messenger.edit(event.message, drops_views.brand_choices(ctx, choices))
+    if choice.allowed:
+        text = ctx.t("{brand} may announce drops here.", brand=choice.brand.name)
+    else:
+        text = ctx.t("{brand} will not announce drops here.", brand=choice.brand.name)
+    await ctx.messenger.answer_callback(event.callback_id, text)
+
+
+# -- the brand menu -----------------------------------------------------------------------------------
+async def brand_menu(ctx: Context, event: CommandEvent) -> None:
+    """/brand: staff see their drops; the operator also `/brand add NAME` and `/brand staff BRAND USER_ID`."""
+    actor = _actor(ctx, event.sender.id)
+    verb, _, rest = event.args.partition(" ")
+    if verb == "add":
+        async with ctx.uow() as uow:
+            brand = await roles.register_brand(uow, actor, rest)
+            await uow.commit()
+        await ctx.messenger.send(event.chat.id, View(ctx.t("Brand {brand} registered.", brand=brand.name)))
+        return
+    if verb == "staff":
+        name, _, user_text = rest.strip().rpartition(" ")
+        if not user_text.lstrip("-").isdigit() or not name:
+            await ctx.messenger.send(event.chat.id, View(ctx.t("Use: /brand staff BRAND USER_ID")))
+            return
+        async with ctx.uow() as uow:
+            brand, added = await roles.add_staff(uow, ctx.now(), actor, name, int(user_text))
+            await uow.commit()
+        text = ctx.t("{user} is now staff of {brand}.", user=user_text, brand=brand.name)
+        await ctx.messenger.send(event.chat.id, View(text if added else ctx.t("Nothing changed: already staff.")))
+        return
+    await ctx.messenger.send(event.chat.id, await _menu(ctx, actor))
+
+
+async def _menu(ctx: Context, actor: Actor) -> View:
+    async with ctx.uow() as uow:
+        brands = await roles.brands_of(uow, actor)
+        if not brands:
+            raise DomainError("brand.no_brands")
+        drops = await scheduling.drops_of(uow, actor, [b.id for b in brands])
+    return drops_views.brand_menu(ctx, brands, drops)
+
+
+async def cancel_drop(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    actor = _actor(ctx, event.sender.id)
+    async with ctx.uow() as uow:
+        drop = await scheduling.cancel_drop(uow, ctx.now(), actor, callback.int_arg(0))
+        await uow.commit()
+    ctx.services.outbox.wake()
+    log.info("drop %s cancelled by %s", drop.id, actor.user_id)
+    await ctx.messenger.edit(event.message, await _menu(ctx, actor))
+    await ctx.messenger.answer_callback(event.callback_id, ctx.t("Drop #{id} cancelled.", id=drop.id))
+
+
+# -- members ------------------------------------------------------------------------------------------
+async def buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    chat_id = event.chat.id if event.chat else event.sender.id
+    community_id = event.chat.id if event.chat is not None and event.chat.is_group else None
+    async with ctx.uow() as uow:
+        checkout = await buying.start_purchase(
+            uow,
+            ctx.now(),
+            event.sender.id,
+            callback.int_arg(0),
+            chat_id,
+            community_id,
+            # Early access needs the memberships capability to say who is a member; until then nobody is.
+            is_member=False,
+            fiat_payments=bool(ctx.settings.payment_provider_token),
+        )
+        await uow.commit()
+    invoice = drops_views.invoice(ctx, checkout, event.sender.first_name)
+    reply_to = event.message.message_id if isinstance(event.message, MessageRef) and event.chat else None
+    await ctx.messenger.send_invoice(chat_id, invoice, reply_to=reply_to)
+    await ctx.messenger.answer_callback(event.callback_id, ctx.t("Your invoice is ready: tap Pay."))
+
+
+async def remind_me(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    async with ctx.uow() as uow:
+        await buying.remind_me(uow, ctx.now(), callback.int_arg(0), event.sender.id)
+        await uow.commit()
+    if ctx.member is not None and not ctx.member.started_bot:
+        # The bot may only write to people who started it: send them to the private chat first.
+        await ctx.messenger.answer_callback(event.callback_id, url=ctx.deep_link("drops"))
+        return
+    await ctx.messenger.answer_callback(event.callback_id, ctx.t("I will remind you in private when it opens."))
+
+
+async def enter_raffle(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    async with ctx.uow() as uow:
+        added = await buying.enter_raffle(uow, ctx.now(), callback.int_arg(0), event.sender.id)
+        await uow.commit()
+    text = ctx.t("You are in the raffle. Winners hear from me in private.") if added else ctx.t("You entered already.")
+    await ctx.messenger.answer_callback(event.callback_id, text)
+
+
+# -- payments -----------------------------------------------------------------------------------------
+async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
+    refusal: DomainError | None = None
+    try:
+        amount = Money(event.total_amount, event.currency)
+    except (DomainError, TypeError):
+        refusal = DomainError("order.amount_mismatch")
+    else:
+        async with ctx.uow() as uow:
+            try:
+                await buying.accept_pre_checkout(uow, ctx.now(), event.sender.id, event.payload, amount)
+            except DomainError as error:
+                refusal = error  # leaving without commit undoes whatever the attempt changed
+            else:
+                await uow.commit()
+    if refusal is None:
+        await ctx.messenger.answer_pre_checkout(event.query_id, ok=True)
+        return
+    log.info("drop pre-checkout %s from %s refused: %s", event.query_id, event.sender.id, refusal)
+    text = ctx.explain(refusal.code, html=False, **refusal.params)
+    await ctx.messenger.answer_pre_checkout(event.query_id, ok=False, error_message=text)
+
+
+async def successful_payment(ctx: Context, event: PaymentEvent) -> None:
+    amount = Money(event.total_amount, event.currency)
+    async with ctx.uow() as uow:
+        outcome = await buying.record_payment(
+            uow,
+            ctx.now(),
+            event.sender.id,
+            event.payload,
+            amount,
+            event.telegram_charge_id,
+            event.provider_charge_id,
+        )
+        await uow.commit()
+    if outcome.result is PaymentResult.DUPLICATE:
+        log.info("duplicate drop payment update for charge %s ignored", event.telegram_charge_id)
+        return
+    if outcome.result is PaymentResult.PAID and outcome.order is not None:
+        receipt = views.receipt(ctx, outcome.order, event.telegram_charge_id)
+        await ctx.messenger.send(event.chat.id, receipt, reply_to=event.message_id)
+        return
+    await _refund(ctx, event, outcome)
+
+
+async def _refund(ctx: Context, event: PaymentEvent, outcome: PaymentOutcome) -> None:
+    log.warning("drop payment %s cannot be delivered (%s): refunding", event.telegram_charge_id, outcome.reason)
+    refunded = await refund_stars(ctx, outcome.payment) if outcome.refundable_by_bot else False
+    title = outcome.order.lines[0].title if outcome.order else ""
+    why = ctx.explain(outcome.reason or "", title=title, limit="")
+    try:
+        notice = views.refund_notice(ctx, outcome.payment.amount, refunded, why)
+        await ctx.messenger.send(event.chat.id, notice, reply_to=event.message_id)
+    except MessengerError as error:
+        log.warning("could not tell %s about the refund: %s", event.sender.id, error)

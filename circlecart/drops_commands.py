@@ -1,0 +1,178 @@
+"""`circlecart brand ...` and `circlecart drop ...`: the operator's side of brands and drops.
+
+Whoever runs the CLI holds the database, so the CLI acts as the operator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from circlecart.errors import CliError
+from circlecart.settings import Settings
+from domain.brands import roles
+from domain.brands.roles import Actor
+from domain.drops import raffle, scheduling
+from domain.drops.model import Drop, DropPlan
+from domain.drops.plan_file import DropFileError, parse_drop_file
+from domain.errors import DomainError
+from domain.money import parse_major
+from domain.products import Brand
+from storage.database import Database
+from storage.migrate import upgrade_async
+
+OPERATOR = Actor(user_id=0, operator=True)
+
+
+@asynccontextmanager
+async def _database(url: str) -> AsyncIterator[Database]:
+    await upgrade_async(url)
+    database = await Database.connect(url)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+async def add_brand(database_url: str, name: str) -> Brand:
+    async with _database(database_url) as database, database.uow() as uow:
+        brand = await roles.register_brand(uow, OPERATOR, name)
+        await uow.commit()
+    return brand
+
+
+async def add_staff(database_url: str, brand: str, user_id: int, now: datetime | None = None) -> tuple[Brand, bool]:
+    async with _database(database_url) as database, database.uow() as uow:
+        found, added = await roles.add_staff(uow, now or datetime.now(UTC), OPERATOR, brand, user_id)
+        await uow.commit()
+    return found, added
+
+
+async def schedule_file(database_url: str, path: Path, now: datetime | None = None) -> list[Drop]:
+    """Schedule (or edit) every drop in the file, all or nothing."""
+    try:
+        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+    except OSError as error:
+        raise CliError(f"cannot read {path}: {error.strerror}") from None
+    try:
+        entries = parse_drop_file(text)
+    except DropFileError as error:
+        raise CliError(f"{path}: {error}") from None
+    moment = now or datetime.now(UTC)
+    done: list[Drop] = []
+    async with _database(database_url) as database, database.uow() as uow:
+        for number, entry in enumerate(entries, start=1):
+            try:
+                brand = await roles.brand_by_name_or_id(uow, entry.brand)
+                product = await uow.products.get_by_sku(entry.sku)
+                if product is None:
+                    raise DomainError("product.not_found")
+                plan = DropPlan(
+                    brand_id=brand.id,
+                    product_id=product.id,
+                    quantity=entry.quantity,
+                    price=parse_major(entry.price, product.price.currency),
+                    starts_at=entry.starts_at,
+                    ends_at=entry.ends_at,
+                    per_member_limit=entry.per_member_limit,
+                    early_access_minutes=entry.early_access_minutes,
+                    mode=entry.mode,
+                    communities=entry.communities,
+                )
+                if entry.drop_id is None:
+                    done.append(await scheduling.schedule_drop(uow, moment, OPERATOR, plan))
+                else:
+                    done.append(await scheduling.edit_drop(uow, moment, OPERATOR, entry.drop_id, plan))
+            except DomainError as error:
+                raise CliError(f"{path}: drop {number} ({entry.sku}): {error}") from None
+        await uow.commit()
+    return done
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    ok: bool
+    reason: str
+    drop: Drop
+    order: tuple[int, ...]
+    winners: tuple[int, ...]
+
+
+async def verify(database_url: str, drop_id: int, seed: str | None = None) -> VerifyResult:
+    """Recompute a raffle from its revealed seed (or `seed`, to check one you were given) and its entrants."""
+    async with _database(database_url) as database, database.uow() as uow:
+        drop = await uow.drops.get(drop_id)
+        if drop is None:
+            raise CliError(f"there is no drop {drop_id}")
+        if not drop.is_raffle or drop.seed_hash is None:
+            raise CliError(f"drop {drop_id} is not a raffle")
+        if drop.drawn_at is None:
+            raise CliError(f"drop {drop_id} has not been drawn yet; its seed is revealed with the results")
+        entries = await uow.drop_fans.entries(drop_id)
+    recorded = tuple(e.user_id for e in sorted(entries, key=lambda e: e.rank or 0) if e.rank is not None)
+    checked = raffle.verify(
+        seed if seed is not None else (drop.seed or ""), drop.seed_hash, [e.user_id for e in entries], recorded
+    )
+    return VerifyResult(checked.ok, checked.reason, drop, checked.order, checked.order[: drop.quantity])
+
+
+# -- argparse wiring (called by circlecart.cli) -----------------------------------------------------------
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    brand = sub.add_parser("brand", help="brands and their staff").add_subparsers(title="brand commands")
+    adder = brand.add_parser("add", help="register a brand")
+    adder.add_argument("name")
+    adder.set_defaults(handler=_brand_add)
+    staff = brand.add_parser("staff", help="brand staff").add_subparsers(title="staff commands")
+    staff_add = staff.add_parser("add", help="make a Telegram user staff of a brand")
+    staff_add.add_argument("brand", help="brand name or id")
+    staff_add.add_argument("user_id", type=int)
+    staff_add.set_defaults(handler=_staff_add)
+
+    drop = sub.add_parser("drop", help="limited drops").add_subparsers(title="drop commands")
+    scheduler = drop.add_parser("schedule", help="schedule (or edit) the drops described in a YAML file")
+    scheduler.add_argument("file", type=Path)
+    scheduler.set_defaults(handler=_drop_schedule)
+    verifier = drop.add_parser("verify", help="recompute a raffle's draw from its revealed seed")
+    verifier.add_argument("drop_id", type=int)
+    verifier.add_argument("--seed", help="check this seed instead of the one the drop revealed")
+    verifier.set_defaults(handler=_drop_verify)
+
+
+def _brand_add(settings: Settings, args: argparse.Namespace) -> int:
+    brand = asyncio.run(add_brand(settings.database_url, args.name))
+    print(f"brand {brand.id}: {brand.name}")
+    return 0
+
+
+def _staff_add(settings: Settings, args: argparse.Namespace) -> int:
+    brand, added = asyncio.run(add_staff(settings.database_url, args.brand, args.user_id))
+    print(f"{args.user_id} {'is now' if added else 'was already'} staff of {brand.name}")
+    return 0
+
+
+def _drop_schedule(settings: Settings, args: argparse.Namespace) -> int:
+    for drop in asyncio.run(schedule_file(settings.database_url, args.file)):
+        print(
+            f"drop {drop.id}: {drop.quantity} x {drop.title} at {drop.price.display()}, "
+            f"{drop.starts_at:%Y-%m-%d %H:%M}Z to {drop.ends_at:%Y-%m-%d %H:%M}Z, "
+            f"{drop.mode.value}, {drop.status.value}"
+        )
+    return 0
+
+
+def _drop_verify(settings: Settings, args: argparse.Namespace) -> int:
+    result = asyncio.run(verify(settings.database_url, args.drop_id, args.seed))
+    drop = result.drop
+    print(f"drop {drop.id} ({drop.title}): sha256 published {drop.seed_hash}")
+    print(f"entrants in draw order: {' '.join(str(u) for u in result.order) or '(none)'}")
+    print(f"winners: {' '.join(str(u) for u in result.winners) or '(none)'}")
+    if not result.ok:
+        print(f"verification FAILED: {result.reason}")
+        return 1
+    print("verification OK: the seed matches the published hash and the recorded draw")
+    return 0

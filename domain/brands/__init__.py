@@ -1,0 +1,1 @@
+"""Brands and who may act for them: the operator, brand staff, and group moderators."""

@@ -1,0 +1,85 @@
+"""Who may act for a brand. The operator (OWNER_IDS) may do everything; brand staff act for their brands.
+
+Every use case that acts for a brand calls these checks itself: a menu that hides a button is a
+convenience, not a permission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.errors import DomainError
+from domain.ports import UnitOfWork
+from domain.products import Brand
+
+MAX_BRAND_NAME = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Someone acting through the bot or the CLI. `operator` comes from settings, never from a message."""
+
+    user_id: int
+    operator: bool = False
+
+    @classmethod
+    def of(cls, user_id: int, owner_ids: Sequence[int]) -> Actor:
+        return cls(user_id, user_id in owner_ids)
+
+
+def require_operator(actor: Actor) -> None:
+    if not actor.operator:
+        raise DomainError("brand.operator_only")
+
+
+async def require_brand_staff(uow: UnitOfWork, actor: Actor, brand_id: int) -> Brand:
+    brand = await uow.brands.get(brand_id)
+    if brand is None:
+        raise DomainError("brand.unknown", brand=str(brand_id))
+    if not actor.operator and not await uow.brand_staff.is_staff(brand_id, actor.user_id):
+        raise DomainError("brand.not_staff", brand=brand.name)
+    return brand
+
+
+async def register_brand(uow: UnitOfWork, actor: Actor, name: str) -> Brand:
+    require_operator(actor)
+    name = " ".join(name.split())
+    if not 1 <= len(name) <= MAX_BRAND_NAME:
+        raise DomainError("brand.bad_name", max=MAX_BRAND_NAME)
+    if await uow.brands.get_by_name(name) is not None:
+        raise DomainError("brand.exists", brand=name)
+    return await uow.brands.add(name)
+
+
+async def brand_by_name_or_id(uow: UnitOfWork, text: str) -> Brand:
+    text = " ".join(text.split())
+    brand = await uow.brands.get_by_name(text)
+    if brand is None and text.isdigit() and len(text) < 12:
+        brand = await uow.brands.get(int(text))
+    if brand is None:
+        raise DomainError("brand.unknown", brand=text)
+    return brand
+
+
+async def add_staff(uow: UnitOfWork, now: datetime, actor: Actor, brand_text: str, user_id: int) -> tuple[Brand, bool]:
+    """Make `user_id` staff of the brand (named or numbered). True when they were not staff yet."""
+    require_operator(actor)
+    if user_id <= 0:
+        raise DomainError("brand.bad_user", user=str(user_id))
+    brand = await brand_by_name_or_id(uow, brand_text)
+    added = await uow.brand_staff.add(brand.id, user_id, now)
+    return brand, added
+
+
+async def brands_of(uow: UnitOfWork, actor: Actor) -> tuple[Brand, ...]:
+    """The brands the actor may act for (every brand for the operator)."""
+    if actor.operator:
+        return tuple(await uow.brand_staff.all_brands())
+    found = []
+    for brand_id in await uow.brand_staff.brands_of(actor.user_id):
+        brand = await uow.brands.get(brand_id)
+        if brand is not None:
+            found.append(brand)
+    return tuple(found)

@@ -1,0 +1,263 @@
+"""Buying drop units through the shop's payment path: an order at the drop price, a hold at pre-checkout,
+exactly-once payment recording keyed by Telegram's charge id.
+
+Two counters make the limits hold under any concurrency, each moved by one conditional UPDATE: the drop's
+`claimed` (held or sold units, never above its quantity) and the member's allowance on the drop (never
+above the per-member limit, across all their orders and payments). Pressing Buy again reuses the
+member's open order, and a repeated pre-checkout extends the hold it already has, so one member holds
+at most what the limit allows, however often they press.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.drops.model import ClaimStatus, Drop, DropClaim, DropStatus, EntryStatus
+from domain.drops.rules import check_can_buy
+from domain.errors import DomainError
+from domain.money import Money
+from domain.orders import NewOrder, NewPayment, Order, OrderLine, OrderStatus, PaymentStatus
+from domain.payments import PaymentOutcome, PaymentResult
+from domain.ports import UnitOfWork
+
+PAYLOAD_PREFIX = "drop:"
+HOLD_TTL = timedelta(minutes=15)
+STARS = "XTR"
+
+
+def payload_for(order_id: int) -> str:
+    return f"{PAYLOAD_PREFIX}{order_id}"
+
+
+def order_id_from(payload: str) -> int | None:
+    if not payload.startswith(PAYLOAD_PREFIX):
+        return None
+    digits = payload[len(PAYLOAD_PREFIX) :]
+    return int(digits) if digits.isdigit() and len(digits) <= 18 else None
+
+
+@dataclass(frozen=True, slots=True)
+class DropCheckout:
+    drop: Drop
+    order: Order
+
+    @property
+    def payload(self) -> str:
+        return payload_for(self.order.id)
+
+
+async def _drop(uow: UnitOfWork, drop_id: int) -> Drop:
+    drop = await uow.drops.get(drop_id)
+    if drop is None or drop.status is DropStatus.DRAFT:
+        raise DomainError("drop.unknown")
+    return drop
+
+
+async def _check_raffle_offer(uow: UnitOfWork, now: datetime, drop: Drop, user_id: int) -> None:
+    entry = await uow.drop_fans.entry(drop.id, user_id)
+    if entry is None or entry.status is not EntryStatus.OFFERED:
+        if entry is not None and entry.status is EntryStatus.CLAIMED:
+            raise DomainError("drop.limit_reached", limit=1)
+        raise DomainError("drop.not_a_winner", title=drop.title)
+    if entry.offer_expires_at is not None and now >= entry.offer_expires_at:
+        raise DomainError("drop.offer_expired", title=drop.title)
+
+
+async def start_purchase(
+    uow: UnitOfWork,
+    now: datetime,
+    user_id: int,
+    drop_id: int,
+    chat_id: int,
+    community_id: int | None,
+    is_member: bool = False,
+    fiat_payments: bool = False,
+) -> DropCheckout:
+    """The member pressed Buy on a drop: their open order for it (one per member and drop), at the drop price."""
+    drop = await _drop(uow, drop_id)
+    if drop.is_raffle:
+        await _check_raffle_offer(uow, now, drop, user_id)
+    else:
+        check_can_buy(drop, now, is_member)
+    if drop.price.currency != STARS and not fiat_payments:
+        raise DomainError("payment.currency_unavailable", currency=drop.price.currency)
+    limit = 1 if drop.is_raffle else drop.per_member_limit
+    existing = await uow.drop_claims.open_for(drop.id, user_id)
+    if existing is not None:
+        order = await uow.orders.get(existing.order_id)
+        if order is not None:
+            return DropCheckout(drop, order)
+    if await uow.drop_claims.allowance_used(drop.id, user_id) >= limit:
+        raise DomainError("drop.limit_reached", limit=limit)
+    product = await uow.products.get(drop.product_id)
+    if product is None:
+        raise DomainError("product.not_found")
+    line = OrderLine(product.id, product.sku, drop.title, 1, drop.price)
+    order = await uow.orders.add(NewOrder(user_id, chat_id, community_id, (line,), now))
+    await uow.drop_claims.add(DropClaim(order.id, drop.id, user_id, 1, ClaimStatus.PENDING, None, now))
+    return DropCheckout(drop, order)
+
+
+async def _claim_and_order(uow: UnitOfWork, payload: str) -> tuple[DropClaim, Order]:
+    order_id = order_id_from(payload)
+    claim = await uow.drop_claims.get(order_id) if order_id is not None else None
+    order = await uow.orders.get(claim.order_id) if claim is not None else None
+    if claim is None or order is None:
+        raise DomainError("order.unknown")
+    return claim, order
+
+
+async def _take_units(uow: UnitOfWork, now: datetime, drop: Drop, claim: DropClaim) -> None:
+    """Take the member's allowance and the drop's units, both or neither."""
+    limit = 1 if drop.is_raffle else drop.per_member_limit
+    if not await uow.drop_claims.take_allowance(drop.id, claim.user_id, claim.quantity, limit):
+        raise DomainError("drop.limit_reached", limit=limit)
+    statuses = (DropStatus.OPEN, DropStatus.CLOSED) if drop.is_raffle else (DropStatus.SCHEDULED, DropStatus.OPEN)
+    if not await uow.drops.claim_units(drop.id, claim.quantity, statuses):
+        await uow.drop_claims.give_back_allowance(drop.id, claim.user_id, claim.quantity)
+        raise DomainError("drop.sold_out", title=drop.title)
+
+
+async def accept_pre_checkout(
+    uow: UnitOfWork, now: datetime, payer_id: int, payload: str, amount: Money, hold_ttl: timedelta = HOLD_TTL
+) -> DropClaim:
+    """Hold a unit for the invoice, or raise why not. Repeating it for the same order extends the hold."""
+    claim, order = await _claim_and_order(uow, payload)
+    if order.user_id != payer_id:
+        raise DomainError("order.not_yours")
+    if order.status is OrderStatus.PAID or claim.status is ClaimStatus.PAID:
+        raise DomainError("order.already_paid")
+    if amount != order.total:
+        raise DomainError("order.amount_mismatch")
+    drop = await _drop(uow, claim.drop_id)
+    expires = now + hold_ttl
+    if claim.status is ClaimStatus.HELD and await uow.drop_claims.extend(claim.order_id, expires):
+        return claim
+    if drop.is_raffle:
+        await _check_raffle_offer(uow, now, drop, payer_id)
+    elif drop.ended or now >= drop.ends_at:
+        raise DomainError("drop.cancelled" if drop.status is DropStatus.CANCELLED else "drop.ended", title=drop.title)
+    elif drop.status is not DropStatus.OPEN and now < drop.starts_at - drop.early_access:
+        # The order was made under early access (Buy checked membership); anything earlier is forged.
+        raise DomainError("drop.not_open", title=drop.title)
+    if drop.remaining < claim.quantity:
+        # Read before any write so that a rush of late buyers costs one read each; the conditional
+        # update in _take_units is still what guarantees no overselling.
+        raise DomainError("drop.sold_out", title=drop.title)
+    # Moving the claim first serialises two pre-checkouts of one order: the loser extends the winner's hold.
+    if not await uow.drop_claims.transition(
+        claim.order_id, (ClaimStatus.PENDING, ClaimStatus.RELEASED), ClaimStatus.HELD, expires_at=expires
+    ):
+        if await uow.drop_claims.extend(claim.order_id, expires):
+            return claim
+        raise DomainError("order.closed")
+    # On refusal the caller rolls the whole transaction back, this claim's move included.
+    await _take_units(uow, now, drop, claim)
+    await uow.orders.transition(order.id, (OrderStatus.PENDING, OrderStatus.EXPIRED), OrderStatus.HELD)
+    return claim
+
+
+async def record_payment(
+    uow: UnitOfWork,
+    now: datetime,
+    payer_id: int,
+    payload: str,
+    amount: Money,
+    telegram_charge_id: str,
+    provider_charge_id: str | None,
+) -> PaymentOutcome:
+    """Exactly once per charge: the held unit becomes sold; money for a unit we cannot give goes back."""
+    order_id = order_id_from(payload)
+    claim = await uow.drop_claims.get(order_id) if order_id is not None else None
+    order = await uow.orders.get(claim.order_id) if claim is not None else None
+    payment = await uow.payments.add_if_new(
+        NewPayment(order.id if order else None, payer_id, telegram_charge_id, provider_charge_id, amount, now)
+    )
+    if payment is None:
+        recorded = await uow.payments.get_by_charge(telegram_charge_id)
+        assert recorded is not None
+        current = await uow.orders.get(recorded.order_id) if recorded.order_id is not None else None
+        return PaymentOutcome(PaymentResult.DUPLICATE, recorded, current)
+    reason = await _deliver(uow, now, claim, order, payer_id, amount)
+    if reason is None:
+        assert order is not None
+        return PaymentOutcome(PaymentResult.PAID, payment, await uow.orders.get(order.id))
+    await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE)
+    if order is not None and order.status is not OrderStatus.PAID:
+        await uow.orders.transition(
+            order.id,
+            (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED, OrderStatus.CANCELLED),
+            OrderStatus.REFUND_DUE,
+        )
+    refreshed = await uow.payments.get_by_charge(telegram_charge_id)
+    assert refreshed is not None
+    current = await uow.orders.get(order.id) if order else None
+    return PaymentOutcome(PaymentResult.REFUND, refreshed, current, reason)
+
+
+async def _deliver(
+    uow: UnitOfWork, now: datetime, claim: DropClaim | None, order: Order | None, payer_id: int, amount: Money
+) -> str | None:
+    if claim is None or order is None:
+        return "order.unknown"
+    if order.user_id != payer_id:
+        return "order.not_yours"
+    if order.status is OrderStatus.PAID or claim.status is ClaimStatus.PAID:
+        return "order.already_paid"
+    if amount != order.total:
+        return "order.amount_mismatch"
+    drop = await _drop(uow, claim.drop_id)
+    if not await uow.drop_claims.transition(claim.order_id, (ClaimStatus.HELD,), ClaimStatus.PAID, paid_at=now):
+        # The hold lapsed (or never happened) before the money came: sell only if a unit is still free.
+        late = (ClaimStatus.PENDING, ClaimStatus.RELEASED)
+        if not await uow.drop_claims.transition(claim.order_id, late, ClaimStatus.PAID, paid_at=now):
+            return "order.already_paid"
+        try:
+            await _take_units(uow, now, drop, claim)
+        except DomainError as refusal:
+            await uow.drop_claims.transition(claim.order_id, (ClaimStatus.PAID,), ClaimStatus.RELEASED)
+            return refusal.code
+    moved = await uow.orders.transition(
+        order.id, (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED), OrderStatus.PAID, paid_at=now
+    )
+    if not moved:
+        return "order.closed"
+    await uow.drops.record_sale(drop.id, claim.quantity, amount.amount, now)
+    if drop.is_raffle:
+        await uow.drop_fans.move_entry(drop.id, claim.user_id, (EntryStatus.OFFERED,), EntryStatus.CLAIMED)
+    return None
+
+
+async def release_lapsed_holds(uow: UnitOfWork, now: datetime, batch: int = 200) -> int:
+    """Units held by payments never completed go back to the drop, and to the member's allowance."""
+    released = 0
+    for claim in await uow.drop_claims.due(now, batch):
+        if await uow.drop_claims.transition(claim.order_id, (ClaimStatus.HELD,), ClaimStatus.RELEASED):
+            await uow.drops.release_units(claim.drop_id, claim.quantity)
+            await uow.drop_claims.give_back_allowance(claim.drop_id, claim.user_id, claim.quantity)
+            await uow.orders.transition(claim.order_id, (OrderStatus.HELD,), OrderStatus.EXPIRED)
+            released += 1
+    return released
+
+
+async def remind_me(uow: UnitOfWork, now: datetime, drop_id: int, user_id: int) -> bool:
+    """Ask for a private reminder when the drop opens. False if asked already."""
+    drop = await _drop(uow, drop_id)
+    if drop.ended:
+        raise DomainError("drop.ended", title=drop.title)
+    if drop.status is DropStatus.OPEN:
+        raise DomainError("drop.already_open", title=drop.title)
+    return await uow.drop_fans.add_reminder(drop.id, user_id, now)
+
+
+async def enter_raffle(uow: UnitOfWork, now: datetime, drop_id: int, user_id: int) -> bool:
+    """Enter during the entry window. False if already entered."""
+    drop = await _drop(uow, drop_id)
+    if not drop.is_raffle:
+        raise DomainError("drop.not_a_raffle", title=drop.title)
+    if drop.ended or now >= drop.ends_at:
+        raise DomainError("drop.ended", title=drop.title)
+    if drop.status is not DropStatus.OPEN:
+        raise DomainError("drop.not_open", title=drop.title)
+    return await uow.drop_fans.enter(drop.id, user_id, now)

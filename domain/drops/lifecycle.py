@@ -1,0 +1,165 @@
+"""The timed transitions of a drop. Each is a conditional update: running it twice, late or after a
+restart does nothing more than running it once on time. Notices are enqueued in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from domain.drops import notices, raffle
+from domain.drops.model import ClaimStatus, Drop, DropStatus, EntryStatus
+from domain.drops.reports import build_report
+from domain.drops.scheduling import audience
+from domain.notices import NoticeStatus
+from domain.ports import UnitOfWork
+
+DEFAULT_TEASERS = (24 * 60, 60)  # minutes before the start
+DEFAULT_RAFFLE_CLAIM = timedelta(hours=1)
+
+
+def due_teaser(drop: Drop, now: datetime, leads: Sequence[int]) -> int | None:
+    """The teaser (minutes before the start) to send now: the latest one due that has not gone out.
+
+    After downtime only the most recent due teaser goes out: a "24 hours to go" an hour before the start
+    would be wrong.
+    """
+    if drop.status is not DropStatus.SCHEDULED or now >= drop.starts_at:
+        return None
+    due = [m for m in leads if now >= drop.starts_at - timedelta(minutes=m)]
+    if not due:
+        return None
+    lead = min(due)
+    if drop.last_teaser_minutes is not None and drop.last_teaser_minutes <= lead:
+        return None
+    return lead
+
+
+async def send_teaser(uow: UnitOfWork, now: datetime, drop: Drop, lead: int) -> int:
+    if not await uow.drops.mark_teaser(drop.id, lead):
+        return 0
+    chats = await audience(uow, drop)
+    for chat_id in chats:
+        await uow.outbox.enqueue(notices.teaser(drop, chat_id, lead), now)
+    return len(chats)
+
+
+async def open_drop(uow: UnitOfWork, now: datetime, drop_id: int) -> tuple[int, ...]:
+    """Open at the start: announce in every group that opted in (now, not when scheduled), remind fans."""
+    drop = await uow.drops.get(drop_id)
+    if drop is None or drop.status is not DropStatus.SCHEDULED or now < drop.starts_at:
+        return ()
+    if not await uow.drops.transition(drop.id, (DropStatus.SCHEDULED,), DropStatus.OPEN, now):
+        return ()
+    chats = await audience(uow, drop)
+    for chat_id in chats:
+        await uow.drops.add_target(drop.id, chat_id)
+        # The post shows this count already: no edit until it changes (Telegram refuses an edit to the same text).
+        await uow.drops.set_announced(drop.id, chat_id, drop.remaining, None)
+        await uow.outbox.enqueue(notices.announcement(drop, chat_id), now)
+    for user_id in await uow.drop_fans.reminders(drop.id):
+        await uow.outbox.enqueue(notices.reminder(drop, user_id), now)
+    return chats
+
+
+async def close_drop(uow: UnitOfWork, now: datetime, drop_id: int, claim_window: timedelta) -> bool:
+    drop = await uow.drops.get(drop_id)
+    if drop is None or drop.status is not DropStatus.OPEN or now < drop.ends_at:
+        return False
+    if not await uow.drops.transition(drop.id, (DropStatus.OPEN,), DropStatus.CLOSED, now):
+        return False
+    closed = await uow.drops.get(drop_id)
+    assert closed is not None
+    await refresh_announcements(uow, now, closed)
+    if closed.is_raffle:
+        await draw(uow, now, closed, claim_window)
+    return True
+
+
+async def draw(uow: UnitOfWork, now: datetime, drop: Drop, claim_window: timedelta) -> tuple[int, ...]:
+    """Rank every entrant by the committed seed, offer a unit to the first `quantity`, reveal the seed."""
+    if drop.seed is None or not await uow.drops.mark_drawn(drop.id, now):
+        return ()
+    entries = await uow.drop_fans.entries(drop.id)
+    order = raffle.draw_order(drop.seed, (e.user_id for e in entries))
+    winners = order[: drop.quantity]
+    expires = now + claim_window
+    for rank, user_id in enumerate(order):
+        await uow.drop_fans.set_rank(drop.id, user_id, rank)
+    for user_id in winners:
+        await uow.drop_fans.move_entry(drop.id, user_id, (EntryStatus.ENTERED,), EntryStatus.OFFERED, expires)
+        await uow.outbox.enqueue(notices.raffle_won(drop, user_id, expires), now)
+    for target in await uow.drops.targets(drop.id):
+        await uow.outbox.enqueue(notices.raffle_results(drop, target.chat_id, len(order), len(winners)), now)
+    return winners
+
+
+async def pass_on_lapsed_offer(
+    uow: UnitOfWork, now: datetime, drop_id: int, user_id: int, claim_window: timedelta
+) -> int | None:
+    """A winner who did not pay in time loses the offer; the next entrant in draw order gets it."""
+    held = await uow.drop_claims.open_for(drop_id, user_id)
+    if held is not None and held.status is ClaimStatus.HELD:
+        return None  # paying right now: the hold's own expiry decides
+    if not await uow.drop_fans.move_entry(drop_id, user_id, (EntryStatus.OFFERED,), EntryStatus.LAPSED):
+        return None
+    drop = await uow.drops.get(drop_id)
+    assert drop is not None
+    for entry in await uow.drop_fans.next_in_line(drop_id, 1):
+        expires = now + claim_window
+        if await uow.drop_fans.move_entry(drop_id, entry.user_id, (EntryStatus.ENTERED,), EntryStatus.OFFERED, expires):
+            await uow.outbox.enqueue(notices.raffle_won(drop, entry.user_id, expires), now)
+            return entry.user_id
+    return None
+
+
+async def refresh_announcements(uow: UnitOfWork, now: datetime, drop: Drop) -> int:
+    """Bring each announcement's remaining count up to date with one edit, debounced.
+
+    At most one edit per announcement is pending at a time: while the last one waits (Telegram allows
+    about 20 messages a minute per group), newer counts simply fold into the next edit. The final
+    "ended" edit does not wait: it must land even if a count edit is still queued.
+    """
+    state = "closed" if drop.ended else "open"
+    edited = 0
+    for target in await uow.drops.targets(drop.id):
+        shown = drop.remaining if state == "open" else -1
+        if target.announced_remaining == shown:
+            continue
+        if target.last_edit_key is not None and state == "open":
+            last = await uow.outbox.get_by_key(target.last_edit_key)
+            if last is not None and last.status is NoticeStatus.PENDING:
+                continue
+        announced = await uow.outbox.get_by_key(notices.announcement_key(drop.id, target.chat_id))
+        if announced is None or announced.message_id is None:
+            continue  # not posted yet: it will show the count of the moment it is rendered
+        sequence = _next_sequence(target.last_edit_key)
+        notice = notices.announcement_edit(drop, target.chat_id, announced.message_id, sequence, state)
+        await uow.outbox.enqueue(notice, now)
+        await uow.drops.set_announced(drop.id, target.chat_id, shown, notice.key)
+        edited += 1
+    return edited
+
+
+def _next_sequence(last_key: str | None) -> int:
+    if last_key is None:
+        return 1
+    return int(last_key.rsplit(":", 1)[1]) + 1
+
+
+async def report_if_done(uow: UnitOfWork, now: datetime, drop_id: int, operators: Sequence[int]) -> bool:
+    """Once no unit can still be paid for, report to the brand's staff (or the operators if it has none)."""
+    drop = await uow.drops.get(drop_id)
+    if drop is None or drop.status is not DropStatus.CLOSED or drop.reported_at is not None:
+        return False
+    if await uow.drop_claims.held_count(drop.id) > 0:
+        return False
+    if drop.is_raffle and await uow.drop_fans.count(drop.id, (EntryStatus.OFFERED,)) > 0:
+        return False
+    if not await uow.drops.mark_reported(drop.id, now):
+        return False
+    report = build_report(drop, await uow.drop_claims.paid(drop.id), now)
+    recipients = list(await uow.brand_staff.staff_of(drop.brand_id)) or list(operators)
+    for user_id in recipients:
+        await uow.outbox.enqueue(notices.report(drop, user_id, report.params()), now)
+    return True

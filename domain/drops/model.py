@@ -1,0 +1,141 @@
+"""The records of a drop: the drop itself, what members claimed, and raffle entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from domain.money import Money
+
+
+class DropStatus(StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class DropMode(StrEnum):
+    FIRST_COME = "first_come"
+    RAFFLE = "raffle"
+
+
+# The state machine: every transition is a conditional UPDATE from one of these statuses.
+TRANSITIONS: dict[DropStatus, frozenset[DropStatus]] = {
+    DropStatus.DRAFT: frozenset({DropStatus.SCHEDULED, DropStatus.CANCELLED}),
+    DropStatus.SCHEDULED: frozenset({DropStatus.OPEN, DropStatus.CANCELLED}),
+    DropStatus.OPEN: frozenset({DropStatus.CLOSED}),
+    DropStatus.CLOSED: frozenset(),
+    DropStatus.CANCELLED: frozenset(),
+}
+
+
+def can_move(from_status: DropStatus, to_status: DropStatus) -> bool:
+    return to_status in TRANSITIONS[from_status]
+
+
+@dataclass(frozen=True, slots=True)
+class DropPlan:
+    """What a brand asks for, before validation gives it an id."""
+
+    brand_id: int
+    product_id: int
+    quantity: int
+    price: Money
+    starts_at: datetime
+    ends_at: datetime
+    per_member_limit: int = 1
+    early_access_minutes: int = 0
+    mode: DropMode = DropMode.FIRST_COME
+    communities: tuple[int, ...] = ()  # empty: every group that opted in to the brand
+
+    @property
+    def early_access(self) -> timedelta:
+        return timedelta(minutes=self.early_access_minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class Drop:
+    id: int
+    brand_id: int
+    product_id: int
+    title: str  # the product's title when scheduled: announcements must not change under members
+    quantity: int
+    price: Money
+    starts_at: datetime
+    ends_at: datetime
+    per_member_limit: int
+    early_access_minutes: int
+    mode: DropMode
+    status: DropStatus
+    communities: tuple[int, ...]
+    created_by: int
+    created_at: datetime
+    claimed: int = 0  # units held or sold
+    sold: int = 0
+    revenue: int = 0  # minor units of price.currency
+    seed_hash: str | None = None  # raffle: published when entries open
+    seed: str | None = None  # raffle: revealed with the results
+    last_teaser_minutes: int | None = None
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    sold_out_at: datetime | None = None
+    drawn_at: datetime | None = None
+    reported_at: datetime | None = None
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.quantity - self.claimed)
+
+    @property
+    def early_access(self) -> timedelta:
+        return timedelta(minutes=self.early_access_minutes)
+
+    @property
+    def is_raffle(self) -> bool:
+        return self.mode is DropMode.RAFFLE
+
+    @property
+    def ended(self) -> bool:
+        return self.status in (DropStatus.CLOSED, DropStatus.CANCELLED)
+
+
+class ClaimStatus(StrEnum):
+    PENDING = "pending"  # invoice issued, nothing held
+    HELD = "held"  # pre-checkout held a unit
+    PAID = "paid"
+    RELEASED = "released"  # the hold lapsed; the unit went back
+
+
+@dataclass(frozen=True, slots=True)
+class DropClaim:
+    """One order for drop units: the order row carries the money, this the drop's bookkeeping."""
+
+    order_id: int
+    drop_id: int
+    user_id: int
+    quantity: int
+    status: ClaimStatus
+    expires_at: datetime | None
+    created_at: datetime
+    paid_at: datetime | None = None
+
+
+class EntryStatus(StrEnum):
+    ENTERED = "entered"
+    OFFERED = "offered"  # drawn: may buy until offer_expires_at
+    CLAIMED = "claimed"  # paid
+    LAPSED = "lapsed"  # did not pay in time; the unit passed on
+    NOT_DRAWN = "not_drawn"  # the units ran out before their turn
+
+
+@dataclass(frozen=True, slots=True)
+class RaffleEntry:
+    drop_id: int
+    user_id: int
+    entered_at: datetime
+    status: EntryStatus = EntryStatus.ENTERED
+    rank: int | None = None  # 0-based place in the draw
+    offer_expires_at: datetime | None = None

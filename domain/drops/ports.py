@@ -1,0 +1,126 @@
+"""What drops need from storage. Every state change is a conditional update that reports whether it took."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from domain.drops.model import ClaimStatus, Drop, DropClaim, DropPlan, DropStatus, EntryStatus, RaffleEntry
+
+
+@dataclass(frozen=True, slots=True)
+class DropTarget:
+    """A group the drop was announced in, and the remaining count its announcement last showed."""
+
+    drop_id: int
+    chat_id: int
+    announced_remaining: int | None = None
+    last_edit_key: str | None = None
+
+
+class DropRepository(Protocol):
+    async def add(
+        self,
+        plan: DropPlan,
+        title: str,
+        status: DropStatus,
+        created_by: int,
+        now: datetime,
+        seed: str | None,
+        seed_hash: str | None,
+    ) -> Drop: ...
+    async def get(self, drop_id: int) -> Drop | None: ...
+    async def replan(self, drop_id: int, plan: DropPlan, title: str, from_statuses: Sequence[DropStatus]) -> bool:
+        """Overwrite the plan of a drop that is still in one of `from_statuses`."""
+
+    async def transition(
+        self, drop_id: int, from_statuses: Sequence[DropStatus], to_status: DropStatus, at: datetime
+    ) -> bool:
+        """Conditional status change; records opened_at / closed_at for OPEN / CLOSED."""
+
+    async def with_status(self, statuses: Sequence[DropStatus]) -> Sequence[Drop]:
+        """Drops in these statuses, soonest start first."""
+
+    async def for_brands(self, brand_ids: Sequence[int], limit: int) -> Sequence[Drop]:
+        """The brands' drops, newest first."""
+
+    async def mark_teaser(self, drop_id: int, minutes: int) -> bool:
+        """Record that the teaser `minutes` before the start went out, unless it (or a later one) did."""
+
+    async def claim_units(self, drop_id: int, quantity: int, statuses: Sequence[DropStatus]) -> bool:
+        """claimed += quantity if the drop is in `statuses` and that many remain. One conditional UPDATE."""
+
+    async def release_units(self, drop_id: int, quantity: int) -> None: ...
+    async def record_sale(self, drop_id: int, quantity: int, amount: int, now: datetime) -> None:
+        """sold += quantity, revenue += amount; the first sale that reaches the quantity stamps sold_out_at."""
+
+    async def mark_drawn(self, drop_id: int, now: datetime) -> bool: ...
+    async def mark_reported(self, drop_id: int, now: datetime) -> bool: ...
+
+    async def add_target(self, drop_id: int, chat_id: int) -> bool: ...
+    async def targets(self, drop_id: int) -> Sequence[DropTarget]: ...
+    async def set_announced(self, drop_id: int, chat_id: int, remaining: int, edit_key: str | None) -> None:
+        """What the group's announcement shows now, and the key of the edit that made it (None: the post)."""
+
+
+class DropClaimRepository(Protocol):
+    async def add(self, claim: DropClaim) -> None: ...
+    async def get(self, order_id: int) -> DropClaim | None: ...
+    async def open_for(self, drop_id: int, user_id: int) -> DropClaim | None:
+        """The member's newest PENDING or HELD claim on the drop."""
+
+    async def take_allowance(self, drop_id: int, user_id: int, quantity: int, limit: int) -> bool:
+        """The member's units on this drop += quantity if it stays within `limit` (one conditional UPDATE)."""
+
+    async def give_back_allowance(self, drop_id: int, user_id: int, quantity: int) -> None: ...
+    async def allowance_used(self, drop_id: int, user_id: int) -> int: ...
+    async def transition(
+        self,
+        order_id: int,
+        from_statuses: Sequence[ClaimStatus],
+        to_status: ClaimStatus,
+        expires_at: datetime | None = None,
+        paid_at: datetime | None = None,
+    ) -> bool: ...
+    async def extend(self, order_id: int, expires_at: datetime) -> bool:
+        """Move a HELD claim's expiry; False if it is not held any more."""
+
+    async def due(self, now: datetime, limit: int) -> Sequence[DropClaim]:
+        """HELD claims whose hold lapsed, oldest first."""
+
+    async def paid(self, drop_id: int) -> Sequence[DropClaim]:
+        """Paid claims, in the order they were paid."""
+
+    async def held_count(self, drop_id: int) -> int:
+        """Claims holding units right now (a payment may still complete)."""
+
+
+class DropFanRepository(Protocol):
+    """Members who asked to be reminded, and raffle entrants."""
+
+    async def add_reminder(self, drop_id: int, user_id: int, now: datetime) -> bool: ...
+    async def reminders(self, drop_id: int) -> Sequence[int]: ...
+
+    async def enter(self, drop_id: int, user_id: int, now: datetime) -> bool:
+        """Record an entry; False if the member had entered already."""
+
+    async def entry(self, drop_id: int, user_id: int) -> RaffleEntry | None: ...
+    async def entries(self, drop_id: int) -> Sequence[RaffleEntry]:
+        """Every entry, by rank once drawn (unranked ones by user id)."""
+
+    async def set_rank(self, drop_id: int, user_id: int, rank: int) -> None: ...
+    async def move_entry(
+        self,
+        drop_id: int,
+        user_id: int,
+        from_statuses: Sequence[EntryStatus],
+        to_status: EntryStatus,
+        offer_expires_at: datetime | None = None,
+    ) -> bool: ...
+    async def lapsed_offers(self, now: datetime, limit: int) -> Sequence[RaffleEntry]: ...
+    async def next_in_line(self, drop_id: int, count: int) -> Sequence[RaffleEntry]:
+        """ENTERED (not yet offered) entries with the lowest ranks."""
+
+    async def count(self, drop_id: int, statuses: Sequence[EntryStatus]) -> int: ...

@@ -1,0 +1,110 @@
+"""Brands scheduling, editing and cancelling drops. Every call checks the actor acts for the brand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from domain.brands.roles import Actor, require_brand_staff
+from domain.drops import notices, raffle
+from domain.drops.model import Drop, DropMode, DropPlan, DropStatus
+from domain.drops.rules import validate_plan
+from domain.errors import DomainError
+from domain.ports import UnitOfWork
+from domain.products import Product
+
+EDITABLE = (DropStatus.DRAFT, DropStatus.SCHEDULED)
+
+
+async def _checked(uow: UnitOfWork, now: datetime, actor: Actor, plan: DropPlan) -> Product:
+    await require_brand_staff(uow, actor, plan.brand_id)
+    product = await uow.products.get(plan.product_id)
+    if product is None:
+        raise DomainError("product.not_found")
+    if product.brand_id != plan.brand_id:
+        raise DomainError("drop.not_brand_product", title=product.title)
+    if plan.price.currency != product.price.currency:
+        raise DomainError("drop.bad_currency", currency=product.price.currency)
+    validate_plan(plan, now)
+    if plan.communities:
+        allowed = set(await uow.brand_optins.allowed_chats(plan.brand_id))
+        refused = [chat for chat in plan.communities if chat not in allowed]
+        if refused:
+            raise DomainError("drop.community_not_opted_in", chat=str(refused[0]))
+    return product
+
+
+async def schedule_drop(uow: UnitOfWork, now: datetime, actor: Actor, plan: DropPlan, draft: bool = False) -> Drop:
+    """A new drop, scheduled (or a draft awaiting confirmation). A raffle commits to its seed now."""
+    product = await _checked(uow, now, actor, plan)
+    seed = raffle.new_seed() if plan.mode is DropMode.RAFFLE else None
+    seed_hash = raffle.commitment(seed) if seed is not None else None
+    status = DropStatus.DRAFT if draft else DropStatus.SCHEDULED
+    return await uow.drops.add(plan, product.title, status, actor.user_id, now, seed, seed_hash)
+
+
+async def get_drop(uow: UnitOfWork, drop_id: int) -> Drop:
+    drop = await uow.drops.get(drop_id)
+    if drop is None:
+        raise DomainError("drop.unknown")
+    return drop
+
+
+async def confirm_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: int) -> Drop:
+    drop = await get_drop(uow, drop_id)
+    await require_brand_staff(uow, actor, drop.brand_id)
+    if drop.starts_at - drop.early_access <= now:
+        raise DomainError("drop.starts_in_past")
+    if not await uow.drops.transition(drop_id, (DropStatus.DRAFT,), DropStatus.SCHEDULED, now):
+        raise DomainError("drop.not_editable", title=drop.title)
+    return await get_drop(uow, drop_id)
+
+
+async def edit_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: int, plan: DropPlan) -> Drop:
+    """Change a drop before it opens (to members with early access too)."""
+    drop = await get_drop(uow, drop_id)
+    await require_brand_staff(uow, actor, drop.brand_id)
+    if plan.brand_id != drop.brand_id or plan.mode is not drop.mode:
+        raise DomainError("drop.not_editable", title=drop.title)
+    if drop.status not in EDITABLE or now >= drop.starts_at - drop.early_access:
+        raise DomainError("drop.not_editable", title=drop.title)
+    product = await _checked(uow, now, actor, plan)
+    if not await uow.drops.replan(drop_id, plan, product.title, EDITABLE):
+        raise DomainError("drop.not_editable", title=drop.title)
+    return await get_drop(uow, drop_id)
+
+
+async def cancel_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: int) -> Drop:
+    """Cancel before it opens. Groups that saw a teaser and members waiting for a reminder are told."""
+    drop = await get_drop(uow, drop_id)
+    await require_brand_staff(uow, actor, drop.brand_id)
+    if drop.status not in EDITABLE or now >= drop.starts_at - drop.early_access:
+        raise DomainError("drop.not_editable", title=drop.title)
+    if not await uow.drops.transition(drop_id, EDITABLE, DropStatus.CANCELLED, now):
+        raise DomainError("drop.not_editable", title=drop.title)
+    if drop.last_teaser_minutes is not None:
+        for chat_id in await audience(uow, drop):
+            await uow.outbox.enqueue(notices.cancelled(drop, chat_id), now)
+        for user_id in await uow.drop_fans.reminders(drop.id):
+            await uow.outbox.enqueue(notices.cancelled(drop, user_id), now)
+    return await get_drop(uow, drop_id)
+
+
+async def drops_of(uow: UnitOfWork, actor: Actor, brand_ids: Sequence[int], limit: int = 20) -> tuple[Drop, ...]:
+    for brand_id in brand_ids:
+        await require_brand_staff(uow, actor, brand_id)
+    return tuple(await uow.drops.for_brands(brand_ids, limit))
+
+
+async def audience(uow: UnitOfWork, drop: Drop) -> tuple[int, ...]:
+    """The groups that get the drop now: targeted (or all) groups that still allow the brand and still have us."""
+    allowed = await uow.brand_optins.allowed_chats(drop.brand_id)
+    wanted = set(drop.communities) if drop.communities else None
+    chats = []
+    for chat_id in allowed:
+        if wanted is not None and chat_id not in wanted:
+            continue
+        community = await uow.communities.get(chat_id)
+        if community is not None and community.active:
+            chats.append(chat_id)
+    return tuple(chats)

@@ -1,0 +1,463 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import RowMapping, case, func, insert, or_, select, update
+
+from domain.drops.model import (
+    ClaimStatus,
+    Drop,
+    DropClaim,
+    DropMode,
+    DropPlan,
+    DropStatus,
+    EntryStatus,
+    RaffleEntry,
+)
+from domain.drops.ports import DropTarget
+from domain.money import Money
+from storage.drops_tables import drop_allowances, drop_claims, drop_entries, drop_reminders, drop_targets, drops
+from storage.repositories._base import SqlRepository, rowcount
+
+
+def _communities_text(chats: Sequence[int]) -> str:
+    return json.dumps(sorted(set(chats)))
+
+
+def _drop(row: RowMapping) -> Drop:
+    return Drop(
+        id=row["id"],
+        brand_id=row["brand_id"],
+        product_id=row["product_id"],
+        title=row["title"],
+        quantity=row["quantity"],
+        price=Money(int(row["price_amount"]), row["currency"]),
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        per_member_limit=row["per_member_limit"],
+        early_access_minutes=row["early_access_minutes"],
+        mode=DropMode(row["mode"]),
+        status=DropStatus(row["status"]),
+        communities=tuple(int(c) for c in json.loads(row["communities"] or "[]")),
+        created_by=row["created_by"],
+        created_at=row["created_at"],
+        claimed=row["claimed"],
+        sold=row["sold"],
+        revenue=int(row["revenue"]),
+        seed_hash=row["seed_hash"],
+        seed=row["seed"],
+        last_teaser_minutes=row["last_teaser_minutes"],
+        opened_at=row["opened_at"],
+        closed_at=row["closed_at"],
+        sold_out_at=row["sold_out_at"],
+        drawn_at=row["drawn_at"],
+        reported_at=row["reported_at"],
+    )
+
+
+def _plan_values(plan: DropPlan, title: str) -> dict[str, Any]:
+    return {
+        "brand_id": plan.brand_id,
+        "product_id": plan.product_id,
+        "title": title,
+        "quantity": plan.quantity,
+        "price_amount": plan.price.amount,
+        "currency": plan.price.currency,
+        "starts_at": plan.starts_at,
+        "ends_at": plan.ends_at,
+        "per_member_limit": plan.per_member_limit,
+        "early_access_minutes": plan.early_access_minutes,
+        "mode": plan.mode.value,
+        "communities": _communities_text(plan.communities),
+    }
+
+
+def _values(statuses: Sequence[Any]) -> list[str]:
+    return [status.value for status in statuses]
+
+
+class SqlDropRepository(SqlRepository):
+    async def add(
+        self,
+        plan: DropPlan,
+        title: str,
+        status: DropStatus,
+        created_by: int,
+        now: datetime,
+        seed: str | None,
+        seed_hash: str | None,
+    ) -> Drop:
+        values = _plan_values(plan, title) | {
+            "status": status.value,
+            "created_by": created_by,
+            "created_at": now,
+            "claimed": 0,
+            "sold": 0,
+            "revenue": 0,
+            "seed": seed,
+            "seed_hash": seed_hash,
+        }
+        row = (await self._session.execute(insert(drops).values(values).returning(drops))).mappings().one()
+        return _drop(row)
+
+    async def get(self, drop_id: int) -> Drop | None:
+        row = (await self._session.execute(select(drops).where(drops.c.id == drop_id))).mappings().first()
+        return _drop(row) if row is not None else None
+
+    async def replan(self, drop_id: int, plan: DropPlan, title: str, from_statuses: Sequence[DropStatus]) -> bool:
+        statement = (
+            update(drops)
+            .where(drops.c.id == drop_id, drops.c.status.in_(_values(from_statuses)))
+            .values(_plan_values(plan, title))
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def transition(
+        self, drop_id: int, from_statuses: Sequence[DropStatus], to_status: DropStatus, at: datetime
+    ) -> bool:
+        values: dict[str, Any] = {"status": to_status.value}
+        if to_status is DropStatus.OPEN:
+            values["opened_at"] = at
+        elif to_status in (DropStatus.CLOSED, DropStatus.CANCELLED):
+            values["closed_at"] = at
+        statement = (
+            update(drops).where(drops.c.id == drop_id, drops.c.status.in_(_values(from_statuses))).values(values)
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def with_status(self, statuses: Sequence[DropStatus]) -> Sequence[Drop]:
+        query = select(drops).where(drops.c.status.in_(_values(statuses))).order_by(drops.c.starts_at, drops.c.id)
+        return [_drop(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def for_brands(self, brand_ids: Sequence[int], limit: int) -> Sequence[Drop]:
+        query = select(drops).where(drops.c.brand_id.in_(list(brand_ids))).order_by(drops.c.id.desc()).limit(limit)
+        return [_drop(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def mark_teaser(self, drop_id: int, minutes: int) -> bool:
+        statement = (
+            update(drops)
+            .where(
+                drops.c.id == drop_id,
+                drops.c.status == DropStatus.SCHEDULED.value,
+                or_(drops.c.last_teaser_minutes.is_(None), drops.c.last_teaser_minutes > minutes),
+            )
+            .values(last_teaser_minutes=minutes)
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def claim_units(self, drop_id: int, quantity: int, statuses: Sequence[DropStatus]) -> bool:
+        if quantity < 1:
+            raise ValueError(f"claim_units needs a positive quantity, got {quantity}")
+        statement = (
+            update(drops)
+            .where(
+                drops.c.id == drop_id,
+                drops.c.status.in_(_values(statuses)),
+                drops.c.claimed + quantity <= drops.c.quantity,
+            )
+            .values(claimed=drops.c.claimed + quantity)
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def release_units(self, drop_id: int, quantity: int) -> None:
+        statement = (
+            update(drops)
+            .where(drops.c.id == drop_id, drops.c.claimed >= quantity)
+            .values(claimed=drops.c.claimed - quantity)
+        )
+        await self._session.execute(statement)
+
+    async def record_sale(self, drop_id: int, quantity: int, amount: int, now: datetime) -> None:
+        sold_out = case((drops.c.sold + quantity >= drops.c.quantity, now), else_=None)
+        statement = (
+            update(drops)
+            .where(drops.c.id == drop_id)
+            .values(
+                sold=drops.c.sold + quantity,
+                revenue=drops.c.revenue + amount,
+                sold_out_at=func.coalesce(drops.c.sold_out_at, sold_out),
+            )
+        )
+        await self._session.execute(statement)
+
+    async def mark_drawn(self, drop_id: int, now: datetime) -> bool:
+        statement = update(drops).where(drops.c.id == drop_id, drops.c.drawn_at.is_(None)).values(drawn_at=now)
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def mark_reported(self, drop_id: int, now: datetime) -> bool:
+        statement = update(drops).where(drops.c.id == drop_id, drops.c.reported_at.is_(None)).values(reported_at=now)
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def add_target(self, drop_id: int, chat_id: int) -> bool:
+        statement = (
+            self._insert(drop_targets)
+            .values(drop_id=drop_id, chat_id=chat_id)
+            .on_conflict_do_nothing(index_elements=[drop_targets.c.drop_id, drop_targets.c.chat_id])
+            .returning(drop_targets.c.chat_id)
+        )
+        return (await self._session.execute(statement)).first() is not None
+
+    async def targets(self, drop_id: int) -> Sequence[DropTarget]:
+        query = select(drop_targets).where(drop_targets.c.drop_id == drop_id).order_by(drop_targets.c.chat_id)
+        return [
+            DropTarget(row["drop_id"], row["chat_id"], row["announced_remaining"], row["last_edit_key"])
+            for row in (await self._session.execute(query)).mappings()
+        ]
+
+    async def set_announced(self, drop_id: int, chat_id: int, remaining: int, edit_key: str | None) -> None:
+        statement = (
+            update(drop_targets)
+            .where(drop_targets.c.drop_id == drop_id, drop_targets.c.chat_id == chat_id)
+            .values(announced_remaining=remaining, last_edit_key=edit_key)
+        )
+        await self._session.execute(statement)
+
+
+def _claim(row: RowMapping) -> DropClaim:
+    return DropClaim(
+        order_id=row["order_id"],
+        drop_id=row["drop_id"],
+        user_id=row["user_id"],
+        quantity=row["quantity"],
+        status=ClaimStatus(row["status"]),
+        expires_at=row["expires_at"],
+        created_at=row["created_at"],
+        paid_at=row["paid_at"],
+    )
+
+
+class SqlDropClaimRepository(SqlRepository):
+    async def add(self, claim: DropClaim) -> None:
+        values = {
+            "order_id": claim.order_id,
+            "drop_id": claim.drop_id,
+            "user_id": claim.user_id,
+            "quantity": claim.quantity,
+            "status": claim.status.value,
+            "expires_at": claim.expires_at,
+            "created_at": claim.created_at,
+            "paid_at": claim.paid_at,
+        }
+        await self._session.execute(insert(drop_claims).values(values))
+
+    async def get(self, order_id: int) -> DropClaim | None:
+        query = select(drop_claims).where(drop_claims.c.order_id == order_id)
+        row = (await self._session.execute(query)).mappings().first()
+        return _claim(row) if row is not None else None
+
+    async def open_for(self, drop_id: int, user_id: int) -> DropClaim | None:
+        query = (
+            select(drop_claims)
+            .where(
+                drop_claims.c.drop_id == drop_id,
+                drop_claims.c.user_id == user_id,
+                drop_claims.c.status.in_([ClaimStatus.PENDING.value, ClaimStatus.HELD.value]),
+            )
+            .order_by(drop_claims.c.order_id.desc())
+            .limit(1)
+        )
+        row = (await self._session.execute(query)).mappings().first()
+        return _claim(row) if row is not None else None
+
+    async def take_allowance(self, drop_id: int, user_id: int, quantity: int, limit: int) -> bool:
+        await self._session.execute(
+            self._insert(drop_allowances)
+            .values(drop_id=drop_id, user_id=user_id, used=0)
+            .on_conflict_do_nothing(index_elements=[drop_allowances.c.drop_id, drop_allowances.c.user_id])
+        )
+        statement = (
+            update(drop_allowances)
+            .where(
+                drop_allowances.c.drop_id == drop_id,
+                drop_allowances.c.user_id == user_id,
+                drop_allowances.c.used + quantity <= limit,
+            )
+            .values(used=drop_allowances.c.used + quantity)
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def give_back_allowance(self, drop_id: int, user_id: int, quantity: int) -> None:
+        statement = (
+            update(drop_allowances)
+            .where(
+                drop_allowances.c.drop_id == drop_id,
+                drop_allowances.c.user_id == user_id,
+                drop_allowances.c.used >= quantity,
+            )
+            .values(used=drop_allowances.c.used - quantity)
+        )
+        await self._session.execute(statement)
+
+    async def allowance_used(self, drop_id: int, user_id: int) -> int:
+        query = select(drop_allowances.c.used).where(
+            drop_allowances.c.drop_id == drop_id, drop_allowances.c.user_id == user_id
+        )
+        return int((await self._session.execute(query)).scalar() or 0)
+
+    async def transition(
+        self,
+        order_id: int,
+        from_statuses: Sequence[ClaimStatus],
+        to_status: ClaimStatus,
+        expires_at: datetime | None = None,
+        paid_at: datetime | None = None,
+    ) -> bool:
+        values: dict[str, Any] = {"status": to_status.value}
+        if expires_at is not None:
+            values["expires_at"] = expires_at
+        if paid_at is not None:
+            values["paid_at"] = paid_at
+        statement = (
+            update(drop_claims)
+            .where(drop_claims.c.order_id == order_id, drop_claims.c.status.in_(_values(from_statuses)))
+            .values(values)
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def extend(self, order_id: int, expires_at: datetime) -> bool:
+        statement = (
+            update(drop_claims)
+            .where(drop_claims.c.order_id == order_id, drop_claims.c.status == ClaimStatus.HELD.value)
+            .values(expires_at=expires_at)
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def due(self, now: datetime, limit: int) -> Sequence[DropClaim]:
+        query = (
+            select(drop_claims)
+            .where(drop_claims.c.status == ClaimStatus.HELD.value, drop_claims.c.expires_at <= now)
+            .order_by(drop_claims.c.expires_at, drop_claims.c.order_id)
+            .limit(limit)
+        )
+        return [_claim(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def paid(self, drop_id: int) -> Sequence[DropClaim]:
+        query = (
+            select(drop_claims)
+            .where(drop_claims.c.drop_id == drop_id, drop_claims.c.status == ClaimStatus.PAID.value)
+            .order_by(drop_claims.c.paid_at, drop_claims.c.order_id)
+        )
+        return [_claim(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def held_count(self, drop_id: int) -> int:
+        query = (
+            select(func.count())
+            .select_from(drop_claims)
+            .where(drop_claims.c.drop_id == drop_id, drop_claims.c.status == ClaimStatus.HELD.value)
+        )
+        return int((await self._session.execute(query)).scalar_one())
+
+
+def _entry(row: RowMapping) -> RaffleEntry:
+    return RaffleEntry(
+        drop_id=row["drop_id"],
+        user_id=row["user_id"],
+        entered_at=row["entered_at"],
+        status=EntryStatus(row["status"]),
+        rank=row["rank"],
+        offer_expires_at=row["offer_expires_at"],
+    )
+
+
+class SqlDropFanRepository(SqlRepository):
+    async def add_reminder(self, drop_id: int, user_id: int, now: datetime) -> bool:
+        statement = (
+            self._insert(drop_reminders)
+            .values(drop_id=drop_id, user_id=user_id, created_at=now)
+            .on_conflict_do_nothing(index_elements=[drop_reminders.c.drop_id, drop_reminders.c.user_id])
+            .returning(drop_reminders.c.user_id)
+        )
+        return (await self._session.execute(statement)).first() is not None
+
+    async def reminders(self, drop_id: int) -> Sequence[int]:
+        query = (
+            select(drop_reminders.c.user_id)
+            .where(drop_reminders.c.drop_id == drop_id)
+            .order_by(drop_reminders.c.user_id)
+        )
+        return list((await self._session.execute(query)).scalars())
+
+    async def enter(self, drop_id: int, user_id: int, now: datetime) -> bool:
+        statement = (
+            self._insert(drop_entries)
+            .values(drop_id=drop_id, user_id=user_id, entered_at=now, status=EntryStatus.ENTERED.value)
+            .on_conflict_do_nothing(index_elements=[drop_entries.c.drop_id, drop_entries.c.user_id])
+            .returning(drop_entries.c.user_id)
+        )
+        return (await self._session.execute(statement)).first() is not None
+
+    async def entry(self, drop_id: int, user_id: int) -> RaffleEntry | None:
+        query = select(drop_entries).where(drop_entries.c.drop_id == drop_id, drop_entries.c.user_id == user_id)
+        row = (await self._session.execute(query)).mappings().first()
+        return _entry(row) if row is not None else None
+
+    async def entries(self, drop_id: int) -> Sequence[RaffleEntry]:
+        query = (
+            select(drop_entries)
+            .where(drop_entries.c.drop_id == drop_id)
+            .order_by(drop_entries.c.rank.is_(None), drop_entries.c.rank, drop_entries.c.user_id)
+        )
+        return [_entry(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def set_rank(self, drop_id: int, user_id: int, rank: int) -> None:
+        statement = (
+            update(drop_entries)
+            .where(drop_entries.c.drop_id == drop_id, drop_entries.c.user_id == user_id)
+            .values(rank=rank)
+        )
+        await self._session.execute(statement)
+
+    async def move_entry(
+        self,
+        drop_id: int,
+        user_id: int,
+        from_statuses: Sequence[EntryStatus],
+        to_status: EntryStatus,
+        offer_expires_at: datetime | None = None,
+    ) -> bool:
+        values: dict[str, Any] = {"status": to_status.value}
+        if offer_expires_at is not None:
+            values["offer_expires_at"] = offer_expires_at
+        statement = (
+            update(drop_entries)
+            .where(
+                drop_entries.c.drop_id == drop_id,
+                drop_entries.c.user_id == user_id,
+                drop_entries.c.status.in_(_values(from_statuses)),
+            )
+            .values(values)
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def lapsed_offers(self, now: datetime, limit: int) -> Sequence[RaffleEntry]:
+        query = (
+            select(drop_entries)
+            .where(drop_entries.c.status == EntryStatus.OFFERED.value, drop_entries.c.offer_expires_at <= now)
+            .order_by(drop_entries.c.offer_expires_at, drop_entries.c.drop_id, drop_entries.c.rank)
+            .limit(limit)
+        )
+        return [_entry(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def next_in_line(self, drop_id: int, count: int) -> Sequence[RaffleEntry]:
+        query = (
+            select(drop_entries)
+            .where(
+                drop_entries.c.drop_id == drop_id,
+                drop_entries.c.status == EntryStatus.ENTERED.value,
+                drop_entries.c.rank.is_not(None),
+            )
+            .order_by(drop_entries.c.rank)
+            .limit(count)
+        )
+        return [_entry(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def count(self, drop_id: int, statuses: Sequence[EntryStatus]) -> int:
+        query = (
+            select(func.count())
+            .select_from(drop_entries)
+            .where(drop_entries.c.drop_id == drop_id, drop_entries.c.status.in_(_values(statuses)))
+        )
+        return int((await self._session.execute(query)).scalar_one())
