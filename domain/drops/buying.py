@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from domain.drops.model import ClaimStatus, Drop, DropClaim, DropStatus, EntryStatus
 from domain.drops.rules import check_can_buy
 from domain.errors import DomainError
+from domain.memberships import perks
 from domain.money import Money
 from domain.orders import NewOrder, NewPayment, Order, OrderLine, OrderStatus, PaymentStatus
 from domain.payments import PaymentOutcome, PaymentResult
@@ -71,15 +72,21 @@ async def start_purchase(
     drop_id: int,
     chat_id: int,
     community_id: int | None,
-    is_member: bool = False,
     fiat_payments: bool = False,
 ) -> DropCheckout:
-    """The member pressed Buy on a drop: their open order for it (one per member and drop), at the drop price."""
+    """The member pressed Buy on a drop: their open order for it (one per member and drop), at the drop price.
+
+    The drop sets its early-access window; a membership whose plan grants early access is what lets a
+    member in during it.
+    """
     drop = await _drop(uow, drop_id)
     if drop.is_raffle:
         await _check_raffle_offer(uow, now, drop, user_id)
     else:
-        check_can_buy(drop, now, is_member)
+        early_access_member = (
+            drop.early_access > timedelta(0) and await perks.early_access_minutes(uow, now, user_id) > 0
+        )
+        check_can_buy(drop, now, early_access_member)
     if drop.price.currency != STARS and not fiat_payments:
         raise DomainError("payment.currency_unavailable", currency=drop.price.currency)
     limit = 1 if drop.is_raffle else drop.per_member_limit

@@ -47,6 +47,7 @@ async def schedule(
     limit: int = 1,
     mode: DropMode = DropMode.FIRST_COME,
     communities: tuple[int, ...] = (),
+    early_access_minutes: int = 0,
 ) -> Drop:
     async with shop.uow() as uow:
         brand_row = await uow.brands.get_by_name(brand)
@@ -62,6 +63,7 @@ async def schedule(
             per_member_limit=limit,
             mode=mode,
             communities=communities,
+            early_access_minutes=early_access_minutes,
         )
         drop = await scheduling.schedule_drop(uow, now, OPERATOR, plan)
         await uow.commit()

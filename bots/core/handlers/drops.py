@@ -172,8 +172,6 @@ async def buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
             callback.int_arg(0),
             chat_id,
             community_id,
-            # Early access needs the memberships capability to say who is a member; until then nobody is.
-            is_member=False,
             fiat_payments=bool(ctx.settings.payment_provider_token),
         )
         await uow.commit()

@@ -76,8 +76,13 @@ def teaser(ctx: Context, params: NoticeParams) -> View:
         ),
         _terms(ctx, params),
     ]
-    button = Button(ctx.t("Remind me"), callback=ctx.button("dremind", _int(params, "drop_id")))
-    return View("\n".join(lines), ((button,),))
+    drop_id = _int(params, "drop_id")
+    rows: list[tuple[Button, ...]] = [(Button(ctx.t("Remind me"), callback=ctx.button("dremind", drop_id)),)]
+    if params.get("early_minutes") and _str(params, "mode") != "raffle":
+        # Members whose plan grants early access buy from here; the domain refuses everyone else until the start.
+        early = ctx.t("Members: buy early · {price}", price=_str(params, "price"))
+        rows.append((Button(early, callback=ctx.button("dbuy", drop_id)),))
+    return View("\n".join(lines), tuple(rows))
 
 
 def reminder(ctx: Context, params: NoticeParams) -> View:
