@@ -11,6 +11,7 @@ from bots.core.events import ButtonEvent, CommandEvent, PaymentEvent, PreCheckou
 from bots.core.handlers import drops_dialog, drops_views
 from bots.core.handlers.payments import refund_stars
 from bots.core.i18n import N_
+from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.brands import optins, roles
 from domain.brands.roles import Actor
@@ -202,25 +203,7 @@ async def enter_raffle(ctx: Context, event: ButtonEvent, callback: Callback) -> 
 
 # -- payments -----------------------------------------------------------------------------------------
 async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
-    refusal: DomainError | None = None
-    try:
-        amount = Money(event.total_amount, event.currency)
-    except (DomainError, TypeError):
-        refusal = DomainError("order.amount_mismatch")
-    else:
-        async with ctx.uow() as uow:
-            try:
-                await buying.accept_pre_checkout(uow, ctx.now(), event.sender.id, event.payload, amount)
-            except DomainError as error:
-                refusal = error  # leaving without commit undoes whatever the attempt changed
-            else:
-                await uow.commit()
-    if refusal is None:
-        await ctx.messenger.answer_pre_checkout(event.query_id, ok=True)
-        return
-    log.info("drop pre-checkout %s from %s refused: %s", event.query_id, event.sender.id, refusal)
-    text = ctx.explain(refusal.code, html=False, **refusal.params)
-    await ctx.messenger.answer_pre_checkout(event.query_id, ok=False, error_message=text)
+    await answer_pre_checkout(ctx, event, buying.accept_pre_checkout, keep_refusal_changes=False)
 
 
 async def successful_payment(ctx: Context, event: PaymentEvent) -> None:

@@ -11,6 +11,7 @@ from bots.core.handlers import memberships_views as mv
 from bots.core.handlers.memberships_chart import revenue_chart
 from bots.core.handlers.payments import refund_stars
 from bots.core.i18n import N_
+from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.errors import DomainError
 from domain.memberships import cancelling, groups, joining, management, report, schedule
@@ -101,17 +102,7 @@ async def cancel_confirmed(ctx: Context, event: ButtonEvent, callback: Callback)
 
 
 async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
-    try:
-        amount = Money(event.total_amount, event.currency)
-        async with ctx.uow() as uow:
-            await joining.check_pre_checkout(uow, ctx.now(), event.sender.id, event.payload, amount)
-    except (DomainError, TypeError) as error:
-        code, params = (error.code, error.params) if isinstance(error, DomainError) else ("order.amount_mismatch", {})
-        log.info("membership pre-checkout %s from %s refused: %s", event.query_id, event.sender.id, code)
-        text = ctx.explain(code, html=False, **params)
-        await ctx.messenger.answer_pre_checkout(event.query_id, ok=False, error_message=text)
-        return
-    await ctx.messenger.answer_pre_checkout(event.query_id, ok=True)
+    await answer_pre_checkout(ctx, event, joining.check_pre_checkout, keep_refusal_changes=False)
 
 
 async def successful_payment(ctx: Context, event: PaymentEvent) -> None:

@@ -7,8 +7,8 @@ import logging
 from bots.core import views
 from bots.core.context import Context
 from bots.core.events import PaymentEvent, PreCheckoutEvent
+from bots.core.pre_checkout import answer_pre_checkout
 from domain import checkout, payments
-from domain.errors import DomainError
 from domain.messenger import MessengerError
 from domain.money import Money
 from domain.orders import Payment
@@ -19,21 +19,8 @@ log = logging.getLogger(__name__)
 
 
 async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
-    try:
-        amount = Money(event.total_amount, event.currency)
-    except (DomainError, TypeError):
-        decision = checkout.PreCheckoutDecision(None, DomainError("order.amount_mismatch"))
-    else:
-        async with ctx.uow() as uow:
-            decision = await checkout.decide_pre_checkout(uow, ctx.now(), event.sender.id, event.payload, amount)
-            await uow.commit()
-    if decision.refusal is None:
-        await ctx.messenger.answer_pre_checkout(event.query_id, ok=True)
-        return
-    error = decision.refusal
-    log.info("pre-checkout %s from %s refused: %s", event.query_id, event.sender.id, error)
-    text = ctx.explain(error.code, html=False, **error.params)
-    await ctx.messenger.answer_pre_checkout(event.query_id, ok=False, error_message=text)
+    # A refusal can change state too (an order whose price went stale is cancelled): keep those changes.
+    await answer_pre_checkout(ctx, event, checkout.accept_pre_checkout, keep_refusal_changes=True)
 
 
 async def successful_payment(ctx: Context, event: PaymentEvent) -> None:

@@ -13,6 +13,7 @@ from bots.core.handlers import rewards_views as rv
 from bots.core.handlers import shop
 from bots.core.handlers.payments import refund_stars
 from bots.core.i18n import N_
+from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.errors import DomainError
 from domain.groupbuys import flow, offers
@@ -249,24 +250,7 @@ async def _send_invoice(ctx: Context, event: ButtonEvent, chat_id: int, seat: Se
 
 
 async def group_pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
-    refusal: DomainError | None = None
-    try:
-        amount = Money(event.total_amount, event.currency)
-    except (DomainError, TypeError):
-        refusal = DomainError("order.amount_mismatch")
-    else:
-        async with ctx.uow() as uow:
-            try:
-                await flow.accept_pre_checkout(uow, ctx.now(), event.sender.id, event.payload, amount)
-            except DomainError as error:
-                refusal = error
-            await uow.commit()
-    if refusal is None:
-        await ctx.messenger.answer_pre_checkout(event.query_id, ok=True)
-        return
-    log.info("group-buy pre-checkout %s from %s refused: %s", event.query_id, event.sender.id, refusal)
-    text = ctx.explain(refusal.code, html=False, **refusal.params)
-    await ctx.messenger.answer_pre_checkout(event.query_id, ok=False, error_message=text)
+    await answer_pre_checkout(ctx, event, flow.accept_pre_checkout, keep_refusal_changes=True)
 
 
 async def group_payment(ctx: Context, event: PaymentEvent) -> None:
