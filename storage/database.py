@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from storage.uow import SqlUnitOfWork
+from storage.writer_gate import WriterGate
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -88,6 +89,7 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, autoflush=False)
+        self._gate = WriterGate() if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def from_url(cls, url: str | URL, **engine_options: Any) -> Database:
@@ -116,7 +118,7 @@ class Database:
         return self._engine.dialect.name
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions, self._engine.dialect.name)
+        return SqlUnitOfWork(self._sessions, self._engine.dialect.name, self._gate)
 
     async def dispose(self) -> None:
         await self._engine.dispose()

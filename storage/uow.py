@@ -44,6 +44,7 @@ from storage.repositories import (
     SqlProductRepository,
     SqlReferralRepository,
 )
+from storage.writer_gate import WriterGate
 
 
 class SqlUnitOfWork:
@@ -73,9 +74,12 @@ class SqlUnitOfWork:
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], dialect: str) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], dialect: str, gate: WriterGate | None = None
+    ) -> None:
         self._sessions = sessions
         self._dialect = dialect
+        self._gate = gate
         self._session: AsyncSession | None = None
 
     @property
@@ -88,6 +92,8 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> SqlUnitOfWork:
         if self._session is not None:
             raise RuntimeError("this unit of work is already open")
+        if self._gate is not None:
+            await self._gate.acquire()
         session = self._sessions()
         self._session = session
         self.members = SqlMemberRepository(session, self._dialect)
@@ -117,8 +123,12 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session, self._session = self._session, None
-        if session is not None:
-            await session.close()  # rolls back whatever was not committed and returns the connection
+        try:
+            if session is not None:
+                await session.close()  # rolls back whatever was not committed and returns the connection
+        finally:
+            if self._gate is not None and session is not None:
+                self._gate.release()
 
     async def commit(self) -> None:
         await self.session.commit()
