@@ -114,6 +114,10 @@ def invoice(ctx: Context, order: Order, buyer_name: str) -> Invoice:
     description = ctx.plain(
         "For {name}. {quantity} × {title}", name=buyer_name, quantity=line.quantity, title=line.title
     )
+    if order.discount:
+        discount = Money(order.discount, total.currency).display()
+        saving = ctx.plain("{discount} off for {points} points.", discount=discount, points=order.points_to_spend)
+        description = f"{description} {saving}"
     return Invoice(
         title=line.title[:32],
         description=description[:255],

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
 
 from bots.core import views
 from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.events import ButtonEvent, Chat, CommandEvent
 from domain import catalog, checkout
-from domain.money import Money
 from domain.outgoing import MessageRef, View
+from domain.ports import UnitOfWork
 from domain.rewards import checkout as points_checkout
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,34 @@ async def show_product_by_sku(ctx: Context, chat: Chat, sku: str) -> None:
 
 
 async def buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
-    product_id = callback.int_arg(0)
+    async def start(uow: UnitOfWork, chat_id: int, community_id: int | None) -> checkout.Checkout:
+        return await checkout.start_checkout(
+            uow, ctx.now(), event.sender.id, callback.int_arg(0), chat_id, community_id,
+            fiat_payments=bool(ctx.settings.payment_provider_token),
+        )  # fmt: skip
+
+    await _send_invoice(ctx, event, callback.int_arg(0), start)
+
+
+async def buy_with_points(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    """Buy with points: the offer is recomputed for the presser, whatever the button said."""
+
+    async def start(uow: UnitOfWork, chat_id: int, community_id: int | None) -> checkout.Checkout:
+        return await points_checkout.start_points_checkout(
+            uow, ctx.now(), ctx.settings.rewards, event.sender.id, callback.int_arg(0), chat_id, community_id,
+            fiat_payments=bool(ctx.settings.payment_provider_token),
+        )  # fmt: skip
+
+    await _send_invoice(ctx, event, callback.int_arg(0), start)
+
+
+async def _send_invoice(
+    ctx: Context,
+    event: ButtonEvent,
+    product_id: int,
+    start: Callable[[UnitOfWork, int, int | None], Awaitable[checkout.Checkout]],
+) -> None:
+    """Start the order where the button was pressed and send the member its invoice there."""
     if event.chat is None:
         # A card shared through inline mode: Telegram does not tell us the chat, so pay in private.
         async with ctx.uow() as uow:
@@ -71,56 +98,11 @@ async def buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
         return
     community_id = event.chat.id if event.chat.is_group else None
     async with ctx.uow() as uow:
-        started = await checkout.start_checkout(
-            uow,
-            ctx.now(),
-            event.sender.id,
-            product_id,
-            event.chat.id,
-            community_id,
-            fiat_payments=bool(ctx.settings.payment_provider_token),
-        )
-        await uow.commit()
-    invoice = views.invoice(ctx, started.order, event.sender.first_name)
-    reply_to = event.message.message_id if isinstance(event.message, MessageRef) else None
-    await ctx.messenger.send_invoice(event.chat.id, invoice, reply_to=reply_to)
-    await ctx.messenger.answer_callback(event.callback_id, ctx.plain("Your invoice is ready: tap Pay."))
-    log.info("invoice for order %s sent to chat %s", started.order.id, event.chat.id)
-
-
-async def buy_with_points(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
-    """Buy with points: the offer is recomputed for the presser, whatever the button said."""
-    product_id = callback.int_arg(0)
-    if event.chat is None:
-        # Inline-mode cards carry no points button; a forged press goes to the private chat like Buy.
-        async with ctx.uow() as uow:
-            product = await catalog.product(uow, product_id)
-        await ctx.messenger.answer_callback(event.callback_id, url=ctx.deep_link(f"p_{product.sku}"))
-        return
-    community_id = event.chat.id if event.chat.is_group else None
-    async with ctx.uow() as uow:
-        started = await points_checkout.start_points_checkout(
-            uow,
-            ctx.now(),
-            ctx.settings.rewards,
-            event.sender.id,
-            product_id,
-            event.chat.id,
-            community_id,
-            fiat_payments=bool(ctx.settings.payment_provider_token),
-        )
+        started = await start(uow, event.chat.id, community_id)
         await uow.commit()
     order = started.order
     invoice = views.invoice(ctx, order, event.sender.first_name)
-    discount = Money(order.discount, order.total.currency)
-    saving = ctx.plain("{discount} off for {points} points.", discount=discount.display(), points=order.points_to_spend)
-    invoice = replace(invoice, description=f"{invoice.description} {saving}"[:255])
     reply_to = event.message.message_id if isinstance(event.message, MessageRef) else None
     await ctx.messenger.send_invoice(event.chat.id, invoice, reply_to=reply_to)
     await ctx.messenger.answer_callback(event.callback_id, ctx.plain("Your invoice is ready: tap Pay."))
-    log.info(
-        "invoice for order %s (%s points off) sent to chat %s",
-        started.order.id,
-        started.order.points_to_spend,
-        event.chat.id,
-    )
+    log.info("invoice for order %s (%s points off) sent to chat %s", order.id, order.points_to_spend, event.chat.id)
