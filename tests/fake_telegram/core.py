@@ -631,8 +631,10 @@ class FakeTelegramCore:
                 tail = [(c.method, c.params) for c in self.calls[-5:]]
                 raise TimeoutError(f"condition not met within {timeout}s; last calls: {tail}")
             changed = self._calls_changed
+            # asyncio.timeout rather than wait_for: no task per wake-up, which adds up with many waiters.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), min(remaining, 0.05))
+                async with asyncio.timeout(min(remaining, 0.05)):
+                    await changed.wait()
 
     async def wait_for_call(self, method: str, timeout: float = 5, after: int = 0, **match: Any) -> Call:
         """Wait for a call of `method` (index >= after) whose params contain all of `match`."""

@@ -374,10 +374,8 @@ class BotMethods(FakeTelegramCore):
         text = params.get("text")
         if text is not None and len(text) > 200:
             raise bad_request("MESSAGE_TOO_LONG: callback answer text must be at most 200 characters")
-        record.answer = CallbackAnswer(
-            text, bool(params.get("show_alert")), params.get("url"), params.get("cache_time")
-        )
-        record.answered = True
+        answer = CallbackAnswer(text, bool(params.get("show_alert")), params.get("url"), params.get("cache_time"))
+        record.record_answer(answer, self.clock())
         return True
 
     async def _m_answerInlineQuery(self, bot: FakeBot, params: dict[str, Any]) -> bool:
@@ -391,8 +389,7 @@ class BotMethods(FakeTelegramCore):
         for result in results:
             if result["type"] == "article" and "input_message_content" not in result:
                 raise bad_request('parameter "results": field "input_message_content" is required')
-        record.answer = dict(params)
-        record.answered = True
+        record.record_answer(dict(params), self.clock())
         return True
 
     # -- payments -------------------------------------------------------------------------------
@@ -422,8 +419,7 @@ class BotMethods(FakeTelegramCore):
             raise bad_request(_QUERY_INVALID)
         if not params["ok"] and not params.get("error_message"):
             raise bad_request("ERROR_MESSAGE_EMPTY: error_message is required when ok is false")
-        record.answer = PreCheckoutAnswer(bool(params["ok"]), params.get("error_message"))
-        record.answered = True
+        record.record_answer(PreCheckoutAnswer(bool(params["ok"]), params.get("error_message")), self.clock())
         return True
 
     def _charge_for(self, bot: FakeBot, params: dict[str, Any]) -> Any:

@@ -383,9 +383,7 @@ class Scenario(BotMethods):
         query_id = delivered.query_id
         assert query_id is not None
         query = self.queries[query_id]
-        try:
-            await self.wait_for(lambda _calls: query.answered, timeout=timeout)
-        except TimeoutError:
+        if not await query.wait_answered(timeout):
             return PaymentResult(False, False, None, None, query_id)
         answer = query.answer
         if not answer.ok:

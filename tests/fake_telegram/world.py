@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import itertools
 import secrets
@@ -380,6 +381,23 @@ class QueryRecord:
     created_at: float
     answer: Any = None
     answered: bool = False
+    answered_at: float | None = None
     invoice: InvoiceRecord | None = None
     total_amount: int | None = None
     currency: str | None = None
+    # Each waiter parks on this instead of re-checking on every Bot API call: a rush of hundreds of
+    # open queries would otherwise spend the shared event loop on the waiting itself.
+    answered_event: asyncio.Event = field(default_factory=asyncio.Event, repr=False, compare=False)
+
+    def record_answer(self, answer: Any, at: float) -> None:
+        self.answer, self.answered, self.answered_at = answer, True, at
+        self.answered_event.set()
+
+    async def wait_answered(self, timeout: float) -> bool:
+        """True once the bot answered; False if `timeout` seconds pass first."""
+        try:
+            async with asyncio.timeout(timeout):
+                await self.answered_event.wait()
+        except TimeoutError:
+            return False
+        return True

@@ -90,7 +90,7 @@ class Shop:
     async def inline(self, user: Any, query: str) -> list[dict[str, Any]]:
         """Type `@bot query` in some chat; returns the results the bot offered."""
         query_id = await self.fake.inline_query(user, query)
-        await self.fake.wait_for(lambda _calls: self.fake.queries[query_id].answered, timeout=10)
+        assert await self.fake.queries[query_id].wait_answered(10), f"the bot did not answer inline query {query_id}"
         self.last_inline_query = query_id
         return self.fake.inline_answers(query_id) or []
 

@@ -6,27 +6,31 @@ import asyncio
 
 
 class UpdateTracker:
+    """Each waiter parks on its own update's event, so a rush of hundreds of waiting members costs the
+    shared event loop one wake-up per finished update, not one per waiter per update."""
+
     def __init__(self) -> None:
         self._done: set[int] = set()
-        self._changed = asyncio.Condition()
+        self._events: dict[int, asyncio.Event] = {}
         self._loop = asyncio.get_running_loop()
 
     def done(self, update_id: int) -> None:
         self._done.add(update_id)
-        # The adapter may report from inside a framework callback; notify through the loop.
-        self._loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self._notify()))
+        # The adapter may report from inside a framework callback; wake the waiter through the loop.
+        self._loop.call_soon_threadsafe(self._wake, update_id)
 
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
+    def _wake(self, update_id: int) -> None:
+        event = self._events.pop(update_id, None)
+        if event is not None:
+            event.set()
 
     async def wait(self, update_id: int, timeout: float = 10.0) -> None:
-        async def until_done() -> None:
-            async with self._changed:
-                await self._changed.wait_for(lambda: update_id in self._done)
-
+        if update_id in self._done:
+            return
+        event = self._events.setdefault(update_id, asyncio.Event())
         try:
-            await asyncio.wait_for(until_done(), timeout)
+            async with asyncio.timeout(timeout):
+                await event.wait()
         except TimeoutError:
             raise AssertionError(f"the bot did not finish update {update_id} within {timeout}s") from None
 
