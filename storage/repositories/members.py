@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import RowMapping, func, select
+from sqlalchemy import Executable, RowMapping, func, select
 
 from domain.members import Member
 from storage.repositories._base import SqlRepository
@@ -39,7 +39,20 @@ class SqlMemberRepository(SqlRepository):
             "blocked_bot": member.blocked_bot,
             "created_at": member.created_at,
         }
-        statement = self._insert(members).values(values)
-        updates: dict[str, Any] = {name: statement.excluded[name] for name in values if name != "id"}
-        updates["created_at"] = func.coalesce(statement.excluded.created_at, members.c.created_at)
-        await self._session.execute(statement.on_conflict_do_update(index_elements=[members.c.id], set_=updates))
+        await self._session.execute(self._upsert(), values)
+
+    def _upsert(self) -> Executable:
+        # Built once per dialect: every member's first update saves them, and constructing an
+        # ON CONFLICT statement (with its EXCLUDED alias) costs more CPU than running it.
+        statement = _UPSERTS.get(self._dialect)
+        if statement is None:
+            insert = self._insert(members)
+            updates: dict[str, Any] = {c.name: insert.excluded[c.name] for c in members.columns if c.name != "id"}
+            updates["created_at"] = func.coalesce(insert.excluded.created_at, members.c.created_at)
+            statement = _UPSERTS[self._dialect] = insert.on_conflict_do_update(
+                index_elements=[members.c.id], set_=updates
+            )
+        return statement
+
+
+_UPSERTS: dict[str, Executable] = {}
