@@ -101,6 +101,22 @@ class Drop:
     def ended(self) -> bool:
         return self.status in (DropStatus.CLOSED, DropStatus.CANCELLED)
 
+    @property
+    def plan(self) -> DropPlan:
+        """What the brand asked for, as an edit starts from it."""
+        return DropPlan(
+            brand_id=self.brand_id,
+            product_id=self.product_id,
+            quantity=self.quantity,
+            price=self.price,
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            per_member_limit=self.per_member_limit,
+            early_access_minutes=self.early_access_minutes,
+            mode=self.mode,
+            communities=self.communities,
+        )
+
 
 class ClaimStatus(StrEnum):
     PENDING = "pending"  # invoice issued, nothing held

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from domain.drops.model import Drop
@@ -43,7 +44,16 @@ def announcement_key(drop_id: int, chat_id: int) -> str:
 
 
 def teaser(drop: Drop, chat_id: int, minutes: int) -> Notice:
-    return Notice(f"drop:{drop.id}:teaser:{minutes}:{chat_id}", chat_id, TEASER, drop_params(drop, lead=minutes))
+    # The key names what the teaser says: a job firing twice sends it once, but a drop edited after its
+    # teaser went out (new time, price or quantity) gets a fresh teaser with the same lead.
+    terms = "|".join(str(drop_params(drop)[name]) for name in _TEASED)
+    version = hashlib.sha256(terms.encode()).hexdigest()[:10]
+    return Notice(
+        f"drop:{drop.id}:teaser:{minutes}:{version}:{chat_id}", chat_id, TEASER, drop_params(drop, lead=minutes)
+    )
+
+
+_TEASED = ("title", "price", "quantity", "limit", "starts", "ends", "early_minutes")
 
 
 def announcement(drop: Drop, chat_id: int) -> Notice:

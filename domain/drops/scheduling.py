@@ -60,26 +60,31 @@ async def confirm_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: in
     return await get_drop(uow, drop_id)
 
 
-async def edit_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: int, plan: DropPlan) -> Drop:
-    """Change a drop before it opens (to members with early access too)."""
+async def editable_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: int) -> Drop:
+    """The drop, if this actor may still change it: before it opens, even to members with early access."""
     drop = await get_drop(uow, drop_id)
     await require_brand_staff(uow, actor, drop.brand_id)
-    if plan.brand_id != drop.brand_id or plan.mode is not drop.mode:
-        raise DomainError("drop.not_editable", title=drop.title)
     if drop.status not in EDITABLE or now >= drop.starts_at - drop.early_access:
         raise DomainError("drop.not_editable", title=drop.title)
+    return drop
+
+
+async def edit_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: int, plan: DropPlan) -> Drop:
+    """Change a drop before it opens. Its brand and mode stay: a raffle's published seed hash binds it."""
+    drop = await editable_drop(uow, now, actor, drop_id)
+    if plan.brand_id != drop.brand_id or plan.mode is not drop.mode:
+        raise DomainError("drop.not_editable", title=drop.title)
     product = await _checked(uow, now, actor, plan)
-    if not await uow.drops.replan(drop_id, plan, product.title, EDITABLE):
+    # Teasers already posted name the old time, price and quantity: let the teaser job post the current one.
+    retease = drop.last_teaser_minutes is not None and plan != drop.plan
+    if not await uow.drops.replan(drop_id, plan, product.title, EDITABLE, forget_teasers=retease):
         raise DomainError("drop.not_editable", title=drop.title)
     return await get_drop(uow, drop_id)
 
 
 async def cancel_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: int) -> Drop:
     """Cancel before it opens. Groups that saw a teaser and members waiting for a reminder are told."""
-    drop = await get_drop(uow, drop_id)
-    await require_brand_staff(uow, actor, drop.brand_id)
-    if drop.status not in EDITABLE or now >= drop.starts_at - drop.early_access:
-        raise DomainError("drop.not_editable", title=drop.title)
+    drop = await editable_drop(uow, now, actor, drop_id)
     if not await uow.drops.transition(drop_id, EDITABLE, DropStatus.CANCELLED, now):
         raise DomainError("drop.not_editable", title=drop.title)
     if drop.last_teaser_minutes is not None:

@@ -107,11 +107,19 @@ class SqlDropRepository(SqlRepository):
         row = (await self._session.execute(select(drops).where(drops.c.id == drop_id))).mappings().first()
         return _drop(row) if row is not None else None
 
-    async def replan(self, drop_id: int, plan: DropPlan, title: str, from_statuses: Sequence[DropStatus]) -> bool:
+    async def replan(
+        self,
+        drop_id: int,
+        plan: DropPlan,
+        title: str,
+        from_statuses: Sequence[DropStatus],
+        forget_teasers: bool = False,
+    ) -> bool:
+        values = _plan_values(plan, title)
+        if forget_teasers:
+            values["last_teaser_minutes"] = None
         statement = (
-            update(drops)
-            .where(drops.c.id == drop_id, drops.c.status.in_(_values(from_statuses)))
-            .values(_plan_values(plan, title))
+            update(drops).where(drops.c.id == drop_id, drops.c.status.in_(_values(from_statuses))).values(values)
         )
         return rowcount(await self._session.execute(statement)) == 1
 

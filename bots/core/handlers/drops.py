@@ -7,8 +7,8 @@ import logging
 from bots.core import views
 from bots.core.callbacks import Callback
 from bots.core.context import Context
-from bots.core.events import ButtonEvent, CommandEvent, PaymentEvent, PreCheckoutEvent
-from bots.core.handlers import drops_dialog, drops_views
+from bots.core.events import ButtonEvent, CommandEvent, PaymentEvent, PreCheckoutEvent, TextEvent
+from bots.core.handlers import drops_dialog, drops_edit, drops_views
 from bots.core.handlers.payments import refund_stars
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
@@ -39,6 +39,7 @@ ERRORS = {
     "drop.not_a_winner": N_("Only raffle winners can buy {title}."),
     "drop.offer_expired": N_("Your time to buy {title} has run out; the unit went to the next entrant."),
     "drop.not_editable": N_("The drop of {title} can no longer be changed."),
+    "drop.unknown_field": N_("That button is no longer valid: open the drop from /brand again."),
     "drop.starts_in_past": N_("The drop must start in the future."),
     "drop.bad_quantity": N_("The quantity must be between 1 and {max}."),
     "drop.bad_price": N_("The price must be more than zero."),
@@ -72,7 +73,9 @@ def register(table: HandlerTable) -> None:
     table.action("dcancel", cancel_drop, int)
     table.action("dnew", drops_dialog.start_dialog, int)
     table.action("dconfirm", drops_dialog.confirm, int)
-    table.text = drops_dialog.on_text
+    table.action("dedit", drops_edit.start_edit, int)
+    table.action("dfield", drops_edit.choose_field, int, str)
+    table.text = private_text
     table.payment_kind(PAYMENT_KIND, pre_checkout, successful_payment)
     table.notice(notices.TEASER, drops_views.teaser)
     table.notice(notices.ANNOUNCEMENT, drops_views.announcement)
@@ -148,6 +151,17 @@ async def _menu(ctx: Context, actor: Actor) -> View:
             raise DomainError("brand.no_brands")
         drops = await scheduling.drops_of(uow, actor, [b.id for b in brands])
     return drops_views.brand_menu(ctx, brands, drops)
+
+
+async def private_text(ctx: Context, event: TextEvent) -> None:
+    """Private text answers a brand's open conversation; without one, the text is not for us."""
+    state = await ctx.services.state.get(drops_dialog.dialog_key(event.sender.id))
+    if state is None:
+        return
+    if "edit" in state:
+        await drops_edit.on_answer(ctx, event, state)
+    else:
+        await drops_dialog.on_answer(ctx, event, state)
 
 
 async def cancel_drop(ctx: Context, event: ButtonEvent, callback: Callback) -> None:

@@ -47,7 +47,8 @@ STEP_OF_ERROR = {
 CANCEL_WORDS = {"cancel", "stop", "取消"}
 
 
-def _key(user_id: int) -> str:
+def dialog_key(user_id: int) -> str:
+    """The state entry of a brand's open conversation: a new drop, or a change to one."""
     return f"drops:dialog:{user_id}"
 
 
@@ -55,7 +56,7 @@ def _actor(ctx: Context, user_id: int) -> Actor:
     return Actor.of(user_id, ctx.settings.owner_ids)
 
 
-def _prompt(ctx: Context, step: str) -> str:
+def prompt(ctx: Context, step: str) -> str:
     return {
         "product": ctx.t("Which product? Send its SKU, for example TEA-SET-01."),
         "quantity": ctx.t("How many units?"),
@@ -82,7 +83,7 @@ def _whole(text: str, low: int, high: int) -> Answer:
     return Answer(int(cleaned))
 
 
-def _parse(step: str, text: str) -> Answer:
+def parse_answer(step: str, text: str) -> Answer:
     text = text.strip()
     if step == "product":
         return Answer(text) if text else Answer(problem="sku")
@@ -122,33 +123,34 @@ async def start_dialog(ctx: Context, event: ButtonEvent, callback: Callback) -> 
     async with ctx.uow() as uow:
         brand = await require_brand_staff(uow, _actor(ctx, event.sender.id), brand_id)
     state = {"brand_id": brand.id, "step": STEPS[0], "answers": {}}
-    await ctx.services.state.set(_key(event.sender.id), state)
+    await ctx.services.state.set(dialog_key(event.sender.id), state)
     await ctx.messenger.answer_callback(event.callback_id)
     intro = ctx.t("New drop for {brand}. Send cancel at any time to stop.", brand=brand.name)
-    await ctx.messenger.send(event.sender.id, View(intro + "\n\n" + _prompt(ctx, STEPS[0])))
+    await ctx.messenger.send(event.sender.id, View(intro + "\n\n" + prompt(ctx, STEPS[0])))
 
 
-async def on_text(ctx: Context, event: TextEvent) -> None:
-    """Private text: the next answer of an open dialog. Without one, the text is not for us."""
-    key = _key(event.sender.id)
-    state = await ctx.services.state.get(key)
-    if state is None:
-        return
-    if event.text.strip().lower() in CANCEL_WORDS:
+def is_cancel(text: str) -> bool:
+    return text.strip().lower() in CANCEL_WORDS
+
+
+async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> None:
+    """The next answer of an open new-drop dialog."""
+    key = dialog_key(event.sender.id)
+    if is_cancel(event.text):
         await ctx.services.state.delete(key)
         await ctx.messenger.send(event.chat.id, View(ctx.t("Scheduling cancelled. Nothing was saved.")))
         return
     step = str(state["step"])
-    answer = _parse(step, event.text)
+    answer = parse_answer(step, event.text)
     if answer.problem is not None:
-        await ctx.messenger.send(event.chat.id, View(ctx.t("That does not fit.") + " " + _prompt(ctx, step)))
+        await ctx.messenger.send(event.chat.id, View(ctx.t("That does not fit.") + " " + prompt(ctx, step)))
         return
     state["answers"][step] = answer.value
     following = [s for s in STEPS if s not in state["answers"]]
     if following:
         state["step"] = following[0]
         await ctx.services.state.set(key, state)
-        await ctx.messenger.send(event.chat.id, View(_prompt(ctx, following[0])))
+        await ctx.messenger.send(event.chat.id, View(prompt(ctx, following[0])))
         return
     try:
         draft = await _make_draft(ctx, event.sender.id, state)
@@ -158,7 +160,7 @@ async def on_text(ctx: Context, event: TextEvent) -> None:
         state["step"] = back
         await ctx.services.state.set(key, state)
         problem = ctx.explain(error.code, html=True, **error.params)
-        await ctx.messenger.send(event.chat.id, View(problem + "\n\n" + _prompt(ctx, back)))
+        await ctx.messenger.send(event.chat.id, View(problem + "\n\n" + prompt(ctx, back)))
         return
     await ctx.services.state.delete(key)
     await ctx.messenger.send(event.chat.id, preview(ctx, draft))

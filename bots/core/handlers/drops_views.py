@@ -200,7 +200,12 @@ def brand_menu(ctx: Context, brands: tuple[Brand, ...], drops: tuple[Drop, ...])
             )
         )
         if drop.status in (DropStatus.DRAFT, DropStatus.SCHEDULED):
-            rows.append((Button(ctx.t("Cancel #{id}", id=drop.id), callback=ctx.button("dcancel", drop.id)),))
+            rows.append(
+                (
+                    Button(ctx.plain("Edit #{id}", id=drop.id), callback=ctx.button("dedit", drop.id)),
+                    Button(ctx.plain("Cancel #{id}", id=drop.id), callback=ctx.button("dcancel", drop.id)),
+                )
+            )
     for brand in brands:
         rows.append((Button(ctx.plain("New drop · {brand}", brand=brand.name), callback=ctx.button("dnew", brand.id)),))
     return View("\n".join(lines), tuple(rows))
