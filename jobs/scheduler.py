@@ -7,6 +7,7 @@ lists its jobs in its own module as `job_specs(deps)`; FEATURES below collects t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -66,7 +67,7 @@ class ShopJobs:
     def start(self) -> None:
         for spec in self.specs:
             self.scheduler.add_job(
-                _run_logged,
+                _run_scheduled,
                 "interval",
                 seconds=spec.every_seconds,
                 args=(spec.name, spec.run),
@@ -93,6 +94,15 @@ class ShopJobs:
                 await spec.run()
                 return
         raise KeyError(name)
+
+
+async def _run_scheduled(name: str, job: Job) -> None:
+    """A run APScheduler started. Its shutdown cancels a run in flight: the transaction rolls back and the
+    transition runs again at the next start's catch-up, so this ends quietly instead of logging an error."""
+    try:
+        await _run_logged(name, job)
+    except asyncio.CancelledError:
+        log.info("job %s was interrupted by the shutdown; it runs again at the next start", name)
 
 
 async def _run_logged(name: str, job: Job) -> None:
