@@ -19,6 +19,7 @@ from circlecart.rewards_config import rewards_policy
 from circlecart.settings import Settings
 from domain.clock import Clock, SystemClock
 from domain.messenger import MessengerError
+from jobs.leader import JobsLeader
 from jobs.outbox import OutboxSender
 from jobs.scheduler import JobDeps, ShopJobs
 from storage.database import Database
@@ -48,8 +49,11 @@ class CircleCart:
     core: BotCore | None = None
     jobs: ShopJobs | None = None
     sender: OutboxSender | None = None
+    leader: JobsLeader | None = None
+    receive_updates: bool = True  # False: `circlecart jobs`, which only runs the jobs and the outbox sender
     update_listeners: list[UpdateListener] = field(default_factory=list)
     _last_update_at: float = 0.0
+    _renderer: TableNoticeRenderer | None = None
 
     async def start(self) -> None:
         adapter = self.adapter or make_adapter(self.settings)
@@ -79,22 +83,52 @@ class CircleCart:
             self.core.on_update_done(listener)
         self._last_update_at = asyncio.get_running_loop().time()
         self.core.on_update_done(self._update_done)
+        services.outbox.subscribe(self._wake_sender)
+        self._renderer = TableNoticeRenderer(services, table)
+        adapter.attach(self.core)
+        if self.receive_updates:
+            await self._register_menus(translations)
+            if self.settings.webhook_url:
+                host, port = self.settings.listen_address()
+                secret = self.settings.webhook_secret.get_secret_value()
+                await adapter.start_webhook(host, port, self.settings.webhook_url, secret)
+                log.info("serving the webhook on %s:%s for %s", host, port, self.settings.webhook_url)
+            else:
+                await adapter.start()
+            # Catch up only after the updates Telegram kept while we were down have come in: a Stars renewal
+            # waiting in that queue must count before an expiry job decides the member has lapsed.
+            await self._let_pending_updates_in()
+        else:
+            # The workers take in that backlog; give them the same quiet time before the catch-up.
+            await asyncio.sleep(self.settings.startup_settle_seconds)
+        self.leader = JobsLeader(
+            self.database.job_lock(),
+            self._take_over_jobs,
+            self._step_down_from_jobs,
+            retry_seconds=self.settings.jobs_lock_retry_seconds,
+        )
+        await self.leader.start()
+        role = "the bot" if self.receive_updates else "the jobs process"
+        log.info("circlecart is running %s as @%s on %s", role, username, self.settings.framework)
+
+    async def _take_over_jobs(self) -> None:
+        """This process won the jobs lock: start the sender, catch up what came due, start the schedule."""
+        assert self.database is not None and self.adapter is not None and self.core is not None
+        assert self._renderer is not None
+        services = self.core.services
         self.sender = OutboxSender(
             self.database.uow,
-            adapter.messenger,
-            TableNoticeRenderer(services, table),
+            self.adapter.messenger,
+            self._renderer,
             self.clock,
-            supported_languages=translations.supported,
-            default_language=translations.default,
+            supported_languages=services.translations.supported,
+            default_language=services.translations.default,
         )
-        services.outbox.subscribe(self.sender.wake)
-        adapter.attach(self.core)
-        await self._register_menus(translations)
         self.jobs = ShopJobs(
             JobDeps(
                 self.database.uow,
                 self.clock,
-                adapter.messenger,
+                self.adapter.messenger,
                 wake_outbox=services.outbox.wake,
                 owner_ids=self.settings.owner_ids,
                 options={
@@ -107,19 +141,20 @@ class CircleCart:
             )
         )
         self.sender.start()
-        if self.settings.webhook_url:
-            host, port = self.settings.listen_address()
-            secret = self.settings.webhook_secret.get_secret_value()
-            await adapter.start_webhook(host, port, self.settings.webhook_url, secret)
-            log.info("serving the webhook on %s:%s for %s", host, port, self.settings.webhook_url)
-        else:
-            await adapter.start()
-        # Catch up only after the updates Telegram kept while we were down have come in: a Stars renewal
-        # waiting in that queue must count before an expiry job decides the member has lapsed.
-        await self._let_pending_updates_in()
         await self.jobs.catch_up()
         self.jobs.start()
-        log.info("circlecart is running as @%s on %s", username, self.settings.framework)
+
+    async def _step_down_from_jobs(self) -> None:
+        jobs, sender = self.jobs, self.sender
+        self.jobs = self.sender = None
+        if jobs is not None:
+            jobs.stop()
+        if sender is not None:
+            await sender.stop()
+
+    def _wake_sender(self) -> None:
+        if self.sender is not None:
+            self.sender.wake()
 
     async def _register_menus(self, translations: Translations) -> None:
         assert self.adapter is not None and self.core is not None
@@ -147,12 +182,10 @@ class CircleCart:
         self._last_update_at = asyncio.get_running_loop().time()
 
     async def stop(self) -> None:
-        if self.jobs is not None:
-            self.jobs.stop()
+        if self.leader is not None:
+            await self.leader.stop()  # finishes the message in flight, then frees the lock for another process
         if self.adapter is not None:
             await self.adapter.stop()
-        if self.sender is not None:
-            await self.sender.stop()
         if self.database is not None:
             await self.database.dispose()
         if self.core is not None:

@@ -47,6 +47,12 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the bot (long polling); migrates the database first")
     run.add_argument("--framework", choices=["aiogram", "ptb"], help="overrides CIRCLECART_FRAMEWORK")
     run.set_defaults(handler=_run)
+    jobs = sub.add_parser(
+        "jobs",
+        help="run only the scheduled jobs and the outbox sender (beside webhook workers); one process leads",
+    )
+    jobs.add_argument("--framework", choices=["aiogram", "ptb"], help="overrides CIRCLECART_FRAMEWORK")
+    jobs.set_defaults(handler=_jobs)
 
     db = sub.add_parser("db", help="database maintenance").add_subparsers(title="db commands")
     db.add_parser("upgrade", help="apply every pending migration").set_defaults(handler=_db_upgrade)
@@ -74,6 +80,17 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
     settings.token()  # fail fast with one line, before touching the database
     asyncio.run(CircleCart(settings).run_until_stopped())
+    return 0
+
+
+def _jobs(settings: Settings, args: argparse.Namespace) -> int:
+    from circlecart.app import CircleCart
+
+    settings.token()
+    if not settings.database_url.startswith("postgres"):
+        # The jobs lock is PostgreSQL's; on SQLite a second process would run every job a second time.
+        raise CliError("circlecart jobs needs PostgreSQL; on SQLite, circlecart run runs the jobs itself")
+    asyncio.run(CircleCart(settings, receive_updates=False).run_until_stopped())
     return 0
 
 

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     startup_settle_seconds: float = Field(
         default=1.0, ge=0, le=60, description="quiet time that marks the start-up backlog as read, before catch-up"
     )
+    jobs_lock_retry_seconds: float = Field(
+        default=5.0, gt=0, le=300, description="how often a process without the jobs lock asks for it again"
+    )
     # rewards: points, referrals and group buys (see circlecart/rewards_config.py)
     points_per_unit: int = Field(default=1, ge=0, description="points earned per whole unit of currency paid")
     points_per_discount_unit: int = Field(default=100, ge=1, description="points that buy one unit of discount")

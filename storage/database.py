@@ -21,6 +21,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from storage.job_lock import AdvisoryJobLock, JobLock, SoleProcessLock
 from storage.uow import SqlUnitOfWork
 from storage.writer_gate import WriterGate
 
@@ -119,6 +120,12 @@ class Database:
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._sessions, self._engine.dialect.name, self._gate)
+
+    def job_lock(self) -> JobLock:
+        """The lock electing the one process that runs the jobs (see storage.job_lock)."""
+        if self._engine.dialect.name == "postgresql":
+            return AdvisoryJobLock(self._engine)
+        return SoleProcessLock()
 
     async def dispose(self) -> None:
         await self._engine.dispose()

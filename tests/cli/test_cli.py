@@ -37,6 +37,15 @@ def test_run_without_a_token_exits_with_one_line_naming_the_setting(tmp_path: Pa
     assert not (tmp_path / "circlecart.db").exists()  # nothing touched before the settings were right
 
 
+def test_a_separate_jobs_process_on_sqlite_is_refused_in_one_line(tmp_path: Path) -> None:
+    result = circlecart("jobs", env={"CIRCLECART_BOT_TOKEN": "1:abc"}, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "circlecart: circlecart jobs needs PostgreSQL; on SQLite, circlecart run runs the jobs itself"
+    ]
+    assert not (tmp_path / "circlecart.db").exists()
+
+
 def test_a_malformed_setting_is_named_in_one_line(tmp_path: Path) -> None:
     result = circlecart("run", env={"CIRCLECART_BOT_TOKEN": "1:x", "CIRCLECART_OWNER_IDS": "12,abc"}, cwd=tmp_path)
     assert result.returncode == 2
