@@ -7,6 +7,7 @@ import html
 from bots.core.context import Context
 from domain.catalog import CatalogPage
 from domain.checkout import STARS
+from domain.memberships.perks import AdvertisedPrice
 from domain.money import Money
 from domain.orders import Order, OrderStatus
 from domain.outgoing import Button, InlineResult, Invoice, View
@@ -67,19 +68,33 @@ def search_results(ctx: Context, query: str, products: tuple[Product, ...]) -> V
     return View(text, tuple(product_row(ctx, p) for p in products))
 
 
-def card_text(ctx: Context, product: Product) -> str:
+def card_text(ctx: Context, product: Product, member_price: AdvertisedPrice | None = None) -> str:
     stock = ctx.t("In stock: {count}", count=product.stock) if product.stock > 0 else ctx.t("Sold out")
     lines = [f"<b>{_esc(product.title)}</b>"]
     if product.description:
         lines.append(_esc(product.description))
     lines.append("")
     lines.append(ctx.t("Price: {price}", price=product.price.display()))
+    if member_price is not None:
+        lines.append(
+            ctx.t(
+                "Members of {plan} pay {price} (/membership)",
+                plan=member_price.plan_name,
+                price=member_price.price.display(),
+            )
+        )
     lines.append(stock)
     return "\n".join(lines)
 
 
-def product_card(ctx: Context, product: Product, points_offer: PointsOffer | None = None) -> View:
-    """`points_offer` is the offer of the member the card is shown to (see domain.rewards.checkout)."""
+def product_card(
+    ctx: Context,
+    product: Product,
+    points_offer: PointsOffer | None = None,
+    member_price: AdvertisedPrice | None = None,
+) -> View:
+    """`points_offer` is the offer of the member the card is shown to (see domain.rewards.checkout);
+    `member_price` what an open plan's members pay (see domain.memberships.perks.advertised_price)."""
     rows: list[tuple[Button, ...]] = []
     if product.buyable:
         buy = Button(ctx.t("Buy · {price}", price=product.price.display()), callback=ctx.button("buy", product.id))
@@ -91,7 +106,7 @@ def product_card(ctx: Context, product: Product, points_offer: PointsOffer | Non
             )
             rows.append((buy, Button(label, callback=ctx.button("buypts", product.id))))
     rows.append((Button(ctx.t("Share"), switch_inline=product.sku),))
-    return View(card_text(ctx, product), tuple(rows), photo=product.photo)
+    return View(card_text(ctx, product, member_price), tuple(rows), photo=product.photo)
 
 
 def inline_result(ctx: Context, product: Product) -> InlineResult:

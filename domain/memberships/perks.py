@@ -5,12 +5,14 @@ helpers look those up through the unit of work. Everything is integer arithmetic
 
 - checkout: `await unit_price(uow, now, user_id, product)` is the price a member pays for one unit;
 - points: `multiply_points(points, await points_multiplier_percent(uow, now, user_id))`;
-- drops: `may_enter_early(now, opens_at, await early_access_minutes(uow, now, user_id))`.
+- drops: `may_enter_early(now, opens_at, await early_access_minutes(uow, now, user_id))`;
+- product cards: `await advertised_price(uow, product)`, what joining would give anyone looking.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -95,3 +97,25 @@ async def points_multiplier_percent(uow: UnitOfWork, now: datetime, user_id: int
 
 async def early_access_minutes(uow: UnitOfWork, now: datetime, user_id: int) -> int:
     return early_minutes(await member_benefits(uow, now, user_id))
+
+
+@dataclass(frozen=True, slots=True)
+class AdvertisedPrice:
+    """The best member price open plans give for a product, and the plan that gives it."""
+
+    price: Money
+    plan_name: str
+
+
+async def advertised_price(uow: UnitOfWork, product: Product) -> AdvertisedPrice | None:
+    """What members of an open plan pay for one unit, when some plan lowers the price; None otherwise.
+
+    A card in a group is read by members and non-members alike, so it states the plan's price, not the
+    viewer's: checkout gives each buyer their own price whatever the card said.
+    """
+    best: AdvertisedPrice | None = None
+    for plan in await uow.plans.list_plans(active_only=True):
+        price = member_price(product.price, product.sku, [plan.current.terms.benefits])
+        if price.amount < product.price.amount and (best is None or price.amount < best.price.amount):
+            best = AdvertisedPrice(price, plan.name)
+    return best

@@ -167,6 +167,8 @@ async def test_a_member_pays_the_member_price_at_checkout_and_others_the_list_pr
         (found,) = await shop.say(member, club.community, "/find celadon tea set")
         await shop.press(member, found, text=next(t for t in found.button_texts if t.startswith("Celadon tea set")))
         card = shop.fake.last(club.community)
+        plan_name = (await club.plan()).name
+        assert f"Members of {plan_name} pay 200 ⭐ (/membership)" in card.content  # told to member and not alike
         await shop.press(member, card, text="Buy · 250 ⭐")
         invoice = shop.fake.last(club.community)
         assert invoice.data["invoice"]["total_amount"] == expected

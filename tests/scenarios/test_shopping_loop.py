@@ -65,6 +65,7 @@ async def test_product_card_shows_photo_price_stock_and_buy(shop: Shop) -> None:
     assert card.photo, "the card is a photo with a caption"
     assert product.title in card.caption and "250 ⭐" in card.caption and f"In stock: {product.stock}" in card.caption
     assert "Buy · 250 ⭐" in card.button_texts
+    assert "Members of" not in card.caption  # no membership plan lowers this price
 
 
 async def test_member_pays_in_the_group_gets_a_receipt_and_sees_the_order(shop: Shop) -> None:

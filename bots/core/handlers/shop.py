@@ -10,6 +10,7 @@ from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.events import ButtonEvent, Chat, CommandEvent
 from domain import catalog, checkout
+from domain.memberships import perks
 from domain.outgoing import MessageRef, View
 from domain.ports import UnitOfWork
 from domain.rewards import checkout as points_checkout
@@ -47,8 +48,10 @@ async def open_product(ctx: Context, event: ButtonEvent, callback: Callback) -> 
         product = await catalog.product(uow, callback.int_arg(0))
         # In a group the card shows the opener's points offer; whoever presses it gets their own.
         offer = await points_checkout.points_offer(uow, ctx.now(), ctx.settings.rewards, event.sender.id, product)
+        members = await perks.advertised_price(uow, product)
     target = event.chat.id if event.chat else event.sender.id
-    await ctx.messenger.send(target, views.product_card(ctx, product, offer), reply_to=event.message.message_id)
+    card = views.product_card(ctx, product, offer, members)
+    await ctx.messenger.send(target, card, reply_to=event.message.message_id)
     await ctx.messenger.answer_callback(event.callback_id)
 
 
@@ -58,7 +61,8 @@ async def show_product_by_sku(ctx: Context, chat: Chat, sku: str) -> None:
         offer = None
         if chat.is_private:  # a private chat's id is the member's
             offer = await points_checkout.points_offer(uow, ctx.now(), ctx.settings.rewards, chat.id, product)
-    await ctx.messenger.send(chat.id, views.product_card(ctx, product, offer))
+        members = await perks.advertised_price(uow, product)
+    await ctx.messenger.send(chat.id, views.product_card(ctx, product, offer, members))
 
 
 async def buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
