@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from domain.errors import DomainError
 from domain.memberships import perks
 from domain.money import Money
+from domain.notices import Notice, NoticeParams
 from domain.orders import (
     HoldStatus,
     NewOrder,
@@ -25,6 +26,7 @@ from domain.points import holds as points_holds
 from domain.points.holds import PointsDiscount
 from domain.ports import UnitOfWork
 from domain.products import Product
+from domain.rewards.reach import can_message
 
 STARS = "XTR"
 
@@ -32,6 +34,7 @@ STARS = "XTR"
 # payment form does not keep a scarce unit off the shelf.
 HOLD_TTL = timedelta(minutes=15)
 MAX_QUANTITY = 10
+POINTS_RETURNED = "points.returned"  # notice kind: a lapsed hold gave the member's points back
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,11 +187,27 @@ async def release_expired_holds(uow: UnitOfWork, now: datetime, batch: int = 200
     # Every member's points before any product's stock, as pre-checkout locks them: two transactions that
     # take both never wait on each other in a cycle (a deadlock on PostgreSQL).
     for hold in released:
-        await points_holds.give_back_for_hold(uow.points, now, hold.id)
+        returned = await points_holds.give_back_for_hold(uow.points, now, hold.id)
+        if returned > 0:
+            await _tell_points_returned(uow, now, hold, returned)
     for hold in released:
         await uow.products.release_stock(hold.product_id, hold.quantity)
         await uow.orders.transition(hold.order_id, (OrderStatus.HELD,), OrderStatus.EXPIRED)
     return len(released)
+
+
+async def _tell_points_returned(uow: UnitOfWork, now: datetime, hold: StockHold, points: int) -> None:
+    """The member opened the payment form and left: the points they were about to spend are theirs again."""
+    order = await uow.orders.get(hold.order_id)
+    if order is None or not await can_message(uow, order.user_id):
+        return
+    params: NoticeParams = {
+        "points": points,
+        "title": order.lines[0].title,
+        "balance": await uow.points.balance(order.user_id),
+    }
+    notice = Notice(f"points:returned:{hold.id}", order.user_id, POINTS_RETURNED, params, language_of=order.user_id)
+    await uow.outbox.enqueue(notice, now)
 
 
 async def _mark_released(uow: UnitOfWork, hold: StockHold) -> bool:

@@ -66,7 +66,8 @@ async def test_a_member_pays_part_of_an_order_with_points_capped_at_the_share(sh
     paid = await shop.pay(mei, invoice)
     assert paid.accepted, paid.error_message
     await shop.outbox_drained()  # the "points earned" notice must not land among the later replies
-    assert any("Paid: 200 ⭐" in m.content for m in shop.fake.sent(mei))
+    (receipt,) = [m.content for m in shop.fake.sent(mei) if "Paid: 200 ⭐" in m.content]
+    assert "Points used: 5000 (50 ⭐ off)" in receipt
     assert await balance(shop, mei) == 6000 - 5000 + 200  # the discount, then the points the 200 ⭐ earned
     (order,) = await shop.orders_of(mei)
     assert order.status is OrderStatus.PAID and order.total.amount == 200 and order.points_to_spend == 5000
@@ -123,6 +124,12 @@ async def test_a_lapsed_hold_gives_the_points_back_once(shop: Shop) -> None:
     assert (await shop.product("TEA-SET-01")).stock == stock
     (order,) = await shop.orders_of(mei)
     assert order.status is OrderStatus.EXPIRED
+    await shop.outbox_drained()
+    told = [m.content for m in shop.fake.sent(mei) if "are yours again" in m.content]
+    assert told == [
+        "Your payment for Celadon tea set was not completed in time, so its 5000 points are yours "
+        "again. Balance: 5000. See /points."
+    ]  # once, though the job ran twice
 
     # The money arrives after all: the unit is still there and so are the points, so the order goes through.
     late = await shop.fake.successful_payment(mei, None, invoice.invoice.payload, "XTR", 200)

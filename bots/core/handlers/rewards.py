@@ -15,6 +15,7 @@ from bots.core.handlers.payments import refund_stars
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from domain import checkout
 from domain.errors import DomainError
 from domain.groupbuys import flow, offers
 from domain.groupbuys.closing import update_card
@@ -78,6 +79,7 @@ def register(table: HandlerTable) -> None:
     table.payment_kind(PAYLOAD_KIND, group_pre_checkout, group_payment)
     table.notice("points.earned", rv.points_earned)
     table.notice("points.expiring", rv.points_expiring)
+    table.notice(checkout.POINTS_RETURNED, rv.points_returned)
     table.notice("referral.rewarded", rv.referral_rewarded)
     table.notice("groupbuy.card", rv.card)
     table.notice("groupbuy.filled", rv.group_filled)

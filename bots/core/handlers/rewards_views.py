@@ -208,6 +208,18 @@ def points_expiring(ctx: Context, params: NoticeParams) -> View:
     )
 
 
+def points_returned(ctx: Context, params: NoticeParams) -> View:
+    return View(
+        ctx.t(
+            "Your payment for {title} was not completed in time, so its {points} points are yours again. "
+            "Balance: {balance}. See /points.",
+            title=str(params["title"]),
+            points=params["points"],
+            balance=params["balance"],
+        )
+    )
+
+
 def referral_rewarded(ctx: Context, params: NoticeParams) -> View:
     return View(
         ctx.t(
