@@ -23,6 +23,7 @@ class NoticeStatus(StrEnum):
     SENT = "sent"
     UNDELIVERABLE = "undeliverable"  # the member blocked the bot or the chat is gone
     FAILED = "failed"  # rejected by Telegram or out of attempts; kept for the operator to read
+    SUPERSEDED = "superseded"  # withdrawn before it went out: a newer notice says it better
 
 
 @dataclass(frozen=True, slots=True)

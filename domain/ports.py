@@ -149,6 +149,11 @@ class OutboxRepository(Protocol):
 
     async def give_up(self, entry_id: int, status: NoticeStatus, error: str) -> None: ...
     async def get_by_key(self, key: str) -> OutboxEntry | None: ...
+    async def supersede(self, entry_id: int) -> bool:
+        """Withdraw an entry that is still pending; False if it went out (or ended) meanwhile."""
+
+    async def with_key_prefix(self, prefix: str) -> Sequence[OutboxEntry]:
+        """Every entry whose key starts with `prefix` (e.g. all teasers of one drop), oldest first."""
     async def count_pending(self) -> int: ...
 
 

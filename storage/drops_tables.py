@@ -85,6 +85,7 @@ class DropRow(SQLModel, table=True):
     seed_hash: str | None = Field(default=None, sa_type=String(64), nullable=True)
     seed: str | None = Field(default=None, sa_type=String(64), nullable=True)
     last_teaser_minutes: int | None = Field(default=None, sa_type=Integer, nullable=True)
+    revision: int = Field(default=0, sa_type=Integer, nullable=False, sa_column_kwargs={"server_default": "0"})
     opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     sold_out_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)

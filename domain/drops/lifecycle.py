@@ -38,6 +38,9 @@ def due_teaser(drop: Drop, now: datetime, leads: Sequence[int]) -> int | None:
 async def send_teaser(uow: UnitOfWork, now: datetime, drop: Drop, lead: int) -> int:
     if not await uow.drops.mark_teaser(drop.id, lead):
         return 0
+    # The caller's copy may predate an edit: the teaser shows the drop as it is after the mark, and an edit
+    # committing later finds this teaser and brings it up to date (scheduling.edit_drop).
+    drop = await uow.drops.get(drop.id) or drop
     chats = await audience(uow, drop)
     for chat_id in chats:
         await uow.outbox.enqueue(notices.teaser(drop, chat_id, lead), now)

@@ -79,6 +79,7 @@ class Drop:
     seed_hash: str | None = None  # raffle: published when entries open
     seed: str | None = None  # raffle: revealed with the results
     last_teaser_minutes: int | None = None
+    revision: int = 0  # counts edits: a teaser names the revision it shows
     opened_at: datetime | None = None
     closed_at: datetime | None = None
     sold_out_at: datetime | None = None

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from domain.drops.model import Drop
-from domain.notices import Notice, NoticeParams
+from domain.notices import Notice, NoticeParams, OutboxEntry
 
 TEASER = "drops.teaser"
 ANNOUNCEMENT = "drops.announcement"
@@ -43,17 +42,29 @@ def announcement_key(drop_id: int, chat_id: int) -> str:
     return f"drop:{drop_id}:open:{chat_id}"
 
 
+def teaser_prefix(drop_id: int) -> str:
+    return f"drop:{drop_id}:teaser:"
+
+
 def teaser(drop: Drop, chat_id: int, minutes: int) -> Notice:
-    # The key names what the teaser says: a job firing twice sends it once, but a drop edited after its
-    # teaser went out (new time, price or quantity) gets a fresh teaser with the same lead.
-    terms = "|".join(str(drop_params(drop)[name]) for name in _TEASED)
-    version = hashlib.sha256(terms.encode()).hexdigest()[:10]
-    return Notice(
-        f"drop:{drop.id}:teaser:{minutes}:{version}:{chat_id}", chat_id, TEASER, drop_params(drop, lead=minutes)
-    )
+    # The key names the drop's revision: a job firing twice sends a teaser once, and a teaser that an
+    # edit withdrew before it went out is queued again with the new terms.
+    key = f"{teaser_prefix(drop.id)}{minutes}:r{drop.revision}:{chat_id}"
+    return Notice(key, chat_id, TEASER, drop_params(drop, lead=minutes))
 
 
-_TEASED = ("title", "price", "quantity", "limit", "starts", "ends", "early_minutes")
+def teaser_update_prefix(drop_id: int) -> str:
+    return f"drop:{drop_id}:teaser-edit:"
+
+
+def teaser_update(drop: Drop, posted: OutboxEntry, still_targeted: bool) -> Notice:
+    """An edit of a posted teaser: the drop's new terms, or, for a group the drop no longer targets, that
+    it is off there."""
+    assert posted.message_id is not None
+    key = f"{teaser_update_prefix(drop.id)}r{drop.revision}:{posted.id}"
+    kind = TEASER if still_targeted else CANCELLED
+    params = drop_params(drop, lead=posted.notice.params.get("lead"))
+    return Notice(key, posted.notice.chat_id, kind, params, edit_message_id=posted.message_id)
 
 
 def announcement(drop: Drop, chat_id: int) -> Notice:

@@ -32,15 +32,8 @@ class DropRepository(Protocol):
         seed_hash: str | None,
     ) -> Drop: ...
     async def get(self, drop_id: int) -> Drop | None: ...
-    async def replan(
-        self,
-        drop_id: int,
-        plan: DropPlan,
-        title: str,
-        from_statuses: Sequence[DropStatus],
-        forget_teasers: bool = False,
-    ) -> bool:
-        """Overwrite the plan of a drop still in one of `from_statuses`; optionally as if no teaser went out."""
+    async def replan(self, drop_id: int, plan: DropPlan, title: str, from_statuses: Sequence[DropStatus]) -> bool:
+        """Overwrite the plan of a drop still in one of `from_statuses`, counting one more revision."""
 
     async def transition(
         self, drop_id: int, from_statuses: Sequence[DropStatus], to_status: DropStatus, at: datetime

@@ -10,6 +10,7 @@ from domain.drops import notices, raffle
 from domain.drops.model import Drop, DropMode, DropPlan, DropStatus
 from domain.drops.rules import validate_plan
 from domain.errors import DomainError
+from domain.notices import NoticeStatus
 from domain.ports import UnitOfWork
 from domain.products import Product
 
@@ -75,11 +76,32 @@ async def edit_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: int, 
     if plan.brand_id != drop.brand_id or plan.mode is not drop.mode:
         raise DomainError("drop.not_editable", title=drop.title)
     product = await _checked(uow, now, actor, plan)
-    # Teasers already posted name the old time, price and quantity: let the teaser job post the current one.
-    retease = drop.last_teaser_minutes is not None and plan != drop.plan
-    if not await uow.drops.replan(drop_id, plan, product.title, EDITABLE, forget_teasers=retease):
+    if not await uow.drops.replan(drop_id, plan, product.title, EDITABLE):
         raise DomainError("drop.not_editable", title=drop.title)
-    return await get_drop(uow, drop_id)
+    # Read after the update: on PostgreSQL a teaser that committed while this waited for the row shows here.
+    edited = await get_drop(uow, drop_id)
+    if plan != drop.plan:
+        await _bring_teasers_up_to_date(uow, now, edited)
+    return edited
+
+
+async def _bring_teasers_up_to_date(uow: UnitOfWork, now: datetime, drop: Drop) -> None:
+    """Teasers already out name the old terms: edit the posted ones in place (a group the drop no longer
+    targets learns it is off there) and queue the ones not yet sent again with the new terms."""
+    targeted = set(await audience(uow, drop))
+    for earlier in await uow.outbox.with_key_prefix(notices.teaser_update_prefix(drop.id)):
+        if earlier.status is NoticeStatus.PENDING:
+            await uow.outbox.supersede(earlier.id)  # an update for an older revision: this one replaces it
+    for entry in await uow.outbox.with_key_prefix(notices.teaser_prefix(drop.id)):
+        chat_id = entry.notice.chat_id
+        if entry.status is NoticeStatus.PENDING and await uow.outbox.supersede(entry.id):
+            lead = entry.notice.params.get("lead")
+            if chat_id in targeted and isinstance(lead, int):
+                await uow.outbox.enqueue(notices.teaser(drop, chat_id, lead), now)
+            continue
+        posted = await uow.outbox.get_by_key(entry.notice.key)  # it may have gone out meanwhile
+        if posted is not None and posted.status is NoticeStatus.SENT and posted.message_id is not None:
+            await uow.outbox.enqueue(notices.teaser_update(drop, posted, chat_id in targeted), now)
 
 
 async def cancel_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: int) -> Drop:

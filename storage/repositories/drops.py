@@ -50,6 +50,7 @@ def _drop(row: RowMapping) -> Drop:
         seed_hash=row["seed_hash"],
         seed=row["seed"],
         last_teaser_minutes=row["last_teaser_minutes"],
+        revision=row["revision"],
         opened_at=row["opened_at"],
         closed_at=row["closed_at"],
         sold_out_at=row["sold_out_at"],
@@ -107,17 +108,8 @@ class SqlDropRepository(SqlRepository):
         row = (await self._session.execute(select(drops).where(drops.c.id == drop_id))).mappings().first()
         return _drop(row) if row is not None else None
 
-    async def replan(
-        self,
-        drop_id: int,
-        plan: DropPlan,
-        title: str,
-        from_statuses: Sequence[DropStatus],
-        forget_teasers: bool = False,
-    ) -> bool:
-        values = _plan_values(plan, title)
-        if forget_teasers:
-            values["last_teaser_minutes"] = None
+    async def replan(self, drop_id: int, plan: DropPlan, title: str, from_statuses: Sequence[DropStatus]) -> bool:
+        values = _plan_values(plan, title) | {"revision": drops.c.revision + 1}
         statement = (
             update(drops).where(drops.c.id == drop_id, drops.c.status.in_(_values(from_statuses))).values(values)
         )

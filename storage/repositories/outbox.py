@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import RowMapping, func, select, update
 
 from domain.notices import Notice, NoticeParams, NoticeStatus, OutboxEntry
-from storage.repositories._base import SqlRepository
+from storage.repositories._base import SqlRepository, rowcount
 from storage.tables import outbox
 
 
@@ -108,6 +108,18 @@ class SqlOutboxRepository(SqlRepository):
     async def get_by_key(self, key: str) -> OutboxEntry | None:
         row = (await self._session.execute(select(outbox).where(outbox.c.key == key))).mappings().first()
         return _entry(row) if row is not None else None
+
+    async def supersede(self, entry_id: int) -> bool:
+        statement = (
+            update(outbox)
+            .where(outbox.c.id == entry_id, outbox.c.status == NoticeStatus.PENDING.value)
+            .values(status=NoticeStatus.SUPERSEDED.value)
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def with_key_prefix(self, prefix: str) -> Sequence[OutboxEntry]:
+        query = select(outbox).where(outbox.c.key.startswith(prefix, autoescape=True)).order_by(outbox.c.id)
+        return [_entry(row) for row in (await self._session.execute(query)).mappings()]
 
     async def count_pending(self) -> int:
         query = select(func.count()).select_from(outbox).where(outbox.c.status == NoticeStatus.PENDING.value)

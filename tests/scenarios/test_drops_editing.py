@@ -25,7 +25,7 @@ async def _edit_menu(shop: Shop, staff: object, drop_id: int) -> object:
     return edit
 
 
-async def test_brand_staff_change_quantity_and_time_and_groups_get_a_fresh_teaser(shop: Shop) -> None:
+async def test_brand_staff_change_quantity_and_time_and_the_posted_teaser_follows(shop: Shop) -> None:
     staff = shop.member("Bo")
     await make_staff(shop, "Celadon Studio", staff)
     group = await shop.group_with_bot("Tea Lovers")
@@ -33,7 +33,8 @@ async def test_brand_staff_change_quantity_and_time_and_groups_get_a_fresh_tease
     drop = await schedule(shop, quantity=10, price=200, starts_in=timedelta(hours=30), lasts=timedelta(hours=3))
     await travel_to(shop, drop.starts_at - timedelta(hours=23))  # the 24-hour teaser goes out
     await outbox_drained(shop)
-    assert sum("10 units at 200 ⭐" in t for t in texts(shop, group)) == 1
+    (teaser,) = [m for m in shop.fake.sent(group) if "Coming soon" in m.content]
+    assert "10 units at 200 ⭐" in teaser.content
 
     edit = await _edit_menu(shop, staff, drop.id)
     await shop.press(staff, edit, text="Quantity")
@@ -43,6 +44,8 @@ async def test_brand_staff_change_quantity_and_time_and_groups_get_a_fresh_tease
     (reply,) = await shop.say(staff, None, "12")
     assert f"Drop #{drop.id} changed" in reply.content and "12 × Celadon tea set" in reply.content
     assert (await drop_state(shop, drop.id)).quantity == 12
+    await outbox_drained(shop)
+    assert "12 units at 200 ⭐" in shop.fake.message(group, teaser.message_id).content  # edited in place
 
     await shop.press(staff, reply, text="Opening time")
     later = drop.starts_at + timedelta(days=2)
@@ -52,13 +55,40 @@ async def test_brand_staff_change_quantity_and_time_and_groups_get_a_fresh_tease
     assert moved.starts_at == later.replace(second=0, microsecond=0)
     assert moved.ends_at - moved.starts_at == timedelta(hours=3)  # the length stays
     assert moved.status is DropStatus.SCHEDULED
+    await outbox_drained(shop)
+    assert moved.starts_at.strftime("%Y-%m-%d %H:%M") in shop.fake.message(group, teaser.message_id).content
 
-    # The posted teaser named the old time: a fresh one goes out when the new 24-hour mark comes.
+    # No second 24-hour post; the one-hour teaser comes before the new time, with the new terms.
     await travel_to(shop, moved.starts_at - timedelta(hours=23))
     await outbox_drained(shop)
-    fresh = [t for t in texts(shop, group) if "Coming soon" in t]
-    assert len(fresh) == 2 and "12 units at 200 ⭐" in fresh[-1]
-    assert moved.starts_at.strftime("%Y-%m-%d %H:%M") in fresh[-1]
+    assert len([t for t in texts(shop, group) if "Coming soon" in t]) == 1
+    await travel_to(shop, moved.starts_at - timedelta(minutes=50))
+    await outbox_drained(shop)
+    posts = [m for m in shop.fake.sent(group) if "Coming soon" in m.content]
+    assert len(posts) == 2 and "12 units at 200 ⭐" in posts[-1].content
+
+
+async def test_an_edit_back_and_a_cancel_after_an_edit_still_reach_the_group(shop: Shop) -> None:
+    staff = shop.member("Bo")
+    await make_staff(shop, "Celadon Studio", staff)
+    group = await shop.group_with_bot("Tea Lovers")
+    await allow_brand_directly(shop, group.id, "Celadon Studio")
+    drop = await schedule(shop, quantity=10, price=200, starts_in=timedelta(hours=30))
+    await travel_to(shop, drop.starts_at - timedelta(hours=23))
+    await outbox_drained(shop)
+    (teaser,) = [m for m in shop.fake.sent(group) if "Coming soon" in m.content]
+
+    for quantity in ("12", "10"):  # and back: the post must show 10 again
+        edit = await _edit_menu(shop, staff, drop.id)
+        await shop.press(staff, edit, text="Quantity")
+        await shop.say(staff, None, quantity)
+        await outbox_drained(shop)
+        assert f"{quantity} units at 200 ⭐" in shop.fake.message(group, teaser.message_id).content
+
+    (menu,) = await shop.say(staff, None, "/brand")
+    await shop.press(staff, menu, text=f"Cancel #{drop.id}")
+    await outbox_drained(shop)
+    assert any("has been cancelled" in t for t in texts(shop, group))
 
 
 async def test_a_refused_change_asks_again_and_cancel_keeps_the_drop(shop: Shop) -> None:

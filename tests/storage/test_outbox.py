@@ -175,3 +175,34 @@ async def test_concurrent_enqueues_of_one_key_store_one_entry(database: Database
 
     results = await asyncio.gather(*(enqueue() for _ in range(30)))
     assert results.count(True) == 1
+
+
+async def test_a_pending_entry_can_be_superseded_once_and_a_sent_one_not(database: Database) -> None:
+    await _enqueue(database, notice("drop:1:teaser:60:r0:-100"), notice("drop:1:teaser:60:r0:-200"))
+    async with database.uow() as uow:
+        sent = await uow.outbox.get_by_key("drop:1:teaser:60:r0:-200")
+        assert sent is not None
+        await uow.outbox.mark_sent(sent.id, later(1), message_id=9)
+        pending = await uow.outbox.get_by_key("drop:1:teaser:60:r0:-100")
+        assert pending is not None
+        assert await uow.outbox.supersede(pending.id) is True
+        assert await uow.outbox.supersede(pending.id) is False  # already withdrawn
+        assert await uow.outbox.supersede(sent.id) is False  # it went out: too late to withdraw
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.outbox.count_pending() == 0
+        assert await uow.outbox.claim_due(later(3600), 10, later(3700)) == []
+        withdrawn = await uow.outbox.get_by_key("drop:1:teaser:60:r0:-100")
+    assert withdrawn is not None and withdrawn.status is NoticeStatus.SUPERSEDED
+
+
+async def test_entries_are_found_by_key_prefix_with_wildcards_taken_literally(database: Database) -> None:
+    await _enqueue(
+        database, notice("drop:1:teaser:60"), notice("drop:1:teaser-edit:r1:5"), notice("drop:12:teaser:60"),
+        notice("drop:1%:teaser:1"), notice("drop:1:teaser:1440"),
+    )  # fmt: skip
+    async with database.uow() as uow:
+        found = await uow.outbox.with_key_prefix("drop:1:teaser:")
+        literal = await uow.outbox.with_key_prefix("drop:1%")
+    assert [e.notice.key for e in found] == ["drop:1:teaser:60", "drop:1:teaser:1440"]
+    assert [e.notice.key for e in literal] == ["drop:1%:teaser:1"]
