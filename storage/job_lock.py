@@ -7,6 +7,8 @@ file on one machine, served by one process, so that process always holds it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import Protocol
 
@@ -17,6 +19,7 @@ log = logging.getLogger(__name__)
 
 # pg_advisory_lock takes a bigint: this one spells "ccjobs" so that it does not collide by accident.
 JOBS_LOCK_KEY = int.from_bytes(b"ccjobs", "big")
+CHECK_TIMEOUT = 10.0  # seconds a lock check or release may take before the connection counts as lost
 
 
 class JobLock(Protocol):
@@ -69,9 +72,11 @@ class AdvisoryJobLock:
         if self._connection is None:
             return False
         try:
-            await self._connection.execute(text("SELECT 1"))
-        except Exception as error:
-            log.error("the jobs lock's connection failed (%s): this process no longer holds the lock", error)
+            # Bounded: on a half-open connection the server may already have freed the lock for another.
+            async with asyncio.timeout(CHECK_TIMEOUT):
+                await self._connection.execute(text("SELECT 1"))
+        except (Exception, TimeoutError) as error:
+            log.error("the jobs lock's connection failed (%r): this process no longer holds the lock", error)
             await self._drop()
             return False
         return True
@@ -80,16 +85,19 @@ class AdvisoryJobLock:
         if self._connection is None:
             return
         try:
-            await self._connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self._key})
-        except Exception as error:
-            log.warning("could not release the jobs lock cleanly (%s); closing its connection frees it", error)
+            async with asyncio.timeout(CHECK_TIMEOUT):
+                await self._connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self._key})
+        except (Exception, TimeoutError) as error:
+            log.warning("could not release the jobs lock cleanly (%r); dropping its connection frees it", error)
         await self._drop()
 
     async def _drop(self) -> None:
+        """Throw the lock's connection away rather than return it to the pool, where it might still hold
+        the lock for a later borrower and keep every process from leading."""
         connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                await connection.close()
-            except Exception:
-                # A dead connection may fail to close; invalidate it so the pool does not hand it out again.
-                await connection.invalidate()
+        if connection is None:
+            return
+        with contextlib.suppress(Exception):
+            await connection.invalidate()
+        with contextlib.suppress(Exception):
+            await connection.close()
