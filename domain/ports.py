@@ -154,6 +154,7 @@ class OutboxRepository(Protocol):
 
     async def with_key_prefix(self, prefix: str) -> Sequence[OutboxEntry]:
         """Every entry whose key starts with `prefix` (e.g. all teasers of one drop), oldest first."""
+
     async def count_pending(self) -> int: ...
 
 

@@ -87,10 +87,6 @@ def register(table: HandlerTable) -> None:
     table.errors(ERRORS)
 
 
-def _actor(ctx: Context, user_id: int) -> Actor:
-    return Actor.of(user_id, ctx.settings.owner_ids)
-
-
 # -- groups choose brands -----------------------------------------------------------------------------
 async def brands_in_group(ctx: Context, event: CommandEvent) -> None:
     is_moderator = await ctx.messenger.is_chat_admin(event.chat.id, event.sender.id)
@@ -122,7 +118,7 @@ async def toggle_brand(ctx: Context, event: ButtonEvent, callback: Callback) -> 
 # -- the brand menu -----------------------------------------------------------------------------------
 async def brand_menu(ctx: Context, event: CommandEvent) -> None:
     """/brand: staff see their drops; the operator also `/brand add NAME` and `/brand staff BRAND USER_ID`."""
-    actor = _actor(ctx, event.sender.id)
+    actor = drops_dialog.actor(ctx, event.sender.id)
     verb, _, rest = event.args.partition(" ")
     if verb == "add":
         async with ctx.uow() as uow:
@@ -165,7 +161,7 @@ async def private_text(ctx: Context, event: TextEvent) -> None:
 
 
 async def cancel_drop(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
-    actor = _actor(ctx, event.sender.id)
+    actor = drops_dialog.actor(ctx, event.sender.id)
     async with ctx.uow() as uow:
         drop = await scheduling.cancel_drop(uow, ctx.now(), actor, callback.int_arg(0))
         await uow.commit()

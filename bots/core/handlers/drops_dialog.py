@@ -52,7 +52,8 @@ def dialog_key(user_id: int) -> str:
     return f"drops:dialog:{user_id}"
 
 
-def _actor(ctx: Context, user_id: int) -> Actor:
+def actor(ctx: Context, user_id: int) -> Actor:
+    """Who acts, as the brand rules see them: the operator (OWNER_IDS) or a member who may be staff."""
     return Actor.of(user_id, ctx.settings.owner_ids)
 
 
@@ -121,7 +122,7 @@ def parse_answer(step: str, text: str) -> Answer:
 async def start_dialog(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
     brand_id = callback.int_arg(0)
     async with ctx.uow() as uow:
-        brand = await require_brand_staff(uow, _actor(ctx, event.sender.id), brand_id)
+        brand = await require_brand_staff(uow, actor(ctx, event.sender.id), brand_id)
     state = {"brand_id": brand.id, "step": STEPS[0], "answers": {}}
     await ctx.services.state.set(dialog_key(event.sender.id), state)
     await ctx.messenger.answer_callback(event.callback_id)
@@ -185,7 +186,7 @@ async def _make_draft(ctx: Context, user_id: int, state: dict[str, Any]) -> Drop
             mode=DropMode(str(answers["mode"])),
             communities=tuple(int(c) for c in answers["communities"]),
         )
-        draft = await scheduling.schedule_drop(uow, ctx.now(), _actor(ctx, user_id), plan, draft=True)
+        draft = await scheduling.schedule_drop(uow, ctx.now(), actor(ctx, user_id), plan, draft=True)
         await uow.commit()
     return draft
 
@@ -220,7 +221,7 @@ def preview(ctx: Context, drop: Drop) -> View:
 
 async def confirm(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
     async with ctx.uow() as uow:
-        drop = await scheduling.confirm_drop(uow, ctx.now(), _actor(ctx, event.sender.id), callback.int_arg(0))
+        drop = await scheduling.confirm_drop(uow, ctx.now(), actor(ctx, event.sender.id), callback.int_arg(0))
         await uow.commit()
     log.info("drop %s scheduled by %s from the dialog", drop.id, event.sender.id)
     await ctx.messenger.edit(event.message, View(preview(ctx, drop).text))

@@ -18,7 +18,6 @@ from bots.core.context import Context
 from bots.core.events import ButtonEvent, TextEvent
 from bots.core.handlers import drops_dialog
 from bots.core.handlers.drops_views import status_name
-from domain.brands.roles import Actor
 from domain.drops import revisions, scheduling
 from domain.drops.model import Drop, DropPlan, DropStatus
 from domain.errors import DomainError
@@ -29,10 +28,6 @@ from domain.ports import UnitOfWork
 log = logging.getLogger(__name__)
 
 FIELDS = ("product", "quantity", "price", "start", "hours", "limit", "early", "communities")
-
-
-def _actor(ctx: Context, user_id: int) -> Actor:
-    return Actor.of(user_id, ctx.settings.owner_ids)
 
 
 def _label(ctx: Context, field: str) -> str:
@@ -80,7 +75,8 @@ def edit_menu(ctx: Context, drop: Drop) -> View:
 
 async def start_edit(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
     async with ctx.uow() as uow:
-        drop = await scheduling.editable_drop(uow, ctx.now(), _actor(ctx, event.sender.id), callback.int_arg(0))
+        actor = drops_dialog.actor(ctx, event.sender.id)
+        drop = await scheduling.editable_drop(uow, ctx.now(), actor, callback.int_arg(0))
     await ctx.messenger.answer_callback(event.callback_id)
     await ctx.messenger.send(event.sender.id, edit_menu(ctx, drop))
 
@@ -91,7 +87,8 @@ async def choose_field(ctx: Context, event: ButtonEvent, callback: Callback) -> 
         log.warning("refused edit of unknown field %r from %s", field, event.sender.id)
         raise DomainError("drop.unknown_field")
     async with ctx.uow() as uow:
-        drop = await scheduling.editable_drop(uow, ctx.now(), _actor(ctx, event.sender.id), callback.int_arg(0))
+        actor = drops_dialog.actor(ctx, event.sender.id)
+        drop = await scheduling.editable_drop(uow, ctx.now(), actor, callback.int_arg(0))
     state = {"edit": drop.id, "step": field, "answers": {}}
     await ctx.services.state.set(drops_dialog.dialog_key(event.sender.id), state)
     await ctx.messenger.answer_callback(event.callback_id)
@@ -117,7 +114,7 @@ async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> No
             event.chat.id, View(ctx.t("That does not fit.") + " " + drops_dialog.prompt(ctx, field))
         )
         return
-    actor = _actor(ctx, event.sender.id)
+    actor = drops_dialog.actor(ctx, event.sender.id)
     try:
         async with ctx.uow() as uow:
             drop = await scheduling.editable_drop(uow, ctx.now(), actor, drop_id)
