@@ -13,12 +13,23 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-
-from storage.job_lock import JobLock
+from typing import Protocol
 
 log = logging.getLogger(__name__)
 
 Role = Callable[[], Awaitable[None]]
+
+
+class JobLock(Protocol):
+    """Held by at most one process at a time (storage.job_lock implements it per database)."""
+
+    async def try_acquire(self) -> bool:
+        """Take the lock if nobody holds it; True if this process holds it now."""
+
+    async def held(self) -> bool:
+        """Whether this process still holds it (a lost connection means it does not)."""
+
+    async def release(self) -> None: ...
 
 
 class JobsLeader:

@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from storage.job_lock import AdvisoryJobLock, JobLock, SoleProcessLock
+from storage.job_lock import AdvisoryJobLock, SoleProcessLock
 from storage.uow import SqlUnitOfWork
 from storage.writer_gate import WriterGate
 
@@ -121,7 +121,7 @@ class Database:
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._sessions, self._engine.dialect.name, self._gate)
 
-    def job_lock(self) -> JobLock:
+    def job_lock(self) -> AdvisoryJobLock | SoleProcessLock:
         """The lock electing the one process that runs the jobs (see storage.job_lock)."""
         if self._engine.dialect.name == "postgresql":
             return AdvisoryJobLock(self._engine)

@@ -2,7 +2,8 @@
 
 On PostgreSQL it is a session advisory lock held on one dedicated connection: the server releases it
 when that connection closes or dies, so a crashed leader cannot keep it. On SQLite the database is a
-file on one machine, served by one process, so that process always holds it.
+file on one machine, served by one process, so that process always holds it. Both satisfy
+`jobs.leader.JobLock`, the port the leader election uses.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Protocol
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -20,16 +20,6 @@ log = logging.getLogger(__name__)
 # pg_advisory_lock takes a bigint: this one spells "ccjobs" so that it does not collide by accident.
 JOBS_LOCK_KEY = int.from_bytes(b"ccjobs", "big")
 CHECK_TIMEOUT = 10.0  # seconds a lock check or release may take before the connection counts as lost
-
-
-class JobLock(Protocol):
-    async def try_acquire(self) -> bool:
-        """Take the lock if nobody holds it; True if this process holds it now."""
-
-    async def held(self) -> bool:
-        """Whether this process still holds it (a lost connection means it does not)."""
-
-    async def release(self) -> None: ...
 
 
 class SoleProcessLock:
