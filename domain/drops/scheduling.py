@@ -10,7 +10,7 @@ from domain.drops import notices, raffle
 from domain.drops.model import Drop, DropMode, DropPlan, DropStatus
 from domain.drops.rules import validate_plan
 from domain.errors import DomainError
-from domain.notices import NoticeStatus
+from domain.notices import NoticeStatus, OutboxEntry
 from domain.ports import UnitOfWork
 from domain.products import Product
 
@@ -94,12 +94,14 @@ async def _bring_teasers_up_to_date(uow: UnitOfWork, now: datetime, drop: Drop) 
             await uow.outbox.supersede(earlier.id)  # an update for an older revision: this one replaces it
     for entry in await uow.outbox.with_key_prefix(notices.teaser_prefix(drop.id)):
         chat_id = entry.notice.chat_id
-        if entry.status is NoticeStatus.PENDING and await uow.outbox.supersede(entry.id):
-            lead = entry.notice.params.get("lead")
-            if chat_id in targeted and isinstance(lead, int):
-                await uow.outbox.enqueue(notices.teaser(drop, chat_id, lead), now)
-            continue
-        posted = await uow.outbox.get_by_key(entry.notice.key)  # it may have gone out meanwhile
+        posted: OutboxEntry | None = entry
+        if entry.status is NoticeStatus.PENDING:
+            if await uow.outbox.supersede(entry.id):
+                lead = entry.notice.params.get("lead")
+                if chat_id in targeted and isinstance(lead, int):
+                    await uow.outbox.enqueue(notices.teaser(drop, chat_id, lead), now)
+                continue
+            posted = await uow.outbox.get_by_key(entry.notice.key)  # it went out meanwhile
         if posted is not None and posted.status is NoticeStatus.SENT and posted.message_id is not None:
             await uow.outbox.enqueue(notices.teaser_update(drop, posted, chat_id in targeted), now)
 
