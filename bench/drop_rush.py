@@ -25,7 +25,6 @@ import platform
 import statistics
 import time
 from dataclasses import asdict, dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,33 +50,16 @@ class RushResult:
 
 
 async def rush(backend: str, framework: str, members: int, units: int, directory: Path) -> RushResult:
-    from tests.scenarios.drops_steps import (
-        make_staff,
-        moderator_sets_brand,
-        outbox_drained,
-        press_buy,
-        schedule,
-        travel_to,
-    )
+    from tests.scenarios.drops_steps import open_rush_drop, press_buy_in_waves
     from tests.scenarios.harness import running_shop
 
     async with (
         fresh_database(backend, directory) as url,
         running_shop(framework, url, str(CATALOG)) as shop,
     ):
-        moderator, brand_person = shop.member("Lin"), shop.member("Bo")
-        await make_staff(shop, "Celadon Studio", brand_person)
-        group = await shop.group_with_bot("Tea Lovers", admin=moderator)
-        await moderator_sets_brand(shop, group, moderator, "Celadon Studio", allow=True)
-        drop = await schedule(shop, quantity=units, price=200, starts_in=timedelta(minutes=30), limit=1)
-        await travel_to(shop, drop.starts_at)
-        await outbox_drained(shop)
-        announcement = shop.fake.last(group)
+        opened = await open_rush_drop(shop, units)
         buyers = [shop.member(f"Buyer{i}") for i in range(members)]
-        invoices: list[Any] = []
-        for start in range(0, members, 50):
-            batch = buyers[start : start + 50]
-            invoices += await asyncio.gather(*(press_buy(shop, m, announcement, drop.id, group) for m in batch))
+        invoices = await press_buy_in_waves(shop, buyers, opened.announcement, opened.drop.id, opened.group)
 
         started = time.perf_counter()
         results = await asyncio.gather(*(shop.pay(m, inv) for m, inv in zip(buyers, invoices, strict=True)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -128,6 +129,39 @@ async def press_buy(shop: Shop, member: Any, announcement: Any, drop_id: int, ch
         if message.invoice is not None and message.invoice.payload == payload:
             return message
     raise AssertionError(f"no invoice {payload} in {chat!r}")
+
+
+@dataclass(frozen=True)
+class OpenDrop:
+    brand_person: Any  # staff of the brand, who gets the report (they started the bot)
+    moderator: Any
+    group: Any
+    drop: Drop
+    announcement: Any
+
+
+async def open_rush_drop(shop: Shop, units: int, price: int = 200) -> OpenDrop:
+    """A brand's first-come drop of `units`, limit one per member, open now in one group that allowed it."""
+    moderator, brand_person = shop.member("Lin"), shop.member("Bo")
+    await shop.say(brand_person, None, "/start")
+    await make_staff(shop, "Celadon Studio", brand_person)
+    group = await shop.group_with_bot("Tea Lovers", admin=moderator)
+    await moderator_sets_brand(shop, group, moderator, "Celadon Studio", allow=True)
+    drop = await schedule(shop, quantity=units, price=price, starts_in=timedelta(minutes=30), limit=1)
+    await travel_to(shop, drop.starts_at)
+    await outbox_drained(shop)
+    return OpenDrop(brand_person, moderator, group, drop, shop.fake.last(group))
+
+
+async def press_buy_in_waves(
+    shop: Shop, members: list[Any], announcement: Any, drop_id: int, chat: Any, wave: int = 50
+) -> list[Any]:
+    """Every member presses Buy, `wave` at a time (the rush under test is the paying); their invoices in order."""
+    invoices: list[Any] = []
+    for start in range(0, len(members), wave):
+        batch = members[start : start + wave]
+        invoices += await asyncio.gather(*(press_buy(shop, m, announcement, drop_id, chat) for m in batch))
+    return invoices
 
 
 async def allow_brand_directly(shop: Shop, chat_id: int, brand_name: str, by: int = 1) -> None:

@@ -9,18 +9,15 @@ comes later than Telegram's 10 s, so every member getting an answer is part of w
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 from domain.orders import OrderStatus
 from tests.conftest import EXAMPLE_CATALOG
 from tests.scenarios.drops_steps import (
     drop_state,
-    make_staff,
-    moderator_sets_brand,
+    open_rush_drop,
     outbox_drained,
-    press_buy,
+    press_buy_in_waves,
     refresh_counts,
-    schedule,
     texts,
     travel_to,
 )
@@ -33,22 +30,14 @@ UNITS = 100
 async def test_500_members_buying_100_units_at_once_get_exactly_100(database_url: str) -> None:
     rush_framework = "aiogram" if database_url.startswith("sqlite") else "ptb"
     async with running_shop(rush_framework, database_url, str(EXAMPLE_CATALOG)) as shop:
-        moderator, brand_person = shop.member("Lin"), shop.member("Bo")
-        await shop.say(brand_person, None, "/start")
-        await make_staff(shop, "Celadon Studio", brand_person)
-        group = await shop.group_with_bot("Tea Lovers", admin=moderator)
-        await moderator_sets_brand(shop, group, moderator, "Celadon Studio", allow=True)
-        drop = await schedule(shop, quantity=UNITS, price=200, starts_in=timedelta(minutes=30), limit=1)
-        await travel_to(shop, drop.starts_at)
-        await outbox_drained(shop)
-        announcement = shop.fake.last(group)
+        opened = await open_rush_drop(shop, UNITS, price=200)
+        brand_person, moderator, group, drop, announcement = (
+            opened.brand_person, opened.moderator, opened.group, opened.drop, opened.announcement
+        )  # fmt: skip
         assert f"{UNITS} of {UNITS} left" in announcement.content
 
         members = [shop.member(f"Buyer{i}") for i in range(MEMBERS)]
-        invoices = []
-        for start in range(0, MEMBERS, 50):
-            batch = members[start : start + 50]
-            invoices += await asyncio.gather(*(press_buy(shop, m, announcement, drop.id, group) for m in batch))
+        invoices = await press_buy_in_waves(shop, members, announcement, drop.id, group)
         results = await asyncio.gather(*(shop.pay(m, inv) for m, inv in zip(members, invoices, strict=True)))
 
         accepted = [r for r in results if r.accepted]

@@ -32,6 +32,7 @@ class UpdateTracker:
             async with asyncio.timeout(timeout):
                 await event.wait()
         except TimeoutError:
+            self._events.pop(update_id, None)
             raise AssertionError(f"the bot did not finish update {update_id} within {timeout}s") from None
 
     def finished(self, update_id: int) -> bool:
