@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from bots.core import views
 from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.events import ButtonEvent, CommandEvent, PaymentEvent, PreCheckoutEvent, TextEvent
 from bots.core.handlers import drops_dialog, drops_edit, drops_views
-from bots.core.handlers.payments import refund_stars
+from bots.core.handlers.payments import answer_order_payment
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
@@ -17,10 +16,8 @@ from domain.brands import optins, roles
 from domain.brands.roles import Actor
 from domain.drops import buying, notices, scheduling
 from domain.errors import DomainError
-from domain.messenger import MessengerError
 from domain.money import Money
 from domain.outgoing import MessageRef, View
-from domain.payments import PaymentOutcome, PaymentResult
 
 log = logging.getLogger(__name__)
 
@@ -229,23 +226,4 @@ async def successful_payment(ctx: Context, event: PaymentEvent) -> None:
             event.provider_charge_id,
         )
         await uow.commit()
-    if outcome.result is PaymentResult.DUPLICATE:
-        log.info("duplicate drop payment update for charge %s ignored", event.telegram_charge_id)
-        return
-    if outcome.result is PaymentResult.PAID and outcome.order is not None:
-        receipt = views.receipt(ctx, outcome.order, event.telegram_charge_id)
-        await ctx.messenger.send(event.chat.id, receipt, reply_to=event.message_id)
-        return
-    await _refund(ctx, event, outcome)
-
-
-async def _refund(ctx: Context, event: PaymentEvent, outcome: PaymentOutcome) -> None:
-    log.warning("drop payment %s cannot be delivered (%s): refunding", event.telegram_charge_id, outcome.reason)
-    refunded = await refund_stars(ctx, outcome.payment) if outcome.refundable_by_bot else False
-    title = outcome.order.lines[0].title if outcome.order else ""
-    why = ctx.explain(outcome.reason or "", title=title, limit="")
-    try:
-        notice = views.refund_notice(ctx, outcome.payment.amount, refunded, why)
-        await ctx.messenger.send(event.chat.id, notice, reply_to=event.message_id)
-    except MessengerError as error:
-        log.warning("could not tell %s about the refund: %s", event.sender.id, error)
+    await answer_order_payment(ctx, event, outcome, "drop payment")

@@ -37,31 +37,30 @@ async def successful_payment(ctx: Context, event: PaymentEvent) -> None:
         )
         await order_rewards.after_payment(uow, ctx.now(), ctx.settings.rewards, outcome)  # points, referral
         await uow.commit()
+    await answer_order_payment(ctx, event, outcome)
+
+
+async def answer_order_payment(
+    ctx: Context, event: PaymentEvent, outcome: PaymentOutcome, what: str = "payment"
+) -> None:
+    """After an order's payment was recorded (shop or drop): nothing for a duplicate update, a receipt, or
+    the refund and why."""
     if outcome.result is PaymentResult.DUPLICATE:
-        log.info("duplicate payment update for charge %s ignored", event.telegram_charge_id)
+        log.info("duplicate %s update for charge %s ignored", what, event.telegram_charge_id)
         return
     if outcome.result is PaymentResult.PAID and outcome.order is not None:
-        await ctx.messenger.send(
-            event.chat.id,
-            views.receipt(ctx, outcome.order, event.telegram_charge_id),
-            reply_to=event.message_id,
-        )
+        receipt = views.receipt(ctx, outcome.order, event.telegram_charge_id)
+        await ctx.messenger.send(event.chat.id, receipt, reply_to=event.message_id)
         return
-    await _refund(ctx, event, outcome)
-
-
-async def _refund(ctx: Context, event: PaymentEvent, outcome: PaymentOutcome) -> None:
-    log.warning("payment %s cannot be delivered (%s): refunding", event.telegram_charge_id, outcome.reason)
-    refunded = False
-    if outcome.refundable_by_bot:
-        refunded = await refund_stars(ctx, outcome.payment)
+    log.warning("%s %s cannot be delivered (%s): refunding", what, event.telegram_charge_id, outcome.reason)
+    refunded = await refund_stars(ctx, outcome.payment) if outcome.refundable_by_bot else False
     title = outcome.order.lines[0].title if outcome.order else ""
-    why = ctx.explain(outcome.reason or "", title=title)
-    await ctx.messenger.send(
-        event.chat.id,
-        views.refund_notice(ctx, outcome.payment.amount, refunded, why),
-        reply_to=event.message_id,
-    )
+    why = ctx.explain(outcome.reason or "", title=title, limit="")
+    try:
+        notice = views.refund_notice(ctx, outcome.payment.amount, refunded, why)
+        await ctx.messenger.send(event.chat.id, notice, reply_to=event.message_id)
+    except MessengerError as error:
+        log.warning("could not tell %s about the refund: %s", event.sender.id, error)
 
 
 async def refund_stars(ctx: Context, payment: Payment) -> bool:
