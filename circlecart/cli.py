@@ -10,10 +10,13 @@ from pathlib import Path
 
 from circlecart.errors import CliError
 from circlecart.settings import ConfigurationError, Settings, load_settings
+from domain.clock import Clock, SystemClock
 from domain.errors import DomainError
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
+    """Run one command. Every command takes its time from `clock` (the system clock unless one is injected),
+    so that what the CLI decides agrees with the bot it runs beside."""
     parser = _parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "handler"):
@@ -29,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         # Alembic narrates every step at INFO; an operator only needs to hear about problems.
         logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
-        return int(args.handler(settings, args) or 0)
+        return int(args.handler(settings, args, clock or SystemClock()) or 0)
     except ConfigurationError as error:
         print(f"circlecart: {error}", file=sys.stderr)
         return 2
@@ -75,26 +78,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(settings: Settings, args: argparse.Namespace) -> int:
+def _run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     from circlecart.app import CircleCart
 
     settings.token()  # fail fast with one line, before touching the database
-    asyncio.run(CircleCart(settings).run_until_stopped())
+    asyncio.run(CircleCart(settings, clock=clock).run_until_stopped())
     return 0
 
 
-def _jobs(settings: Settings, args: argparse.Namespace) -> int:
+def _jobs(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     from circlecart.app import CircleCart
 
     settings.token()
     if not settings.database_url.startswith("postgres"):
         # The jobs lock is PostgreSQL's; on SQLite a second process would run every job a second time.
         raise CliError("circlecart jobs needs PostgreSQL; on SQLite, circlecart run runs the jobs itself")
-    asyncio.run(CircleCart(settings, receive_updates=False).run_until_stopped())
+    asyncio.run(CircleCart(settings, clock=clock, receive_updates=False).run_until_stopped())
     return 0
 
 
-def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
+def _db_upgrade(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     from storage.migrate import upgrade
 
     upgrade(settings.database_url)
@@ -102,7 +105,7 @@ def _db_upgrade(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _catalog_import(settings: Settings, args: argparse.Namespace) -> int:
+def _catalog_import(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     from circlecart.catalog_io import import_file
 
     report = asyncio.run(import_file(settings.database_url, args.file))
@@ -110,7 +113,7 @@ def _catalog_import(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _catalog_export(settings: Settings, args: argparse.Namespace) -> int:
+def _catalog_export(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     from circlecart.catalog_io import export_text
 
     fmt = args.format or (args.file.suffix.lstrip(".").replace("yml", "yaml") if args.file else "yaml")
@@ -125,10 +128,10 @@ def _catalog_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _memberships(settings: Settings, args: argparse.Namespace) -> int:
+def _memberships(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     from circlecart import memberships_commands
 
-    for line in asyncio.run(memberships_commands.run(settings.database_url, args)):
+    for line in asyncio.run(memberships_commands.run(settings.database_url, args, clock.now())):
         print(line)
     return 0
 

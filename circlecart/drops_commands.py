@@ -10,13 +10,14 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from circlecart.errors import CliError
 from circlecart.settings import Settings
 from domain.brands import roles
 from domain.brands.roles import Actor
+from domain.clock import Clock
 from domain.drops import raffle, scheduling
 from domain.drops.model import Drop, DropPlan
 from domain.drops.plan_file import DropFileError, parse_drop_file
@@ -46,14 +47,14 @@ async def add_brand(database_url: str, name: str) -> Brand:
     return brand
 
 
-async def add_staff(database_url: str, brand: str, user_id: int, now: datetime | None = None) -> tuple[Brand, bool]:
+async def add_staff(database_url: str, brand: str, user_id: int, now: datetime) -> tuple[Brand, bool]:
     async with _database(database_url) as database, database.uow() as uow:
-        found, added = await roles.add_staff(uow, now or datetime.now(UTC), OPERATOR, brand, user_id)
+        found, added = await roles.add_staff(uow, now, OPERATOR, brand, user_id)
         await uow.commit()
     return found, added
 
 
-async def schedule_file(database_url: str, path: Path, now: datetime | None = None) -> list[Drop]:
+async def schedule_file(database_url: str, path: Path, now: datetime) -> list[Drop]:
     """Schedule (or edit) every drop in the file, all or nothing."""
     try:
         text = await asyncio.to_thread(path.read_text, encoding="utf-8")
@@ -63,7 +64,6 @@ async def schedule_file(database_url: str, path: Path, now: datetime | None = No
         entries = parse_drop_file(text)
     except DropFileError as error:
         raise CliError(f"{path}: {error}") from None
-    moment = now or datetime.now(UTC)
     done: list[Drop] = []
     async with _database(database_url) as database, database.uow() as uow:
         for number, entry in enumerate(entries, start=1):
@@ -85,9 +85,9 @@ async def schedule_file(database_url: str, path: Path, now: datetime | None = No
                     communities=entry.communities,
                 )
                 if entry.drop_id is None:
-                    done.append(await scheduling.schedule_drop(uow, moment, OPERATOR, plan))
+                    done.append(await scheduling.schedule_drop(uow, now, OPERATOR, plan))
                 else:
-                    done.append(await scheduling.edit_drop(uow, moment, OPERATOR, entry.drop_id, plan))
+                    done.append(await scheduling.edit_drop(uow, now, OPERATOR, entry.drop_id, plan))
             except DomainError as error:
                 raise CliError(f"{path}: drop {number} ({entry.sku}): {error}") from None
         await uow.commit()
@@ -143,20 +143,20 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     verifier.set_defaults(handler=_drop_verify)
 
 
-def _brand_add(settings: Settings, args: argparse.Namespace) -> int:
+def _brand_add(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     brand = asyncio.run(add_brand(settings.database_url, args.name))
     print(f"brand {brand.id}: {brand.name}")
     return 0
 
 
-def _staff_add(settings: Settings, args: argparse.Namespace) -> int:
-    brand, added = asyncio.run(add_staff(settings.database_url, args.brand, args.user_id))
+def _staff_add(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    brand, added = asyncio.run(add_staff(settings.database_url, args.brand, args.user_id, clock.now()))
     print(f"{args.user_id} {'is now' if added else 'was already'} staff of {brand.name}")
     return 0
 
 
-def _drop_schedule(settings: Settings, args: argparse.Namespace) -> int:
-    for drop in asyncio.run(schedule_file(settings.database_url, args.file)):
+def _drop_schedule(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    for drop in asyncio.run(schedule_file(settings.database_url, args.file, clock.now())):
         print(
             f"drop {drop.id}: {drop.quantity} x {drop.title} at {drop.price.display()}, "
             f"{drop.starts_at:%Y-%m-%d %H:%M}Z to {drop.ends_at:%Y-%m-%d %H:%M}Z, "
@@ -165,7 +165,7 @@ def _drop_schedule(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _drop_verify(settings: Settings, args: argparse.Namespace) -> int:
+def _drop_verify(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     result = asyncio.run(verify(settings.database_url, args.drop_id, args.seed))
     drop = result.drop
     print(f"drop {drop.id} ({drop.title}): sha256 published {drop.seed_hash}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
+from datetime import datetime
 
 from domain.memberships import management, schedule
 from domain.memberships.plan_text import parse_new_plan, parse_options, parse_price
@@ -21,14 +21,13 @@ def describe(plan: Plan) -> str:
     )
 
 
-async def run(database_url: str, args: argparse.Namespace) -> list[str]:
+async def run(database_url: str, args: argparse.Namespace, now: datetime) -> list[str]:
     """The lines to print. The command line acts as the operator: whoever runs it owns the database."""
     from bots.core.handlers.memberships_views import dry_run_lines
     from storage.database import Database
     from storage.migrate import upgrade_async
 
     await upgrade_async(database_url)
-    now = datetime.now(UTC)
     async with await Database.connect(database_url) as database, database.uow() as uow:
         who = management.OPERATOR
         if args.plan_command == "add":

@@ -1,34 +1,25 @@
 """Scheduled transitions of drops: teasers, opening, live counts, closing, raffle hand-offs and the report.
 
 Two mechanisms drive the same idempotent transitions:
-- date-triggered jobs in APScheduler with a persistent job store (`drop_scheduler_jobs`, in the shop's own
-  database) fire the reconciler at each drop's exact moments (teasers, start, end);
+- timers (jobs/timers.py, kept in the shop's own database as `drop_scheduler_jobs`) wake the reconciler at
+  each drop's exact moments (teasers, start, end);
 - a periodic reconciler (`drops_reconcile`) performs every transition that has come due, so a restart, a
-  missed fire or a clock jump is caught up, and it (re)creates the date-triggered jobs for upcoming moments.
-
-The date-triggered scheduler runs in its own thread (APScheduler's BackgroundScheduler): its job store is
-synchronous, and on SQLite a synchronous write waiting for the database lock inside the event loop would
-stall every unit of work holding that lock. The thread only hands the reconciler to the event loop.
+  missed fire or a clock jump is caught up, and it (re)sets the timers for upcoming moments.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import threading
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from typing import Any
-
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy.engine import make_url
+from datetime import datetime, timedelta
 
 from domain.drops import buying, lifecycle
 from domain.drops.model import Drop, DropStatus
 from domain.drops.rules import parse_leads
 from jobs.scheduler import JobDeps, JobSpec
+from jobs.timers import Timers, fire
 
 log = logging.getLogger(__name__)
 
@@ -36,34 +27,7 @@ TIMERS_TABLE = "drop_scheduler_jobs"
 RECONCILE_EVERY = 10.0
 COUNTS_EVERY = 3.0
 
-Runner = Callable[[], Coroutine[Any, Any, object]]
-
-# Date-triggered jobs are pickled into the job store, so they name a module-level function and a key;
-# the key finds this process's reconciler and event loop.
-_ACTIVE: dict[str, tuple[asyncio.AbstractEventLoop, Runner]] = {}
-_ACTIVE_LOCK = threading.Lock()
-
-
-def fire(key: str) -> None:
-    """Run by APScheduler's thread at a drop's moment: hand the reconciler to the event loop."""
-    with _ACTIVE_LOCK:
-        found = _ACTIVE.get(key)
-    if found is None:
-        log.warning("drop timer fired for %s but no reconciler runs in this process", key)
-        return
-    loop, run = found
-    if not loop.is_closed():
-        asyncio.run_coroutine_threadsafe(run(), loop)
-
-
-def sync_url(database_url: str) -> str:
-    """The job store's synchronous URL for the shop's database (sqlite:///path, postgresql+psycopg://)."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        url = url.set(drivername="sqlite")
-    elif url.get_backend_name() in ("postgresql", "postgres"):
-        url = url.set(drivername="postgresql+psycopg")
-    return url.render_as_string(hide_password=False)
+__all__ = ["fire"]  # timers stored by earlier versions name jobs.drops:fire
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,58 +47,6 @@ class DropJobOptions:
             claim_window=timedelta(minutes=claim) if isinstance(claim, int) else lifecycle.DEFAULT_RAFFLE_CLAIM,
             database_url=url if isinstance(url, str) else None,
         )
-
-
-class DropTimers:
-    """The drops' date-triggered jobs, kept by APScheduler in the shop's database."""
-
-    def __init__(self, database_url: str) -> None:
-        url = sync_url(database_url)
-        self.key = make_url(url).render_as_string(hide_password=True)
-        engine_options: dict[str, object] = {}
-        if url.startswith("sqlite"):
-            engine_options["connect_args"] = {"timeout": 30}  # wait for the lock in this thread, not fail
-        store = SQLAlchemyJobStore(url=url, tablename=TIMERS_TABLE, engine_options=engine_options)
-        self.scheduler = BackgroundScheduler(
-            timezone=UTC,
-            jobstores={"default": store},
-            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
-        )
-        self._known: set[tuple[str, datetime]] = set()
-        self._started = False
-        self._closed = False
-
-    def start(self, loop: asyncio.AbstractEventLoop, run: Runner) -> None:
-        if self._closed:
-            return  # a reconciler run that outlived the jobs' stop must not bring the thread back
-        with _ACTIVE_LOCK:
-            _ACTIVE[self.key] = (loop, run)
-        if not self._started:
-            self.scheduler.start()
-            self._started = True
-
-    def ensure(self, moments: Iterable[tuple[str, datetime]]) -> int:
-        """Create (or move) the date job of each (id, moment) not already known in this process."""
-        if not self._started:
-            return 0
-        added = 0
-        for job_id, moment in moments:
-            if (job_id, moment) in self._known:
-                continue
-            self.scheduler.add_job(
-                "jobs.drops:fire", "date", run_date=moment, args=[self.key], id=job_id, replace_existing=True
-            )
-            self._known.add((job_id, moment))
-            added += 1
-        return added
-
-    def shutdown(self) -> None:
-        self._closed = True
-        with _ACTIVE_LOCK:
-            _ACTIVE.pop(self.key, None)
-        if self._started and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
-        self._started = False
 
 
 def moments_of(drop: Drop, teasers: tuple[int, ...], now: datetime) -> list[tuple[str, datetime]]:
@@ -167,7 +79,7 @@ class DropJobs:
     def __init__(self, deps: JobDeps, options: DropJobOptions) -> None:
         self.deps = deps
         self.options = options
-        self.timers = DropTimers(options.database_url) if options.database_url else None
+        self.timers = Timers(options.database_url, TIMERS_TABLE, deps.clock) if options.database_url else None
         self._lock = asyncio.Lock()
 
     async def reconcile(self) -> ReconcileReport:

@@ -1,4 +1,4 @@
-"""Validation of Bot API calls against the machine-readable spec in shared/."""
+"""Validation of Bot API calls against the machine-readable spec shipped beside this module (spec/)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 SPEC_ENV = "CIRCLECART_TELEGRAM_SPEC"
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "telegram-bot-api-10.1.json"
+DEFAULT_SPEC_PATH = Path(__file__).resolve().parent / "spec" / "telegram-bot-api-10.1.json"  # MIT, see spec/LICENSE
 
 _SCALARS = {"Integer", "String", "Boolean", "Float", "InputFile"}
 _DISCRIMINATOR = re.compile(r'(?:must be|always)\s+[“"]?([a-z_0-9]+)')
@@ -59,7 +59,7 @@ def spec_path() -> Path:
 
 
 def load_spec(path: str | os.PathLike[str] | None = None) -> Spec:
-    """The spec at path, else at $CIRCLECART_TELEGRAM_SPEC, else shared/telegram-bot-api-10.1.json."""
+    """The spec at path, else at $CIRCLECART_TELEGRAM_SPEC, else the copy in spec/ beside this module."""
     return _load_spec(str(Path(path or spec_path()).resolve()))
 
 

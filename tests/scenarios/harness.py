@@ -118,10 +118,10 @@ class Shop:
 async def running_shop(
     framework: str, database_url: str, catalog: str | None = None, **settings: Any
 ) -> AsyncIterator[Shop]:
-    fake = FakeTelegram()
+    clock = FakeClock()
+    fake = FakeTelegram(wall_clock=clock.timestamp)  # Telegram's dates agree with the bot's clock
     await fake.start()
     fake.add_bot(BOT_TOKEN, BOT_ID, BOT_USERNAME, "circlecart")
-    clock = FakeClock()
     config = Settings(
         bot_token=BOT_TOKEN,  # type: ignore[arg-type]
         telegram_api_url=fake.base_url,

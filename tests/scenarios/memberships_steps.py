@@ -160,10 +160,10 @@ class Restartable:
 @asynccontextmanager
 async def restartable_shop(framework: str, tmp_path: Path) -> AsyncIterator[Restartable]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
-    fake = FakeTelegram()
+    clock = FakeClock()
+    fake = FakeTelegram(wall_clock=clock.timestamp)  # Telegram's dates agree with the bot's clock
     await fake.start()
     fake.add_bot(BOT_TOKEN, BOT_ID, BOT_USERNAME, "circlecart")
-    clock = FakeClock()
     settings = Settings(
         bot_token=BOT_TOKEN,  # type: ignore[arg-type]
         telegram_api_url=fake.base_url,

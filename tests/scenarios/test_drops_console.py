@@ -25,7 +25,7 @@ async def test_the_operator_sets_up_a_brand_and_its_staff_schedule_and_cancel_dr
     async with running_shop(framework, url, str(EXAMPLE_CATALOG), owner_ids=(OPERATOR_ID,)) as shop:
 
         async def cli(*args: str) -> int:
-            return await asyncio.to_thread(main, list(args))
+            return await asyncio.to_thread(main, list(args), shop.clock)  # the CLI on the bot's clock
 
         operator, staff, stranger = shop.fake.user(OPERATOR_ID, "Op"), shop.member("Bo"), shop.member("Zed")
         (answer,) = await shop.say(operator, None, "/brand add Moon Kiln")

@@ -25,7 +25,7 @@ from tests.scenarios.harness import Shop
 
 async def _cli(monkeypatch: pytest.MonkeyPatch, shop: Shop, *args: str) -> int:
     monkeypatch.setenv("CIRCLECART_DATABASE_URL", str(shop.app.settings.database_url))
-    return await asyncio.to_thread(main, list(args))
+    return await asyncio.to_thread(main, list(args), shop.clock)  # the CLI on the bot's clock
 
 
 def _private(shop: Shop, user: Any, needle: str) -> list[Any]:

@@ -19,6 +19,10 @@ class FakeClock:
     def now(self) -> datetime:
         return self._start + timedelta(seconds=time.monotonic() - self._started) + self._offset
 
+    def timestamp(self) -> float:
+        """Unix seconds of now: the fake Bot API server dates its messages with this."""
+        return self.now().timestamp()
+
     def advance(self, delta: timedelta) -> None:
         self._offset += delta
 

@@ -1,0 +1,123 @@
+"""Date-triggered timers kept by APScheduler in the shop's own database: punctuality for timed transitions.
+
+A timer only wakes a reconciler at a moment; the reconciler decides what is due by the injected clock, so a
+timer that fires early, late, twice or never does no harm (the periodic reconciler is the safety net).
+
+Moments are domain time (the injected clock); APScheduler waits in wall time. Each moment is turned into
+the wall-clock instant that lies as far ahead of the system clock as the moment lies ahead of the domain
+clock, so a test clock, a sandbox clock moved forward, or a system date far from the domain's all work.
+
+The scheduler runs in its own thread (APScheduler's BackgroundScheduler): its job store is synchronous,
+and on SQLite a synchronous write waiting for the database lock inside the event loop would stall every
+unit of work holding that lock. The thread only hands the reconciler to the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Coroutine, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.engine import make_url
+
+from domain.clock import Clock
+
+log = logging.getLogger(__name__)
+
+Runner = Callable[[], Coroutine[Any, Any, object]]
+
+# A timer already set for this moment is moved only when the domain clock drifted from the system clock
+# by more than this since it was set (a test or sandbox clock jump).
+_RESET_AFTER_DRIFT = timedelta(seconds=1)
+
+# Timers are pickled into the job store, so they name a module-level function and a key; the key finds
+# this process's reconciler and event loop.
+_ACTIVE: dict[str, tuple[asyncio.AbstractEventLoop, Runner]] = {}
+_ACTIVE_LOCK = threading.Lock()
+
+
+def fire(key: str) -> None:
+    """Run by APScheduler's thread at a moment: hand the reconciler to the event loop."""
+    with _ACTIVE_LOCK:
+        found = _ACTIVE.get(key)
+    if found is None:
+        log.warning("a timer fired for %s but no reconciler runs in this process", key)
+        return
+    loop, run = found
+    if not loop.is_closed():
+        asyncio.run_coroutine_threadsafe(run(), loop)
+
+
+def sync_url(database_url: str) -> str:
+    """The job store's synchronous URL for the shop's database (sqlite:///path, postgresql+psycopg://)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        url = url.set(drivername="sqlite")
+    elif url.get_backend_name() in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+def wall_time_of(moment: datetime, clock: Clock) -> datetime:
+    """The system-clock instant at which `moment` of the domain clock comes, as things stand now."""
+    return datetime.now(UTC) + (moment - clock.now())
+
+
+class Timers:
+    """Named timers in a persistent job store; each wakes the registered reconciler at its moment."""
+
+    def __init__(self, database_url: str, table: str, clock: Clock) -> None:
+        url = sync_url(database_url)
+        self.key = f"{table}@{make_url(url).render_as_string(hide_password=True)}"
+        self.clock = clock
+        engine_options: dict[str, object] = {}
+        if url.startswith("sqlite"):
+            engine_options["connect_args"] = {"timeout": 30}  # wait for the lock in this thread, not fail
+        store = SQLAlchemyJobStore(url=url, tablename=table, engine_options=engine_options)
+        self.scheduler = BackgroundScheduler(
+            timezone=UTC,
+            jobstores={"default": store},
+            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
+        )
+        self._known: dict[str, tuple[datetime, datetime]] = {}  # id -> (domain moment, wall instant)
+        self._started = False
+        self._closed = False
+
+    def start(self, loop: asyncio.AbstractEventLoop, run: Runner) -> None:
+        if self._closed:
+            return  # a reconciler run that outlived the jobs' stop must not bring the thread back
+        with _ACTIVE_LOCK:
+            _ACTIVE[self.key] = (loop, run)
+        if not self._started:
+            self.scheduler.start()
+            self._started = True
+
+    def ensure(self, moments: Iterable[tuple[str, datetime]]) -> int:
+        """Create (or move) the timer of each (id, domain moment) not already set for that moment."""
+        if not self._started:
+            return 0
+        added = 0
+        for job_id, moment in moments:
+            at = wall_time_of(moment, self.clock)
+            known = self._known.get(job_id)
+            if known is not None and known[0] == moment and abs(known[1] - at) <= _RESET_AFTER_DRIFT:
+                continue
+            self.scheduler.add_job(
+                "jobs.timers:fire", "date", run_date=at, args=[self.key], id=job_id, replace_existing=True
+            )
+            self._known[job_id] = (moment, at)
+            added += 1
+        return added
+
+    def shutdown(self) -> None:
+        self._closed = True
+        with _ACTIVE_LOCK:
+            _ACTIVE.pop(self.key, None)
+        if self._started and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self._started = False
