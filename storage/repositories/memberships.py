@@ -116,10 +116,17 @@ class SqlPlanRepository(SqlRepository):
             created_at=row["created_at"],
             group_chat_id=row["group_chat_id"],
             invite_link=row["invite_link"],
+            brand_id=row["brand_id"],
         )
 
     async def add(self, plan: NewPlan) -> Plan:
-        values = {"name": plan.name, "community_id": plan.community_id, "active": True, "created_at": plan.created_at}
+        values = {
+            "name": plan.name,
+            "community_id": plan.community_id,
+            "brand_id": plan.brand_id,
+            "active": True,
+            "created_at": plan.created_at,
+        }
         plan_id = (
             await self._session.execute(membership_plans.insert().values(values).returning(membership_plans.c.id))
         ).scalar_one()
