@@ -50,8 +50,8 @@ class FakePlans:
     async def list_plans(self, active_only: bool = True) -> Sequence[Plan]:
         return [p for p in self.plans.values() if p.active or not active_only]
 
-    async def for_group(self, chat_id: int) -> Sequence[Plan]:
-        return [p for p in self.plans.values() if p.group_chat_id == chat_id and p.active]
+    async def for_group(self, chat_id: int, active_only: bool = True) -> Sequence[Plan]:
+        return [p for p in self.plans.values() if p.group_chat_id == chat_id and (p.active or not active_only)]
 
     async def set_group(self, plan_id: int, chat_id: int | None, invite_link: str | None) -> bool:
         self.plans[plan_id] = replace(self.plans[plan_id], group_chat_id=chat_id, invite_link=invite_link)

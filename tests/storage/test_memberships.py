@@ -86,6 +86,7 @@ async def test_plans_by_group_and_closing(database: Database) -> None:
         await uow.commit()
     async with database.uow() as uow:
         assert await uow.plans.for_group(-100777) == []
+        assert [p.id for p in await uow.plans.for_group(-100777, active_only=False)] == [plan.id]  # still grants it
         assert [p.id for p in await uow.plans.list_plans()] == [other.id]
         assert [p.id for p in await uow.plans.list_plans(active_only=False)] == [plan.id, other.id]
 
