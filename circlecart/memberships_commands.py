@@ -14,10 +14,15 @@ def describe(plan: Plan) -> str:
     terms = plan.current.terms
     state = "open" if plan.active else "closed"
     group = f" group={plan.group_chat_id}" if plan.group_chat_id is not None else ""
-    community = plan.community_id if plan.community_id is not None else "-"
+    if plan.community_id is not None:
+        owner = f"community={plan.community_id}"
+    elif plan.brand_id is not None:
+        owner = f"brand={plan.brand_id}"
+    else:
+        owner = "platform"
     return (
         f"#{plan.id} {plan.name} · {terms.price.display()} / {terms.period_days} days · v{plan.current.number} · "
-        f"{state} · community={community}{group}"
+        f"{state} · {owner}{group}"
     )
 
 
@@ -32,7 +37,10 @@ async def run(database_url: str, args: argparse.Namespace, now: datetime) -> lis
         who = management.OPERATOR
         if args.plan_command == "add":
             name, terms = parse_new_plan([args.price, args.currency, *args.words])
-            plan = await management.create_plan(uow, now, who, name, args.community, terms)
+            brand = await management.brand_named(uow, args.brand) if args.brand is not None else None
+            plan = await management.create_plan(
+                uow, now, who, name, args.community, terms, brand.id if brand is not None else None
+            )
             lines = [f"created {describe(plan)}"]
         elif args.plan_command == "price":
             plan = await management.managed_plan(uow, who, args.plan_id)
@@ -61,12 +69,18 @@ async def run(database_url: str, args: argparse.Namespace, now: datetime) -> lis
 def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], handler: object) -> None:
     plan = sub.add_parser("plan", help="membership plans").add_subparsers(title="plan commands", dest="plan_command")
     add = plan.add_parser(
-        "add", help="a new plan: PRICE CURRENCY NAME [days= trial= grace= discount= points= early= SKU=PRICE]"
+        "add",
+        help="a new plan (the operator's unless --brand or --community): "
+        "PRICE CURRENCY NAME [days= trial= grace= discount= points= early= SKU=PRICE]",
     )
     add.add_argument("price")
     add.add_argument("currency")
     add.add_argument("words", nargs="+", help="the name, then key=value options")
-    add.add_argument("--community", type=int, help="the group chat id whose admins may manage it")
+    owner = add.add_mutually_exclusive_group()
+    owner.add_argument(
+        "--community", type=int, help="a community's plan: the group chat id whose admins manage it (no product perks)"
+    )
+    owner.add_argument("--brand", help="a brand's plan (name or id): perks on that brand's products only")
     price = plan.add_parser("price", help="change the price (a new version; members keep theirs until renewal)")
     price.add_argument("plan_id", type=int)
     price.add_argument("price")

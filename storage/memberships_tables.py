@@ -28,6 +28,9 @@ class MembershipPlanRow(SQLModel, table=True):
     id: int | None = Field(default=None, sa_type=Integer, primary_key=True)
     name: str = Field(sa_type=String(64), nullable=False)
     community_id: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
+    # The owner: a community (community_id), a brand (brand_id), or the operator (neither). Which perks an
+    # owner may grant is the domain's rule (domain/memberships/management.py), not the table's.
+    brand_id: int | None = Field(default=None, sa_type=Integer, nullable=True)
     active: bool = Field(default=True, sa_type=Boolean, nullable=False)
     # Not a foreign key: the plan and its first version are inserted together, each pointing at the other.
     current_version_id: int | None = Field(default=None, sa_type=Integer, nullable=True)

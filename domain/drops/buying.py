@@ -77,14 +77,14 @@ async def start_purchase(
     """The member pressed Buy on a drop: their open order for it (one per member and drop), at the drop price.
 
     The drop sets its early-access window; a membership whose plan grants early access is what lets a
-    member in during it.
+    member in during it, when the plan is the operator's or the drop's brand's (not another brand's).
     """
     drop = await _drop(uow, drop_id)
     if drop.is_raffle:
         await _check_raffle_offer(uow, now, drop, user_id)
     else:
         early_access_member = (
-            drop.early_access > timedelta(0) and await perks.early_access_minutes(uow, now, user_id) > 0
+            drop.early_access > timedelta(0) and await perks.early_access_minutes(uow, now, user_id, drop.brand_id) > 0
         )
         check_can_buy(drop, now, early_access_member)
     if drop.price.currency != STARS and not fiat_payments:

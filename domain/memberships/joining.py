@@ -53,6 +53,7 @@ class PlanStatus:
     plan: Plan
     membership: Membership | None
     trial_available: bool
+    brand: str | None = None  # a brand's plan: its perks count on this brand's products only
 
 
 async def active_plan(uow: UnitOfWork, plan_id: int) -> Plan:
@@ -80,7 +81,8 @@ async def overview(uow: UnitOfWork, now: datetime, user_id: int, community_id: i
                 lifecycle.may_start_trial(membership, plan.current, now)
             except DomainError:
                 trial = False
-        result.append(PlanStatus(plan, membership, trial))
+        brand = await uow.brands.get(plan.brand_id) if plan.brand_id is not None else None
+        result.append(PlanStatus(plan, membership, trial, brand.name if brand is not None else None))
     return tuple(result)
 
 

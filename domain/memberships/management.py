@@ -1,7 +1,9 @@
-"""Owners define plans: the operator for any community, a community's admins for their own.
+"""Owners define plans: the operator any plan, brand staff their brand's, a community's admins their own.
 
 Who someone is comes from facts the caller verified (the operator list from the settings, admin rights
-asked of Telegram), never from what a message claims; every use case here checks it.
+asked of Telegram) or from the brand staff list, never from what a message claims; every use case here
+checks it. A perk is granted only by whoever pays for it: a community's plan grants its members-only group
+and no perk on products; a brand's plan grants perks on that brand's products only (see `check_perks`).
 """
 
 from __future__ import annotations
@@ -10,12 +12,25 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from domain.brands import roles
 from domain.errors import DomainError
 from domain.memberships import notices as mn
 from domain.memberships.lifecycle import MembershipStatus
-from domain.memberships.plans import NewPlan, Plan, PlanVersion, Terms, validate_name, validate_terms
+from domain.memberships.plan_text import OPTIONS
+from domain.memberships.plans import (
+    NewPlan,
+    OwnerKind,
+    Plan,
+    PlanVersion,
+    Terms,
+    check_member_price,
+    owner_kind,
+    validate_name,
+    validate_terms,
+)
 from domain.money import Money
 from domain.notices import Notice
+from domain.products import Brand
 
 if TYPE_CHECKING:
     from domain.ports import UnitOfWork
@@ -36,22 +51,80 @@ class Authority:
         if not self.may_manage(community_id):
             raise DomainError("membership.not_owner")
 
+    @property
+    def actor(self) -> roles.Actor:
+        return roles.Actor(self.user_id, self.operator)
+
 
 OPERATOR = Authority(0, operator=True)  # the command line: whoever can run it owns the database
 
 
+async def require_owner(
+    uow: UnitOfWork, who: Authority, community_id: int | None, brand_id: int | None, creating: bool = False
+) -> Brand | None:
+    """Raise unless `who` may act for this owner: the operator always; a community's admins for its plans;
+    a brand's staff (checked in the staff list here, not taken from a menu) for its plans. Returns the brand."""
+    kind = owner_kind(community_id, brand_id)
+    if kind is OwnerKind.COMMUNITY:
+        if brand_id is not None:
+            raise DomainError("membership.brand_plan_in_private")
+        who.require(community_id)
+        return None
+    if kind is OwnerKind.BRAND:
+        assert brand_id is not None
+        return await roles.require_brand_staff(uow, who.actor, brand_id)
+    if not who.operator:
+        raise DomainError("membership.platform_operator_only" if creating else "membership.not_owner")
+    return None
+
+
+async def check_perks(uow: UnitOfWork, community_id: int | None, brand_id: int | None, terms: Terms) -> None:
+    """Refuse perks this owner may not grant, and member prices the catalog cannot honour.
+
+    An unknown SKU is refused first (it is most often a mistyped option); then a community's plan may grant
+    no product perk at all; then each member price must name a product of the plan's brand (any product for
+    the operator), in its currency, more than zero, at most its price and at least MIN_MEMBER_PRICE_PERCENT.
+    """
+    benefits = terms.benefits
+    products = []
+    for sku, price in benefits.member_prices:
+        product = await uow.products.get_by_sku(sku)
+        if product is None:
+            raise DomainError("membership.unknown_option", option=sku, options=", ".join(OPTIONS))
+        products.append((product, price))
+    kind = owner_kind(community_id, brand_id)
+    if kind is OwnerKind.COMMUNITY and benefits.on_products:
+        raise DomainError("membership.community_product_perks", perks=", ".join(benefits.on_products))
+    brand = await uow.brands.get(brand_id) if brand_id is not None else None
+    for product, price in products:
+        if kind is OwnerKind.BRAND and product.brand_id != brand_id:
+            name = brand.name if brand is not None else str(brand_id)
+            raise DomainError("membership.member_price_other_brand", sku=product.sku, brand=name)
+        check_member_price(product.sku, price, product.price)
+
+
 async def create_plan(
-    uow: UnitOfWork, now: datetime, who: Authority, name: str, community_id: int | None, terms: Terms
+    uow: UnitOfWork,
+    now: datetime,
+    who: Authority,
+    name: str,
+    community_id: int | None,
+    terms: Terms,
+    brand_id: int | None = None,
 ) -> Plan:
-    who.require(community_id)
-    return await uow.plans.add(NewPlan(validate_name(name), community_id, validate_terms(terms), now))
+    """A plan of the operator (both ids None), of a brand (`brand_id`) or of a community (`community_id`)."""
+    await require_owner(uow, who, community_id, brand_id, creating=True)
+    clean = validate_name(name)
+    await check_perks(uow, community_id, brand_id, terms)  # first: who may grant a perk before how much
+    validate_terms(terms)
+    return await uow.plans.add(NewPlan(clean, community_id, terms, now, brand_id))
 
 
 async def managed_plan(uow: UnitOfWork, who: Authority, plan_id: int) -> Plan:
     plan = await uow.plans.get(plan_id)
     if plan is None:
         raise DomainError("membership.plan_unknown")
-    who.require(plan.community_id)
+    await require_owner(uow, who, plan.community_id, plan.brand_id)
     return plan
 
 
@@ -64,6 +137,7 @@ class TermsChange:
 async def change_terms(uow: UnitOfWork, now: datetime, who: Authority, plan_id: int, terms: Terms) -> TermsChange:
     """A new version. Members keep theirs until they renew; each current member is told now, before then."""
     plan = await managed_plan(uow, who, plan_id)
+    await check_perks(uow, plan.community_id, plan.brand_id, terms)
     validate_terms(terms)
     if terms == plan.current.terms:
         raise DomainError("membership.terms_unchanged")
@@ -111,11 +185,25 @@ async def attach_group(uow: UnitOfWork, who: Authority, plan_id: int, chat_id: i
 
 
 async def plans_managed_by(uow: UnitOfWork, who: Authority, community_id: int | None) -> tuple[Plan, ...]:
-    """The plans this person may manage: in a group, that group's; the operator in private, all."""
+    """The plans this person may manage: in a group, that group's; in private, every plan for the operator
+    and their brands' plans for brand staff."""
     plans = await uow.plans.list_plans(active_only=False)
     if community_id is None:
-        if not who.operator:
+        if who.operator:
+            return tuple(plans)
+        brands = {brand.id for brand in await roles.brands_of(uow, who.actor)}
+        if not brands:
             raise DomainError("membership.not_owner")
-        return tuple(plans)
+        return tuple(p for p in plans if p.brand_id in brands)
     who.require(community_id)
     return tuple(p for p in plans if p.community_id == community_id)
+
+
+async def brand_named(uow: UnitOfWork, text: str) -> Brand:
+    """The brand `brand=` names on `/plan add`: its name (an underscore may stand for a space) or number."""
+    try:
+        return await roles.brand_by_name_or_id(uow, text)
+    except DomainError:
+        if "_" not in text:
+            raise
+    return await roles.brand_by_name_or_id(uow, text.replace("_", " "))

@@ -2,35 +2,42 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
 
 from domain.errors import DomainError
 from domain.memberships.plans import DEFAULT_GRACE_DAYS, STARS, Benefits, Terms
 from domain.money import Money, parse_major
 
 OPTIONS = ("days", "trial", "grace", "discount", "points", "early")
+OWNER_OPTION = "brand"  # `brand=NAME` on `/plan add`: whose plan it is, not one of its terms
+_DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII only: str.isdigit() also takes '²' and other scripts' digits
+_MULTIPLIER = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?")
 
 
 def _int(key: str, value: str) -> int:
-    if not value.isdigit() or len(value) > 9:
+    if _DIGITS.fullmatch(value) is None:
         raise DomainError("membership.bad_command", detail=f"{key}={value}")
     return int(value)
 
 
+def number(text: str) -> int | None:
+    """A plan or chat number as typed ('12', '#12'), in ASCII digits; None otherwise."""
+    digits = text.removeprefix("#")
+    return int(digits) if _DIGITS.fullmatch(digits) else None
+
+
 def multiplier_percent(text: str) -> int:
-    """'1.5' -> 150, exactly (no float)."""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise DomainError("membership.bad_command", detail=f"points={text}") from None
-    percent = value * 100
-    if not value.is_finite() or percent != percent.to_integral_value():
+    """'1.5' -> 150, exactly (no float); at most two decimals, ASCII digits only."""
+    if _MULTIPLIER.fullmatch(text) is None:
         raise DomainError("membership.bad_command", detail=f"points={text}")
-    return int(percent)
+    whole, _, cents = text.partition(".")
+    return int(whole) * 100 + int(cents.ljust(2, "0"))
 
 
 def parse_options(words: list[str], base: Terms) -> Terms:
-    """key=value words over `base`; a key that is not an option is a SKU with its member price."""
+    """key=value words over `base`. A key that is not an option names a product (SKU=PRICE, a member
+    price; SKU=off withdraws it). Whether that product exists, and may get one from this plan, is
+    `management.check_perks`'s question: this function needs no catalog."""
     values = {"days": base.period_days, "trial": base.trial_days, "grace": base.grace_days}
     benefits = base.benefits
     discount, points, early = (
@@ -47,13 +54,17 @@ def parse_options(words: list[str], base: Terms) -> Terms:
         if lowered in ("days", "trial", "grace"):
             values[lowered] = _int(lowered, value)
         elif lowered == "discount":
-            discount = _int(lowered, value.rstrip("%"))
+            discount = _int(lowered, value.removesuffix("%"))
         elif lowered == "points":
-            points = multiplier_percent(value.lstrip("x×"))
+            points = multiplier_percent(value.removeprefix("x").removeprefix("×"))
         elif lowered == "early":
             early = _int(lowered, value)
+        elif lowered == OWNER_OPTION:
+            raise DomainError("membership.owner_fixed")
+        elif value.lower() == "off":
+            prices.pop(key, None)  # SKU=off withdraws that product's member price
         else:
-            prices[key] = parse_major(value, base.price.currency)
+            prices[key] = _member_price(word, value, base.price.currency)
     return Terms(
         price=base.price,
         period_days=values["days"],
@@ -61,6 +72,28 @@ def parse_options(words: list[str], base: Terms) -> Terms:
         grace_days=values["grace"],
         benefits=Benefits(discount, tuple(sorted(prices.items())), points, early),
     )
+
+
+def _member_price(word: str, value: str, currency: str) -> Money:
+    try:
+        return parse_major(value, currency)
+    except DomainError:
+        raise DomainError("membership.bad_command", detail=word) from None
+
+
+def take_owner(words: list[str]) -> tuple[str | None, list[str]]:
+    """Split `brand=NAME_OR_ID` off the words of `/plan add` (an underscore in the name stands for a space)."""
+    owner: str | None = None
+    rest = []
+    for word in words:
+        key, sep, value = word.partition("=")
+        if sep and key.lower() == OWNER_OPTION:
+            if owner is not None or not value:
+                raise DomainError("membership.bad_command", detail=word)
+            owner = value
+        else:
+            rest.append(word)
+    return owner, rest
 
 
 def parse_new_plan(words: list[str]) -> tuple[str, Terms]:

@@ -1,14 +1,23 @@
-"""Plans and their versions.
+"""Plans, their owners and their versions.
 
-A plan is what a community sells (a name, optionally a members-only group); a version is its terms (price,
+A plan is what an owner sells (a name, optionally a members-only group); a version is its terms (price,
 period, perks). Changing the terms adds a version: members keep the version they paid for until they renew
 onto the current one, so nobody is charged a price they did not agree to.
+
+A plan has one owner, and a perk is granted only by whoever pays for it (DESIGN.md, invariant 10):
+
+- the operator (a platform plan): perks on every product;
+- a brand: perks on that brand's products only;
+- a community: its members-only group, and no product perks at all.
+
+Every perk is bounded where it is defined, by the constants below (the README lists them).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from domain.errors import DomainError
 from domain.money import Money
@@ -19,11 +28,24 @@ STARS_SUBSCRIPTION_PERIOD = timedelta(days=30)
 STARS_SUBSCRIPTION_SECONDS = int(STARS_SUBSCRIPTION_PERIOD.total_seconds())
 DEFAULT_GRACE_DAYS = 3
 MAX_NAME = 32  # an invoice title is at most 32 characters
+
+# The bounds of a plan's terms and perks, checked when a plan is made and whenever its terms change.
+MIN_PERIOD_DAYS = 1
 MAX_PERIOD_DAYS = 366
-MAX_TRIAL_DAYS = 90
-MAX_GRACE_DAYS = 30
-MAX_EARLY_ACCESS_MINUTES = 7 * 24 * 60
-MAX_MULTIPLIER_PERCENT = 1000
+MAX_TRIAL_DAYS = 30
+MAX_GRACE_DAYS = 14
+MIN_DISCOUNT_PERCENT = 1  # 0 means no discount
+MAX_DISCOUNT_PERCENT = 50
+MIN_MULTIPLIER_PERCENT = 100  # x1.0, no multiplier
+MAX_MULTIPLIER_PERCENT = 300  # x3.0
+MAX_EARLY_ACCESS_MINUTES = 24 * 60
+MIN_MEMBER_PRICE_PERCENT = 50  # a member price is at least half the product's price (and at most all of it)
+
+
+class OwnerKind(StrEnum):
+    PLATFORM = "platform"  # the operator's
+    BRAND = "brand"
+    COMMUNITY = "community"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +63,20 @@ class Benefits:
             if candidate == sku:
                 return price
         return None
+
+    @property
+    def on_products(self) -> tuple[str, ...]:
+        """The product perks these benefits grant (empty: none), by option name."""
+        found = []
+        if self.discount_percent:
+            found.append("discount")
+        if self.member_prices:
+            found.append("SKU=PRICE")
+        if self.points_multiplier_percent != MIN_MULTIPLIER_PERCENT:
+            found.append("points")
+        if self.early_access_minutes:
+            found.append("early")
+        return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +107,30 @@ class PlanVersion:
     created_at: datetime
 
 
+def owner_kind(community_id: int | None, brand_id: int | None) -> OwnerKind:
+    if community_id is not None:
+        return OwnerKind.COMMUNITY
+    if brand_id is not None:
+        return OwnerKind.BRAND
+    return OwnerKind.PLATFORM
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     id: int
     name: str
-    community_id: int | None  # the group whose owners manage it; None: the operator's own plan
+    community_id: int | None  # a community's plan: the group whose admins manage it
     active: bool
     current: PlanVersion
     created_at: datetime
     group_chat_id: int | None = None  # the members-only group, if any
     invite_link: str | None = None  # a join-request link into that group
+    brand_id: int | None = None  # a brand's plan: perks on that brand's products only
+
+    @property
+    def owner(self) -> OwnerKind:
+        """Both ids None: the operator's platform plan."""
+        return owner_kind(self.community_id, self.brand_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +139,7 @@ class NewPlan:
     community_id: int | None
     terms: Terms
     created_at: datetime
+    brand_id: int | None = None
 
 
 def validate_name(name: str) -> str:
@@ -98,28 +149,61 @@ def validate_name(name: str) -> str:
     return clean
 
 
+def multiplier_text(percent: int) -> str:
+    """150 -> '1.5', 300 -> '3' (a multiplier as owners write it)."""
+    whole, rest = divmod(percent, 100)
+    return str(whole) if rest == 0 else f"{whole}.{rest:02d}".rstrip("0")
+
+
 def validate_terms(terms: Terms) -> Terms:
-    """Refuse terms Telegram or arithmetic cannot honour, with a code the owner can act on."""
+    """Refuse terms Telegram or arithmetic cannot honour, or perks beyond their bounds, with a code that
+    names the bound. Member prices are checked against the catalog by `management.check_perks`."""
     if terms.price.amount <= 0:
         raise DomainError("membership.price_invalid")
     if terms.is_stars and terms.period_days != STARS_SUBSCRIPTION_PERIOD.days:
         raise DomainError("membership.stars_period", days=STARS_SUBSCRIPTION_PERIOD.days)
-    if not 1 <= terms.period_days <= MAX_PERIOD_DAYS:
-        raise DomainError("membership.period_invalid", max=MAX_PERIOD_DAYS)
+    if not MIN_PERIOD_DAYS <= terms.period_days <= MAX_PERIOD_DAYS:
+        raise DomainError("membership.period_invalid", min=MIN_PERIOD_DAYS, max=MAX_PERIOD_DAYS)
     if not 0 <= terms.trial_days <= MAX_TRIAL_DAYS:
         raise DomainError("membership.trial_invalid", max=MAX_TRIAL_DAYS)
     if not 0 <= terms.grace_days <= MAX_GRACE_DAYS:
         raise DomainError("membership.grace_invalid", max=MAX_GRACE_DAYS)
     benefits = terms.benefits
-    if not 0 <= benefits.discount_percent <= 100:
-        raise DomainError("membership.discount_invalid")
-    if not 100 <= benefits.points_multiplier_percent <= MAX_MULTIPLIER_PERCENT:
-        raise DomainError("membership.multiplier_invalid", max=MAX_MULTIPLIER_PERCENT // 100)
+    discount = benefits.discount_percent
+    if discount != 0 and not MIN_DISCOUNT_PERCENT <= discount <= MAX_DISCOUNT_PERCENT:
+        raise DomainError("membership.discount_invalid", min=MIN_DISCOUNT_PERCENT, max=MAX_DISCOUNT_PERCENT)
+    if not MIN_MULTIPLIER_PERCENT <= benefits.points_multiplier_percent <= MAX_MULTIPLIER_PERCENT:
+        raise DomainError(
+            "membership.multiplier_invalid",
+            min=multiplier_text(MIN_MULTIPLIER_PERCENT),
+            max=multiplier_text(MAX_MULTIPLIER_PERCENT),
+        )
     if not 0 <= benefits.early_access_minutes <= MAX_EARLY_ACCESS_MINUTES:
         raise DomainError("membership.early_access_invalid", max=MAX_EARLY_ACCESS_MINUTES)
     skus = [sku for sku, _ in benefits.member_prices]
     if len(set(skus)) != len(skus):
         raise DomainError("membership.member_price_twice")
-    if any(price.amount < 0 for _, price in benefits.member_prices):
-        raise DomainError("membership.price_invalid")
+    for sku, price in benefits.member_prices:
+        if price.amount <= 0:
+            raise DomainError("membership.member_price_not_positive", sku=sku)
     return terms
+
+
+def member_price_floor(list_price: Money) -> Money:
+    """The lowest member price a product may have: MIN_MEMBER_PRICE_PERCENT of its price, rounded up."""
+    return Money(-(-list_price.amount * MIN_MEMBER_PRICE_PERCENT // 100), list_price.currency)
+
+
+def check_member_price(sku: str, price: Money, list_price: Money) -> None:
+    """A member price is in the product's currency, more than zero, at most its price and at least the floor."""
+    if price.currency != list_price.currency:
+        raise DomainError("membership.member_price_currency", sku=sku, currency=list_price.currency)
+    if price.amount <= 0:
+        raise DomainError("membership.member_price_not_positive", sku=sku)
+    if price.amount > list_price.amount:
+        raise DomainError("membership.member_price_above_list", sku=sku, price=list_price.display())
+    floor = member_price_floor(list_price)
+    if price.amount < floor.amount:
+        raise DomainError(
+            "membership.member_price_too_low", sku=sku, percent=MIN_MEMBER_PRICE_PERCENT, min=floor.display()
+        )

@@ -38,8 +38,9 @@ class PlanRepository(Protocol):
     async def list_plans(self, active_only: bool = True) -> Sequence[Plan]:
         """Oldest first."""
 
-    async def for_group(self, chat_id: int) -> Sequence[Plan]:
-        """Active plans whose members-only group is this chat."""
+    async def for_group(self, chat_id: int, active_only: bool = True) -> Sequence[Plan]:
+        """Plans (only open ones unless `active_only` is False) whose members-only group is this chat, oldest
+        first."""
 
     async def set_group(self, plan_id: int, chat_id: int | None, invite_link: str | None) -> bool: ...
     async def set_active(self, plan_id: int, active: bool) -> bool: ...

@@ -7,7 +7,7 @@ member at most one message per transition.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -114,6 +114,10 @@ async def send_reminder(uow: UnitOfWork, now: datetime, reminder: Reminder, pay_
 # -- the members-only group ------------------------------------------------------------------------------
 
 
+def _back_in(current: Membership) -> Membership:
+    return replace(current, seat=Seat.IN) if current.seat is Seat.REMOVING else current
+
+
 @dataclass(frozen=True, slots=True)
 class RemovalPreview:
     membership: Membership
@@ -132,14 +136,66 @@ def _reason(membership: Membership) -> str:
 
 
 async def removal_preview(uow: UnitOfWork, now: datetime, limit: int = 10_000) -> tuple[RemovalPreview, ...]:
-    """Who the removal job would take out of a members-only group at `now`, and why (changes nothing)."""
+    """Who the removal job would take out of a members-only group at `now`, and why (changes nothing).
+
+    Like the job, it leaves out a member whose other membership of a plan granting the same group still
+    gives perks: the job hands the seat over to that membership instead of removing anyone."""
     found = []
     for membership in await uow.memberships.with_seat(limit):
         if lifecycle.removal_reason(membership, now) is None:
             continue
+        if await keeper_of_seat(uow, now, membership) is not None:
+            continue
         plan = await uow.plans.get(membership.plan_id)
         found.append(RemovalPreview(membership, plan, _reason(membership), membership.grace_end))
     return tuple(found)
+
+
+async def keeper_of_seat(uow: UnitOfWork, now: datetime, membership: Membership) -> Membership | None:
+    """Another membership of the same member that entitles them to the seat's group: of any plan, open or
+    closed, whose members-only group it is, and giving perks now (trial, active, grace, or cancelled with
+    its period still paid). While there is one, the member is never removed."""
+    chat_id = membership.seat_chat_id
+    if chat_id is None:
+        return None
+    granting = {plan.id for plan in await uow.plans.for_group(chat_id, active_only=False)}
+    for other in await uow.memberships.list_for_user(membership.user_id):
+        if other.id != membership.id and other.plan_id in granting and other.has_perks(now):
+            return other
+    return None
+
+
+async def hand_over_seat(uow: UnitOfWork, now: datetime, lapsed: Membership, keeper: Membership) -> bool:
+    """The member stays in the group on `keeper`: it takes the seat (so its own lapse removes them later)
+    and `lapsed` gives it up, with the one message its expiry owes. False if `keeper` cannot take it (its
+    seat is in another group): then `lapsed` keeps the seat and nobody is removed."""
+    chat_id = lapsed.seat_chat_id
+    if chat_id is None:
+        return False
+
+    def take(current: Membership) -> tuple[Membership, bool]:
+        if current.seat is not Seat.NONE:
+            return current, current.seat_chat_id == chat_id
+        if not current.has_perks(now):
+            return current, False
+        return lifecycle.admit(current, chat_id, now), True
+
+    _, taken, _ = await mutate(uow, keeper.id, take)
+    if not taken:
+        return False
+
+    def give_up(current: Membership) -> tuple[Membership, bool]:
+        if current.seat is Seat.NONE or current.seat_chat_id != chat_id or current.has_perks(now):
+            return current, False
+        return lifecycle.removed(current), True
+
+    updated, gave, changed = await mutate(uow, lapsed.id, give_up)
+    if gave and changed:
+        plan = await uow.plans.get(updated.plan_id)
+        if plan is not None:
+            notice = mn.change_notice(plan, updated, Change.EXPIRED, str(mn.stamp(updated.period_end)))
+            await uow.outbox.enqueue(notice, now)
+    return True
 
 
 async def claim_removals(uow: UnitOfWork, now: datetime, batch: int = BATCH) -> tuple[Membership, ...]:
@@ -151,6 +207,10 @@ async def claim_removals(uow: UnitOfWork, now: datetime, batch: int = BATCH) -> 
             claimed.append(candidate)
             continue
         if lifecycle.removal_reason(candidate, now) is None:
+            continue
+        keeper = await keeper_of_seat(uow, now, candidate)
+        if keeper is not None:
+            await hand_over_seat(uow, now, candidate, keeper)
             continue
 
         def step(current: Membership) -> tuple[Membership, bool]:
@@ -165,7 +225,17 @@ async def claim_removals(uow: UnitOfWork, now: datetime, batch: int = BATCH) -> 
 
 
 async def still_removable(uow: UnitOfWork, now: datetime, membership_id: int) -> Membership | None:
-    """Right before calling Telegram: the claimed membership, or None (seat given back) if it was renewed."""
+    """Right before calling Telegram: the claimed membership, or None (seat given back) if it was renewed or
+    the member holds another membership that grants the same group."""
+    claimed = await uow.memberships.get(membership_id)
+    if claimed is not None and claimed.seat is Seat.REMOVING and not claimed.has_perks(now):
+        keeper = await keeper_of_seat(uow, now, claimed)
+        if keeper is not None and await hand_over_seat(uow, now, claimed, keeper):
+            return None
+        if keeper is not None:
+            # The keeper's seat is in another group: this seat stays, and so does the member.
+            await mutate(uow, membership_id, lambda current: (_back_in(current), None))
+            return None
 
     def step(current: Membership) -> tuple[Membership, bool]:
         if current.seat is not Seat.REMOVING:

@@ -49,7 +49,12 @@ async def order_paid(
     if order is None or order.status is not OrderStatus.PAID:
         return PaidRewards(None, False)
     if multiplier_percent is None:
-        multiplier_percent = await perks.points_multiplier_percent(uow, now, order.user_id)
+        # A brand's plan multiplies points on that brand's products only: the multiplier must count on each.
+        brands = set()
+        for line in order.lines:
+            product = await uow.products.get(line.product_id)
+            brands.add(product.brand_id if product is not None else None)
+        multiplier_percent = await perks.points_multiplier_percent(uow, now, order.user_id, brands)
     earned = await accounts.earn(
         uow.points,
         now,

@@ -116,10 +116,17 @@ class SqlPlanRepository(SqlRepository):
             created_at=row["created_at"],
             group_chat_id=row["group_chat_id"],
             invite_link=row["invite_link"],
+            brand_id=row["brand_id"],
         )
 
     async def add(self, plan: NewPlan) -> Plan:
-        values = {"name": plan.name, "community_id": plan.community_id, "active": True, "created_at": plan.created_at}
+        values = {
+            "name": plan.name,
+            "community_id": plan.community_id,
+            "brand_id": plan.brand_id,
+            "active": True,
+            "created_at": plan.created_at,
+        }
         plan_id = (
             await self._session.execute(membership_plans.insert().values(values).returning(membership_plans.c.id))
         ).scalar_one()
@@ -165,12 +172,10 @@ class SqlPlanRepository(SqlRepository):
             query = query.where(membership_plans.c.active.is_(True))
         return [self._plan(row) for row in (await self._session.execute(query)).mappings()]
 
-    async def for_group(self, chat_id: int) -> Sequence[Plan]:
-        query = (
-            self._plans_query()
-            .where(membership_plans.c.group_chat_id == chat_id, membership_plans.c.active.is_(True))
-            .order_by(membership_plans.c.id)
-        )
+    async def for_group(self, chat_id: int, active_only: bool = True) -> Sequence[Plan]:
+        query = self._plans_query().where(membership_plans.c.group_chat_id == chat_id).order_by(membership_plans.c.id)
+        if active_only:
+            query = query.where(membership_plans.c.active.is_(True))
         return [self._plan(row) for row in (await self._session.execute(query)).mappings()]
 
     async def set_group(self, plan_id: int, chat_id: int | None, invite_link: str | None) -> bool:

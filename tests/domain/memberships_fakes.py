@@ -11,8 +11,10 @@ from typing import Any
 from domain.memberships.lifecycle import Membership, MembershipStatus, NewMembership, Seat
 from domain.memberships.plans import NewPlan, Plan, PlanVersion, Terms
 from domain.memberships.ports import MembershipPayment
+from domain.money import Money
 from domain.notices import Notice
 from domain.orders import NewPayment, Payment, PaymentStatus
+from domain.products import Brand, Product
 
 
 @dataclass
@@ -23,7 +25,9 @@ class FakePlans:
     async def add(self, plan: NewPlan) -> Plan:
         plan_id = len(self.plans) + 1
         version = await self._version(plan_id, 1, plan.terms, plan.created_at)
-        self.plans[plan_id] = Plan(plan_id, plan.name, plan.community_id, True, version, plan.created_at)
+        self.plans[plan_id] = Plan(
+            plan_id, plan.name, plan.community_id, True, version, plan.created_at, brand_id=plan.brand_id
+        )
         return self.plans[plan_id]
 
     async def _version(self, plan_id: int, number: int, terms: Terms, now: datetime) -> PlanVersion:
@@ -46,8 +50,8 @@ class FakePlans:
     async def list_plans(self, active_only: bool = True) -> Sequence[Plan]:
         return [p for p in self.plans.values() if p.active or not active_only]
 
-    async def for_group(self, chat_id: int) -> Sequence[Plan]:
-        return [p for p in self.plans.values() if p.group_chat_id == chat_id and p.active]
+    async def for_group(self, chat_id: int, active_only: bool = True) -> Sequence[Plan]:
+        return [p for p in self.plans.values() if p.group_chat_id == chat_id and (p.active or not active_only)]
 
     async def set_group(self, plan_id: int, chat_id: int | None, invite_link: str | None) -> bool:
         self.plans[plan_id] = replace(self.plans[plan_id], group_chat_id=chat_id, invite_link=invite_link)
@@ -165,6 +169,64 @@ class FakeOutbox:
         return self.notices.get(key)
 
 
+@dataclass
+class FakeCatalog:
+    """Brands, their staff and products: what plan owners and member prices are checked against."""
+
+    brand_rows: dict[int, Brand] = field(default_factory=dict)
+    staff: set[tuple[int, int]] = field(default_factory=set)  # (brand id, user id)
+    products: dict[str, Product] = field(default_factory=dict)
+
+    def brand(self, name: str, *staff: int) -> Brand:
+        brand = Brand(len(self.brand_rows) + 1, name)
+        self.brand_rows[brand.id] = brand
+        self.staff.update((brand.id, user) for user in staff)
+        return brand
+
+    def product(self, sku: str, amount: int, brand: Brand | None = None, currency: str = "XTR") -> Product:
+        product = Product(
+            len(self.products) + 1, sku, sku.title(), "", Money(amount, currency), 10, brand_id=brand and brand.id
+        )
+        self.products[sku] = product
+        return product
+
+
+@dataclass
+class FakeBrands:
+    catalog: FakeCatalog
+
+    async def get(self, brand_id: int) -> Brand | None:
+        return self.catalog.brand_rows.get(brand_id)
+
+    async def get_by_name(self, name: str) -> Brand | None:
+        return next((b for b in self.catalog.brand_rows.values() if b.name == name), None)
+
+
+@dataclass
+class FakeBrandStaff:
+    catalog: FakeCatalog
+
+    async def is_staff(self, brand_id: int, user_id: int) -> bool:
+        return (brand_id, user_id) in self.catalog.staff
+
+    async def brands_of(self, user_id: int) -> Sequence[int]:
+        return sorted(brand for brand, user in self.catalog.staff if user == user_id)
+
+    async def all_brands(self) -> Sequence[Brand]:
+        return sorted(self.catalog.brand_rows.values(), key=lambda b: b.name)
+
+
+@dataclass
+class FakeProducts:
+    catalog: FakeCatalog
+
+    async def get(self, product_id: int) -> Product | None:
+        return next((p for p in self.catalog.products.values() if p.id == product_id), None)
+
+    async def get_by_sku(self, sku: str) -> Product | None:
+        return self.catalog.products.get(sku)
+
+
 class FakeUnitOfWork:
     """Shared state across `async with` blocks; commit is a no-op (each step here is one transaction)."""
 
@@ -173,6 +235,10 @@ class FakeUnitOfWork:
         self.memberships = FakeMemberships()
         self.payments = FakePayments()
         self.outbox = FakeOutbox()
+        self.catalog = FakeCatalog()
+        self.brands = FakeBrands(self.catalog)
+        self.brand_staff = FakeBrandStaff(self.catalog)
+        self.products = FakeProducts(self.catalog)
 
     async def __aenter__(self) -> FakeUnitOfWork:
         return self

@@ -53,15 +53,7 @@ class Club:
             return found
 
     async def subscribe(self, user: Any) -> Any:
-        """/membership in private, press Join, pay the Stars subscription link."""
-        (view,) = await self.shop.say(user, None, "/membership")
-        join = next(t for t in view.button_texts if t.startswith("Join"))
-        await self.shop.press(user, view, text=join)
-        offer = self.shop.fake.last(user)
-        link = next(b["url"] for row in offer.data["reply_markup"]["inline_keyboard"] for b in row if "url" in b)
-        paid = await self.shop.pay(user, link)
-        assert paid.accepted, paid.error_message
-        return paid
+        return await subscribe(self.shop, user)
 
     async def renew(self, user: Any, charge_id: str | None = None) -> Any:
         """Telegram renews the subscription by itself: a recurring successful_payment in the private chat."""
@@ -84,14 +76,27 @@ class Club:
         await self.shop.settle(await self.shop.fake.join_request(user, self.group, invite_link=self.invite_link))
 
 
-async def open_club(shop: Shop, price: int = 100, options: str = "") -> Club:
-    """An admin makes a Stars plan in their community and a members-only group for it, through the bot."""
+async def subscribe(shop: Shop, user: Any, join: str = "Join") -> Any:
+    """/membership in private, press the first button starting with `join`, pay the Stars subscription link."""
+    (view,) = await shop.say(user, None, "/membership")
+    button = next(t for t in view.button_texts if t.startswith(join))
+    await shop.press(user, view, text=button)
+    offer = shop.fake.last(user)
+    link = next(b["url"] for row in offer.data["reply_markup"]["inline_keyboard"] for b in row if "url" in b)
+    paid = await shop.pay(user, link)
+    assert paid.accepted, paid.error_message
+    return paid
+
+
+async def open_club(shop: Shop, price: int = 100, options: str = "", brand: str | None = None) -> Club:
+    """An admin makes a Stars plan in their community and a members-only group for it, through the bot.
+
+    With `brand`, the owner is that brand's staff and makes the plan in private as the brand's (`brand=NAME`):
+    only the operator or a brand may give perks on products."""
     follow_the_shop_clock(shop)
     owner = shop.member("Owner")
     community = await shop.group_with_bot("Tea Lovers", admin=owner)
-    (created,) = await shop.say(owner, community, f"/plan add {price} XTR Tea Club {options}".strip())
-    assert "created" in created.text, created.text
-    plan_id = int(created.text.split("#", 1)[1].split()[0])
+    plan_id = await add_plan(shop, owner, community, f"{price} XTR Tea Club {options}", brand)
     group = await shop.group_with_bot("Tea Club Lounge", admin=owner)
     (attached,) = await shop.say(owner, group, f"/plan group {plan_id}")
     assert "members-only group" in attached.text, attached.text
@@ -99,6 +104,26 @@ async def open_club(shop: Shop, price: int = 100, options: str = "") -> Club:
         plan = await uow.plans.get(plan_id)
     assert plan is not None and plan.invite_link
     return Club(shop, owner, community, group, plan_id, plan.invite_link)
+
+
+async def add_plan(shop: Shop, owner: Any, community: Any, words: str, brand: str | None = None) -> int:
+    """`/plan add WORDS` in the community, or with `brand` in private by that brand's staff; the plan's id."""
+    if brand is None:
+        (created,) = await shop.say(owner, community, f"/plan add {words}".strip())
+    else:
+        await make_staff(shop, brand, owner)
+        (created,) = await shop.say(owner, None, f"/plan add {words} brand={brand.replace(' ', '_')}".strip())
+    assert "created" in created.text, created.text
+    return int(created.text.split("#", 1)[1].split()[0])
+
+
+async def make_staff(shop: Shop, brand_name: str, user: Any) -> None:
+    """The operator made `user` staff of the brand (as `/brand staff` does)."""
+    async with shop.uow() as uow:
+        brand = await uow.brands.get_by_name(brand_name)
+        assert brand is not None
+        await uow.brand_staff.add(brand.id, user.id, shop.clock.now())
+        await uow.commit()
 
 
 async def run_jobs(shop: Shop) -> None:
@@ -187,11 +212,14 @@ __all__ = [
     "PERIOD",
     "Club",
     "Restartable",
+    "add_plan",
     "bans",
     "count",
+    "make_staff",
     "open_club",
     "outbox_drained",
     "restartable_shop",
     "run_jobs",
+    "subscribe",
     "texts",
 ]

@@ -10,7 +10,7 @@ from tests.scenarios.memberships_steps import open_club
 
 
 async def test_members_with_early_access_buy_before_the_drop_opens_and_others_wait(shop: Shop) -> None:
-    club = await open_club(shop, options="early=60")
+    club = await open_club(shop, options="early=60", brand="Celadon Studio")  # the drop's brand grants it
     mei, jun = shop.member("Mei"), shop.member("Jun")
     await club.subscribe(mei)
     await brand_named(shop, "Celadon Studio")

@@ -160,7 +160,7 @@ async def test_after_three_periods_of_downtime_states_and_the_group_are_right_wi
 
 
 async def test_a_member_pays_the_member_price_at_checkout_and_others_the_list_price(shop: Shop) -> None:
-    club = await open_club(shop, options="discount=10 TEA-SET-01=200")
+    club = await open_club(shop, options="discount=10 TEA-SET-01=200", brand="Celadon Studio")
     mei, jun = shop.member("Mei"), shop.member("Jun")
     await club.subscribe(mei)
     for member, expected in ((mei, 200), (jun, 250)):

@@ -57,6 +57,22 @@ async def test_a_plan_keeps_its_versions_and_the_current_one(database: Database)
     assert first is not None and first.terms.price == Money(100, "XTR")
 
 
+async def test_a_plan_keeps_its_owner(database: Database) -> None:
+    async with database.uow() as uow:
+        brand = await uow.brands.add("Celadon Studio")
+        branded = await uow.plans.add(NewPlan("Celadon Circle", None, TERMS, NOW, brand.id))
+        platform = await uow.plans.add(NewPlan("Patrons", None, TERMS, NOW))
+        community = await uow.plans.add(NewPlan("Tea Club", -100123, TERMS, NOW))
+        await uow.commit()
+    async with database.uow() as uow:
+        stored = [await uow.plans.get(plan.id) for plan in (branded, platform, community)]
+    assert [(p.brand_id, p.community_id, p.owner.value) for p in stored if p is not None] == [
+        (brand.id, None, "brand"),
+        (None, None, "platform"),
+        (None, -100123, "community"),
+    ]
+
+
 async def test_plans_by_group_and_closing(database: Database) -> None:
     async with database.uow() as uow:
         plan = await uow.plans.add(NewPlan("Tea Club", None, TERMS, NOW))
@@ -70,6 +86,7 @@ async def test_plans_by_group_and_closing(database: Database) -> None:
         await uow.commit()
     async with database.uow() as uow:
         assert await uow.plans.for_group(-100777) == []
+        assert [p.id for p in await uow.plans.for_group(-100777, active_only=False)] == [plan.id]  # still grants it
         assert [p.id for p in await uow.plans.list_plans()] == [other.id]
         assert [p.id for p in await uow.plans.list_plans(active_only=False)] == [plan.id, other.id]
 

@@ -18,7 +18,7 @@ from domain.memberships import cancelling, groups, joining, management, report, 
 from domain.memberships import notices as mn
 from domain.memberships.joining import PAYLOAD_KIND, PaymentResult
 from domain.memberships.management import Authority
-from domain.memberships.plan_text import parse_new_plan, parse_price
+from domain.memberships.plan_text import number, parse_new_plan, parse_options, parse_price, take_owner
 from domain.messenger import MessengerError, RecipientUnavailable
 from domain.money import Money
 from domain.outgoing import View
@@ -186,8 +186,8 @@ async def plan_command(ctx: Context, event: CommandEvent) -> None:
             await ctx.messenger.send(event.chat.id, mv.plan_list(ctx, plans))
         elif action == "add":
             await _plan_add(ctx, event, words[1:], community)
-        elif action in ("price", "close", "open", "group") and len(words) >= 2 and words[1].lstrip("#").isdigit():
-            await _plan_change(ctx, event, action, int(words[1].lstrip("#")), words[2:])
+        elif action in ("price", "terms", "close", "open", "group") and len(words) >= 2 and number(words[1]):
+            await _plan_change(ctx, event, action, number(words[1]) or 0, words[2:])
         else:
             raise DomainError("membership.bad_command", detail=event.args)
     except DomainError as error:
@@ -198,12 +198,21 @@ async def plan_command(ctx: Context, event: CommandEvent) -> None:
 
 
 async def _plan_add(ctx: Context, event: CommandEvent, words: list[str], community: int | None) -> None:
+    """In a group: the community's plan. In private: the operator's, or with `brand=NAME` a brand's."""
+    brand_text, words = take_owner(words)
     name, terms = parse_new_plan(words)
+    if brand_text is not None and community is not None:
+        raise DomainError("membership.brand_plan_in_private")
     who = await authority(ctx, event.sender.id, community)
     async with ctx.uow() as uow:
-        plan = await management.create_plan(uow, ctx.now(), who, name, community, terms)
+        brand = await management.brand_named(uow, brand_text) if brand_text is not None else None
+        plan = await management.create_plan(
+            uow, ctx.now(), who, name, community, terms, brand.id if brand is not None else None
+        )
         await uow.commit()
-    log.info("plan %s (%s) created by %s for community %s", plan.id, plan.name, event.sender.id, community)
+    log.info(
+        "plan %s (%s) created by %s for community %s, brand %s", plan.id, plan.name, event.sender.id, community, brand
+    )
     text = ctx.t(
         "Plan #{id} {plan} created: {price}.", id=plan.id, plan=plan.name, price=mv.price_text(ctx, plan.current.terms)
     )
@@ -233,6 +242,19 @@ async def _plan_change(ctx: Context, event: CommandEvent, action: str, plan_id: 
             version=change.version.number,
             count=change.told,
         )
+    elif action == "terms":
+        if not rest:
+            raise DomainError("membership.bad_command", detail=" ".join(rest))
+        terms = parse_options(rest, plan.current.terms)
+        async with ctx.uow() as uow:
+            change = await management.change_terms(uow, ctx.now(), who, plan.id, terms)
+            await uow.commit()
+        ctx.services.outbox.wake()
+        lines = [
+            ctx.t("{plan} has new terms (version {version}).", plan=plan.name, version=change.version.number),
+            *mv.benefits_lines(ctx, terms),
+        ]
+        text = "\n".join(lines)
     elif action in ("close", "open"):
         async with ctx.uow() as uow:
             await management.set_active(uow, who, plan.id, action == "open")
@@ -245,7 +267,8 @@ async def _plan_change(ctx: Context, event: CommandEvent, action: str, plan_id: 
     else:
         if here is None:
             raise DomainError("membership.group_needed")
-        who.require(plan.community_id)
+        async with ctx.uow() as uow:
+            await management.managed_plan(uow, who, plan.id)  # before Telegram makes any link for them
         if here not in who.admin_of and not who.operator:
             raise DomainError("membership.not_owner")
         link = await ctx.messenger.create_invite_link(here, name=plan.name[:32], join_request=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from datetime import datetime
 
 from bots.core.context import Context
 from bots.core.i18n import N_
 from domain.memberships.joining import Offer, PlanStatus, invoice_payload
 from domain.memberships.lifecycle import Membership, MembershipStatus
-from domain.memberships.plans import STARS_SUBSCRIPTION_SECONDS, Plan, Terms
+from domain.memberships.plans import STARS_SUBSCRIPTION_SECONDS, Benefits, OwnerKind, Plan, Terms, multiplier_text
 from domain.memberships.report import MembersReport
 from domain.memberships.schedule import RemovalPreview
 from domain.money import Money
@@ -41,13 +42,37 @@ ERRORS = {
     "membership.plan_name_invalid": N_("A plan name is 1 to {max} characters."),
     "membership.price_invalid": N_("A price must be more than zero."),
     "membership.stars_period": N_("Plans paid in Telegram Stars renew every {days} days."),
-    "membership.period_invalid": N_("A period is 1 to {max} days."),
+    "membership.period_invalid": N_("A period is {min} to {max} days."),
     "membership.trial_invalid": N_("A free trial is 0 to {max} days."),
     "membership.grace_invalid": N_("A grace period is 0 to {max} days."),
-    "membership.discount_invalid": N_("A discount is 0 to 100 percent."),
-    "membership.multiplier_invalid": N_("A points multiplier is 1 to {max}."),
+    "membership.discount_invalid": N_("A discount is {min} to {max} percent (or 0 for none)."),
+    "membership.multiplier_invalid": N_("A points multiplier is {min} to {max}."),
     "membership.early_access_invalid": N_("Early access is 0 to {max} minutes."),
     "membership.member_price_twice": N_("Each product can have one member price."),
+    "membership.member_price_not_positive": N_("The member price of {sku} must be more than zero."),
+    "membership.member_price_currency": N_("{sku} is priced in {currency}: its member price must be too."),
+    "membership.member_price_above_list": N_("The member price of {sku} must not be above its price, {price}."),
+    "membership.member_price_too_low": N_(
+        "The member price of {sku} must be at least {percent}% of its price: {min} or more."
+    ),
+    "membership.member_price_other_brand": N_(
+        "{sku} is not a product of {brand}: a brand's plan gives member prices on its own products only."
+    ),
+    "membership.unknown_option": N_(
+        "There is no option or product SKU “{option}”. Options are {options}, or SKU=PRICE for a product's "
+        "member price."
+    ),
+    "membership.community_product_perks": N_(
+        "A community's plan can open its members-only group, but it cannot give perks on products ({perks}). "
+        "Discounts, member prices, points multipliers and early access come only from the operator or from "
+        "the product's brand. Nothing was saved."
+    ),
+    "membership.platform_operator_only": N_(
+        "Only the operator makes plans for the whole shop. Brand staff: add brand=NAME (an underscore for each "
+        "space) for a plan of your brand."
+    ),
+    "membership.brand_plan_in_private": N_("Make a brand's plan in a private chat with me, not in a group."),
+    "membership.owner_fixed": N_("A plan keeps its owner; make a new plan for another."),
     "membership.terms_unchanged": N_("Those are already the plan's terms."),
     "membership.currency_fixed": N_("A plan keeps its currency ({currency}); make a new plan for another."),
     "membership.bad_command": N_("I could not read “{detail}”."),
@@ -73,25 +98,22 @@ def _money(params: NoticeParams) -> str:
     return ""
 
 
-def benefits_lines(ctx: Context, terms: Terms) -> list[str]:
+def benefits_lines(ctx: Context, terms: Terms, brand: str | None = None) -> list[str]:
     b = terms.benefits
     lines = []
+    if brand is not None and b.on_products:
+        lines.append(ctx.t("· perks on {brand} products only", brand=brand))
     if b.discount_percent:
         lines.append(ctx.t("· {percent}% off in the shop", percent=b.discount_percent))
     for sku, price in b.member_prices:
         lines.append(ctx.t("· member price {price} for {sku}", price=price.display(), sku=sku))
     if b.points_multiplier_percent > 100:
-        lines.append(ctx.t("· points ×{multiplier}", multiplier=_multiplier(b.points_multiplier_percent)))
+        lines.append(ctx.t("· points ×{multiplier}", multiplier=multiplier_text(b.points_multiplier_percent)))
     if b.early_access_minutes:
         lines.append(ctx.t("· drops open {minutes} minutes early", minutes=b.early_access_minutes))
     if terms.trial_days:
         lines.append(ctx.t("· free trial: {days} days", days=terms.trial_days))
     return lines
-
-
-def _multiplier(percent: int) -> str:
-    whole, rest = divmod(percent, 100)
-    return str(whole) if rest == 0 else f"{whole}.{rest:02d}".rstrip("0")
 
 
 def status_line(ctx: Context, membership: Membership | None, now: datetime) -> str:
@@ -122,7 +144,9 @@ def plans_view(ctx: Context, statuses: tuple[PlanStatus, ...], now: datetime, pr
     for entry in statuses:
         plan, membership = entry.plan, entry.membership
         terms = plan.current.terms
-        block = [f"<b>{_esc(plan.name)}</b> · {price_text(ctx, terms)}", *benefits_lines(ctx, terms)]
+        if plan.owner is OwnerKind.COMMUNITY:  # a community's plan grants no perk on products, whatever it stores
+            terms = replace(terms, benefits=Benefits())
+        block = [f"<b>{_esc(plan.name)}</b> · {price_text(ctx, terms)}", *benefits_lines(ctx, terms, entry.brand)]
         block.append(status_line(ctx, membership, now))
         parts.append("\n".join(block))
         perks = membership is not None and membership.has_perks(now)
@@ -340,10 +364,13 @@ def plan_list(ctx: Context, plans: tuple[Plan, ...]) -> View:
 
 
 USAGE_ADD = N_(
-    "Usage: /plan add PRICE CURRENCY NAME [days=30 trial=7 grace=3 discount=10 points=1.5 early=60 SKU=PRICE]"
+    "Usage: /plan add PRICE CURRENCY NAME [days=30 trial=7 grace=3 discount=10 points=1.5 early=60 SKU=PRICE]. "
+    "In a group: the community's plan (its members-only group; no perks on products). In private: the "
+    "operator's plan, or with brand=NAME a brand's plan (perks on that brand's products only)."
 )
 USAGE = N_(
-    "Usage: /plan add PRICE CURRENCY NAME [options] · /plan price ID PRICE · /plan close ID · /plan open ID · "
+    "Usage: /plan add PRICE CURRENCY NAME [options] [brand=NAME in private] · /plan price ID PRICE · "
+    "/plan terms ID key=value... · /plan close ID · /plan open ID · "
     "/plan group ID (in the members-only group) · /plan list"
 )
 
