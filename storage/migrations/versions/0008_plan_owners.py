@@ -1,6 +1,6 @@
 """A membership plan may belong to a brand: its perks then apply to that brand's products only.
 
-Revision ID: 0009
+Revision ID: 0008
 Revises: 0007
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
+revision: str = "0008"
 down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
