@@ -74,6 +74,7 @@ class CircleCart:
                 payment_provider_token=self.settings.payment_provider_token.get_secret_value(),
                 owner_ids=self.settings.owner_ids,
                 rewards=rewards_policy(self.settings),
+                beacon=self.settings.beacon(),
             ),
             error_text=table.message_for,
             state=make_state_store(self.settings.redis_url),
@@ -136,6 +137,7 @@ class CircleCart:
                     "database_url": self.settings.database_url,
                     "drop_teasers": self.settings.drop_teasers,
                     "drop_claim_minutes": self.settings.drop_claim_minutes,
+                    "beacon_url": self.settings.beacon_url,
                     "rewards": rewards_policy(self.settings),
                 },
             )

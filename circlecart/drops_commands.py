@@ -9,7 +9,7 @@ import argparse
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -18,7 +18,8 @@ from circlecart.settings import Settings
 from domain.brands import roles
 from domain.brands.roles import Actor
 from domain.clock import Clock
-from domain.drops import raffle, scheduling
+from domain.drops import lifecycle, raffle, scheduling
+from domain.drops.beacon import QUICKNET, BeaconChain
 from domain.drops.model import Drop, DropPlan
 from domain.drops.plan_file import DropFileError, parse_drop_file
 from domain.errors import DomainError
@@ -54,8 +55,8 @@ async def add_staff(database_url: str, brand: str, user_id: int, now: datetime) 
     return found, added
 
 
-async def schedule_file(database_url: str, path: Path, now: datetime) -> list[Drop]:
-    """Schedule (or edit) every drop in the file, all or nothing."""
+async def schedule_file(database_url: str, path: Path, now: datetime, beacon: BeaconChain = QUICKNET) -> list[Drop]:
+    """Schedule (or edit) every drop in the file, all or nothing. Raffles draw with `beacon`'s rounds."""
     try:
         text = await asyncio.to_thread(path.read_text, encoding="utf-8")
     except OSError as error:
@@ -85,9 +86,9 @@ async def schedule_file(database_url: str, path: Path, now: datetime) -> list[Dr
                     communities=entry.communities,
                 )
                 if entry.drop_id is None:
-                    done.append(await scheduling.schedule_drop(uow, now, OPERATOR, plan))
+                    done.append(await scheduling.schedule_drop(uow, now, OPERATOR, plan, beacon=beacon))
                 else:
-                    done.append(await scheduling.edit_drop(uow, now, OPERATOR, entry.drop_id, plan))
+                    done.append(await scheduling.edit_drop(uow, now, OPERATOR, entry.drop_id, plan, beacon))
             except DomainError as error:
                 raise CliError(f"{path}: drop {number} ({entry.sku}): {error}") from None
         await uow.commit()
@@ -99,12 +100,17 @@ class VerifyResult:
     ok: bool
     reason: str
     drop: Drop
-    order: tuple[int, ...]
+    order: tuple[int, ...]  # user ids in draw order (the operator's view: the CLI holds the database)
     winners: tuple[int, ...]
+    record: raffle.RaffleRecord | None = None  # what the groups were sent (raffles with pseudonyms)
+    pseudonyms: dict[int, str] = field(default_factory=dict)  # user id -> pseudonym
 
 
 async def verify(database_url: str, drop_id: int, seed: str | None = None) -> VerifyResult:
-    """Recompute a raffle from its revealed seed (or `seed`, to check one you were given) and its entrants."""
+    """Recompute a raffle from what it published (or with `seed` as its secret, to check one you were given).
+
+    A raffle with pseudonyms is checked exactly as members check it (domain.drops.raffle.verify_record on
+    the published record, which scripts/verify_raffle.py repeats stand-alone), plus the ranks stored here."""
     async with _database(database_url) as database, database.uow() as uow:
         drop = await uow.drops.get(drop_id)
         if drop is None:
@@ -112,13 +118,23 @@ async def verify(database_url: str, drop_id: int, seed: str | None = None) -> Ve
         if not drop.is_raffle or drop.seed_hash is None:
             raise CliError(f"drop {drop_id} is not a raffle")
         if drop.drawn_at is None:
-            raise CliError(f"drop {drop_id} has not been drawn yet; its seed is revealed with the results")
+            raise CliError(f"drop {drop_id} has not been drawn yet; its secret is revealed with the results")
         entries = await uow.drop_fans.entries(drop_id)
-    recorded = tuple(e.user_id for e in sorted(entries, key=lambda e: e.rank or 0) if e.rank is not None)
-    checked = raffle.verify(
+        record = await lifecycle.published_record(uow, drop)
+    ranked = sorted((e for e in entries if e.rank is not None), key=lambda e: e.rank or 0)
+    recorded = tuple(e.user_id for e in ranked)
+    if record is not None:
+        if seed is not None:
+            record = replace(record, secret=seed)
+        checked = raffle.verify_record(record)
+        user_of = {e.pseudonym: e.user_id for e in entries}
+        order = tuple(user_of[name] for name in checked.order) if checked.order else recorded
+        names = {e.user_id: e.pseudonym for e in entries if e.pseudonym is not None}
+        return VerifyResult(checked.ok, checked.reason, drop, order, order[: drop.quantity], record, names)
+    legacy = raffle.verify(
         seed if seed is not None else (drop.seed or ""), drop.seed_hash, [e.user_id for e in entries], recorded
     )
-    return VerifyResult(checked.ok, checked.reason, drop, checked.order, checked.order[: drop.quantity])
+    return VerifyResult(legacy.ok, legacy.reason, drop, legacy.order, legacy.order[: drop.quantity])
 
 
 # -- argparse wiring (called by circlecart.cli) -----------------------------------------------------------
@@ -139,7 +155,8 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     scheduler.set_defaults(handler=_drop_schedule)
     verifier = drop.add_parser("verify", help="recompute a raffle's draw from its revealed seed")
     verifier.add_argument("drop_id", type=int)
-    verifier.add_argument("--seed", help="check this seed instead of the one the drop revealed")
+    verifier.add_argument("--seed", help="check this secret instead of the one the drop revealed")
+    verifier.add_argument("--export", type=Path, help="also write the published record (JSON) to this file")
     verifier.set_defaults(handler=_drop_verify)
 
 
@@ -156,7 +173,7 @@ def _staff_add(settings: Settings, args: argparse.Namespace, clock: Clock) -> in
 
 
 def _drop_schedule(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
-    for drop in asyncio.run(schedule_file(settings.database_url, args.file, clock.now())):
+    for drop in asyncio.run(schedule_file(settings.database_url, args.file, clock.now(), settings.beacon())):
         print(
             f"drop {drop.id}: {drop.quantity} x {drop.title} at {drop.price.display()}, "
             f"{drop.starts_at:%Y-%m-%d %H:%M}Z to {drop.ends_at:%Y-%m-%d %H:%M}Z, "
@@ -167,12 +184,25 @@ def _drop_schedule(settings: Settings, args: argparse.Namespace, clock: Clock) -
 
 def _drop_verify(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     result = asyncio.run(verify(settings.database_url, args.drop_id, args.seed))
-    drop = result.drop
-    print(f"drop {drop.id} ({drop.title}): sha256 published {drop.seed_hash}")
-    print(f"entrants in draw order: {' '.join(str(u) for u in result.order) or '(none)'}")
-    print(f"winners: {' '.join(str(u) for u in result.winners) or '(none)'}")
+    drop, record = result.drop, result.record
+    print(f"drop {drop.id} ({drop.title}): sha256 of the secret published {drop.seed_hash}")
+    if record is not None:
+        names = result.pseudonyms
+        beacon = "none: the stated fallback drew" if record.fallback else record.randomness
+        print(f"drand round {record.round} of {record.chain_hash}: {beacon}")
+        print(f"entrants: {len(record.entrants)}, digest {record.entrants_digest}; seed {record.seed}")
+        order = " ".join(f"{names.get(u, '?')}={u}" for u in result.order)
+        winners = " ".join(f"{names.get(u, '?')}={u}" for u in result.winners)
+        if args.export is not None:
+            args.export.write_text(record.to_json(), encoding="utf-8")
+            print(f"published record written to {args.export}; check it with scripts/verify_raffle.py")
+    else:
+        order = " ".join(str(u) for u in result.order)
+        winners = " ".join(str(u) for u in result.winners)
+    print(f"entrants in draw order: {order or '(none)'}")
+    print(f"winners: {winners or '(none)'}")
     if not result.ok:
         print(f"verification FAILED: {result.reason}")
         return 1
-    print("verification OK: the seed matches the published hash and the recorded draw")
+    print("verification OK: the secret matches the published hash and the recorded draw")
     return 0

@@ -9,6 +9,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bots.core.i18n import Translations
+from domain.drops.beacon import QUICKNET, BeaconChain
 
 ENV_PREFIX = "CIRCLECART_"
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -51,6 +52,11 @@ class Settings(BaseSettings):
     redis_url: str = Field(default="", description="Redis for dialog state shared by workers; empty: memory")
     drop_teasers: str = Field(default="24h,1h", description="Teasers before a drop opens, e.g. 24h,1h")
     drop_claim_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60, description="Raffle winners' time to pay")
+    # raffles draw with a drand round (domain/drops/beacon.py); the defaults are drand's quicknet
+    beacon_url: str = Field(default="https://api.drand.sh", description="drand HTTP relay raffles fetch rounds from")
+    beacon_chain_hash: str = Field(default=QUICKNET.chain_hash, description="the drand chain raffles draw with")
+    beacon_genesis: int = Field(default=QUICKNET.genesis, ge=0, description="Unix time of the chain's round 1")
+    beacon_period: int = Field(default=QUICKNET.period, ge=1, le=3600, description="seconds between its rounds")
 
     @field_validator("owner_ids", mode="before")
     @classmethod
@@ -67,7 +73,14 @@ class Settings(BaseSettings):
         parse_leads(value)  # raises ValueError with the reason
         return value
 
-    @field_validator("telegram_api_url")
+    @field_validator("beacon_chain_hash")
+    @classmethod
+    def _chain_hash(cls, value: str) -> str:
+        if not re.fullmatch(r"[0-9a-f]{64}", value):
+            raise ValueError("must be 64 lowercase hex digits (a drand chain hash)")
+        return value
+
+    @field_validator("telegram_api_url", "beacon_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
@@ -105,6 +118,9 @@ class Settings(BaseSettings):
                 "CIRCLECART_WEBHOOK_SECRET must be set (1-256 of A-Z a-z 0-9 _ -) when CIRCLECART_WEBHOOK_URL is"
             )
         return self
+
+    def beacon(self) -> BeaconChain:
+        return BeaconChain(self.beacon_chain_hash, self.beacon_genesis, self.beacon_period)
 
     def listen_address(self) -> tuple[str, int]:
         host, _, port = self.webhook_listen.rpartition(":")

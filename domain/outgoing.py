@@ -18,11 +18,20 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
+class Document:
+    """A file to upload with a message (e.g. a published list); Telegram infers its type from the name."""
+
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class View:
     text: str  # HTML; callers escape user-provided text
     buttons: Keyboard = ()
     photo: str | None = None  # URL or Telegram file_id; text becomes the caption
     photo_bytes: bytes | None = None  # an image to upload (e.g. a PNG chart); text becomes the caption
+    document: Document | None = None  # a file to upload; text becomes the caption (at most 1024 characters)
 
 
 @dataclass(frozen=True, slots=True)

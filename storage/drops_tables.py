@@ -91,6 +91,16 @@ class DropRow(SQLModel, table=True):
     sold_out_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     drawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     reported_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    # raffles: pseudonyms and the beacon round (migration 0011)
+    pseudonym_key: str | None = Field(default=None, sa_type=String(64), nullable=True)
+    beacon_chain: str | None = Field(default=None, sa_type=String(64), nullable=True)
+    beacon_round: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
+    beacon_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    beacon_randomness: str | None = Field(default=None, sa_type=String(64), nullable=True)
+    beacon_signature: str | None = Field(default=None, sa_type=String(256), nullable=True)
+    entrants: int = Field(default=0, sa_type=Integer, nullable=False, sa_column_kwargs={"server_default": "0"})
+    entrants_digest: str | None = Field(default=None, sa_type=String(64), nullable=True)
+    draw_seed: str | None = Field(default=None, sa_type=String(64), nullable=True)
 
 
 class DropTargetRow(SQLModel, table=True):
@@ -154,6 +164,7 @@ class RaffleEntryRow(SQLModel, table=True):
     __table_args__ = (
         ForeignKeyConstraint(["drop_id"], ["drops.id"], name="fk_drop_entries_drop_id_drops"),
         Index("ix_drop_entries_status_offer_expires_at", "status", "offer_expires_at"),
+        Index("ix_drop_entries_drop_id_pseudonym", "drop_id", "pseudonym", unique=True),
     )
 
     drop_id: int = Field(sa_type=Integer, primary_key=True, sa_column_kwargs={"autoincrement": False})
@@ -162,6 +173,7 @@ class RaffleEntryRow(SQLModel, table=True):
     status: str = Field(sa_type=String(16), nullable=False)
     rank: int | None = Field(default=None, sa_type=Integer, nullable=True)
     offer_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    pseudonym: str | None = Field(default=None, sa_type=String(32), nullable=True)
 
 
 brand_staff: Table = BrandStaffRow.__table__  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,6 +13,10 @@ from tests.support.databases import *  # noqa: F403 - database_url, database, sq
 
 EXAMPLE_CATALOG = Path(__file__).resolve().parent.parent / "examples" / "catalog.yaml"
 FRAMEWORKS = ["aiogram", "ptb"]
+
+# No test reaches the internet: a raffle drawn without a test's own fake drand server asks a local port that
+# refuses at once (and then draws with the stated fallback), never api.drand.sh.
+os.environ.setdefault("CIRCLECART_BEACON_URL", "http://127.0.0.1:9")
 
 
 @pytest.fixture(params=FRAMEWORKS)

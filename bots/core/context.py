@@ -12,6 +12,7 @@ from bots.core.error_messages import message_for
 from bots.core.i18n import Translations
 from bots.core.state import MemoryStateStore, StateStore
 from domain.clock import Clock
+from domain.drops.beacon import QUICKNET, BeaconChain
 from domain.members import Member
 from domain.messenger import Messenger
 from domain.ports import UnitOfWork, UnitOfWorkFactory
@@ -25,6 +26,7 @@ class BotSettings:
     currency: str = "XTR"
     owner_ids: tuple[int, ...] = ()  # the operators (CIRCLECART_OWNER_IDS)
     rewards: RewardsPolicy = field(default_factory=RewardsPolicy)  # points, referrals, group buys
+    beacon: BeaconChain = QUICKNET  # the drand chain new raffles draw with
 
 
 class OutboxWakeup:

@@ -110,7 +110,18 @@ class PtbMessenger:
 
     async def send(self, chat_id: int, view: View, reply_to: int | None = None) -> MessageRef:
         markup = keyboard(view.buttons)
-        if view.photo or view.photo_bytes is not None:
+        if view.document is not None:
+            sent = await _mapped(
+                self.bot.send_document(
+                    chat_id,
+                    InputFile(view.document.content, filename=view.document.filename),
+                    caption=view.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    reply_parameters=_reply(reply_to),
+                )
+            )
+        elif view.photo or view.photo_bytes is not None:
             sent = await _mapped(
                 self.bot.send_photo(
                     chat_id,
@@ -137,7 +148,7 @@ class PtbMessenger:
         chat_id, message_id, inline_id = target.chat_id, target.message_id, target.inline_message_id
         markup = keyboard(view.buttons)
         try:
-            if view.photo:
+            if view.photo or view.document is not None:
                 await _mapped(
                     self.bot.edit_message_caption(
                         chat_id=chat_id,

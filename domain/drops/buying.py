@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from domain.drops import notices, raffle
 from domain.drops.model import ClaimStatus, Drop, DropClaim, DropStatus, EntryStatus
 from domain.drops.rules import check_can_buy
 from domain.errors import DomainError
@@ -21,6 +22,7 @@ from domain.money import Money
 from domain.orders import NewOrder, NewPayment, Order, OrderLine, OrderStatus, PaymentStatus
 from domain.payments import PaymentOutcome, PaymentResult
 from domain.ports import UnitOfWork
+from domain.rewards.reach import can_message
 
 PAYLOAD_PREFIX = "drop:"
 HOLD_TTL = timedelta(minutes=15)
@@ -258,8 +260,33 @@ async def remind_me(uow: UnitOfWork, now: datetime, drop_id: int, user_id: int) 
     return await uow.drop_fans.add_reminder(drop.id, user_id, now)
 
 
-async def enter_raffle(uow: UnitOfWork, now: datetime, drop_id: int, user_id: int) -> bool:
-    """Enter during the entry window. False if already entered."""
+@dataclass(frozen=True, slots=True)
+class RaffleEntryResult:
+    drop: Drop
+    added: bool  # False: they had entered already
+    pseudonym: str | None  # how the published list names them (None for raffles from before pseudonyms)
+
+
+PSEUDONYM_ATTEMPTS = 8
+
+
+async def _free_pseudonym(uow: UnitOfWork, drop: Drop, user_id: int) -> str | None:
+    if drop.pseudonym_key is None:
+        return None
+    for attempt in range(PSEUDONYM_ATTEMPTS):
+        candidate = raffle.pseudonym(drop.pseudonym_key, user_id, attempt)
+        holder = await uow.drop_fans.by_pseudonym(drop.id, candidate)
+        if holder is None or holder.user_id == user_id:
+            return candidate
+    raise RuntimeError(f"no free pseudonym for an entrant of drop {drop.id}")  # eight collisions in a row
+
+
+async def enter_raffle(
+    uow: UnitOfWork, now: datetime, drop_id: int, user_id: int, tell_in_private: bool = False
+) -> RaffleEntryResult:
+    """Enter during the entry window, under a pseudonym. Only a member the bot can write to may enter: a
+    winner must be told. With `tell_in_private` (they entered from a group) a private note names their
+    pseudonym, so that they can find themselves in the published list."""
     drop = await _drop(uow, drop_id)
     if not drop.is_raffle:
         raise DomainError("drop.not_a_raffle", title=drop.title)
@@ -267,4 +294,18 @@ async def enter_raffle(uow: UnitOfWork, now: datetime, drop_id: int, user_id: in
         raise DomainError("drop.ended", title=drop.title)
     if drop.status is not DropStatus.OPEN:
         raise DomainError("drop.not_open", title=drop.title)
-    return await uow.drop_fans.enter(drop.id, user_id, now)
+    existing = await uow.drop_fans.entry(drop.id, user_id)
+    if existing is not None:
+        return RaffleEntryResult(drop, False, existing.pseudonym)
+    if not await can_message(uow, user_id):
+        raise DomainError("drop.start_bot_first", title=drop.title)
+    name = await _free_pseudonym(uow, drop, user_id)
+    if not await uow.drop_fans.enter(drop.id, user_id, now, name):
+        entered = await uow.drop_fans.entry(drop.id, user_id)  # a second press won the race
+        return RaffleEntryResult(drop, False, entered.pseudonym if entered else name)
+    if not await uow.drops.count_entrant(drop.id):
+        # Entries closed meanwhile; the caller rolls the entry back with the transaction.
+        raise DomainError("drop.ended", title=drop.title)
+    if tell_in_private:
+        await uow.outbox.enqueue(notices.raffle_entered(drop, user_id, name), now)
+    return RaffleEntryResult(drop, True, name)

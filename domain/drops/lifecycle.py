@@ -5,9 +5,10 @@ restart does nothing more than running it once on time. Notices are enqueued in 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from domain.drops import notices, raffle
+from domain.drops.beacon import FALLBACK_AFTER, BeaconValue, consistent
 from domain.drops.model import ClaimStatus, Drop, DropStatus, EntryStatus
 from domain.drops.reports import build_report
 from domain.drops.scheduling import audience
@@ -66,6 +67,8 @@ async def open_drop(uow: UnitOfWork, now: datetime, drop_id: int) -> tuple[int, 
 
 
 async def close_drop(uow: UnitOfWork, now: datetime, drop_id: int, claim_window: timedelta) -> bool:
+    """Close at the end. A raffle's entrant list is frozen now and its digest shown in the groups, before the
+    beacon round that draws it is published; a raffle from before beacons draws at once."""
     drop = await uow.drops.get(drop_id)
     if drop is None or drop.status is not DropStatus.OPEN or now < drop.ends_at:
         return False
@@ -73,27 +76,127 @@ async def close_drop(uow: UnitOfWork, now: datetime, drop_id: int, claim_window:
         return False
     closed = await uow.drops.get(drop_id)
     assert closed is not None
+    if closed.verifiable:
+        await uow.drops.freeze_entrants(drop_id, raffle.entrants_digest(await _pseudonyms(uow, drop_id)))
+        closed = await uow.drops.get(drop_id)
+        assert closed is not None
     await refresh_announcements(uow, now, closed)
-    if closed.is_raffle:
-        await draw(uow, now, closed, claim_window)
+    if closed.is_raffle and not closed.verifiable:
+        await _draw_by_secret(uow, now, closed, claim_window)
     return True
 
 
-async def draw(uow: UnitOfWork, now: datetime, drop: Drop, claim_window: timedelta) -> tuple[int, ...]:
-    """Rank every entrant by the committed seed, offer a unit to the first `quantity`, reveal the seed."""
+async def _pseudonyms(uow: UnitOfWork, drop_id: int) -> list[str]:
+    names = [e.pseudonym for e in await uow.drop_fans.entries(drop_id)]
+    if any(name is None for name in names):
+        raise RuntimeError(f"drop {drop_id} has an entrant without a pseudonym")
+    return [name for name in names if name is not None]
+
+
+def draw_due(drop: Drop, now: datetime) -> bool:
+    """Entries are closed and the beacon round's time has come: fetch it and draw."""
+    return (
+        drop.verifiable
+        and drop.status is DropStatus.CLOSED
+        and drop.drawn_at is None
+        and drop.beacon_at is not None
+        and now >= drop.beacon_at
+    )
+
+
+def fallback_due(drop: Drop, now: datetime) -> bool:
+    """The beacon round could not be fetched for long enough: the stated fallback draws."""
+    return draw_due(drop, now) and drop.beacon_at is not None and now >= drop.beacon_at + FALLBACK_AFTER
+
+
+async def draw(
+    uow: UnitOfWork, now: datetime, drop_id: int, claim_window: timedelta, beacon: BeaconValue | None
+) -> bool:
+    """Draw once the round is due: with its value, or (`beacon` None, or not the committed round) with the
+    stated fallback once FALLBACK_AFTER has passed. Rank every entrant, offer a unit to the first
+    `quantity`, and publish the record in every group. False if it is not time yet or it was drawn already."""
+    drop = await uow.drops.get(drop_id)
+    if drop is None or not draw_due(drop, now) or drop.seed is None or drop.beacon_round is None:
+        return False
+    if beacon is not None and not consistent(beacon, drop.beacon_round):
+        beacon = None
+    if beacon is None and not fallback_due(drop, now):
+        return False
+    entries = await uow.drop_fans.entries(drop.id)
+    names = await _pseudonyms(uow, drop.id)
+    digest = raffle.entrants_digest(names)
+    if drop.entrants_digest is not None and digest != drop.entrants_digest:
+        raise RuntimeError(f"drop {drop.id}: the entrant list changed after entries closed")
+    seed = raffle.draw_seed(drop.seed, digest, beacon.randomness if beacon else None)
+    named_order = raffle.draw_order(seed, names)
+    if not await uow.drops.mark_drawn(drop.id, now, seed, beacon):
+        return False
+    drawn = await uow.drops.get(drop.id)
+    assert drawn is not None
+    user_of = {e.pseudonym: e.user_id for e in entries}
+    order = tuple(user_of[name] for name in named_order)
+    await _offer(uow, now, drawn, order, claim_window)
+    record = record_of(drawn, names, named_order).to_json()
+    for target in await uow.drops.targets(drop.id):
+        notice = notices.raffle_results(drawn, target.chat_id, len(order), min(len(order), drawn.quantity), record)
+        await uow.outbox.enqueue(notice, now)
+    return True
+
+
+def record_of(drop: Drop, entrants: Sequence[str], order: Sequence[str]) -> raffle.RaffleRecord:
+    """What the results publish of a drawn raffle."""
+    assert drop.seed is not None and drop.seed_hash is not None and drop.draw_seed is not None
+    assert drop.beacon_chain is not None and drop.beacon_round is not None and drop.beacon_at is not None
+    return raffle.RaffleRecord(
+        drop_id=drop.id,
+        title=drop.title,
+        units=drop.quantity,
+        commitment=drop.seed_hash,
+        secret=drop.seed,
+        chain_hash=drop.beacon_chain,
+        round=drop.beacon_round,
+        round_time=drop.beacon_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        randomness=drop.beacon_randomness,
+        signature=drop.beacon_signature,
+        entrants=tuple(sorted(entrants)),
+        entrants_digest=drop.entrants_digest or raffle.entrants_digest(entrants),
+        seed=drop.draw_seed,
+        draw_order=tuple(order),
+    )
+
+
+async def published_record(uow: UnitOfWork, drop: Drop) -> raffle.RaffleRecord | None:
+    """A drawn verifiable raffle's record, from what was stored at the draw (None before the draw)."""
+    if not drop.verifiable or drop.drawn_at is None:
+        return None
+    entries = await uow.drop_fans.entries(drop.id)
+    ranked = sorted((e for e in entries if e.rank is not None), key=lambda e: e.rank or 0)
+    return record_of(drop, await _pseudonyms(uow, drop.id), [e.pseudonym or "" for e in ranked])
+
+
+async def _draw_by_secret(uow: UnitOfWork, now: datetime, drop: Drop, claim_window: timedelta) -> tuple[int, ...]:
+    """A raffle scheduled before beacons: rank user ids by the committed seed and reveal it."""
     if drop.seed is None or not await uow.drops.mark_drawn(drop.id, now):
         return ()
     entries = await uow.drop_fans.entries(drop.id)
     order = raffle.draw_order(drop.seed, (e.user_id for e in entries))
-    winners = order[: drop.quantity]
+    winners = await _offer(uow, now, drop, order, claim_window)
+    for target in await uow.drops.targets(drop.id):
+        await uow.outbox.enqueue(notices.raffle_results(drop, target.chat_id, len(order), len(winners)), now)
+    return winners
+
+
+async def _offer(
+    uow: UnitOfWork, now: datetime, drop: Drop, order: Sequence[int], claim_window: timedelta
+) -> tuple[int, ...]:
+    """Record every entrant's rank and offer a unit to the first `quantity`, who are told in private."""
+    winners = tuple(order[: drop.quantity])
     expires = now + claim_window
     for rank, user_id in enumerate(order):
         await uow.drop_fans.set_rank(drop.id, user_id, rank)
     for user_id in winners:
         await uow.drop_fans.move_entry(drop.id, user_id, (EntryStatus.ENTERED,), EntryStatus.OFFERED, expires)
         await uow.outbox.enqueue(notices.raffle_won(drop, user_id, expires), now)
-    for target in await uow.drops.targets(drop.id):
-        await uow.outbox.enqueue(notices.raffle_results(drop, target.chat_id, len(order), len(winners)), now)
     return winners
 
 
@@ -157,6 +260,8 @@ async def report_if_done(uow: UnitOfWork, now: datetime, drop_id: int, operators
         return False
     if await uow.drop_claims.held_count(drop.id) > 0:
         return False
+    if drop.is_raffle and drop.drawn_at is None:
+        return False  # the draw waits for its beacon round
     if drop.is_raffle and await uow.drop_fans.count(drop.id, (EntryStatus.OFFERED,)) > 0:
         return False
     if not await uow.drops.mark_reported(drop.id, now):

@@ -76,8 +76,17 @@ class Drop:
     claimed: int = 0  # units held or sold
     sold: int = 0
     revenue: int = 0  # minor units of price.currency
-    seed_hash: str | None = None  # raffle: published when entries open
-    seed: str | None = None  # raffle: revealed with the results
+    seed_hash: str | None = None  # raffle: sha256 of the secret, published when entries open
+    seed: str | None = None  # raffle: the committed secret, revealed with the results (see raffle.py)
+    pseudonym_key: str | None = None  # raffle: makes entrants' pseudonyms; never published
+    beacon_chain: str | None = None  # raffle: the drand chain and round the draw uses, fixed when scheduled
+    beacon_round: int | None = None
+    beacon_at: datetime | None = None  # when that round is published
+    beacon_randomness: str | None = None  # fetched for the draw; None once drawn: the stated fallback drew
+    beacon_signature: str | None = None
+    entrants: int = 0
+    entrants_digest: str | None = None  # sha256 of the sorted pseudonyms, frozen when entries close
+    draw_seed: str | None = None  # the seed the draw used
     last_teaser_minutes: int | None = None
     revision: int = 0  # counts edits: a teaser names the revision it shows
     opened_at: datetime | None = None
@@ -97,6 +106,16 @@ class Drop:
     @property
     def is_raffle(self) -> bool:
         return self.mode is DropMode.RAFFLE
+
+    @property
+    def verifiable(self) -> bool:
+        """A raffle under pseudonyms and a beacon round (raffles scheduled before that keep their scheme)."""
+        return self.is_raffle and self.pseudonym_key is not None and self.beacon_round is not None
+
+    @property
+    def beacon_fallback(self) -> bool:
+        """Drawn without the beacon, by the stated fallback."""
+        return self.verifiable and self.drawn_at is not None and self.beacon_randomness is None
 
     @property
     def ended(self) -> bool:
@@ -156,3 +175,4 @@ class RaffleEntry:
     status: EntryStatus = EntryStatus.ENTERED
     rank: int | None = None  # 0-based place in the draw
     offer_expires_at: datetime | None = None
+    pseudonym: str | None = None  # how the published entrant list names them (None before pseudonyms)

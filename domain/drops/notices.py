@@ -14,10 +14,15 @@ CANCELLED = "drops.cancelled"
 REPORT = "drops.report"
 RAFFLE_WON = "drops.raffle_won"
 RAFFLE_RESULTS = "drops.raffle_results"
+RAFFLE_ENTERED = "drops.raffle_entered"
 
 
 def when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def when_exactly(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def drop_params(drop: Drop, **extra: str | int | None) -> dict[str, str | int | None]:
@@ -34,6 +39,14 @@ def drop_params(drop: Drop, **extra: str | int | None) -> dict[str, str | int | 
         "seed_hash": drop.seed_hash,
         "early_minutes": drop.early_access_minutes,
     }
+    if drop.verifiable:
+        params.update(
+            beacon_chain=drop.beacon_chain,
+            beacon_round=drop.beacon_round,
+            beacon_at=when_exactly(drop.beacon_at) if drop.beacon_at else None,
+            entrants=drop.entrants,
+            entrants_digest=drop.entrants_digest,
+        )
     params.update(extra)
     return params
 
@@ -94,9 +107,23 @@ def raffle_won(drop: Drop, user_id: int, offer_expires_at: datetime) -> Notice:
     return Notice(f"drop:{drop.id}:won:{user_id}", user_id, RAFFLE_WON, params, language_of=user_id)
 
 
-def raffle_results(drop: Drop, chat_id: int, entrants: int, winners: int) -> Notice:
+def raffle_results(drop: Drop, chat_id: int, entrants: int, winners: int, record: str | None = None) -> Notice:
+    """The results in a group. A verifiable raffle's carry the published record (the file members check)."""
     params = drop_params(drop, seed=drop.seed, entrants=entrants, winners=winners)
+    if record is not None:
+        params.update(
+            draw_seed=drop.draw_seed,
+            randomness=drop.beacon_randomness,
+            fallback=1 if drop.beacon_fallback else 0,
+            record=record,
+        )
     return Notice(f"drop:{drop.id}:results:{chat_id}", chat_id, RAFFLE_RESULTS, params)
+
+
+def raffle_entered(drop: Drop, user_id: int, pseudonym: str | None) -> Notice:
+    """The private note to an entrant: their pseudonym in the list that will be published."""
+    params = drop_params(drop, pseudonym=pseudonym)
+    return Notice(f"drop:{drop.id}:entered:{user_id}", user_id, RAFFLE_ENTERED, params, language_of=user_id)
 
 
 def report(drop: Drop, user_id: int, params: NoticeParams) -> Notice:

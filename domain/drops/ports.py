@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.drops.beacon import BeaconRound, BeaconValue
 from domain.drops.model import ClaimStatus, Drop, DropClaim, DropPlan, DropStatus, EntryStatus, RaffleEntry
 
 
@@ -30,10 +31,20 @@ class DropRepository(Protocol):
         now: datetime,
         seed: str | None,
         seed_hash: str | None,
+        pseudonym_key: str | None = None,
+        beacon: BeaconRound | None = None,
     ) -> Drop: ...
     async def get(self, drop_id: int) -> Drop | None: ...
-    async def replan(self, drop_id: int, plan: DropPlan, title: str, from_statuses: Sequence[DropStatus]) -> bool:
-        """Overwrite the plan of a drop still in one of `from_statuses`, counting one more revision."""
+    async def replan(
+        self,
+        drop_id: int,
+        plan: DropPlan,
+        title: str,
+        from_statuses: Sequence[DropStatus],
+        beacon: BeaconRound | None = None,
+    ) -> bool:
+        """Overwrite the plan of a drop still in one of `from_statuses`, counting one more revision (and, for
+        a raffle, the beacon round its new end calls for)."""
 
     async def transition(
         self, drop_id: int, from_statuses: Sequence[DropStatus], to_status: DropStatus, at: datetime
@@ -56,7 +67,18 @@ class DropRepository(Protocol):
     async def record_sale(self, drop_id: int, quantity: int, amount: int, now: datetime) -> None:
         """sold += quantity, revenue += amount; the first sale that reaches the quantity stamps sold_out_at."""
 
-    async def mark_drawn(self, drop_id: int, now: datetime) -> bool: ...
+    async def mark_drawn(
+        self, drop_id: int, now: datetime, draw_seed: str | None = None, beacon: BeaconValue | None = None
+    ) -> bool:
+        """Record the draw once (with the seed it used and the beacon value, None for the fallback)."""
+
+    async def count_entrant(self, drop_id: int) -> bool:
+        """entrants += 1 if the drop is still OPEN. One conditional UPDATE on the drop's row, so an entry and
+        the closing cannot interleave: an entry either counts before the close or is refused."""
+
+    async def freeze_entrants(self, drop_id: int, digest: str) -> bool:
+        """Record the entrant list's digest when entries close, once."""
+
     async def mark_reported(self, drop_id: int, now: datetime) -> bool: ...
 
     async def add_target(self, drop_id: int, chat_id: int) -> bool: ...
@@ -103,10 +125,11 @@ class DropFanRepository(Protocol):
     async def add_reminder(self, drop_id: int, user_id: int, now: datetime) -> bool: ...
     async def reminders(self, drop_id: int) -> Sequence[int]: ...
 
-    async def enter(self, drop_id: int, user_id: int, now: datetime) -> bool:
+    async def enter(self, drop_id: int, user_id: int, now: datetime, pseudonym: str | None = None) -> bool:
         """Record an entry; False if the member had entered already."""
 
     async def entry(self, drop_id: int, user_id: int) -> RaffleEntry | None: ...
+    async def by_pseudonym(self, drop_id: int, pseudonym: str) -> RaffleEntry | None: ...
     async def entries(self, drop_id: int) -> Sequence[RaffleEntry]:
         """Every entry, by rank once drawn (unranked ones by user id)."""
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from domain.brands.roles import Actor, require_brand_staff
 from domain.drops import notices, raffle
+from domain.drops.beacon import QUICKNET, BeaconChain, draw_round
 from domain.drops.model import Drop, DropMode, DropPlan, DropStatus
 from domain.drops.rules import validate_plan
 from domain.errors import DomainError
@@ -35,13 +36,32 @@ async def _checked(uow: UnitOfWork, now: datetime, actor: Actor, plan: DropPlan)
     return product
 
 
-async def schedule_drop(uow: UnitOfWork, now: datetime, actor: Actor, plan: DropPlan, draft: bool = False) -> Drop:
-    """A new drop, scheduled (or a draft awaiting confirmation). A raffle commits to its seed now."""
+async def schedule_drop(
+    uow: UnitOfWork,
+    now: datetime,
+    actor: Actor,
+    plan: DropPlan,
+    draft: bool = False,
+    beacon: BeaconChain = QUICKNET,
+) -> Drop:
+    """A new drop, scheduled (or a draft awaiting confirmation). A raffle commits now to its secret and to the
+    beacon round it will draw with, the first after entries close."""
     product = await _checked(uow, now, actor, plan)
-    seed = raffle.new_seed() if plan.mode is DropMode.RAFFLE else None
-    seed_hash = raffle.commitment(seed) if seed is not None else None
     status = DropStatus.DRAFT if draft else DropStatus.SCHEDULED
-    return await uow.drops.add(plan, product.title, status, actor.user_id, now, seed, seed_hash)
+    if plan.mode is not DropMode.RAFFLE:
+        return await uow.drops.add(plan, product.title, status, actor.user_id, now, None, None)
+    secret = raffle.new_seed()
+    return await uow.drops.add(
+        plan,
+        product.title,
+        status,
+        actor.user_id,
+        now,
+        secret,
+        raffle.commitment(secret),
+        pseudonym_key=raffle.new_pseudonym_key(),
+        beacon=draw_round(beacon, plan.ends_at),
+    )
 
 
 async def get_drop(uow: UnitOfWork, drop_id: int) -> Drop:
@@ -70,13 +90,17 @@ async def editable_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: i
     return drop
 
 
-async def edit_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: int, plan: DropPlan) -> Drop:
-    """Change a drop before it opens. Its brand and mode stay: a raffle's published seed hash binds it."""
+async def edit_drop(
+    uow: UnitOfWork, now: datetime, actor: Actor, drop_id: int, plan: DropPlan, beacon: BeaconChain = QUICKNET
+) -> Drop:
+    """Change a drop before it opens. Its brand and mode stay: a raffle's published seed hash binds it. A
+    raffle's beacon round follows its new end (entries have not opened, so nothing was published yet)."""
     drop = await editable_drop(uow, now, actor, drop_id)
     if plan.brand_id != drop.brand_id or plan.mode is not drop.mode:
         raise DomainError("drop.not_editable", title=drop.title)
     product = await _checked(uow, now, actor, plan)
-    if not await uow.drops.replan(drop_id, plan, product.title, EDITABLE):
+    new_round = draw_round(beacon, plan.ends_at) if drop.verifiable else None
+    if not await uow.drops.replan(drop_id, plan, product.title, EDITABLE, new_round):
         raise DomainError("drop.not_editable", title=drop.title)
     # Read after the update: on PostgreSQL a teaser that committed while this waited for the row shows here.
     edited = await get_drop(uow, drop_id)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import RowMapping, case, func, insert, or_, select, update
 
+from domain.drops.beacon import BeaconRound, BeaconValue
 from domain.drops.model import (
     ClaimStatus,
     Drop,
@@ -56,7 +57,22 @@ def _drop(row: RowMapping) -> Drop:
         sold_out_at=row["sold_out_at"],
         drawn_at=row["drawn_at"],
         reported_at=row["reported_at"],
+        pseudonym_key=row["pseudonym_key"],
+        beacon_chain=row["beacon_chain"],
+        beacon_round=row["beacon_round"],
+        beacon_at=row["beacon_at"],
+        beacon_randomness=row["beacon_randomness"],
+        beacon_signature=row["beacon_signature"],
+        entrants=row["entrants"],
+        entrants_digest=row["entrants_digest"],
+        draw_seed=row["draw_seed"],
     )
+
+
+def _beacon_values(beacon: BeaconRound | None) -> dict[str, Any]:
+    if beacon is None:
+        return {}
+    return {"beacon_chain": beacon.chain_hash, "beacon_round": beacon.round, "beacon_at": beacon.at}
 
 
 def _plan_values(plan: DropPlan, title: str) -> dict[str, Any]:
@@ -90,17 +106,25 @@ class SqlDropRepository(SqlRepository):
         now: datetime,
         seed: str | None,
         seed_hash: str | None,
+        pseudonym_key: str | None = None,
+        beacon: BeaconRound | None = None,
     ) -> Drop:
-        values = _plan_values(plan, title) | {
-            "status": status.value,
-            "created_by": created_by,
-            "created_at": now,
-            "claimed": 0,
-            "sold": 0,
-            "revenue": 0,
-            "seed": seed,
-            "seed_hash": seed_hash,
-        }
+        values = (
+            _plan_values(plan, title)
+            | {
+                "status": status.value,
+                "created_by": created_by,
+                "created_at": now,
+                "claimed": 0,
+                "sold": 0,
+                "revenue": 0,
+                "seed": seed,
+                "seed_hash": seed_hash,
+                "pseudonym_key": pseudonym_key,
+                "entrants": 0,
+            }
+            | _beacon_values(beacon)
+        )
         row = (await self._session.execute(insert(drops).values(values).returning(drops))).mappings().one()
         return _drop(row)
 
@@ -108,8 +132,15 @@ class SqlDropRepository(SqlRepository):
         row = (await self._session.execute(select(drops).where(drops.c.id == drop_id))).mappings().first()
         return _drop(row) if row is not None else None
 
-    async def replan(self, drop_id: int, plan: DropPlan, title: str, from_statuses: Sequence[DropStatus]) -> bool:
-        values = _plan_values(plan, title) | {"revision": drops.c.revision + 1}
+    async def replan(
+        self,
+        drop_id: int,
+        plan: DropPlan,
+        title: str,
+        from_statuses: Sequence[DropStatus],
+        beacon: BeaconRound | None = None,
+    ) -> bool:
+        values = _plan_values(plan, title) | {"revision": drops.c.revision + 1} | _beacon_values(beacon)
         statement = (
             update(drops).where(drops.c.id == drop_id, drops.c.status.in_(_values(from_statuses))).values(values)
         )
@@ -183,8 +214,27 @@ class SqlDropRepository(SqlRepository):
         )
         await self._session.execute(statement)
 
-    async def mark_drawn(self, drop_id: int, now: datetime) -> bool:
-        statement = update(drops).where(drops.c.id == drop_id, drops.c.drawn_at.is_(None)).values(drawn_at=now)
+    async def mark_drawn(
+        self, drop_id: int, now: datetime, draw_seed: str | None = None, beacon: BeaconValue | None = None
+    ) -> bool:
+        values: dict[str, Any] = {"drawn_at": now, "draw_seed": draw_seed}
+        if beacon is not None:
+            values |= {"beacon_randomness": beacon.randomness.lower(), "beacon_signature": beacon.signature.lower()}
+        statement = update(drops).where(drops.c.id == drop_id, drops.c.drawn_at.is_(None)).values(values)
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def count_entrant(self, drop_id: int) -> bool:
+        statement = (
+            update(drops)
+            .where(drops.c.id == drop_id, drops.c.status == DropStatus.OPEN.value)
+            .values(entrants=drops.c.entrants + 1)
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def freeze_entrants(self, drop_id: int, digest: str) -> bool:
+        statement = (
+            update(drops).where(drops.c.id == drop_id, drops.c.entrants_digest.is_(None)).values(entrants_digest=digest)
+        )
         return rowcount(await self._session.execute(statement)) == 1
 
     async def mark_reported(self, drop_id: int, now: datetime) -> bool:
@@ -359,6 +409,7 @@ def _entry(row: RowMapping) -> RaffleEntry:
         status=EntryStatus(row["status"]),
         rank=row["rank"],
         offer_expires_at=row["offer_expires_at"],
+        pseudonym=row["pseudonym"],
     )
 
 
@@ -380,10 +431,16 @@ class SqlDropFanRepository(SqlRepository):
         )
         return list((await self._session.execute(query)).scalars())
 
-    async def enter(self, drop_id: int, user_id: int, now: datetime) -> bool:
+    async def enter(self, drop_id: int, user_id: int, now: datetime, pseudonym: str | None = None) -> bool:
         statement = (
             self._insert(drop_entries)
-            .values(drop_id=drop_id, user_id=user_id, entered_at=now, status=EntryStatus.ENTERED.value)
+            .values(
+                drop_id=drop_id,
+                user_id=user_id,
+                entered_at=now,
+                status=EntryStatus.ENTERED.value,
+                pseudonym=pseudonym,
+            )
             .on_conflict_do_nothing(index_elements=[drop_entries.c.drop_id, drop_entries.c.user_id])
             .returning(drop_entries.c.user_id)
         )
@@ -391,6 +448,11 @@ class SqlDropFanRepository(SqlRepository):
 
     async def entry(self, drop_id: int, user_id: int) -> RaffleEntry | None:
         query = select(drop_entries).where(drop_entries.c.drop_id == drop_id, drop_entries.c.user_id == user_id)
+        row = (await self._session.execute(query)).mappings().first()
+        return _entry(row) if row is not None else None
+
+    async def by_pseudonym(self, drop_id: int, pseudonym: str) -> RaffleEntry | None:
+        query = select(drop_entries).where(drop_entries.c.drop_id == drop_id, drop_entries.c.pseudonym == pseudonym)
         row = (await self._session.execute(query)).mappings().first()
         return _entry(row) if row is not None else None
 

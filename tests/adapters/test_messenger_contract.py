@@ -12,7 +12,7 @@ from bots.aiogram.messenger import AiogramMessenger
 from bots.aiogram.runner import create_bot
 from bots.ptb.messenger import PtbMessenger
 from domain.messenger import Messenger, RateLimited, RecipientUnavailable, Rejected, TransientFailure
-from domain.outgoing import Button, MessageRef, View
+from domain.outgoing import Button, Document, MessageRef, View
 from tests.fake_telegram.server import FakeTelegram
 from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME
 
@@ -54,6 +54,17 @@ async def test_send_and_edit_render_text_buttons_and_photos(telegram_world) -> N
     photo = await messenger.send(mei.id, View("caption", photo="https://example.org/p.jpg"))
     assert fake.message(mei, photo.message_id).photo
     fake.assert_no_errors(ignore=["message is not modified"])
+
+
+async def test_a_view_with_a_document_uploads_it_with_the_text_as_caption(telegram_world) -> None:  # type: ignore[no-untyped-def]
+    fake, messenger = telegram_world
+    mei = fake.user(2002, "Mei")
+    mei.start_bot()
+    ref = await messenger.send(mei.id, View("<b>Entrants</b>", document=Document("raffle-7.json", b'["e_1"]')))
+    sent = fake.message(mei, ref.message_id)
+    assert sent.caption == "Entrants" and sent.document["file_name"] == "raffle-7.json"
+    assert fake.document_content(sent) == b'["e_1"]'
+    fake.assert_no_errors()
 
 
 async def test_a_member_who_blocked_the_bot_or_never_started_it_is_unavailable(telegram_world) -> None:  # type: ignore[no-untyped-def]

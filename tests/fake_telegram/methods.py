@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 import secrets
 from typing import Any
 
@@ -56,6 +57,7 @@ class BotMethods(FakeTelegramCore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.photo_files: dict[str, list[dict[str, Any]]] = {}
+        self.document_files: dict[str, tuple[dict[str, Any], bytes]] = {}  # file_id -> (Document, content)
 
     # -- chats ----------------------------------------------------------------------------------
 
@@ -247,6 +249,40 @@ class BotMethods(FakeTelegramCore):
         if params.get("has_spoiler"):
             content["has_media_spoiler"] = True
         return self._bot_send(bot, params, content, chat)
+
+    def _document_for(self, document: Any) -> dict[str, Any]:
+        if isinstance(document, str) and document in self.document_files:
+            return dict(self.document_files[document][0])
+        if isinstance(document, str) and not document.startswith(("http://", "https://")):
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        file_id, unique_id = new_file_ids()
+        if not isinstance(document, UploadedFile):
+            return {"file_id": file_id, "file_unique_id": unique_id}  # fetched from the URL: nothing to keep
+        if not document.content:
+            raise bad_request("file must be non-empty")
+        name = document.filename or "file"
+        mime = mimetypes.guess_type(name)[0] or document.content_type
+        found = {
+            "file_id": file_id,
+            "file_unique_id": unique_id,
+            "file_name": name,
+            "mime_type": mime,
+            "file_size": len(document.content),
+        }
+        self.document_files[file_id] = (found, document.content)
+        return dict(found)
+
+    async def _m_sendDocument(self, bot: FakeBot, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat_for_send(bot, params["chat_id"])
+        content = {"document": self._document_for(params["document"]), **self._caption(params)}
+        return self._bot_send(bot, params, content, chat)
+
+    def document_content(self, message: StoredMessage) -> bytes:
+        """What a member downloads from a document message the bot sent."""
+        document = message.data.get("document")
+        if document is None or document["file_id"] not in self.document_files:
+            raise LookupError(f"message {message.message_id} has no uploaded document")
+        return self.document_files[document["file_id"]][1]
 
     async def _m_sendChatAction(self, bot: FakeBot, params: dict[str, Any]) -> bool:
         if params["action"] not in _CHAT_ACTIONS:

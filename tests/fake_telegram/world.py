@@ -152,6 +152,10 @@ class StoredMessage:
         return self.data.get("photo")
 
     @property
+    def document(self) -> dict[str, Any] | None:
+        return self.data.get("document")
+
+    @property
     def reply_markup(self) -> dict[str, Any] | None:
         """The inline keyboard, or else the reply keyboard / remove / force_reply the bot sent."""
         return self.data.get("reply_markup") or self.reply_keyboard

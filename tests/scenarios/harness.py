@@ -116,9 +116,9 @@ class Shop:
 
 @asynccontextmanager
 async def running_shop(
-    framework: str, database_url: str, catalog: str | None = None, **settings: Any
+    framework: str, database_url: str, catalog: str | None = None, clock: FakeClock | None = None, **settings: Any
 ) -> AsyncIterator[Shop]:
-    clock = FakeClock()
+    clock = clock or FakeClock()
     fake = FakeTelegram(wall_clock=clock.timestamp)  # Telegram's dates agree with the bot's clock
     await fake.start()
     fake.add_bot(BOT_TOKEN, BOT_ID, BOT_USERNAME, "circlecart")

@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from domain.drops.beacon import BeaconValue
 from domain.drops.model import ClaimStatus, DropClaim, DropMode, DropPlan, DropStatus, EntryStatus
 from domain.money import Money
 from storage.database import Database
@@ -152,6 +156,40 @@ async def test_raffle_entries_are_ranked_offered_and_passed_on(database: Databas
         assert [e.user_id for e in await uow.drop_fans.next_in_line(drop_id, 1)] == [5]
         assert await uow.drop_fans.count(drop_id, (EntryStatus.OFFERED,)) == 1
         await uow.commit()
+
+
+async def test_raffle_entrants_have_unique_pseudonyms_and_count_only_while_open(database: Database) -> None:
+    drop_id = await _drop(database, mode=DropMode.RAFFLE)
+    async with database.uow() as uow:
+        assert await uow.drop_fans.enter(drop_id, 5, NOW, "e_aaaaaaaaaaaa")
+        assert await uow.drops.count_entrant(drop_id)
+        found = await uow.drop_fans.by_pseudonym(drop_id, "e_aaaaaaaaaaaa")
+        assert found is not None and (found.user_id, found.pseudonym) == (5, "e_aaaaaaaaaaaa")
+        assert await uow.drop_fans.by_pseudonym(drop_id, "e_bbbbbbbbbbbb") is None
+        await uow.commit()
+    with pytest.raises(IntegrityError):
+        async with database.uow() as uow:
+            await uow.drop_fans.enter(drop_id, 6, NOW, "e_aaaaaaaaaaaa")  # one pseudonym names one entrant
+    async with database.uow() as uow:
+        assert await uow.drops.transition(drop_id, (DropStatus.OPEN,), DropStatus.CLOSED, later(7200))
+        assert not await uow.drops.count_entrant(drop_id)
+        assert await uow.drops.freeze_entrants(drop_id, "d" * 64)
+        assert not await uow.drops.freeze_entrants(drop_id, "e" * 64)
+        await uow.commit()
+        drop = await uow.drops.get(drop_id)
+    assert drop is not None and (drop.entrants, drop.entrants_digest) == (1, "d" * 64)
+
+
+async def test_a_draw_is_recorded_once_with_its_seed_and_beacon(database: Database) -> None:
+    drop_id = await _drop(database, mode=DropMode.RAFFLE)
+    value = BeaconValue(42, "AB" * 32, "CD" * 48)
+    async with database.uow() as uow:
+        assert await uow.drops.mark_drawn(drop_id, later(7300), "5" * 64, value)
+        assert not await uow.drops.mark_drawn(drop_id, later(7400), "6" * 64, None)
+        await uow.commit()
+        drop = await uow.drops.get(drop_id)
+    assert drop is not None
+    assert (drop.draw_seed, drop.beacon_randomness, drop.beacon_signature) == ("5" * 64, "ab" * 32, "cd" * 48)
 
 
 async def test_brand_staff_and_opt_ins(database: Database) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from bots.core.callbacks import Callback
 from bots.core.context import Context
@@ -14,7 +15,7 @@ from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.brands import optins, roles
 from domain.brands.roles import Actor
-from domain.drops import buying, notices, scheduling
+from domain.drops import buying, notices, scheduling, standing
 from domain.errors import DomainError
 from domain.money import Money
 from domain.outgoing import MessageRef, View
@@ -35,6 +36,7 @@ ERRORS = {
     "drop.not_a_raffle": N_("{title} is not a raffle."),
     "drop.not_a_winner": N_("Only raffle winners can buy {title}."),
     "drop.offer_expired": N_("Your time to buy {title} has run out; the unit went to the next entrant."),
+    "drop.start_bot_first": N_("Open a private chat with me first, so that I can tell you if you win {title}."),
     "drop.not_editable": N_("The drop of {title} can no longer be changed."),
     "drop.unknown_field": N_("That button is no longer valid: open the drop from /brand again."),
     "drop.starts_in_past": N_("The drop must start in the future."),
@@ -63,6 +65,7 @@ def register(table: HandlerTable) -> None:
     """Declare this capability's entries in the handler table."""
     table.command(Command("brands", brands_in_group, N_("Brands allowed to drop here"), frozenset({GROUP_SCOPE})))
     table.command(Command("brand", brand_menu, N_("Brand menu (brand staff)"), frozenset({PRIVATE_SCOPE})))
+    table.command(Command("raffle", raffle_command, N_("A raffle's entrants and draw"), frozenset({PRIVATE_SCOPE})))
     table.action("dopt", toggle_brand, int, int)
     table.action("dbuy", buy, int)
     table.action("dremind", remind_me, int)
@@ -81,6 +84,7 @@ def register(table: HandlerTable) -> None:
     table.notice(notices.REPORT, drops_views.report)
     table.notice(notices.RAFFLE_WON, drops_views.raffle_won)
     table.notice(notices.RAFFLE_RESULTS, drops_views.raffle_results)
+    table.notice(notices.RAFFLE_ENTERED, drops_views.raffle_entered)
     table.errors(ERRORS)
 
 
@@ -201,11 +205,68 @@ async def remind_me(ctx: Context, event: ButtonEvent, callback: Callback) -> Non
 
 
 async def enter_raffle(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    """Enter the raffle from its button. Only members the bot can write to enter (a winner must be told): anyone
+    else is sent to the private chat, where /start rf_<id> enters them."""
+    drop_id = callback.int_arg(0)
+    in_group = event.chat is not None and event.chat.is_group
+    try:
+        async with ctx.uow() as uow:
+            result = await buying.enter_raffle(uow, ctx.now(), drop_id, event.sender.id, tell_in_private=in_group)
+            await uow.commit()
+    except DomainError as error:
+        if error.code != "drop.start_bot_first":
+            raise
+        await ctx.messenger.answer_callback(event.callback_id, url=ctx.deep_link(f"{RAFFLE_LINK_PREFIX}{drop_id}"))
+        return
+    if result.added and in_group:
+        ctx.services.outbox.wake()  # their pseudonym, in private
+    await ctx.messenger.answer_callback(event.callback_id, _entered_toast(ctx, result))
+    if result.added and not in_group and event.chat is not None:
+        notice = notices.raffle_entered(result.drop, event.sender.id, result.pseudonym)
+        await ctx.messenger.send(event.chat.id, drops_views.raffle_entered(ctx, notice.params))
+
+
+def _entered_toast(ctx: Context, result: buying.RaffleEntryResult) -> str:
+    if result.pseudonym is None:  # a raffle from before pseudonyms
+        if result.added:
+            return ctx.plain("You are in the raffle. Winners hear from me in private.")
+        return ctx.plain("You entered already.")
+    if result.added:
+        return ctx.plain(
+            "You are in the raffle as {pseudonym}. Winners hear from me in private.", pseudonym=result.pseudonym
+        )
+    return ctx.plain("You entered already, as {pseudonym}.", pseudonym=result.pseudonym)
+
+
+RAFFLE_LINK_PREFIX = "rf_"
+RAFFLE_LINK = re.compile(r"^rf_(\d{1,18})$")
+
+
+async def start_link(ctx: Context, event: CommandEvent) -> bool:
+    """/start rf_<drop id>: the member came from a raffle's button to the private chat; enter them here."""
+    link = RAFFLE_LINK.match(event.args)
+    if not link:
+        return False
     async with ctx.uow() as uow:
-        added = await buying.enter_raffle(uow, ctx.now(), callback.int_arg(0), event.sender.id)
+        result = await buying.enter_raffle(uow, ctx.now(), int(link.group(1)), event.sender.id)
         await uow.commit()
-    text = ctx.t("You are in the raffle. Winners hear from me in private.") if added else ctx.t("You entered already.")
-    await ctx.messenger.answer_callback(event.callback_id, text)
+    notice = notices.raffle_entered(result.drop, event.sender.id, result.pseudonym)
+    view = drops_views.raffle_entered(ctx, notice.params)
+    if not result.added:
+        view = View(ctx.t("You entered already.") + "\n" + view.text)
+    await ctx.messenger.send(event.chat.id, view)
+    return True
+
+
+async def raffle_command(ctx: Context, event: CommandEvent) -> None:
+    """/raffle ID in private: the published entrant list and draw (a file), and the member's own place."""
+    number = event.args.strip().lstrip("#")
+    if not number.isdigit() or len(number) > 18:
+        await ctx.messenger.send(event.chat.id, View(ctx.t("Use: /raffle DROP_ID (the number in the raffle's posts)")))
+        return
+    async with ctx.uow() as uow:
+        shown = await standing.raffle_standing(uow, int(number), event.sender.id)
+    await ctx.messenger.send(event.chat.id, drops_views.raffle_page(ctx, shown))
 
 
 # -- payments -----------------------------------------------------------------------------------------

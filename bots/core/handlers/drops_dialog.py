@@ -186,7 +186,9 @@ async def _make_draft(ctx: Context, user_id: int, state: dict[str, Any]) -> Drop
             mode=DropMode(str(answers["mode"])),
             communities=tuple(int(c) for c in answers["communities"]),
         )
-        draft = await scheduling.schedule_drop(uow, ctx.now(), actor(ctx, user_id), plan, draft=True)
+        draft = await scheduling.schedule_drop(
+            uow, ctx.now(), actor(ctx, user_id), plan, draft=True, beacon=ctx.settings.beacon
+        )
         await uow.commit()
     return draft
 

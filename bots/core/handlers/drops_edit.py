@@ -119,7 +119,7 @@ async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> No
         async with ctx.uow() as uow:
             drop = await scheduling.editable_drop(uow, ctx.now(), actor, drop_id)
             plan = await _revised(uow, drop, field, answer.value)
-            drop = await scheduling.edit_drop(uow, ctx.now(), actor, drop_id, plan)
+            drop = await scheduling.edit_drop(uow, ctx.now(), actor, drop_id, plan, ctx.settings.beacon)
             await uow.commit()
     except DomainError as error:
         if error.code == "drop.not_editable":

@@ -9,8 +9,10 @@ from bots.core.handlers.drops_chart import sales_chart
 from domain.brands.optins import BrandChoice
 from domain.drops.buying import DropCheckout
 from domain.drops.model import Drop, DropStatus
+from domain.drops.notices import when_exactly
+from domain.drops.standing import RaffleStanding
 from domain.notices import NoticeParams
-from domain.outgoing import Button, Invoice, View
+from domain.outgoing import Button, Document, Invoice, View
 from domain.products import Brand
 
 log = logging.getLogger(__name__)
@@ -42,9 +44,28 @@ def _terms(ctx: Context, params: NoticeParams) -> str:
     return ctx.t("Limit {limit} per member · ends {ends}", limit=_int(params, "limit"), ends=_str(params, "ends"))
 
 
+def _draw_round(ctx: Context, params: NoticeParams) -> str:
+    return ctx.t(
+        "The draw uses drand round {round} ({at}), the first after entries close: nobody can know it before.",
+        round=_int(params, "beacon_round"),
+        at=_str(params, "beacon_at"),
+    )
+
+
 def announcement(ctx: Context, params: NoticeParams) -> View:
     drop_id = _int(params, "drop_id")
     title = _str(params, "title")
+    if _str(params, "state") == "closed" and params.get("beacon_round") is not None:
+        lines = [
+            ctx.t("<b>Raffle entries closed: {title}</b>", title=title),
+            ctx.t("{entrants} entered.", entrants=_int(params, "entrants")),
+            ctx.t(
+                "Digest of the entrant list (sha256 of the sorted pseudonyms): <code>{digest}</code>",
+                digest=_str(params, "entrants_digest"),
+            ),
+            _draw_round(ctx, params),
+        ]
+        return View("\n".join(lines))
     if _str(params, "state") == "closed":
         return View(ctx.t("<b>Drop ended: {title}</b>\nThank you all!", title=title))
     lines = [
@@ -58,7 +79,11 @@ def announcement(ctx: Context, params: NoticeParams) -> View:
         _terms(ctx, params),
     ]
     if _str(params, "mode") == "raffle":
-        lines.append(ctx.t("Draw commitment (sha256 of the seed): <code>{hash}</code>", hash=_str(params, "seed_hash")))
+        lines.append(
+            ctx.t("Draw commitment (sha256 of the secret): <code>{hash}</code>", hash=_str(params, "seed_hash"))
+        )
+        if params.get("beacon_round") is not None:
+            lines.append(_draw_round(ctx, params))
         button = Button(ctx.t("Enter the raffle"), callback=ctx.button("denter", drop_id))
     else:
         button = Button(ctx.t("Buy · {price}", price=_str(params, "price")), callback=ctx.button("dbuy", drop_id))
@@ -110,8 +135,50 @@ def raffle_won(ctx: Context, params: NoticeParams) -> View:
     return View(text, ((pay,),))
 
 
+def raffle_entered(ctx: Context, params: NoticeParams) -> View:
+    """An entrant's own pseudonym, in private: nobody else can tell it is theirs."""
+    lines = [ctx.t("You are in the raffle for <b>{title}</b>.", title=_str(params, "title"))]
+    if params.get("pseudonym"):
+        lines.append(
+            ctx.t(
+                "Your entrant id is <code>{pseudonym}</code>. The list published with the results names every "
+                "entrant only by such an id; only you know this one is yours.",
+                pseudonym=_str(params, "pseudonym"),
+            )
+        )
+    if params.get("beacon_round") is not None:
+        lines.append(_draw_round(ctx, params))
+    lines.append(
+        ctx.t("Winners hear from me here. /raffle {drop_id} shows the raffle.", drop_id=_int(params, "drop_id"))
+    )
+    return View("\n".join(lines))
+
+
 def raffle_results(ctx: Context, params: NoticeParams) -> View:
-    lines = [
+    record = params.get("record")
+    if record is None:  # a raffle from before pseudonyms and beacons
+        return View("\n".join(_secret_seed_results(ctx, params)))
+    lines = _results_lines(
+        ctx,
+        drop_id=_int(params, "drop_id"),
+        title=_str(params, "title"),
+        entrants=_int(params, "entrants"),
+        winners=_int(params, "winners"),
+        commitment=_str(params, "seed_hash"),
+        secret=_str(params, "seed"),
+        round_number=_int(params, "beacon_round"),
+        randomness=_str(params, "randomness") or None,
+        seed=_str(params, "draw_seed"),
+    )
+    return View("\n".join(lines), document=Document(record_filename(_int(params, "drop_id")), str(record).encode()))
+
+
+def record_filename(drop_id: int) -> str:
+    return f"raffle-{drop_id}.json"
+
+
+def _secret_seed_results(ctx: Context, params: NoticeParams) -> list[str]:
+    return [
         ctx.t("<b>Raffle drawn: {title}</b>", title=_str(params, "title")),
         ctx.t(
             "{entrants} entered; {winners} won and were told in private.",
@@ -122,7 +189,90 @@ def raffle_results(ctx: Context, params: NoticeParams) -> View:
         ctx.t("Its sha256 was published when entries opened: <code>{hash}</code>", hash=_str(params, "seed_hash")),
         ctx.t("Anyone can recompute the draw: circlecart drop verify {drop_id}", drop_id=_int(params, "drop_id")),
     ]
-    return View("\n".join(lines))
+
+
+def _results_lines(
+    ctx: Context,
+    *,
+    drop_id: int,
+    title: str,
+    entrants: int,
+    winners: int,
+    commitment: str,
+    secret: str,
+    round_number: int,
+    randomness: str | None,
+    seed: str,
+) -> list[str]:
+    """The results as a caption (at most 1024 characters): every value the draw used; the file has the rest."""
+    lines = [
+        ctx.t("<b>Raffle drawn: {title}</b>", title=title),
+        ctx.t("{entrants} entered; {winners} won and were told in private.", entrants=entrants, winners=winners),
+        ctx.t("Commitment (published when entries opened): <code>{hash}</code>", hash=commitment),
+        ctx.t("Secret: <code>{secret}</code>", secret=secret),
+    ]
+    if randomness is None:
+        lines.append(
+            ctx.t(
+                "drand round {round} could not be fetched within 30 minutes, so the stated fallback drew: "
+                "seed = sha256(secret:digest:no-beacon), without a beacon.",
+                round=round_number,
+            )
+        )
+    else:
+        lines.append(ctx.t("drand round {round}: <code>{randomness}</code>", round=round_number, randomness=randomness))
+    lines += [
+        ctx.t("Seed: <code>{seed}</code>", seed=seed),
+        ctx.t(
+            "The file lists every entrant by pseudonym and the draw order; scripts/verify_raffle.py {file} "
+            "recomputes it. /raffle {drop_id} in private shows your place.",
+            file=record_filename(drop_id),
+            drop_id=drop_id,
+        ),
+    ]
+    return lines
+
+
+def raffle_page(ctx: Context, standing: RaffleStanding) -> View:
+    """/raffle ID: the published results with the file, or what is known before the draw; and the member's place."""
+    drop, entry, record = standing.drop, standing.entry, standing.record
+    mine: list[str] = []
+    if entry is None:
+        mine.append(ctx.t("You did not enter this raffle."))
+    elif entry.pseudonym is not None:
+        mine.append(ctx.t("You entered as <code>{pseudonym}</code>.", pseudonym=entry.pseudonym))
+    if standing.place is not None and record is not None:
+        mine.append(
+            ctx.t("Your place in the draw: {place} of {count}.", place=standing.place, count=len(record.entrants))
+        )
+    if record is not None:
+        lines = _results_lines(
+            ctx,
+            drop_id=drop.id,
+            title=drop.title,
+            entrants=len(record.entrants),
+            winners=len(record.winners),
+            commitment=record.commitment,
+            secret=record.secret,
+            round_number=record.round,
+            randomness=record.randomness,
+            seed=record.seed,
+        )
+        document = Document(record_filename(drop.id), record.to_json().encode())
+        return View("\n".join(lines + mine), document=document)
+    lines = [ctx.t("<b>Raffle: {title}</b>", title=drop.title)]
+    if drop.drawn_at is not None:  # drawn before pseudonyms: the secret was the seed
+        lines += [
+            ctx.t("Seed: <code>{seed}</code>", seed=drop.seed or ""),
+            ctx.t("Its sha256 was published when entries opened: <code>{hash}</code>", hash=drop.seed_hash or ""),
+        ]
+    else:
+        lines.append(ctx.t("Draw commitment (sha256 of the secret): <code>{hash}</code>", hash=drop.seed_hash or ""))
+        if drop.beacon_round is not None and drop.beacon_at is not None:
+            params: NoticeParams = {"beacon_round": drop.beacon_round, "beacon_at": when_exactly(drop.beacon_at)}
+            lines.append(_draw_round(ctx, params))
+        lines.append(ctx.t("Not drawn yet: the results and the entrant list come after that round."))
+    return View("\n".join(lines + mine))
 
 
 def report(ctx: Context, params: NoticeParams) -> View:

@@ -7,7 +7,7 @@ import re
 from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.events import ButtonEvent, CommandEvent
-from bots.core.handlers import rewards
+from bots.core.handlers import drops, rewards
 from bots.core.handlers.shop import show_product_by_sku
 from bots.core.i18n import LANGUAGE_NAMES
 from domain import member_registry
@@ -37,6 +37,8 @@ async def start(ctx: Context, event: CommandEvent) -> None:
         await show_product_by_sku(ctx, event.chat, link.group(1))
         return
     if await rewards.start_link(ctx, event):  # rewards: r_<code> invitations and g_<code> group buys
+        return
+    if await drops.start_link(ctx, event):  # rf_<drop id>: entering a raffle from its group
         return
     name = event.sender.first_name
     await ctx.messenger.send(event.chat.id, View(ctx.t("Welcome, {name}!", name=name) + "\n\n" + help_view(ctx).text))
