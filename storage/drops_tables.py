@@ -91,7 +91,7 @@ class DropRow(SQLModel, table=True):
     sold_out_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     drawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     reported_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
-    # raffles: pseudonyms and the beacon round (migration 0011)
+    # raffles: pseudonyms and the beacon round (migration 0009)
     pseudonym_key: str | None = Field(default=None, sa_type=String(64), nullable=True)
     beacon_chain: str | None = Field(default=None, sa_type=String(64), nullable=True)
     beacon_round: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
