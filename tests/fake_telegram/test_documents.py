@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 import telegram
 from aiogram import Bot as AiogramBot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile
 
-from .fixtures import BOT_TOKEN, fake_telegram
+from .fixtures import aiogram_bot, fake_telegram, ptb_bot
 from .server import FakeTelegram
 
-__all__ = ["fake_telegram"]
+__all__ = ["aiogram_bot", "fake_telegram", "ptb_bot"]
 
-
-@pytest_asyncio.fixture
-async def aiogram_bot(fake_telegram: FakeTelegram) -> AsyncIterator[AiogramBot]:
-    bot = AiogramBot(BOT_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(fake_telegram.base_url)))
-    try:
-        yield bot
-    finally:
-        await bot.session.close()
-
-
-@pytest_asyncio.fixture
-async def ptb_bot(fake_telegram: FakeTelegram) -> AsyncIterator[telegram.Bot]:
-    bot = telegram.Bot(BOT_TOKEN, base_url=f"{fake_telegram.base_url}/bot")
-    async with bot:
-        yield bot
 
 
 async def test_an_uploaded_document_keeps_its_name_type_size_and_content(

@@ -5,17 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
-import pytest_asyncio
 import telegram
 from aiogram import Bot as AiogramBot
 from aiogram import Dispatcher, F
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError, TelegramRetryAfter
 from aiogram.filters import CommandStart
 from aiogram.types import (
@@ -35,30 +31,14 @@ from aiohttp import web
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import Application, CommandHandler
 
-from .fixtures import BOT_TOKEN, BOT_USER_ID, fake_telegram
+from .fixtures import BOT_TOKEN, BOT_USER_ID, aiogram_bot, fake_telegram, ptb_bot
 from .server import FakeTelegram
 from .spec import DEFAULT_SPEC_PATH, SPEC_ENV
 
-__all__ = ["fake_telegram"]
+__all__ = ["aiogram_bot", "fake_telegram", "ptb_bot"]
 
 GROUP_ID = -1001234567890
 
-
-@pytest_asyncio.fixture
-async def aiogram_bot(fake_telegram: FakeTelegram) -> AsyncIterator[AiogramBot]:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(fake_telegram.base_url))
-    bot = AiogramBot(BOT_TOKEN, session=session)
-    try:
-        yield bot
-    finally:
-        await bot.session.close()
-
-
-@pytest_asyncio.fixture
-async def ptb_bot(fake_telegram: FakeTelegram) -> AsyncIterator[telegram.Bot]:
-    bot = telegram.Bot(BOT_TOKEN, base_url=f"{fake_telegram.base_url}/bot")
-    async with bot:
-        yield bot
 
 
 async def raw_call(
