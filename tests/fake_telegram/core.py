@@ -137,11 +137,15 @@ class FakeTelegramCore:
         wall_clock: Callable[[], float] = time.time,
         webhook_retry_delay: float = 0.05,
         check_results: bool = True,
+        pre_checkout_timeout: float = 10.0,
     ) -> None:
         self.spec: Spec = load_spec(spec_path)
         self.clock = clock
         self.wall_clock = wall_clock
         self.webhook_retry_delay = webhook_retry_delay
+        # Telegram's window for answering a pre-checkout query. A test of correctness under a burst may
+        # widen it: how fast answers come under load is measured in bench/, not raced in a test.
+        self.pre_checkout_timeout = pre_checkout_timeout
         self.check_results = check_results
 
         self.bots: dict[str, FakeBot] = {}

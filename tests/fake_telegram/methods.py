@@ -31,7 +31,6 @@ _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same "
     "as a current content and reply markup of the message"
 )
-PRE_CHECKOUT_TIMEOUT = 10.0
 _CHAT_ACTIONS = {
     "typing",
     "upload_photo",
@@ -451,7 +450,7 @@ class BotMethods(FakeTelegramCore):
 
     async def _m_answerPreCheckoutQuery(self, bot: FakeBot, params: dict[str, Any]) -> bool:
         record = self._open_query(bot, params["pre_checkout_query_id"], "pre_checkout")
-        if self.clock() - record.created_at > PRE_CHECKOUT_TIMEOUT:
+        if self.clock() - record.created_at > self.pre_checkout_timeout:
             raise bad_request(_QUERY_INVALID)
         if not params["ok"] and not params.get("error_message"):
             raise bad_request("ERROR_MESSAGE_EMPTY: error_message is required when ok is false")

@@ -84,7 +84,7 @@ class Shop:
         """Pay an invoice like a Telegram client; waits for the bot to finish the payment update."""
         result = await self.fake.pay(user, invoice, **kwargs)
         if result.update_id is not None:
-            await self.settle(result.update_id)
+            await self.tracker.wait(result.update_id, max(kwargs.get("timeout", 10.0), 10.0))
         return result
 
     async def inline(self, user: Any, query: str) -> list[dict[str, Any]]:
