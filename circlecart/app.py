@@ -51,6 +51,7 @@ class CircleCart:
     sender: OutboxSender | None = None
     leader: JobsLeader | None = None
     receive_updates: bool = True  # False: `circlecart jobs`, which only runs the jobs and the outbox sender
+    embedded: bool = False  # inside a host bot: payments circlecart did not issue are the host's
     update_listeners: list[UpdateListener] = field(default_factory=list)
     _last_update_at: float = 0.0
     _renderer: TableNoticeRenderer | None = None
@@ -75,6 +76,7 @@ class CircleCart:
                 owner_ids=self.settings.owner_ids,
                 rewards=rewards_policy(self.settings),
                 beacon=self.settings.beacon(),
+                embedded=self.embedded,
             ),
             error_text=table.message_for,
             state=make_state_store(self.settings.redis_url),
@@ -139,6 +141,8 @@ class CircleCart:
                     "drop_claim_minutes": self.settings.drop_claim_minutes,
                     "beacon_url": self.settings.beacon_url,
                     "rewards": rewards_policy(self.settings),
+                    "reconcile_seconds": self.settings.reconcile_seconds,
+                    "reconcile_settle_after": self.settings.reconcile_after_seconds,
                 },
             )
         )

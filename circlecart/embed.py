@@ -28,7 +28,7 @@ async def embed_in_aiogram(
     dispatcher: Dispatcher, bot: Bot, settings: Settings | None = None, clock: Clock | None = None
 ) -> CircleCart:
     adapter = HostedAiogram(bot)
-    shop = CircleCart(settings or load_settings(), clock=clock or SystemClock(), adapter=adapter)
+    shop = CircleCart(settings or load_settings(), clock=clock or SystemClock(), adapter=adapter, embedded=True)
     await shop.start()
     assert adapter.router is not None and shop.core is not None
     dispatcher.include_router(adapter.router)
@@ -42,6 +42,8 @@ async def embed_in_ptb(
     clock: Clock | None = None,
     group: int = 0,
 ) -> CircleCart:
-    shop = CircleCart(settings or load_settings(), clock=clock or SystemClock(), adapter=HostedPtb(application, group))
+    shop = CircleCart(
+        settings or load_settings(), clock=clock or SystemClock(), adapter=HostedPtb(application, group), embedded=True
+    )
     await shop.start()
     return shop

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     beacon_chain_hash: str = Field(default=QUICKNET.chain_hash, description="the drand chain raffles draw with")
     beacon_genesis: int = Field(default=QUICKNET.genesis, ge=0, description="Unix time of the chain's round 1")
     beacon_period: int = Field(default=QUICKNET.period, ge=1, le=3600, description="seconds between its rounds")
+    # payments: how often Telegram's record of Stars is compared with ours, and how old a charge must be
+    reconcile_seconds: float = Field(default=300.0, ge=1, le=86_400, description="seconds between reconciliations")
+    reconcile_after_seconds: float = Field(
+        default=120.0, ge=0, le=86_400, description="a charge younger than this is left to its update"
+    )
 
     @field_validator("owner_ids", mode="before")
     @classmethod

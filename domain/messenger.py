@@ -7,6 +7,8 @@ tell "the member blocked us" from "slow down" from "try again".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from domain.outgoing import CommandMenu, InlineResult, Invoice, MessageRef, View
@@ -34,6 +36,19 @@ class Rejected(MessengerError):
     """A 400 the request itself caused (e.g. message not modified, query too old)."""
 
 
+@dataclass(frozen=True, slots=True)
+class StarTransaction:
+    """One entry of Telegram's own record of the bot's Stars (getStarTransactions)."""
+
+    id: str  # for a payment: its telegram_payment_charge_id
+    amount: int
+    date: datetime
+    user_id: int | None  # the member on the other side, when it is a member
+    incoming: bool  # money in (a payment); False for money out (a refund)
+    payload: str | None = None  # the invoice payload of a payment
+    subscription_period: int | None = None  # seconds, for a subscription payment
+
+
 class Messenger(Protocol):
     async def send(self, chat_id: int, view: View, reply_to: int | None = None) -> MessageRef: ...
     async def edit(self, target: MessageRef, view: View) -> None: ...
@@ -47,6 +62,9 @@ class Messenger(Protocol):
     ) -> None: ...
     async def answer_pre_checkout(self, query_id: str, ok: bool, error_message: str | None = None) -> None: ...
     async def refund_star_payment(self, user_id: int, telegram_charge_id: str) -> None: ...
+    async def star_transactions(self, offset: int, limit: int) -> Sequence[StarTransaction]:
+        """Telegram's record of the bot's Stars, oldest first, from position `offset`."""
+
     async def set_commands(self, menu: CommandMenu) -> None: ...
     async def is_chat_admin(self, chat_id: int, user_id: int) -> bool: ...
     async def create_invite_link(self, chat_id: int, name: str | None = None, join_request: bool = True) -> str:

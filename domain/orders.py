@@ -110,6 +110,10 @@ class Payment:
     status: PaymentStatus
     received_at: datetime
     refunded_at: datetime | None = None
+    refund_reason: str | None = None  # the DomainError code that made the money go back
+    refund_attempts: int = 0  # Stars refunds Telegram refused so far
+    escalated_at: datetime | None = None  # handed to the operators: the bot stopped retrying
+    refunded_by: int | None = None  # the operator who marked a refund done by hand
 
 
 @dataclass(frozen=True, slots=True)

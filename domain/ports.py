@@ -24,6 +24,7 @@ from domain.orders import (
     PaymentStatus,
     StockHold,
 )
+from domain.payments.ports import PaymentInboxRepository
 from domain.points.ports import PointsRepository
 from domain.products import Brand, NewProduct, Product
 from domain.referrals.ports import ReferralRepository
@@ -129,10 +130,22 @@ class PaymentRepository(Protocol):
         from_status: PaymentStatus,
         to_status: PaymentStatus,
         at: datetime | None = None,
+        reason: str | None = None,
+        by: int | None = None,
     ) -> bool:
-        """Conditional status change; `at` is stored as refunded_at when moving to REFUNDED."""
+        """Conditional status change; `at` is stored as refunded_at when moving to REFUNDED, `reason` as
+        the refund's reason, `by` as the operator who refunded by hand."""
 
     async def with_status(self, status: PaymentStatus, limit: int) -> Sequence[Payment]: ...
+    async def get(self, payment_id: int) -> Payment | None: ...
+    async def refund_refused(self, payment_id: int) -> int:
+        """Count one refusal of a refund by Telegram; returns the refusals so far."""
+
+    async def escalate(self, payment_id: int, at: datetime) -> bool:
+        """Hand a due refund to the operators; True only the first time."""
+
+    async def refunds_owed(self, limit: int) -> Sequence[Payment]:
+        """REFUND_DUE payments, oldest first."""
 
 
 class OutboxRepository(Protocol):
@@ -168,6 +181,7 @@ class UnitOfWork(Protocol):
     orders: OrderRepository
     holds: HoldRepository
     payments: PaymentRepository
+    payment_inbox: PaymentInboxRepository
     outbox: OutboxRepository
     brand_staff: BrandStaffRepository
     brand_optins: BrandOptInRepository

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import logging
 
-from domain import payments
 from domain.clock import Clock
 from domain.groupbuys import closing
-from domain.messenger import Messenger, MessengerError
-from domain.orders import Payment
+from domain.messenger import Messenger
+from domain.payments import refunds
 from domain.points import accounts, reminders
 from domain.ports import UnitOfWorkFactory
 from domain.referrals import rewards as referral_rewards
@@ -31,23 +30,9 @@ async def close_group_buys(uow_factory: UnitOfWorkFactory, clock: Clock, messeng
     for group in cancelled:
         log.info("group buy %s cancelled at its deadline with %s paid", group.group_buy.id, len(group.star_refunds))
         for payment in group.star_refunds:
-            await refund_star_payment(uow_factory, clock, messenger, payment)
+            # The group's cancellation notice tells each member; the refund itself says nothing more.
+            await refunds.refund_stars(uow_factory, clock, messenger, payment, (), answer=False)
     return len(cancelled)
-
-
-async def refund_star_payment(
-    uow_factory: UnitOfWorkFactory, clock: Clock, messenger: Messenger, payment: Payment
-) -> bool:
-    """Refund through Telegram, then record it; a failure stays refund-due for the refund retry job."""
-    try:
-        await messenger.refund_star_payment(payment.user_id, payment.telegram_charge_id)
-    except MessengerError as error:
-        log.warning("refund of %s failed; the refund job will retry: %s", payment.telegram_charge_id, error)
-        return False
-    async with uow_factory() as uow:
-        await payments.complete_refund(uow, clock.now(), payment)
-        await uow.commit()
-    return True
 
 
 async def expire_points(uow_factory: UnitOfWorkFactory, clock: Clock) -> int:

@@ -214,6 +214,10 @@ class PaymentRow(SQLModel, table=True):
     status: str = Field(sa_type=String(16), nullable=False)
     received_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     refunded_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    refund_reason: str | None = Field(default=None, sa_type=String(64), nullable=True)
+    refund_attempts: int = Field(default=0, sa_type=Integer, nullable=False)
+    escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    refunded_by: int | None = Field(default=None, sa_type=BigInteger, nullable=True)  # an operator, by hand
 
 
 members: Table = MemberRow.__table__  # type: ignore[attr-defined]
@@ -257,4 +261,5 @@ outbox: Table = OutboxRow.__table__  # type: ignore[attr-defined]
 # Each capability keeps its tables in its own module; importing them here registers them on the metadata.
 import storage.drops_tables  # noqa: E402
 import storage.memberships_tables  # noqa: E402
+import storage.payments_tables  # noqa: E402
 import storage.rewards_tables  # noqa: E402, F401

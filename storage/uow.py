@@ -11,6 +11,7 @@ from domain.brands.ports import BrandOptInRepository, BrandStaffRepository
 from domain.drops.ports import DropClaimRepository, DropFanRepository, DropRepository
 from domain.groupbuys.ports import GroupBuyRepository
 from domain.memberships.ports import MembershipRepository, PlanRepository
+from domain.payments.ports import PaymentInboxRepository
 from domain.points.ports import PointsRepository
 from domain.ports import (
     BrandRepository,
@@ -38,6 +39,7 @@ from storage.repositories import (
     SqlMembershipRepository,
     SqlOrderRepository,
     SqlOutboxRepository,
+    SqlPaymentInboxRepository,
     SqlPaymentRepository,
     SqlPlanRepository,
     SqlPointsRepository,
@@ -62,6 +64,7 @@ class SqlUnitOfWork:
     orders: OrderRepository
     holds: HoldRepository
     payments: PaymentRepository
+    payment_inbox: PaymentInboxRepository
     outbox: OutboxRepository
     brand_staff: BrandStaffRepository
     brand_optins: BrandOptInRepository
@@ -103,6 +106,7 @@ class SqlUnitOfWork:
         self.orders = SqlOrderRepository(session, self._dialect)
         self.holds = SqlHoldRepository(session, self._dialect)
         self.payments = SqlPaymentRepository(session, self._dialect)
+        self.payment_inbox = SqlPaymentInboxRepository(session, self._dialect)
         self.outbox = SqlOutboxRepository(session, self._dialect)
         self.brand_staff = SqlBrandStaffRepository(session, self._dialect)
         self.brand_optins = SqlBrandOptInRepository(session, self._dialect)

@@ -32,7 +32,8 @@ from aiogram.types import (
     ReplyParameters,
 )
 
-from domain.messenger import RateLimited, RecipientUnavailable, Rejected, TransientFailure
+from bots.core.stars import star_transaction
+from domain.messenger import RateLimited, RecipientUnavailable, Rejected, StarTransaction, TransientFailure
 from domain.outgoing import Button, CommandMenu, InlineResult, Invoice, Keyboard, MessageRef, View
 
 log = logging.getLogger(__name__)
@@ -217,6 +218,10 @@ class AiogramMessenger:
 
     async def refund_star_payment(self, user_id: int, telegram_charge_id: str) -> None:
         await _mapped(self.bot.refund_star_payment(user_id, telegram_charge_id))
+
+    async def star_transactions(self, offset: int, limit: int) -> Sequence[StarTransaction]:
+        found = await _mapped(self.bot.get_star_transactions(offset=offset, limit=limit))
+        return [star_transaction(t) for t in found.transactions]
 
     async def set_commands(self, menu: CommandMenu) -> None:
         commands = [BotCommand(command=c.command, description=c.description) for c in menu.commands]

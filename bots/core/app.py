@@ -32,6 +32,7 @@ def build_table() -> HandlerTable:
     table.payment_kind(PAYLOAD_KIND, payments.pre_checkout, payments.successful_payment)
     table.bot_membership = groups.bot_membership
 
+    payments.register(table)
     rewards.register(table)
     memberships.register(table)
     drops.register(table)

@@ -27,6 +27,7 @@ class BotSettings:
     owner_ids: tuple[int, ...] = ()  # the operators (CIRCLECART_OWNER_IDS)
     rewards: RewardsPolicy = field(default_factory=RewardsPolicy)  # points, referrals, group buys
     beacon: BeaconChain = QUICKNET  # the drand chain new raffles draw with
+    embedded: bool = False  # inside a host bot: payloads circlecart did not issue are left to the host
 
 
 class OutboxWakeup:

@@ -110,6 +110,11 @@ class BotCore:
             # Telegram waits 10 s for an answer; an unanswered query fails the payment with a vague error.
             await self._quietly(self.services.messenger.answer_pre_checkout(event.query_id, False, text))
 
+        if kind is None and self.services.settings.embedded:
+            log.info(
+                "pre-checkout %s is not circlecart's (payload %r): left to the host bot", event.query_id, event.payload
+            )
+            return
         if kind is None:
             log.warning("pre-checkout %s with an unknown payload %r", event.query_id, event.payload)
             await refuse(ctx.explain("order.unknown", html=False))
@@ -118,7 +123,11 @@ class BotCore:
 
     async def payment(self, event: PaymentEvent) -> None:
         kind = self.table.payment_kind_of(event.payload)
-        ctx = await self._context(event)
+        if kind is None and self.services.settings.embedded:
+            log.info("payment %s is not circlecart's: left to the host bot", event.telegram_charge_id)
+            return
+        # Nothing is written before the payment itself is stored: remembering the member can wait.
+        ctx = await self._context(event, remember=False)
         if kind is None:
             # Money arrived for an invoice we cannot place: the order handler records it and refunds.
             kind = self.table.payment_kinds.get("order")

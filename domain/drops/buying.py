@@ -20,7 +20,7 @@ from domain.errors import DomainError
 from domain.memberships import perks
 from domain.money import Money
 from domain.orders import NewOrder, NewPayment, Order, OrderLine, OrderStatus, PaymentStatus
-from domain.payments import PaymentOutcome, PaymentResult
+from domain.payments.outcome import PaymentOutcome, PaymentResult
 from domain.ports import UnitOfWork
 from domain.rewards.reach import can_message
 
@@ -178,7 +178,9 @@ async def record_payment(
 ) -> PaymentOutcome:
     """Exactly once per charge: the held unit becomes sold; money for a unit we cannot give goes back."""
     order_id = order_id_from(payload)
-    claim = await uow.drop_claims.get(order_id) if order_id is not None else None
+    named = await uow.drop_claims.get(order_id) if order_id is not None else None
+    # Someone else's claim is as good as none: a forged payment never touches another member's order.
+    claim = named if named is not None and named.user_id == payer_id else None
     order = await uow.orders.get(claim.order_id) if claim is not None else None
     payment = await uow.payments.add_if_new(
         NewPayment(order.id if order else None, payer_id, telegram_charge_id, provider_charge_id, amount, now)
@@ -192,7 +194,7 @@ async def record_payment(
     if reason is None:
         assert order is not None
         return PaymentOutcome(PaymentResult.PAID, payment, await uow.orders.get(order.id))
-    await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE)
+    await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE, reason=reason)
     if order is not None and order.status is not OrderStatus.PAID:
         await uow.orders.transition(
             order.id,

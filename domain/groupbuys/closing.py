@@ -50,6 +50,12 @@ def card_params(group_buy: GroupBuy, participants: list[Participant]) -> NoticeP
 async def update_card(uow: UnitOfWork, now: datetime, group_buy: GroupBuy) -> None:
     """Queue an edit of the progress card with the current state (each change has its own key)."""
     current = await uow.group_buys.get(group_buy.id)
+    if current is not None and current.card_message_id is None:
+        # A card the payments job posted through the outbox: link it once it is out.
+        posted = await uow.outbox.get_by_key(f"gb:{current.id}:post")
+        if posted is not None and posted.message_id is not None:
+            await uow.group_buys.set_card(current.id, posted.message_id)
+            current = await uow.group_buys.get(group_buy.id)
     if current is None or current.card_message_id is None:
         return  # not posted yet: the card is posted with the state of its moment
     version = await uow.group_buys.next_card_version(current.id)

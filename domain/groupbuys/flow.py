@@ -26,7 +26,8 @@ from domain.groupbuys.model import (
 )
 from domain.money import Money
 from domain.orders import NewOrder, Order, OrderLine, OrderStatus, PaymentStatus, StockHold
-from domain.payments import PaymentOutcome, PaymentResult, record_payment
+from domain.payments.outcome import PaymentOutcome, PaymentResult
+from domain.payments.shop_orders import record_payment
 from domain.ports import UnitOfWork
 from domain.products import Product
 from domain.referrals.model import new_code

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from domain.errors import DomainError
@@ -16,6 +15,7 @@ from domain.memberships.ports import MembershipPayment
 from domain.memberships.store import mutate
 from domain.money import Money
 from domain.orders import NewPayment, Payment, PaymentStatus
+from domain.payments.outcome import PaymentResult
 
 if TYPE_CHECKING:
     from domain.ports import UnitOfWork
@@ -115,12 +115,6 @@ async def check_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, payl
         raise DomainError("membership.already_subscribed", plan=plan.name)
 
 
-class PaymentResult(StrEnum):
-    PAID = "paid"
-    DUPLICATE = "duplicate"
-    REFUND = "refund"
-
-
 @dataclass(frozen=True, slots=True)
 class MembershipPaymentOutcome:
     result: PaymentResult
@@ -165,10 +159,11 @@ async def record_payment(
     elif not recurring and not plan.active:
         reason = "membership.plan_closed"
     if reason is not None or version is None or plan is None:
-        await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE)
+        reason = reason or "membership.plan_unknown"
+        await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE, reason=reason)
         refreshed = await uow.payments.get_by_charge(telegram_charge_id)
         assert refreshed is not None
-        return MembershipPaymentOutcome(PaymentResult.REFUND, refreshed, reason=reason or "membership.plan_unknown")
+        return MembershipPaymentOutcome(PaymentResult.REFUND, refreshed, reason=reason)
 
     existing = await uow.memberships.get_for(payer_id, plan.id)
     membership: Membership | None = None

@@ -13,7 +13,7 @@ from datetime import datetime
 from domain.memberships import perks
 from domain.notices import Notice
 from domain.orders import Order, OrderStatus
-from domain.payments import PaymentOutcome, PaymentResult
+from domain.payments.outcome import PaymentOutcome, PaymentResult
 from domain.points import accounts
 from domain.points.ledger import Entry, Reason
 from domain.ports import UnitOfWork

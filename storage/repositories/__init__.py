@@ -14,6 +14,7 @@ from storage.repositories.members import SqlMemberRepository
 from storage.repositories.memberships import SqlMembershipRepository, SqlPlanRepository
 from storage.repositories.orders import SqlOrderRepository
 from storage.repositories.outbox import SqlOutboxRepository
+from storage.repositories.payment_inbox import SqlPaymentInboxRepository
 from storage.repositories.payments import SqlPaymentRepository
 from storage.repositories.points import SqlPointsRepository
 from storage.repositories.products import SqlProductRepository
@@ -33,6 +34,7 @@ __all__ = [
     "SqlMembershipRepository",
     "SqlOrderRepository",
     "SqlOutboxRepository",
+    "SqlPaymentInboxRepository",
     "SqlPaymentRepository",
     "SqlPlanRepository",
     "SqlPointsRepository",

@@ -23,6 +23,10 @@ def _payment(row: RowMapping) -> Payment:
         status=PaymentStatus(row["status"]),
         received_at=row["received_at"],
         refunded_at=row["refunded_at"],
+        refund_reason=row["refund_reason"],
+        refund_attempts=int(row["refund_attempts"] or 0),
+        escalated_at=row["escalated_at"],
+        refunded_by=row["refunded_by"],
     )
 
 
@@ -67,11 +71,18 @@ class SqlPaymentRepository(SqlRepository):
         from_status: PaymentStatus,
         to_status: PaymentStatus,
         at: datetime | None = None,
+        reason: str | None = None,
+        by: int | None = None,
     ) -> bool:
-        """Conditional status change; `at` is stored as refunded_at when moving to REFUNDED."""
+        """Conditional status change; `at` is stored as refunded_at when moving to REFUNDED, `reason` as
+        the refund's reason when moving to REFUND_DUE, `by` as the operator who refunded by hand."""
         values: dict[str, Any] = {"status": to_status.value}
         if to_status is PaymentStatus.REFUNDED and at is not None:
             values["refunded_at"] = at
+        if reason is not None:
+            values["refund_reason"] = reason
+        if by is not None:
+            values["refunded_by"] = by
         statement = (
             update(payments).where(payments.c.id == payment_id, payments.c.status == from_status.value).values(values)
         )
@@ -83,3 +94,34 @@ class SqlPaymentRepository(SqlRepository):
             return []
         query = select(payments).where(payments.c.status == status.value).order_by(payments.c.id).limit(limit)
         return [_payment(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def get(self, payment_id: int) -> Payment | None:
+        row = (await self._session.execute(select(payments).where(payments.c.id == payment_id))).mappings().first()
+        return _payment(row) if row is not None else None
+
+    async def refund_refused(self, payment_id: int) -> int:
+        """Count one refusal of a refund; returns the refusals so far."""
+        statement = (
+            update(payments)
+            .where(payments.c.id == payment_id)
+            .values(refund_attempts=payments.c.refund_attempts + 1)
+            .returning(payments.c.refund_attempts)
+        )
+        return int((await self._session.execute(statement)).scalar_one())
+
+    async def escalate(self, payment_id: int, at: datetime) -> bool:
+        """Mark a refund as handed to the operators; True the first time only."""
+        statement = (
+            update(payments)
+            .where(
+                payments.c.id == payment_id,
+                payments.c.status == PaymentStatus.REFUND_DUE.value,
+                payments.c.escalated_at.is_(None),
+            )
+            .values(escalated_at=at)
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def refunds_owed(self, limit: int) -> Sequence[Payment]:
+        """REFUND_DUE payments, oldest first."""
+        return await self.with_status(PaymentStatus.REFUND_DUE, limit)

@@ -14,12 +14,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain import checkout, payments
+from domain import checkout
 from domain.checkout import HOLD_TTL, accept_pre_checkout, decide_pre_checkout, release_expired_holds
 from domain.errors import DomainError
 from domain.money import Money
 from domain.orders import HoldStatus, Order, OrderStatus
-from domain.payments import PaymentResult
+from domain.payments import outcome as payment_outcome
+from domain.payments import shop_orders
+from domain.payments.outcome import PaymentResult
 from domain.points import accounts
 from domain.points.holds import PointsDiscount, hold_reference
 from domain.points.ledger import Reason
@@ -117,9 +119,11 @@ async def _pre_checkout(database: Database, order: Order, at: timedelta = timede
 
 async def _pay(
     database: Database, order: Order, charge: str, at: timedelta = timedelta(minutes=1)
-) -> payments.PaymentOutcome:
+) -> payment_outcome.PaymentOutcome:
     async with database.uow() as uow:
-        outcome = await payments.record_payment(uow, NOW + at, order.user_id, order.payload, order.total, charge, None)
+        outcome = await shop_orders.record_payment(
+            uow, NOW + at, order.user_id, order.payload, order.total, charge, None
+        )
         await order_rewards.after_payment(uow, NOW + at, POLICY, outcome)
         await uow.commit()
     return outcome

@@ -158,6 +158,8 @@ class FakeTelegramCore:
         self.queries: dict[str, QueryRecord] = {}
         self.charges: dict[str, Charge] = {}
         self.refunds: list[Refund] = []
+        # getStarTransactions: every Stars payment and refund per bot, oldest first, as Telegram keeps them.
+        self.star_ledger: dict[int, list[dict[str, Any]]] = {}
         self.bot_commands: dict[tuple[int, str, int | None, int | None, str], list[dict[str, Any]]] = {}
         self.bot_texts: dict[tuple[int, str, str], str] = {}
         self.menu_buttons: dict[tuple[int, int | None], dict[str, Any]] = {}

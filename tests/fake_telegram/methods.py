@@ -471,7 +471,22 @@ class BotMethods(FakeTelegramCore):
         self.refunds.append(
             Refund(charge.user_id, charge.charge_id, charge.currency, charge.total_amount, charge.payload)
         )
+        if charge.currency == "XTR":
+            user = self.users[charge.user_id]
+            self.star_ledger.setdefault(bot.user_id, []).append(
+                {
+                    "id": f"refund-{charge.charge_id}",
+                    "amount": charge.total_amount,
+                    "date": int(self.wall_clock()),
+                    "receiver": {"type": "user", "transaction_type": "invoice_payment", "user": user.to_user()},
+                }
+            )
         return True
+
+    async def _m_getStarTransactions(self, bot: FakeBot, params: dict[str, Any]) -> dict[str, Any]:
+        offset = max(int(params.get("offset") or 0), 0)
+        limit = min(max(int(params.get("limit") or 100), 1), 100)
+        return {"transactions": self.star_ledger.get(bot.user_id, [])[offset : offset + limit]}
 
     async def _m_editUserStarSubscription(self, bot: FakeBot, params: dict[str, Any]) -> bool:
         charge = self._charge_for(bot, params)

@@ -418,8 +418,12 @@ class Scenario(BotMethods):
         *,
         bot: str | None = None,
         subscription_period: int | None = None,
+        deliver: bool = True,
     ) -> Delivered:
-        """Deliver a raw successful_payment message (no pre-checkout) and register its charge."""
+        """Deliver a raw successful_payment message (no pre-checkout) and register its charge.
+
+        `deliver=False`: Telegram took the money but the update never reaches the bot (it is lost), so
+        only getStarTransactions knows of the charge."""
         target_bot = self.bot(bot)
         state = self._chat_of(user, chat, target_bot)
         charge_id = charge_id or f"stx{secrets.token_urlsafe(24)}"
@@ -444,6 +448,20 @@ class Scenario(BotMethods):
                 payload,
                 subscription_canceled=False if subscription_period else None,
             )
+            if currency == "XTR":
+                source: dict[str, Any] = {
+                    "type": "user",
+                    "transaction_type": "invoice_payment",
+                    "user": user.to_user(),
+                    "invoice_payload": payload,
+                }
+                if subscription_period:
+                    source["subscription_period"] = subscription_period
+                self.star_ledger.setdefault(target_bot.user_id, []).append(
+                    {"id": charge_id, "amount": total_amount, "date": int(self.wall_clock()), "source": source}
+                )
+        if not deliver:
+            return Delivered(None, None, None)
         message = self._new_message(state, user.to_user(), {"successful_payment": payment})
         if state.bot_id is not None:
             user.started_bots.add(target_bot.user_id)

@@ -7,9 +7,8 @@ import re
 
 from bots.core.callbacks import Callback
 from bots.core.context import Context
-from bots.core.events import ButtonEvent, CommandEvent, PaymentEvent, PreCheckoutEvent, TextEvent
-from bots.core.handlers import drops_dialog, drops_edit, drops_views
-from bots.core.handlers.payments import answer_order_payment
+from bots.core.events import ButtonEvent, CommandEvent, PreCheckoutEvent, TextEvent
+from bots.core.handlers import drops_dialog, drops_edit, drops_views, payments
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
@@ -17,7 +16,6 @@ from domain.brands import optins, roles
 from domain.brands.roles import Actor
 from domain.drops import buying, notices, scheduling, standing
 from domain.errors import DomainError
-from domain.money import Money
 from domain.outgoing import MessageRef, View
 
 log = logging.getLogger(__name__)
@@ -76,7 +74,7 @@ def register(table: HandlerTable) -> None:
     table.action("dedit", drops_edit.start_edit, int)
     table.action("dfield", drops_edit.choose_field, int, str)
     table.text = private_text
-    table.payment_kind(PAYMENT_KIND, pre_checkout, successful_payment)
+    table.payment_kind(PAYMENT_KIND, pre_checkout, payments.successful_payment)
     table.notice(notices.TEASER, drops_views.teaser)
     table.notice(notices.ANNOUNCEMENT, drops_views.announcement)
     table.notice(notices.REMINDER, drops_views.reminder)
@@ -272,19 +270,3 @@ async def raffle_command(ctx: Context, event: CommandEvent) -> None:
 # -- payments -----------------------------------------------------------------------------------------
 async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
     await answer_pre_checkout(ctx, event, buying.accept_pre_checkout, keep_refusal_changes=False)
-
-
-async def successful_payment(ctx: Context, event: PaymentEvent) -> None:
-    amount = Money(event.total_amount, event.currency)
-    async with ctx.uow() as uow:
-        outcome = await buying.record_payment(
-            uow,
-            ctx.now(),
-            event.sender.id,
-            event.payload,
-            amount,
-            event.telegram_charge_id,
-            event.provider_charge_id,
-        )
-        await uow.commit()
-    await answer_order_payment(ctx, event, outcome, "drop payment")

@@ -6,21 +6,20 @@ import logging
 
 from bots.core.callbacks import Callback
 from bots.core.context import Context
-from bots.core.events import ButtonEvent, CommandEvent, JoinRequestEvent, PaymentEvent, PreCheckoutEvent
+from bots.core.events import ButtonEvent, CommandEvent, JoinRequestEvent, PreCheckoutEvent
 from bots.core.handlers import memberships_views as mv
+from bots.core.handlers import payments
 from bots.core.handlers.memberships_chart import revenue_chart
-from bots.core.handlers.payments import refund_stars
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.errors import DomainError
 from domain.memberships import cancelling, groups, joining, management, report, schedule
 from domain.memberships import notices as mn
-from domain.memberships.joining import PAYLOAD_KIND, PaymentResult
+from domain.memberships.joining import PAYLOAD_KIND
 from domain.memberships.management import Authority
 from domain.memberships.plan_text import number, parse_new_plan, parse_options, parse_price, take_owner
 from domain.messenger import MessengerError, RecipientUnavailable
-from domain.money import Money
 from domain.outgoing import View
 
 log = logging.getLogger(__name__)
@@ -103,37 +102,6 @@ async def cancel_confirmed(ctx: Context, event: ButtonEvent, callback: Callback)
 
 async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
     await answer_pre_checkout(ctx, event, joining.check_pre_checkout, keep_refusal_changes=False)
-
-
-async def successful_payment(ctx: Context, event: PaymentEvent) -> None:
-    amount = Money(event.total_amount, event.currency)
-    async with ctx.uow() as uow:
-        outcome = await joining.record_payment(
-            uow,
-            ctx.now(),
-            event.sender.id,
-            event.payload,
-            amount,
-            event.telegram_charge_id,
-            event.provider_charge_id,
-            event.subscription_expiration_date,
-            recurring=event.is_recurring,
-        )
-        await uow.commit()
-    if outcome.result is PaymentResult.DUPLICATE:
-        log.info("duplicate membership payment %s ignored", event.telegram_charge_id)
-        return
-    if outcome.result is PaymentResult.PAID:
-        ctx.services.outbox.wake()
-        return
-    log.warning("membership payment %s cannot be applied (%s): refunding", event.telegram_charge_id, outcome.reason)
-    refunded = await refund_stars(ctx, outcome.payment) if outcome.payment.amount.currency == "XTR" else False
-    why = ctx.explain(outcome.reason or "membership.plan_unknown", plan="", price="")
-    if refunded:
-        text = ctx.t("We could not apply your payment: {why}\nIt has been refunded.", why=why)
-    else:
-        text = ctx.t("We could not apply your payment: {why}\nIt will be refunded; the shop has been told.", why=why)
-    await ctx.messenger.send(event.chat.id, View(text), reply_to=event.message_id)
 
 
 # -- the members-only group ------------------------------------------------------------------------------
@@ -313,7 +281,7 @@ def register(table: HandlerTable) -> None:
     table.action("mbtrial", trial, int)
     table.action("mbcancel", cancel_ask, int)
     table.action("mbcancelok", cancel_confirmed, int)
-    table.payment_kind(PAYLOAD_KIND, pre_checkout, successful_payment)
+    table.payment_kind(PAYLOAD_KIND, pre_checkout, payments.successful_payment)
     table.join_request = join_request
     table.errors(dict(mv.ERRORS))
     table.notice(mn.STARTED, mv.notice_started)

@@ -1,21 +1,62 @@
-"""Pre-checkout and successful payments: hold the stock, then turn the hold into a paid order exactly once."""
+"""Payments: the shop order's pre-checkout, and the one successful-payment handler of every payment kind.
+
+A payment is stored first (one insert), then settled, then answered, each step retried through a
+database outage for `RETRY_FOR`; whatever is still unsettled after that, or after the process died, is
+settled by the payments job, and a charge that never reached us at all is found by the reconciler. The
+member's answer is queued in the same transaction that settles the payment and sent here at once; the
+outbox sends it only if this handler could not.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
-from bots.core import views
 from bots.core.context import Context
-from bots.core.events import PaymentEvent, PreCheckoutEvent
+from bots.core.events import CommandEvent, PaymentEvent, PreCheckoutEvent
+from bots.core.handlers import payments_views as pv
+from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
-from domain import checkout, payments
+from bots.core.table import PRIVATE_SCOPE, Command, HandlerTable
+from domain import checkout
+from domain.errors import DomainError
 from domain.messenger import MessengerError
 from domain.money import Money
-from domain.orders import Payment
-from domain.payments import PaymentOutcome, PaymentResult
-from domain.rewards import orders as order_rewards
+from domain.notices import NoticeStatus
+from domain.outgoing import View
+from domain.payments import answers, pipeline, refunds
+from domain.payments.kinds import Settled
+from domain.payments.outcome import PaymentResult
+from domain.payments.received import ReceivedPayment
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+PRIVATE_ONLY = frozenset({PRIVATE_SCOPE})
+RETRY_FOR = 120.0  # seconds: longer than a database restart; the job and the reconciler take over after
+RENDERERS = {
+    answers.RECEIPT: pv.receipt,
+    answers.SEATED: pv.seated,
+    answers.REFUND: pv.refund,
+    answers.REFUND_OWED: pv.refund_owed,
+    answers.RECONCILED: pv.reconciled,
+}
+
+
+ERRORS = {
+    "refund.done_usage": N_("Send /refunded followed by the refund's number from /refunds, for example /refunded 7."),
+    "refund.not_owed": N_("No refund #{number} is owed."),
+}
+
+
+def register(table: HandlerTable) -> None:
+    for kind, render in RENDERERS.items():
+        table.notice(kind, render)
+    table.command(Command("refunds", refunds_owed, N_("Refunds owed (operators)"), PRIVATE_ONLY, in_menu=False))
+    table.command(Command("refunded", refunded, N_("Mark a refund done (operators)"), PRIVATE_ONLY, in_menu=False))
+    table.errors(ERRORS)
 
 
 async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
@@ -24,53 +65,164 @@ async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
 
 
 async def successful_payment(ctx: Context, event: PaymentEvent) -> None:
-    amount = Money(event.total_amount, event.currency)
-    async with ctx.uow() as uow:
-        outcome = await payments.record_payment(
-            uow,
-            ctx.now(),
-            event.sender.id,
-            event.payload,
-            amount,
-            event.telegram_charge_id,
-            event.provider_charge_id,
+    received = ReceivedPayment(
+        telegram_charge_id=event.telegram_charge_id,
+        provider_charge_id=event.provider_charge_id,
+        user_id=event.sender.id,
+        chat_id=event.chat.id,
+        message_id=event.message_id,
+        payload=event.payload,
+        amount=Money(event.total_amount, event.currency),
+        received_at=ctx.now(),
+        subscription_expires_at=event.subscription_expiration_date,
+        is_recurring=event.is_recurring,
+    )
+    stored = await _retrying(ctx, "store", received, lambda: _store(ctx, received))
+    if stored is None:
+        # Nothing could be written for two minutes. Telegram's record still has the charge: the
+        # reconciler finds a Stars payment; for any other currency this line is what the operator has.
+        log.error(
+            "payment NOT STORED: charge %s, provider charge %s, member %s, %s %s, payload %r",
+            received.telegram_charge_id,
+            received.provider_charge_id,
+            received.user_id,
+            received.amount.amount,
+            received.amount.currency,
+            received.payload,
         )
-        await order_rewards.after_payment(uow, ctx.now(), ctx.settings.rewards, outcome)  # points, referral
-        await uow.commit()
-    await answer_order_payment(ctx, event, outcome)
-
-
-async def answer_order_payment(
-    ctx: Context, event: PaymentEvent, outcome: PaymentOutcome, what: str = "payment"
-) -> None:
-    """After an order's payment was recorded (shop or drop): nothing for a duplicate update, a receipt, or
-    the refund and why."""
-    if outcome.result is PaymentResult.DUPLICATE:
-        log.info("duplicate %s update for charge %s ignored", what, event.telegram_charge_id)
         return
-    if outcome.result is PaymentResult.PAID and outcome.order is not None:
-        receipt = views.receipt(ctx, outcome.order, event.telegram_charge_id)
-        await ctx.messenger.send(event.chat.id, receipt, reply_to=event.message_id)
-        return
-    log.warning("%s %s cannot be delivered (%s): refunding", what, event.telegram_charge_id, outcome.reason)
-    refunded = await refund_stars(ctx, outcome.payment) if outcome.refundable_by_bot else False
-    title = outcome.order.lines[0].title if outcome.order else ""
-    why = ctx.explain(outcome.reason or "", title=title, limit="")
-    try:
-        notice = views.refund_notice(ctx, outcome.payment.amount, refunded, why)
-        await ctx.messenger.send(event.chat.id, notice, reply_to=event.message_id)
-    except MessengerError as error:
-        log.warning("could not tell %s about the refund: %s", event.sender.id, error)
+    settled = await _retrying(ctx, "settle", received, lambda: _settle(ctx, received.telegram_charge_id))
+    if not isinstance(settled, Settled):
+        return  # settled before (a replayed update), or left to the payments job
+    await after_settled(ctx, received, settled, event.message_id)
 
 
-async def refund_stars(ctx: Context, payment: Payment) -> bool:
-    """Refund through Telegram, then record it. A failed call stays REFUND_DUE for the retry job."""
-    try:
-        await ctx.messenger.refund_star_payment(payment.user_id, payment.telegram_charge_id)
-    except MessengerError as error:
-        log.error("refund of %s failed, will retry: %s", payment.telegram_charge_id, error)
-        return False
+async def after_settled(ctx: Context, received: ReceivedPayment, settled: Settled, reply_to: int | None) -> None:
+    """Refund what must go back, post a group buy's first card, and give the member their one answer."""
+    if settled.result is PaymentResult.REFUND:
+        log.warning("payment %s cannot stand (%s): refunding", received.telegram_charge_id, settled.reason)
+        if settled.payment.amount.currency == checkout.STARS:
+            await refunds.refund_stars(
+                ctx.services.uow_factory,
+                ctx.services.clock,
+                ctx.messenger,
+                settled.payment,
+                ctx.settings.owner_ids,
+                chat_id=received.chat_id,
+                title=settled.title,
+                reason=settled.reason,
+                not_before=ctx.now() + pipeline.REPLY_GRACE,
+            )
+    if settled.group_buy_to_post is not None:
+        from bots.core.handlers.rewards import post_card  # rewards registers this handler: import late
+
+        try:
+            await post_card(ctx, settled.group_buy_to_post)
+        except MessengerError as error:
+            log.warning("could not post the card of group buy %s: %s", settled.group_buy_to_post, error)
+    await deliver_answer(ctx, answers.answer_key(received.telegram_charge_id), reply_to)
+    ctx.services.outbox.wake()
+
+
+async def deliver_answer(ctx: Context, key: str, reply_to: int | None) -> None:
+    """Send the queued answer now and mark it sent; on any failure the outbox sends it after the grace."""
     async with ctx.uow() as uow:
-        await payments.complete_refund(uow, ctx.now(), payment)
+        entry = await uow.outbox.get_by_key(key)
+    if entry is None or entry.status is not NoticeStatus.PENDING:
+        return
+    render = RENDERERS.get(entry.notice.kind)
+    if render is None:
+        return
+    try:
+        sent = await ctx.messenger.send(entry.notice.chat_id, render(ctx, entry.notice.params), reply_to=reply_to)
+    except MessengerError as error:
+        log.info("answer %s not sent now (%s); the outbox will send it", key, error)
+        return
+    async with ctx.uow() as uow:
+        await uow.outbox.mark_sent(entry.id, ctx.now(), sent.message_id)
         await uow.commit()
+
+
+async def _store(ctx: Context, received: ReceivedPayment) -> bool:
+    async with ctx.uow() as uow:
+        new = await pipeline.receive(uow, received)
+        await uow.commit()
+    if not new:
+        log.info("payment %s was stored before (a replayed update)", received.telegram_charge_id)
     return True
+
+
+async def _settle(ctx: Context, charge_id: str) -> Settled | bool:
+    async with ctx.uow() as uow:
+        done = await pipeline.settle(
+            uow, ctx.now(), charge_id, ctx.settings.rewards, ctx.settings.owner_ids, answering_now=True
+        )
+        await uow.commit()
+    if done is None:
+        return False
+    return done[1]
+
+
+async def _retrying(ctx: Context, step: str, received: ReceivedPayment, run: Callable[[], Awaitable[T]]) -> T | None:
+    """Run `run` until it succeeds or `RETRY_FOR` passes (the database may be restarting)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + RETRY_FOR
+    delay = 0.25
+    while True:
+        try:
+            return await run()
+        except DomainError:
+            raise
+        except Exception as error:
+            if loop.time() + delay > deadline:
+                log.exception(
+                    "payment %s: could not %s it; left for the payments job", received.telegram_charge_id, step
+                )
+                await _note_failure(ctx, received.telegram_charge_id, f"{step}: {error!r}")
+                return None
+            log.warning(
+                "payment %s: %s failed (%r); retrying in %.1fs", received.telegram_charge_id, step, error, delay
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+async def _note_failure(ctx: Context, charge_id: str, error: str) -> None:
+    try:
+        async with ctx.uow() as uow:
+            await uow.payment_inbox.failed(charge_id, error)
+            await uow.commit()
+    except Exception:
+        log.warning("could not note the failure of payment %s", charge_id)
+
+
+# -- operators: refunds owed ---------------------------------------------------------------------------
+
+
+async def refunds_owed(ctx: Context, event: CommandEvent) -> None:
+    """/refunds (operators, private): every refund a person has to make."""
+    if event.sender.id not in ctx.settings.owner_ids:
+        raise DomainError("refund.not_allowed")
+    async with ctx.uow() as uow:
+        owed = await refunds.owed_by_people(uow)
+    lines = [(p.id, p.user_id, p.amount.display(), pv.why(ctx, p.refund_reason or "order.closed")) for p in owed]
+    await ctx.messenger.send(event.chat.id, pv.owed_list(ctx, lines))
+
+
+async def refunded(ctx: Context, event: CommandEvent) -> None:
+    """/refunded N (operators, private): the refund of payment N was made by hand."""
+    if event.sender.id not in ctx.settings.owner_ids:
+        raise DomainError("refund.not_allowed")
+    number = event.args.strip().lstrip("#")
+    if not (number.isascii() and number.isdigit()) or len(number) > 18:
+        raise DomainError("refund.done_usage")
+    async with ctx.uow() as uow:
+        payment = await refunds.mark_done(uow, ctx.now(), int(number), event.sender.id)
+        await uow.commit()
+    if payment is None:
+        raise DomainError("refund.not_owed", number=number)
+    ctx.services.outbox.wake()
+    log.info("operator %s marked the refund of payment %s done", event.sender.id, payment.id)
+    await ctx.messenger.send(
+        event.chat.id, View(ctx.t("Refund #{number} is marked done; the member is told.", number=payment.id))
+    )

@@ -5,13 +5,11 @@ from __future__ import annotations
 import logging
 import re
 
-from bots.core import views
 from bots.core.callbacks import Callback
 from bots.core.context import Context
-from bots.core.events import ButtonEvent, Chat, CommandEvent, PaymentEvent, PreCheckoutEvent
+from bots.core.events import ButtonEvent, Chat, CommandEvent, PreCheckoutEvent
+from bots.core.handlers import payments, shop
 from bots.core.handlers import rewards_views as rv
-from bots.core.handlers import shop
-from bots.core.handlers.payments import refund_stars
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
@@ -19,10 +17,10 @@ from domain import checkout
 from domain.errors import DomainError
 from domain.groupbuys import flow, offers
 from domain.groupbuys.closing import update_card
-from domain.groupbuys.flow import Joined, Seat
+from domain.groupbuys.flow import Seat
 from domain.groupbuys.model import PAYLOAD_KIND, GroupOffer
-from domain.money import Money
 from domain.outgoing import MessageRef, View
+from domain.payments import refunds
 from domain.points import accounts
 from domain.products import Product
 from domain.referrals import links
@@ -76,7 +74,7 @@ def register(table: HandlerTable) -> None:
     table.action("gbstart", start_group_buy, int)
     table.action("gbjoin", join_group_buy, int)
     table.action("buypts", shop.buy_with_points, int)  # points at checkout; the card is the shop's
-    table.payment_kind(PAYLOAD_KIND, group_pre_checkout, group_payment)
+    table.payment_kind(PAYLOAD_KIND, group_pre_checkout, payments.successful_payment)
     table.notice("points.earned", rv.points_earned)
     table.notice("points.expiring", rv.points_expiring)
     table.notice(checkout.POINTS_RETURNED, rv.points_returned)
@@ -166,7 +164,13 @@ async def refund(ctx: Context, event: CommandEvent) -> None:
         done = await refund_order(uow, ctx.now(), event.sender.id, ctx.settings.owner_ids, int(number))
         await uow.commit()
     ctx.services.outbox.wake()
-    refunded = [await refund_stars(ctx, payment) for payment in done.star_payments]
+    # The member hears of it from the order's own refund notice; the refund itself adds nothing.
+    refunded = [
+        await refunds.refund_stars(
+            ctx.services.uow_factory, ctx.services.clock, ctx.messenger, payment, ctx.settings.owner_ids, answer=False
+        )
+        for payment in done.star_payments
+    ]
     log.info("operator %s refunded order %s (stars refunded: %s)", event.sender.id, done.order.id, refunded)
     if refunded and all(refunded):
         text = ctx.t("Order #{number} is refunded.", number=done.order.id)
@@ -255,35 +259,7 @@ async def group_pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
     await answer_pre_checkout(ctx, event, flow.accept_pre_checkout, keep_refusal_changes=True)
 
 
-async def group_payment(ctx: Context, event: PaymentEvent) -> None:
-    amount = Money(event.total_amount, event.currency)
-    async with ctx.uow() as uow:
-        result = await flow.record_group_payment(
-            uow,
-            ctx.now(),
-            ctx.settings.rewards,
-            event.sender.id,
-            event.payload,
-            amount,
-            event.telegram_charge_id,
-            event.provider_charge_id,
-        )
-        await uow.commit()
-    ctx.services.outbox.wake()
-    if result.outcome is Joined.DUPLICATE:
-        log.info("duplicate group-buy payment update for charge %s ignored", event.telegram_charge_id)
-        return
-    if result.outcome is Joined.REFUND:
-        await _refund(ctx, event, result)
-        return
-    group_buy = result.group_buy
-    assert group_buy is not None
-    await ctx.messenger.send(event.chat.id, rv.seated(ctx, group_buy), reply_to=event.message_id)
-    if result.first:
-        await _post_card(ctx, group_buy.id)
-
-
-async def _post_card(ctx: Context, group_buy_id: int) -> None:
+async def post_card(ctx: Context, group_buy_id: int) -> None:
     """The first payment opens the group buy: its progress card goes to the chat where it started."""
     async with ctx.uow() as uow:
         group_buy = await uow.group_buys.get(group_buy_id)
@@ -300,14 +276,3 @@ async def _post_card(ctx: Context, group_buy_id: int) -> None:
             await update_card(uow, ctx.now(), current)
         await uow.commit()
     ctx.services.outbox.wake()
-
-
-async def _refund(ctx: Context, event: PaymentEvent, result: flow.GroupPayment) -> None:
-    outcome = result.payment
-    log.warning("group-buy payment %s cannot seat (%s): refunding", event.telegram_charge_id, result.reason)
-    refunded = await refund_stars(ctx, outcome.payment) if outcome.refundable_by_bot else False
-    title = result.group_buy.title if result.group_buy else (outcome.order.lines[0].title if outcome.order else "")
-    why = ctx.explain(result.reason or "order.closed", title=title)
-    await ctx.messenger.send(
-        event.chat.id, views.refund_notice(ctx, outcome.payment.amount, refunded, why), reply_to=event.message_id
-    )

@@ -1,43 +1,25 @@
-"""Turning a successful payment into a paid order, exactly once, or into a refund when nothing can be delivered."""
+"""A shop order's payment: the order becomes paid exactly once, or the money is marked for refund.
+
+A payment names its order by the invoice payload; a payload that names another member's order is
+treated as naming none, so nobody's order is changed by someone else's (forged) payment.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-from domain.checkout import STARS
 from domain.money import Money
 from domain.orders import (
     HoldStatus,
     NewPayment,
     Order,
     OrderStatus,
-    Payment,
     PaymentStatus,
     order_id_from_payload,
 )
+from domain.payments.outcome import PaymentOutcome, PaymentResult
 from domain.points import holds as points_holds
 from domain.ports import UnitOfWork
-
-
-class PaymentResult(StrEnum):
-    PAID = "paid"
-    DUPLICATE = "duplicate"  # Telegram redelivered an update we already recorded: change nothing
-    REFUND = "refund"  # money came in for something we cannot deliver
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentOutcome:
-    result: PaymentResult
-    payment: Payment
-    order: Order | None
-    reason: str | None = None  # a DomainError-style code explaining a refund
-
-    @property
-    def refundable_by_bot(self) -> bool:
-        """Stars payments are refunded by the bot itself; other providers need a person at the brand."""
-        return self.result is PaymentResult.REFUND and self.payment.amount.currency == STARS
 
 
 async def record_payment(
@@ -50,7 +32,8 @@ async def record_payment(
     provider_charge_id: str | None,
 ) -> PaymentOutcome:
     order_id = order_id_from_payload(payload)
-    order = await uow.orders.get(order_id) if order_id is not None else None
+    named = await uow.orders.get(order_id) if order_id is not None else None
+    order = named if named is not None and named.user_id == payer_id else None
     payment = await uow.payments.add_if_new(
         NewPayment(
             order_id=order.id if order else None,
@@ -72,7 +55,7 @@ async def record_payment(
         delivered = await uow.orders.get(order.id) if order else None
         return PaymentOutcome(PaymentResult.PAID, payment, delivered)
 
-    await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE)
+    await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE, reason=reason)
     if order is not None and order.status is not OrderStatus.PAID:
         await uow.orders.transition(
             order.id,
@@ -115,17 +98,3 @@ async def _deliver(uow: UnitOfWork, now: datetime, order: Order | None, payer_id
         order.id, (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED), OrderStatus.PAID, paid_at=now
     )
     return None if moved else "order.closed"
-
-
-async def complete_refund(uow: UnitOfWork, now: datetime, payment: Payment) -> bool:
-    """Record that the money went back. True if this call recorded it."""
-    moved = await uow.payments.set_status(payment.id, PaymentStatus.REFUND_DUE, PaymentStatus.REFUNDED, at=now)
-    if moved and payment.order_id is not None:
-        await uow.orders.transition(payment.order_id, (OrderStatus.REFUND_DUE,), OrderStatus.REFUNDED)
-    return moved
-
-
-async def star_refunds_due(uow: UnitOfWork, limit: int = 100) -> tuple[Payment, ...]:
-    """Stars payments whose refund has not gone through yet (e.g. the API was down): a job retries them."""
-    due = await uow.payments.with_status(PaymentStatus.REFUND_DUE, limit)
-    return tuple(p for p in due if p.amount.currency == STARS)
