@@ -6,6 +6,7 @@ text is plain and in the member's language.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -13,10 +14,15 @@ from datetime import datetime
 from bots.core.context import Context
 from bots.core.events import PreCheckoutEvent
 from domain.errors import DomainError
+from domain.messenger import Messenger, RateLimited, TransientFailure
 from domain.money import Money
 from domain.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+# Telegram drops a pre-checkout query unanswered after 10 s; keep trying a failed answer until this much
+# of the window has gone, leaving room for the last try's round trip.
+ANSWER_WINDOW = 8.0
 
 # (uow, now, payer id, invoice payload, amount) -> anything; raises DomainError to refuse.
 PreCheckoutCheck = Callable[[UnitOfWork, datetime, int, str, Money], Awaitable[object]]
@@ -27,6 +33,7 @@ async def answer_pre_checkout(
 ) -> None:
     """`keep_refusal_changes`: commit what the check wrote even when it refuses (e.g. an order cancelled
     because its price went stale); otherwise a refusal rolls everything back."""
+    started = asyncio.get_running_loop().time()
     refusal: DomainError | None = None
     try:
         amount = Money(event.total_amount, event.currency)
@@ -43,8 +50,29 @@ async def answer_pre_checkout(
             else:
                 await uow.commit()
     if refusal is None:
-        await ctx.messenger.answer_pre_checkout(event.query_id, ok=True)
+        await answer_within_window(ctx.messenger, event.query_id, True, None, started)
         return
     log.info("pre-checkout %s (%s) from %s refused: %s", event.query_id, event.payload, event.sender.id, refusal)
     text = ctx.explain(refusal.code, html=False, **refusal.params)
-    await ctx.messenger.answer_pre_checkout(event.query_id, ok=False, error_message=text)
+    await answer_within_window(ctx.messenger, event.query_id, False, text, started)
+
+
+async def answer_within_window(
+    messenger: Messenger, query_id: str, ok: bool, error_message: str | None, started: float | None = None
+) -> None:
+    """Answer, retrying a 5xx, a 429 or a dropped connection while Telegram's window is still open."""
+    loop = asyncio.get_running_loop()
+    deadline = (started if started is not None else loop.time()) + ANSWER_WINDOW
+    delay = 0.1
+    while True:
+        try:
+            await messenger.answer_pre_checkout(query_id, ok=ok, error_message=error_message)
+            return
+        except (TransientFailure, RateLimited) as error:
+            wait = error.retry_after if isinstance(error, RateLimited) else delay
+            if loop.time() + wait >= deadline:
+                log.error("pre-checkout %s could not be answered within Telegram's window: %s", query_id, error)
+                raise
+            log.warning("answering pre-checkout %s failed (%s); retrying in %.1fs", query_id, error, wait)
+            await asyncio.sleep(wait)
+            delay = min(delay * 2, 1.0)

@@ -24,6 +24,7 @@ from bots.core.events import (
     PreCheckoutEvent,
     TextEvent,
 )
+from bots.core.pre_checkout import answer_within_window
 from bots.core.table import HandlerTable
 from domain import member_registry
 from domain.errors import DomainError
@@ -108,7 +109,7 @@ class BotCore:
 
         async def refuse(text: str) -> None:
             # Telegram waits 10 s for an answer; an unanswered query fails the payment with a vague error.
-            await self._quietly(self.services.messenger.answer_pre_checkout(event.query_id, False, text))
+            await self._quietly(answer_within_window(self.services.messenger, event.query_id, False, text))
 
         if kind is None and self.services.settings.embedded:
             log.info(

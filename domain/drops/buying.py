@@ -190,7 +190,8 @@ async def record_payment(
         assert recorded is not None
         current = await uow.orders.get(recorded.order_id) if recorded.order_id is not None else None
         return PaymentOutcome(PaymentResult.DUPLICATE, recorded, current)
-    reason = await _deliver(uow, now, claim, order, payer_id, amount)
+    foreign = named is not None and claim is None
+    reason = "order.not_yours" if foreign else await _deliver(uow, now, claim, order, payer_id, amount)
     if reason is None:
         assert order is not None
         return PaymentOutcome(PaymentResult.PAID, payment, await uow.orders.get(order.id))

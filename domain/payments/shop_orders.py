@@ -50,7 +50,9 @@ async def record_payment(
         current = await uow.orders.get(recorded.order_id) if recorded.order_id is not None else None
         return PaymentOutcome(PaymentResult.DUPLICATE, recorded, current)
 
-    reason = await _deliver(uow, now, order, payer_id, amount)
+    reason = (
+        "order.not_yours" if named is not None and order is None else await _deliver(uow, now, order, payer_id, amount)
+    )
     if reason is None:
         delivered = await uow.orders.get(order.id) if order else None
         return PaymentOutcome(PaymentResult.PAID, payment, delivered)
