@@ -157,6 +157,12 @@ class OutboxRepository(Protocol):
         another sender skips them (FOR UPDATE SKIP LOCKED on PostgreSQL). A crashed sender's lease lapses."""
 
     async def mark_sent(self, entry_id: int, at: datetime, message_id: int | None) -> None: ...
+    async def take_for_sending(self, key: str, at: datetime) -> OutboxEntry | None:
+        """Mark the PENDING entry with this key sent, before sending it; None if it is not pending."""
+
+    async def reopen(self, entry_id: int, at: datetime, error: str) -> None:
+        """Make an entry taken for sending pending again (its send failed)."""
+
     async def retry_later(self, entry_id: int, at: datetime, error: str, count: bool = True) -> None:
         """Make the entry due again at `at`, releasing its lease; `count` adds one to its attempts."""
 

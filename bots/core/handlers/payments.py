@@ -24,7 +24,6 @@ from domain import checkout
 from domain.errors import DomainError
 from domain.messenger import MessengerError
 from domain.money import Money
-from domain.notices import NoticeStatus
 from domain.outgoing import View
 from domain.payments import answers, pipeline, refunds
 from domain.payments.kinds import Settled
@@ -125,18 +124,22 @@ async def after_settled(ctx: Context, received: ReceivedPayment, settled: Settle
 
 
 async def deliver_answer(ctx: Context, key: str, reply_to: int | None) -> None:
-    """Send the queued answer now and mark it sent; on any failure the outbox sends it after the grace."""
+    """Send the queued answer now. It is marked sent first, so a crash can never send it twice; a send
+    that fails hands it back to the outbox, which sends it after the grace if this handler died first."""
     async with ctx.uow() as uow:
-        entry = await uow.outbox.get_by_key(key)
-    if entry is None or entry.status is not NoticeStatus.PENDING:
-        return
-    render = RENDERERS.get(entry.notice.kind)
-    if render is None:
-        return
+        entry = await uow.outbox.take_for_sending(key, ctx.now())
+        await uow.commit()
+    if entry is None:
+        return  # no answer queued (a membership answers with its own notices), or it went out already
     try:
-        sent = await ctx.messenger.send(entry.notice.chat_id, render(ctx, entry.notice.params), reply_to=reply_to)
-    except MessengerError as error:
+        view = RENDERERS[entry.notice.kind](ctx, entry.notice.params)
+        sent = await ctx.messenger.send(entry.notice.chat_id, view, reply_to=reply_to)
+    except Exception as error:  # whatever it was, the outbox gets the answer back and tries again
         log.info("answer %s not sent now (%s); the outbox will send it", key, error)
+        async with ctx.uow() as uow:
+            await uow.outbox.reopen(entry.id, ctx.now(), str(error))
+            await uow.commit()
+        ctx.services.outbox.wake()
         return
     async with ctx.uow() as uow:
         await uow.outbox.mark_sent(entry.id, ctx.now(), sent.message_id)

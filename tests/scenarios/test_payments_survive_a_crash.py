@@ -1,0 +1,142 @@
+"""kill -9 while 40 members pay, then a restart: every charge is recorded exactly once or refunded, and
+every member who was charged gets exactly one answer.
+
+The bot runs as `circlecart run` in its own process, as an operator starts it, against the fake Bot API
+server in this one; SIGKILL gives it no chance to finish anything. Updates it had fetched but not finished
+are either handed out again by Telegram (not yet confirmed) or lost (confirmed); a lost payment update is
+found by the reconciler in Telegram's own record of the bot's Stars.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from circlecart.catalog_io import import_file
+from domain.orders import OrderStatus, PaymentStatus
+from storage.database import Database
+from tests.conftest import EXAMPLE_CATALOG
+from tests.fake_telegram.server import FakeTelegram
+from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME
+
+PAYERS = 40
+SKU, TITLE, PRICE = "PRINT-LOTUS-A4", "Lotus pond art print (A4)", 300  # 40 in stock
+KILL_AFTER_PAYMENTS = 12  # successful payments Telegram has charged when the process dies
+
+
+async def start_bot(fake: FakeTelegram, framework: str, database_url: str, cwd: Path) -> asyncio.subprocess.Process:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CIRCLECART_")}
+    env.update(
+        CIRCLECART_BOT_TOKEN=BOT_TOKEN,
+        CIRCLECART_TELEGRAM_API_URL=fake.base_url,
+        CIRCLECART_DATABASE_URL=database_url,
+        CIRCLECART_RECONCILE_SECONDS="2",
+        CIRCLECART_RECONCILE_AFTER_SECONDS="5",
+        CIRCLECART_BEACON_URL=os.environ.get("CIRCLECART_BEACON_URL", "http://127.0.0.1:9"),
+    )
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "circlecart.cli",
+        "run",
+        "--framework",
+        framework,
+        env=env,
+        cwd=cwd,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+def charged_to(fake: FakeTelegram, member: Any) -> list[Any]:
+    return [c for c in fake.charges.values() if c.user_id == member.id]
+
+
+def answers_to(fake: FakeTelegram, member: Any) -> list[str]:
+    return [m.content for m in fake.sent(member) if "Payment received" in m.content or "refunded" in m.content]
+
+
+async def test_kill_9_while_40_members_pay_loses_no_charge_and_answers_each_once(
+    framework: str, tmp_path: Path
+) -> None:
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
+    await import_file(database_url, EXAMPLE_CATALOG)
+    fake = FakeTelegram()
+    await fake.start()
+    fake.add_bot(BOT_TOKEN, BOT_ID, BOT_USERNAME, "circlecart")
+    bot = await start_bot(fake, framework, database_url, tmp_path)
+    try:
+        await fake.wait_for(lambda _: fake.commands("all_private_chats"), timeout=60)
+        members = [fake.user(7000 + i, f"Payer{i}") for i in range(PAYERS)]
+        invoices = []
+        for member in members:
+            await fake.send_message(member, None, f"/start p_{SKU}")
+            (card,) = await fake.wait_for_sent(member, 1, timeout=30)
+            await fake.press_button(member, card, text=f"Buy · {PRICE} ⭐")
+            await fake.wait_for(lambda _, m=member: fake.last(m).invoice is not None, timeout=30)
+            invoices.append(fake.last(member))
+
+        paying = [asyncio.create_task(fake.pay(m, inv, timeout=20)) for m, inv in zip(members, invoices, strict=True)]
+
+        def in_the_thick_of_it(_: object) -> bool:
+            receipts = sum(len(answers_to(fake, m)) for m in members)
+            return len(fake.charges) >= KILL_AFTER_PAYMENTS and receipts >= 3
+
+        await fake.wait_for(in_the_thick_of_it, timeout=60)
+        bot.send_signal(signal.SIGKILL)
+        await bot.wait()
+        # The forms still open go on: some members are charged while no bot runs at all.
+        bot = await start_bot(fake, framework, database_url, tmp_path)
+        await asyncio.gather(*paying)
+        # Whoever's form failed while the bot was away tries again, as a member would.
+        retry = [(m, inv) for m, inv in zip(members, invoices, strict=True) if not charged_to(fake, m)]
+        await asyncio.gather(*(fake.pay(m, inv, timeout=30) for m, inv in retry))
+        charged = {c.charge_id: c for c in fake.charges.values()}
+        assert len(charged) > KILL_AFTER_PAYMENTS
+
+        def settled(_: object) -> bool:
+            payers = {c.user_id for c in charged.values()}
+            return all(len(answers_to(fake, m)) >= 1 for m in members if m.id in payers)
+
+        await fake.wait_for(settled, timeout=180)
+        await asyncio.sleep(3)  # a second answer, were there one, would be on its way by now
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(bot.communicate(), timeout=60)
+        await fake.stop()
+    assert bot.returncode == 0, stderr.decode()[-3000:]
+
+    database = await Database.connect(database_url)
+    try:
+        async with database.uow() as uow:
+            for charge in charged.values():
+                payment = await uow.payments.get_by_charge(charge.charge_id)
+                assert payment is not None, f"charge {charge.charge_id} of {charge.user_id} was lost"
+                refunded = any(r.charge_id == charge.charge_id for r in fake.refunds)
+                if payment.status is PaymentStatus.CAPTURED:
+                    assert payment.order_id is not None and not refunded
+                    order = await uow.orders.get(payment.order_id)
+                    assert order is not None and order.status is OrderStatus.PAID
+                else:
+                    assert payment.status is PaymentStatus.REFUNDED and refunded
+            paid_orders = [
+                o for m in members for o in await uow.orders.list_for_user(m.id, 5) if o.status is OrderStatus.PAID
+            ]
+            assert len(paid_orders) == len([c for c in charged.values() if not c.refunded])
+            assert not await uow.payment_inbox.unsettled(database_far_future(), 100)
+    finally:
+        await database.dispose()
+    for member in members:
+        said = answers_to(fake, member)
+        charges = [c for c in charged.values() if c.user_id == member.id]
+        assert len(said) == len(charges), f"{member.first_name}: {said}"
+    assert len(fake.refunds) == len({r.charge_id for r in fake.refunds})
+
+
+def database_far_future() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime(9999, 1, 1, tzinfo=UTC)
