@@ -98,7 +98,9 @@ async def _deliver(uow: UnitOfWork, now: datetime, order: Order | None, payer_id
     if amount != order.total:
         return "order.amount_mismatch"
     hold = await uow.holds.active_for_order(order.id)
-    if hold is None or not await uow.holds.transition(hold.id, HoldStatus.ACTIVE, HoldStatus.CONVERTED):
+    if hold is not None and await uow.holds.transition(hold.id, HoldStatus.ACTIVE, HoldStatus.CONVERTED):
+        await uow.products.sell_held(hold.product_id, hold.quantity)  # the held unit leaves the shelf, sold
+    else:
         # The hold lapsed before the money arrived: the unit is only ours if it is still on the shelf, and
         # a points discount only if the member still has the points (the lapse gave them back).
         line = order.lines[0]
@@ -110,6 +112,7 @@ async def _deliver(uow: UnitOfWork, now: datetime, order: Order | None, payer_id
             return "product.sold_out"
         late = await uow.holds.add(order.id, line.product_id, line.quantity, now)
         await uow.holds.transition(late.id, HoldStatus.ACTIVE, HoldStatus.CONVERTED)
+        await uow.products.sell_held(line.product_id, line.quantity)
         await points_holds.spend_for_hold(uow.points, now, order, late.id)  # enough: the account is locked
     moved = await uow.orders.transition(
         order.id, (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED), OrderStatus.PAID, paid_at=now
