@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.checkout import STARS
+from domain.drops import shelf
 from domain.money import Money
 from domain.orders import (
     HoldStatus,
@@ -104,6 +105,8 @@ async def _deliver(uow: UnitOfWork, now: datetime, order: Order | None, payer_id
         # The hold lapsed before the money arrived: the unit is only ours if it is still on the shelf, and
         # a points discount only if the member still has the points (the lapse gave them back).
         line = order.lines[0]
+        if await shelf.live_drop(uow, now, line.product_id) is not None:
+            return "product.in_drop"  # the drop sells it now: a stale shop invoice buys nothing
         if order.points_to_spend and not await points_holds.has_enough(
             uow.points, now, payer_id, order.points_to_spend
         ):
