@@ -86,6 +86,7 @@ async def announcement_latency(groups: int) -> AnnouncementResult:
                     await uow.brand_optins.set(chat.id, brand.id, True, 1, now)
                 from domain.drops import scheduling
 
+                await uow.products.recount(product.id, product.counted + 100)  # the drop's units on the shelf
                 plan = DropPlan(
                     brand.id,
                     product.id,

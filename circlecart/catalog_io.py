@@ -54,7 +54,7 @@ async def export_text(database_url: str, fmt: Literal["yaml", "csv"]) -> str:
             title=p.title,
             description=p.description,
             price=p.price,
-            stock=p.stock,
+            stock=p.counted,  # the count as last imported: importing the file back changes nothing
             tags=p.tags,
             photo=p.photo,
             active=p.active,

@@ -73,7 +73,12 @@ class ImportItem:
 
 
 async def import_products(uow: UnitOfWork, items: Sequence[ImportItem]) -> ImportReport:
-    """Upsert by SKU inside the caller's transaction, so a failure imports nothing."""
+    """Upsert by SKU inside the caller's transaction, so a failure imports nothing.
+
+    A file's `stock` is the brand's count. It moves the shelf by the difference from the count the previous
+    import stated, so re-importing an unchanged file changes nothing, and units held or sold since stay
+    taken: an import never hands out a unit twice (see `ProductRepository.recount`).
+    """
     created = updated = unchanged = 0
     for item in items:
         brand_id = None
@@ -86,10 +91,14 @@ async def import_products(uow: UnitOfWork, items: Sequence[ImportItem]) -> Impor
             await uow.products.add(incoming)
             created += 1
             continue
-        merged = Product(id=existing.id, **{f: getattr(incoming, f) for f in NewProduct.__dataclass_fields__})
-        if merged == existing:
+        details = {f: getattr(incoming, f) for f in NewProduct.__dataclass_fields__ if f != "stock"}
+        merged = replace(existing, **details)
+        if merged == existing and incoming.stock == existing.counted:
             unchanged += 1
-        else:
+            continue
+        if merged != existing:
             await uow.products.update(merged)
-            updated += 1
+        if incoming.stock != existing.counted:
+            await uow.products.recount(existing.id, incoming.stock)
+        updated += 1
     return ImportReport(created, updated, unchanged)

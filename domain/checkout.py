@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from domain.drops import shelf
 from domain.errors import DomainError
 from domain.memberships import perks
 from domain.money import Money
@@ -67,6 +68,7 @@ async def start_checkout(
         raise DomainError("product.not_found")
     if product.price.currency != STARS and not fiat_payments:
         raise DomainError("payment.currency_unavailable", currency=product.price.currency)
+    await shelf.refuse_if_in_drop(uow, now, product.id, product.title)  # Buy on its card goes through the drop
     if product.stock < quantity:
         raise DomainError("product.sold_out", title=product.title)
     price = await perks.unit_price(uow, now, user_id, product)  # the member price, if they are one
@@ -130,6 +132,8 @@ async def accept_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, pay
         raise DomainError("order.not_yours")
     if order.status is OrderStatus.PAID:
         raise DomainError("order.already_paid")
+    if order.status in (OrderStatus.REFUND_DUE, OrderStatus.REFUNDED):
+        raise DomainError("order.refunded")
     if order.status not in (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED):
         raise DomainError("order.closed")
     line = order.lines[0]
@@ -148,6 +152,8 @@ async def accept_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, pay
     expires_at = now + HOLD_TTL
     if hold is not None and await uow.holds.extend(hold.id, expires_at):
         return hold  # its points were spent with it
+    # An invoice from before the product's drop began: the drop sells it now, at its price and limit.
+    await shelf.refuse_if_in_drop(uow, now, product.id, product.title)
     # The points are checked before the stock is claimed: the caller commits a refusal, and a refusal must
     # leave neither points spent nor a unit claimed.
     if order.points_to_spend and not await points_holds.has_enough(uow.points, now, payer_id, order.points_to_spend):

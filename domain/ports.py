@@ -55,7 +55,12 @@ class ProductRepository(Protocol):
     async def get_by_sku(self, sku: str) -> Product | None: ...
     async def add(self, product: NewProduct) -> Product: ...
     async def update(self, product: Product) -> None:
-        """Overwrite every field of the product with this id (used by catalog import)."""
+        """Overwrite the product's details, all but its stock counters (used by catalog import)."""
+
+    async def recount(self, product_id: int, count: int) -> None:
+        """A catalog import states the brand's count: in one UPDATE, the shelf moves by the difference from
+        the count the previous import stated (never below zero) and `count` is remembered. Units held or
+        sold since that import stay taken, so no unit held or sold is handed out again."""
 
     async def list_active(self, offset: int, limit: int) -> Sequence[Product]:
         """Active products, newest catalog order first (by id), for paging."""
@@ -72,13 +77,18 @@ class ProductRepository(Protocol):
         """
 
     async def claim_stock(self, product_id: int, quantity: int) -> bool:
-        """Atomically take `quantity` units if that many remain: one conditional UPDATE, never read-then-write.
-
-        True when claimed; False when fewer remain (or the product is gone).
-        """
+        """Atomically hold `quantity` units if that many are for sale (shelf less held): one conditional
+        UPDATE, never read-then-write. True when held; False when fewer remain (or the product is gone).
+        Used by pre-checkout holds and by drops setting their units aside."""
 
     async def release_stock(self, product_id: int, quantity: int) -> None:
-        """Put units back (a hold was released)."""
+        """Held units are for sale again (a hold lapsed or was cancelled, a drop gave back its units)."""
+
+    async def sell_held(self, product_id: int, quantity: int) -> None:
+        """Held units were paid for: they leave the shelf (and are no longer held)."""
+
+    async def restock(self, product_id: int, quantity: int) -> None:
+        """Sold units are back on the shelf, for sale (a group buy that did not fill takes its units back)."""
 
 
 class OrderRepository(Protocol):

@@ -1,4 +1,11 @@
-"""Products of the catalog. Stock is units still available; claims on it are atomic in storage."""
+"""Products of the catalog.
+
+A product's shelf is the units the shop has and has not sold. Some of them are held: by a payment in
+progress (pre-checkout holds a unit until it is paid or the hold lapses) or set aside for a drop. `stock` is
+what the shop can still sell: the shelf less the held units. A catalog import states the brand's count; the
+shelf moves by the difference from the count the previous import stated, so units held or sold since stay
+taken and a re-import never hands out a unit twice. Claims on stock are atomic in storage.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +21,18 @@ class Product:
     title: str
     description: str
     price: Money
-    stock: int
+    stock: int  # units the shop can sell now: the shelf less the held units
     tags: tuple[str, ...] = ()
     photo: str | None = None
     active: bool = True
     brand_id: int | None = None
+    held: int = 0  # units on the shelf held by payments in progress or set aside for drops
+    counted: int = 0  # the count the last catalog import stated (what `catalog export` writes back)
+
+    @property
+    def shelf(self) -> int:
+        """Units the shop has and has not sold, held ones included."""
+        return self.stock + self.held
 
     @property
     def buyable(self) -> bool:
@@ -33,7 +47,7 @@ class NewProduct:
     title: str
     description: str
     price: Money
-    stock: int
+    stock: int  # the brand's count of units for the shop
     tags: tuple[str, ...] = ()
     photo: str | None = None
     active: bool = True

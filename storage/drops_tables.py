@@ -101,6 +101,9 @@ class DropRow(SQLModel, table=True):
     entrants: int = Field(default=0, sa_type=Integer, nullable=False, sa_column_kwargs={"server_default": "0"})
     entrants_digest: str | None = Field(default=None, sa_type=String(64), nullable=True)
     draw_seed: str | None = Field(default=None, sa_type=String(64), nullable=True)
+    # the product's shelf (migration 0011): units set aside for the drop and not sold yet; units refunded
+    reserved: int = Field(default=0, sa_type=Integer, nullable=False, sa_column_kwargs={"server_default": "0"})
+    refunded: int = Field(default=0, sa_type=Integer, nullable=False, sa_column_kwargs={"server_default": "0"})
 
 
 class DropTargetRow(SQLModel, table=True):

@@ -114,6 +114,7 @@ class ProductRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("sku", name="uq_products_sku"),
         CheckConstraint("stock >= 0", name="ck_products_stock_not_negative"),
+        CheckConstraint("held >= 0", name="ck_products_held_not_negative"),
         CheckConstraint("price_amount >= 0", name="ck_products_price_not_negative"),
         ForeignKeyConstraint(["brand_id"], ["brands.id"], name="fk_products_brand_id_brands"),
         Index("ix_products_active", "active"),
@@ -126,7 +127,9 @@ class ProductRow(SQLModel, table=True):
     description: str = Field(default="", sa_type=Text, nullable=False)
     price_amount: int = Field(sa_type=BigInteger, nullable=False)  # minor units
     currency: str = Field(sa_type=String(3), nullable=False)
-    stock: int = Field(sa_type=Integer, nullable=False)
+    stock: int = Field(sa_type=Integer, nullable=False)  # the shelf: units not sold yet, held ones included
+    held: int = Field(sa_type=Integer, nullable=False, sa_column_kwargs={"server_default": "0"})  # see 0011
+    counted: int = Field(sa_type=Integer, nullable=False, sa_column_kwargs={"server_default": "0"})  # last import
     tags: str = Field(default="[]", sa_type=Text, nullable=False)  # JSON array, see tags_to_text
     photo: str | None = Field(default=None, sa_type=String, nullable=True)
     active: bool = Field(default=True, sa_type=Boolean, nullable=False)

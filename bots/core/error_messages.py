@@ -12,6 +12,11 @@ MESSAGES: dict[str, str] = {
     "order.not_yours": N_("This invoice belongs to another member. Press Buy on the product to get your own."),
     "order.already_paid": N_("This order is already paid. See /orders."),
     "order.closed": N_("This invoice has expired. Press Buy on the product again."),
+    "order.refunded": N_("This order was refunded, so its invoice cannot be paid again. Press Buy for a new one."),
+    "product.in_drop": N_(
+        "{title} is in a limited drop right now: it is sold only through the drop, at the drop price. "
+        "Press Buy again for the drop's invoice."
+    ),
     "order.amount_mismatch": N_("The amount does not match the invoice. Press Buy on the product again."),
     "order.bad_quantity": N_("You can buy between 1 and {max} units at a time."),
     "payment.currency_unavailable": N_("This product is priced in {currency}, which this shop cannot accept yet."),

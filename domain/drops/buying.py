@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from domain.drops import notices, raffle
+from domain.drops import notices, raffle, shelf
 from domain.drops.model import ClaimStatus, Drop, DropClaim, DropStatus, EntryStatus
 from domain.drops.rules import check_can_buy
 from domain.errors import DomainError
@@ -137,6 +137,9 @@ async def accept_pre_checkout(
         raise DomainError("order.not_yours")
     if order.status is OrderStatus.PAID or claim.status is ClaimStatus.PAID:
         raise DomainError("order.already_paid")
+    closed = _closed_reason(order)
+    if closed is not None:  # e.g. refunded: paying its invoice again must take neither a unit nor the allowance
+        raise DomainError(closed)
     if amount != order.total:
         raise DomainError("order.amount_mismatch")
     drop = await _drop(uow, claim.drop_id)
@@ -217,6 +220,9 @@ async def _deliver(
         return "order.not_yours"
     if order.status is OrderStatus.PAID or claim.status is ClaimStatus.PAID:
         return "order.already_paid"
+    closed = _closed_reason(order)
+    if closed is not None:
+        return closed
     if amount != order.total:
         return "order.amount_mismatch"
     drop = await _drop(uow, claim.drop_id)
@@ -230,14 +236,29 @@ async def _deliver(
         except DomainError as refusal:
             await uow.drop_claims.transition(claim.order_id, (ClaimStatus.PAID,), ClaimStatus.RELEASED)
             return refusal.code
-    moved = await uow.orders.transition(
-        order.id, (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED), OrderStatus.PAID, paid_at=now
-    )
+    moved = await uow.orders.transition(order.id, PAYABLE, OrderStatus.PAID, paid_at=now)
     if not moved:
+        # Closed meanwhile: the unit and the member's allowance taken above are not this payment's to keep.
+        if await uow.drop_claims.transition(claim.order_id, (ClaimStatus.PAID,), ClaimStatus.RELEASED):
+            await uow.drops.release_units(drop.id, claim.quantity)
+            await uow.drop_claims.give_back_allowance(drop.id, claim.user_id, claim.quantity)
         return "order.closed"
     await uow.drops.record_sale(drop.id, claim.quantity, amount.amount, now)
+    await shelf.sell(uow, drop, claim.quantity)
     if drop.is_raffle:
         await uow.drop_fans.move_entry(drop.id, claim.user_id, (EntryStatus.OFFERED,), EntryStatus.CLAIMED)
+    return None
+
+
+PAYABLE = (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED)
+
+
+def _closed_reason(order: Order) -> str | None:
+    """Why an order that is not paid can no longer be paid, or None while it can."""
+    if order.status in (OrderStatus.REFUND_DUE, OrderStatus.REFUNDED):
+        return "order.refunded"
+    if order.status not in PAYABLE:
+        return "order.closed"
     return None
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from domain.drops import notices, raffle
+from domain.drops import notices, raffle, shelf
 from domain.drops.beacon import FALLBACK_AFTER, BeaconValue, consistent
 from domain.drops.model import ClaimStatus, Drop, DropStatus, EntryStatus
 from domain.drops.reports import build_report
@@ -266,8 +266,29 @@ async def report_if_done(uow: UnitOfWork, now: datetime, drop_id: int, operators
         return False
     if not await uow.drops.mark_reported(drop.id, now):
         return False
+    await shelf.give_back(uow, drop.id)  # no payment can complete now: the unsold units go back on the shelf
     report = build_report(drop, await uow.drop_claims.paid(drop.id), now)
-    recipients = list(await uow.brand_staff.staff_of(drop.brand_id)) or list(operators)
-    for user_id in recipients:
+    for user_id in await _report_recipients(uow, drop, operators):
         await uow.outbox.enqueue(notices.report(drop, user_id, report.params()), now)
+    return True
+
+
+async def _report_recipients(uow: UnitOfWork, drop: Drop, operators: Sequence[int]) -> list[int]:
+    return list(await uow.brand_staff.staff_of(drop.brand_id)) or list(operators)
+
+
+async def order_refunded(uow: UnitOfWork, now: datetime, order_id: int, amount: int, operators: Sequence[int]) -> bool:
+    """An operator refunded a paid drop order: the drop's sold count and revenue drop, the member's allowance
+    comes back (the unit is not put on sale again, as for the shop's refunds), and a brand that already has
+    its report gets a corrected one. False if the order is not a paid drop order (or was refunded before)."""
+    claim = await uow.drop_claims.get(order_id)
+    if claim is None or not await uow.drop_claims.transition(order_id, (ClaimStatus.PAID,), ClaimStatus.REFUNDED):
+        return False
+    await uow.drops.record_refund(claim.drop_id, claim.quantity, amount)
+    await uow.drop_claims.give_back_allowance(claim.drop_id, claim.user_id, claim.quantity)
+    drop = await uow.drops.get(claim.drop_id)
+    if drop is not None and drop.reported_at is not None:
+        report = build_report(drop, await uow.drop_claims.paid(drop.id), now)
+        for user_id in await _report_recipients(uow, drop, operators):
+            await uow.outbox.enqueue(notices.corrected_report(drop, user_id, report.params(), order_id), now)
     return True

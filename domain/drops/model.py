@@ -74,7 +74,7 @@ class Drop:
     created_by: int
     created_at: datetime
     claimed: int = 0  # units held or sold
-    sold: int = 0
+    sold: int = 0  # units paid for and not refunded
     revenue: int = 0  # minor units of price.currency
     seed_hash: str | None = None  # raffle: sha256 of the secret, published when entries open
     seed: str | None = None  # raffle: the committed secret, revealed with the results (see raffle.py)
@@ -94,6 +94,8 @@ class Drop:
     sold_out_at: datetime | None = None
     drawn_at: datetime | None = None
     reported_at: datetime | None = None
+    reserved: int = 0  # units set aside on the product's shelf and not sold yet (0 for drops from before)
+    refunded: int = 0  # units an operator refunded (not put on sale again)
 
     @property
     def remaining(self) -> int:
@@ -143,6 +145,7 @@ class ClaimStatus(StrEnum):
     HELD = "held"  # pre-checkout held a unit
     PAID = "paid"
     RELEASED = "released"  # the hold lapsed; the unit went back
+    REFUNDED = "refunded"  # paid, then refunded by an operator
 
 
 @dataclass(frozen=True, slots=True)

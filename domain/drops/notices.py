@@ -128,3 +128,9 @@ def raffle_entered(drop: Drop, user_id: int, pseudonym: str | None) -> Notice:
 
 def report(drop: Drop, user_id: int, params: NoticeParams) -> Notice:
     return Notice(f"drop:{drop.id}:report:{user_id}", user_id, REPORT, params, language_of=user_id)
+
+
+def corrected_report(drop: Drop, user_id: int, params: NoticeParams, refunded_order: int) -> Notice:
+    """The report again after an operator refunded order `refunded_order` of the drop."""
+    key = f"drop:{drop.id}:report:{user_id}:refund:{refunded_order}"
+    return Notice(key, user_id, REPORT, {**params, "corrected": 1}, language_of=user_id)

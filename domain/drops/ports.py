@@ -61,9 +61,22 @@ class DropRepository(Protocol):
         """Record that the teaser `minutes` before the start went out, unless it (or a later one) did."""
 
     async def claim_units(self, drop_id: int, quantity: int, statuses: Sequence[DropStatus]) -> bool:
-        """claimed += quantity if the drop is in `statuses` and that many remain. One conditional UPDATE."""
+        """claimed += quantity if the drop is in `statuses`, not reported yet (its unsold units went back to
+        the shelf then) and that many remain. One conditional UPDATE."""
 
     async def release_units(self, drop_id: int, quantity: int) -> None: ...
+    async def move_reserved(self, drop_id: int, from_units: int, to_units: int) -> bool:
+        """reserved = to_units if it is still from_units (compare and set): units set aside or given back."""
+
+    async def take_reserved(self, drop_id: int, quantity: int) -> bool:
+        """reserved -= quantity if that many are set aside (sold units leave the reservation)."""
+
+    async def record_refund(self, drop_id: int, quantity: int, amount: int) -> None:
+        """sold -= quantity, refunded += quantity, revenue -= amount (an operator refunded a paid order)."""
+
+    async def live_for_product(self, product_id: int) -> Sequence[Drop]:
+        """The product's SCHEDULED and OPEN drops, soonest start first."""
+
     async def record_sale(self, drop_id: int, quantity: int, amount: int, now: datetime) -> None:
         """sold += quantity, revenue += amount; the first sale that reaches the quantity stamps sold_out_at."""
 

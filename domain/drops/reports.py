@@ -27,6 +27,7 @@ class DropReport:
             "title": self.drop.title,
             "sold": self.sold,
             "quantity": self.drop.quantity,
+            "refunded": self.drop.refunded,
             "revenue": self.revenue.display(),
             "sell_out_seconds": int(self.time_to_sell_out.total_seconds()) if self.time_to_sell_out else None,
             "bucket_seconds": self.bucket_seconds,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from domain.brands.roles import Actor, require_brand_staff
-from domain.drops import notices, raffle
+from domain.drops import notices, raffle, shelf
 from domain.drops.beacon import QUICKNET, BeaconChain, draw_round
 from domain.drops.model import Drop, DropMode, DropPlan, DropStatus
 from domain.drops.rules import validate_plan
@@ -49,9 +49,10 @@ async def schedule_drop(
     product = await _checked(uow, now, actor, plan)
     status = DropStatus.DRAFT if draft else DropStatus.SCHEDULED
     if plan.mode is not DropMode.RAFFLE:
-        return await uow.drops.add(plan, product.title, status, actor.user_id, now, None, None)
+        drop = await uow.drops.add(plan, product.title, status, actor.user_id, now, None, None)
+        return await _set_aside_if_scheduled(uow, drop)
     secret = raffle.new_seed()
-    return await uow.drops.add(
+    drop = await uow.drops.add(
         plan,
         product.title,
         status,
@@ -62,6 +63,15 @@ async def schedule_drop(
         pseudonym_key=raffle.new_pseudonym_key(),
         beacon=draw_round(beacon, plan.ends_at),
     )
+    return await _set_aside_if_scheduled(uow, drop)
+
+
+async def _set_aside_if_scheduled(uow: UnitOfWork, drop: Drop) -> Drop:
+    """A scheduled drop takes its units off the product's shelf now (a draft when it is confirmed)."""
+    if drop.status is not DropStatus.SCHEDULED:
+        return drop
+    await shelf.set_aside(uow, drop)
+    return await get_drop(uow, drop.id)
 
 
 async def get_drop(uow: UnitOfWork, drop_id: int) -> Drop:
@@ -78,7 +88,7 @@ async def confirm_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: in
         raise DomainError("drop.starts_in_past")
     if not await uow.drops.transition(drop_id, (DropStatus.DRAFT,), DropStatus.SCHEDULED, now):
         raise DomainError("drop.not_editable", title=drop.title)
-    return await get_drop(uow, drop_id)
+    return await _set_aside_if_scheduled(uow, await get_drop(uow, drop_id))
 
 
 async def editable_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: int) -> Drop:
@@ -100,10 +110,11 @@ async def edit_drop(
         raise DomainError("drop.not_editable", title=drop.title)
     product = await _checked(uow, now, actor, plan)
     new_round = draw_round(beacon, plan.ends_at) if drop.verifiable else None
+    await shelf.give_back(uow, drop_id)  # to the product it had; the new plan sets its units aside below
     if not await uow.drops.replan(drop_id, plan, product.title, EDITABLE, new_round):
         raise DomainError("drop.not_editable", title=drop.title)
     # Read after the update: on PostgreSQL a teaser that committed while this waited for the row shows here.
-    edited = await get_drop(uow, drop_id)
+    edited = await _set_aside_if_scheduled(uow, await get_drop(uow, drop_id))
     if plan != drop.plan:
         await _bring_teasers_up_to_date(uow, now, edited)
     return edited
@@ -135,6 +146,7 @@ async def cancel_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: int
     drop = await editable_drop(uow, now, actor, drop_id)
     if not await uow.drops.transition(drop_id, EDITABLE, DropStatus.CANCELLED, now):
         raise DomainError("drop.not_editable", title=drop.title)
+    await shelf.give_back(uow, drop_id)
     if drop.last_teaser_minutes is not None:
         for chat_id in await audience(uow, drop):
             await uow.outbox.enqueue(notices.cancelled(drop, chat_id), now)

@@ -224,7 +224,7 @@ async def release_order(uow: UnitOfWork, order_id: int) -> None:
     sold = await uow.group_buys.release_converted_hold(order_id)
     if sold is not None:
         product_id, quantity = sold
-        await uow.products.release_stock(product_id, quantity)
+        await uow.products.restock(product_id, quantity)
 
 
 async def _drop(uow: UnitOfWork, participant: Participant) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.drops import shelf
 from domain.money import Money
 from domain.orders import (
     HoldStatus,
@@ -83,10 +84,14 @@ async def _deliver(uow: UnitOfWork, now: datetime, order: Order | None, payer_id
     if amount != order.total:
         return "order.amount_mismatch"
     hold = await uow.holds.active_for_order(order.id)
-    if hold is None or not await uow.holds.transition(hold.id, HoldStatus.ACTIVE, HoldStatus.CONVERTED):
+    if hold is not None and await uow.holds.transition(hold.id, HoldStatus.ACTIVE, HoldStatus.CONVERTED):
+        await uow.products.sell_held(hold.product_id, hold.quantity)  # the held unit leaves the shelf, sold
+    else:
         # The hold lapsed before the money arrived: the unit is only ours if it is still on the shelf, and
         # a points discount only if the member still has the points (the lapse gave them back).
         line = order.lines[0]
+        if await shelf.live_drop(uow, now, line.product_id) is not None:
+            return "product.in_drop"  # the drop sells it now: a stale shop invoice buys nothing
         if order.points_to_spend and not await points_holds.has_enough(
             uow.points, now, payer_id, order.points_to_spend
         ):
@@ -95,6 +100,7 @@ async def _deliver(uow: UnitOfWork, now: datetime, order: Order | None, payer_id
             return "product.sold_out"
         late = await uow.holds.add(order.id, line.product_id, line.quantity, now)
         await uow.holds.transition(late.id, HoldStatus.ACTIVE, HoldStatus.CONVERTED)
+        await uow.products.sell_held(line.product_id, line.quantity)
         await points_holds.spend_for_hold(uow.points, now, order, late.id)  # enough: the account is locked
     moved = await uow.orders.transition(
         order.id, (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED), OrderStatus.PAID, paid_at=now

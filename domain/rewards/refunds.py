@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.checkout import STARS
+from domain.drops import lifecycle as drop_lifecycle
 from domain.errors import DomainError
 from domain.groupbuys import closing
 from domain.notices import Notice
@@ -52,6 +53,7 @@ async def refund_order(
             refreshed = await uow.payments.get_by_charge(payment.telegram_charge_id)
             due.append(refreshed or payment)
     await closing.participant_refunded(uow, now, order.id)
+    await drop_lifecycle.order_refunded(uow, now, order.id, order.total.amount, tuple(operators))
     await order_rewards.order_refunded(uow, now, order.id)
     if await can_message(uow, order.user_id):
         total = order.total

@@ -66,6 +66,8 @@ def _drop(row: RowMapping) -> Drop:
         entrants=row["entrants"],
         entrants_digest=row["entrants_digest"],
         draw_seed=row["draw_seed"],
+        reserved=row["reserved"],
+        refunded=row["refunded"],
     )
 
 
@@ -187,6 +189,7 @@ class SqlDropRepository(SqlRepository):
             .where(
                 drops.c.id == drop_id,
                 drops.c.status.in_(_values(statuses)),
+                drops.c.reported_at.is_(None),
                 drops.c.claimed + quantity <= drops.c.quantity,
             )
             .values(claimed=drops.c.claimed + quantity)
@@ -200,6 +203,41 @@ class SqlDropRepository(SqlRepository):
             .values(claimed=drops.c.claimed - quantity)
         )
         await self._session.execute(statement)
+
+    async def move_reserved(self, drop_id: int, from_units: int, to_units: int) -> bool:
+        statement = (
+            update(drops).where(drops.c.id == drop_id, drops.c.reserved == from_units).values(reserved=to_units)
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def take_reserved(self, drop_id: int, quantity: int) -> bool:
+        statement = (
+            update(drops)
+            .where(drops.c.id == drop_id, drops.c.reserved >= quantity)
+            .values(reserved=drops.c.reserved - quantity)
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def record_refund(self, drop_id: int, quantity: int, amount: int) -> None:
+        statement = (
+            update(drops)
+            .where(drops.c.id == drop_id, drops.c.sold >= quantity)
+            .values(
+                sold=drops.c.sold - quantity,
+                refunded=drops.c.refunded + quantity,
+                revenue=drops.c.revenue - amount,
+            )
+        )
+        await self._session.execute(statement)
+
+    async def live_for_product(self, product_id: int) -> Sequence[Drop]:
+        live = _values((DropStatus.SCHEDULED, DropStatus.OPEN))
+        query = (
+            select(drops)
+            .where(drops.c.product_id == product_id, drops.c.status.in_(live))
+            .order_by(drops.c.starts_at, drops.c.id)
+        )
+        return [_drop(row) for row in (await self._session.execute(query)).mappings()]
 
     async def record_sale(self, drop_id: int, quantity: int, amount: int, now: datetime) -> None:
         sold_out = case((drops.c.sold + quantity >= drops.c.quantity, now), else_=None)

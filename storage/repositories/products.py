@@ -9,6 +9,7 @@ from sqlalchemy import (
     RowMapping,
     Select,
     and_,
+    case,
     column,
     func,
     insert,
@@ -38,28 +39,32 @@ _SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
 
 
 def _product(row: RowMapping) -> Product:
+    shelf, held = int(row["stock"]), int(row["held"])
     return Product(
         id=row["id"],
         sku=row["sku"],
         title=row["title"],
         description=row["description"],
         price=Money(int(row["price_amount"]), row["currency"]),
-        stock=row["stock"],
+        stock=max(0, shelf - held),
         tags=tags_from_text(row["tags"]),
         photo=row["photo"],
         active=row["active"],
         brand_id=row["brand_id"],
+        # More held than on the shelf: the brand counted fewer units than payments and drops already hold.
+        held=min(held, shelf),
+        counted=int(row["counted"]),
     )
 
 
-def _values(product: NewProduct | Product) -> dict[str, Any]:
+def _details(product: NewProduct | Product) -> dict[str, Any]:
+    """Every column but the stock counters, which change only through their own statements."""
     return {
         "sku": product.sku,
         "title": product.title,
         "description": product.description,
         "price_amount": product.price.amount,
         "currency": product.price.currency,
-        "stock": product.stock,
         "tags": tags_to_text(product.tags),
         "photo": product.photo,
         "active": product.active,
@@ -103,6 +108,16 @@ def _like_pattern(word: str) -> str:
     return f"%{escaped}%"
 
 
+def _positive(operation: str, quantity: int) -> None:
+    if quantity < 1:
+        raise ValueError(f"{operation} needs a positive quantity, got {quantity}")
+
+
+def _less(counter: Any, quantity: int) -> Any:
+    """`counter - quantity`, stopping at zero (the columns are checked never to go negative)."""
+    return case((counter >= quantity, counter - quantity), else_=0)
+
+
 class SqlProductRepository(SqlRepository):
     async def get(self, product_id: int) -> Product | None:
         return await self._one(select(products).where(products.c.id == product_id))
@@ -111,7 +126,8 @@ class SqlProductRepository(SqlRepository):
         return await self._one(select(products).where(products.c.sku == sku))
 
     async def add(self, product: NewProduct) -> Product:
-        statement = insert(products).values(_values(product)).returning(products.c.id)
+        values = _details(product) | {"stock": product.stock, "counted": product.stock}  # nothing held yet
+        statement = insert(products).values(values).returning(products.c.id)
         product_id = (await self._session.execute(statement)).scalar_one()
         return Product(
             id=product_id,
@@ -124,13 +140,28 @@ class SqlProductRepository(SqlRepository):
             photo=product.photo,
             active=product.active,
             brand_id=product.brand_id,
+            counted=product.stock,
         )
 
     async def update(self, product: Product) -> None:
-        """Overwrite every field of the product with this id; LookupError if there is none."""
-        statement = update(products).where(products.c.id == product.id).values(_values(product))
+        """Overwrite the product's details (not its shelf or held units); LookupError if there is none."""
+        statement = update(products).where(products.c.id == product.id).values(_details(product))
         if rowcount(await self._session.execute(statement)) != 1:
             raise LookupError(f"no product with id {product.id}")
+
+    async def recount(self, product_id: int, count: int) -> None:
+        """One UPDATE: shelf += count - counted (stopping at zero), counted = count. The held units are left as
+        they are, so they stay off sale; units sold since the last count are already off the shelf."""
+        if count < 0:
+            raise ValueError(f"a count of {count} units")
+        moved = products.c.stock + count - products.c.counted
+        statement = (
+            update(products)
+            .where(products.c.id == product_id)
+            .values(stock=case((moved > 0, moved), else_=0), counted=count)
+        )
+        if rowcount(await self._session.execute(statement)) != 1:
+            raise LookupError(f"no product with id {product_id}")
 
     async def list_active(self, offset: int, limit: int) -> Sequence[Product]:
         query = (
@@ -191,19 +222,33 @@ class SqlProductRepository(SqlRepository):
         )
 
     async def claim_stock(self, product_id: int, quantity: int) -> bool:
-        """One conditional UPDATE: takes the units only if that many remain. Never read-then-write."""
-        if quantity < 1:
-            raise ValueError(f"claim_stock needs a positive quantity, got {quantity}")
+        """One conditional UPDATE: holds the units only if that many are for sale. Never read-then-write."""
+        _positive("claim_stock", quantity)
         statement = (
             update(products)
-            .where(products.c.id == product_id, products.c.stock >= quantity)
-            .values(stock=products.c.stock - quantity)
+            .where(products.c.id == product_id, products.c.stock - products.c.held >= quantity)
+            .values(held=products.c.held + quantity)
         )
         return rowcount(await self._session.execute(statement)) == 1
 
     async def release_stock(self, product_id: int, quantity: int) -> None:
-        if quantity < 1:
-            raise ValueError(f"release_stock needs a positive quantity, got {quantity}")
+        _positive("release_stock", quantity)
+        statement = update(products).where(products.c.id == product_id).values(held=_less(products.c.held, quantity))
+        await self._session.execute(statement)
+
+    async def sell_held(self, product_id: int, quantity: int) -> None:
+        """Both counters in one UPDATE. The shelf stops at zero: a brand may have counted fewer units than
+        were already held, and the held ones are sold all the same (they were promised first)."""
+        _positive("sell_held", quantity)
+        statement = (
+            update(products)
+            .where(products.c.id == product_id)
+            .values(stock=_less(products.c.stock, quantity), held=_less(products.c.held, quantity))
+        )
+        await self._session.execute(statement)
+
+    async def restock(self, product_id: int, quantity: int) -> None:
+        _positive("restock", quantity)
         statement = update(products).where(products.c.id == product_id).values(stock=products.c.stock + quantity)
         await self._session.execute(statement)
 

@@ -13,6 +13,7 @@ from domain.drops.lifecycle import due_teaser
 from domain.drops.model import TRANSITIONS, ClaimStatus, Drop, DropClaim, DropMode, DropPlan, DropStatus, can_move
 from domain.drops.reports import MAX_BUCKETS, build_report
 from domain.drops.rules import check_can_buy, parse_leads, sales_start_for, validate_plan
+from domain.drops.shelf import in_drop
 from domain.errors import DomainError
 from domain.money import Money
 
@@ -139,3 +140,12 @@ def test_the_report_counts_every_sale_once_in_at_most_60_bars(offsets: list[int]
     report = build_report(opened, sales, NOW + timedelta(hours=7))
     assert sum(report.timeline) == report.sold == len(offsets)
     assert len(report.timeline) <= MAX_BUCKETS + 1
+
+
+def test_a_product_is_in_its_drop_from_the_start_to_the_end_whatever_the_jobs_did() -> None:
+    scheduled = drop(status=DropStatus.SCHEDULED)
+    assert not in_drop(scheduled, scheduled.starts_at - timedelta(seconds=1))
+    assert in_drop(scheduled, scheduled.starts_at)  # still SCHEDULED: the opening job may be late
+    assert in_drop(replace(scheduled, status=DropStatus.OPEN), scheduled.ends_at - timedelta(seconds=1))
+    assert not in_drop(replace(scheduled, status=DropStatus.OPEN), scheduled.ends_at)
+    assert not in_drop(replace(scheduled, status=DropStatus.CANCELLED), scheduled.starts_at)

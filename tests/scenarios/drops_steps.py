@@ -53,6 +53,9 @@ async def schedule(
     async with shop.uow() as uow:
         brand_row = await uow.brands.get_by_name(brand)
         product = await uow.products.get_by_sku(sku)
+        if product.stock < quantity:
+            # A drop sets its units aside on the product's shelf: the brand stocks enough for it first.
+            await uow.products.recount(product.id, product.counted + quantity - product.stock)
         now = shop.clock.now()
         plan = DropPlan(
             brand_id=brand_row.id,

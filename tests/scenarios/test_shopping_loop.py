@@ -235,5 +235,5 @@ async def _card(shop: Shop, user, group, words: str):  # type: ignore[no-untyped
 async def _set_stock(shop: Shop, sku: str, stock: int) -> None:
     async with shop.uow() as uow:
         product = await uow.products.get_by_sku(sku)
-        await uow.products.update(replace(product, stock=stock))
+        await uow.products.recount(product.id, stock)
         await uow.commit()

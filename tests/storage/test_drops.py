@@ -206,3 +206,45 @@ async def test_brand_staff_and_opt_ins(database: Database) -> None:
         assert await uow.brand_optins.allowed_chats(brand.id) == [-1001]
         assert await uow.brand_optins.for_chat(-1002) == {brand.id: False}
         assert [b.name for b in await uow.brand_staff.all_brands()] == ["Kiln"]
+
+
+async def test_a_drops_reservation_moves_by_compare_and_set_and_shrinks_as_units_sell(database: Database) -> None:
+    drop_id = await _drop(database, quantity=3, status=DropStatus.SCHEDULED)
+    async with database.uow() as uow:
+        assert await uow.drops.move_reserved(drop_id, 0, 3)
+        assert not await uow.drops.move_reserved(drop_id, 0, 3)  # set aside once
+        assert await uow.drops.take_reserved(drop_id, 2)
+        assert not await uow.drops.take_reserved(drop_id, 2)  # one left
+        await uow.commit()
+        drop = await uow.drops.get(drop_id)
+    assert drop is not None and drop.reserved == 1
+
+
+async def test_a_reported_drop_sells_no_more_units(database: Database) -> None:
+    """Its unsold units went back to the product's shelf with the report: a late raffle payment cannot take one."""
+    drop_id = await _drop(database, quantity=2, mode=DropMode.RAFFLE, status=DropStatus.CLOSED)
+    async with database.uow() as uow:
+        assert await uow.drops.claim_units(drop_id, 1, (DropStatus.OPEN, DropStatus.CLOSED))
+        assert await uow.drops.mark_reported(drop_id, later(9000))
+        assert not await uow.drops.claim_units(drop_id, 1, (DropStatus.OPEN, DropStatus.CLOSED))
+
+
+async def test_a_refund_moves_a_sale_to_refunded_and_takes_its_revenue_back(database: Database) -> None:
+    drop_id = await _drop(database, quantity=3)
+    async with database.uow() as uow:
+        await uow.drops.record_sale(drop_id, 1, 200, later(3700))
+        await uow.drops.record_sale(drop_id, 1, 200, later(3800))
+        await uow.drops.record_refund(drop_id, 1, 200)
+        await uow.commit()
+        drop = await uow.drops.get(drop_id)
+    assert drop is not None and (drop.sold, drop.refunded, drop.revenue) == (1, 1, 200)
+
+
+async def test_live_drops_of_a_product_are_the_scheduled_and_open_ones(database: Database) -> None:
+    drop_id = await _drop(database, status=DropStatus.SCHEDULED)
+    async with database.uow() as uow:
+        drop = await uow.drops.get(drop_id)
+        assert drop is not None
+        assert [d.id for d in await uow.drops.live_for_product(drop.product_id)] == [drop_id]
+        assert await uow.drops.transition(drop_id, (DropStatus.SCHEDULED,), DropStatus.CANCELLED, later(10))
+        assert await uow.drops.live_for_product(drop.product_id) == []

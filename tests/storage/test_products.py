@@ -7,6 +7,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from domain.money import Money
+from domain.products import Product
 from storage.database import Database
 from storage.tables import products
 from tests.storage.builders import add_product, new_product
@@ -56,7 +57,7 @@ async def test_skus_are_unique(database: Database) -> None:
             await uow.products.add(new_product(sku="DUP"))
 
 
-async def test_update_overwrites_every_field(database: Database) -> None:
+async def test_update_overwrites_every_detail_but_leaves_the_shelf(database: Database) -> None:
     product = await add_product(database, sku="OLD")
     async with database.uow() as uow:
         brand = await uow.brands.add("New brand")
@@ -77,7 +78,7 @@ async def test_update_overwrites_every_field(database: Database) -> None:
         await uow.products.update(changed)
         await uow.commit()
     async with database.uow() as uow:
-        assert await uow.products.get(product.id) == changed
+        assert await uow.products.get(product.id) == replace(changed, stock=product.stock)  # recount moves it
         assert await uow.products.get_by_sku("OLD") is None
 
 
@@ -165,3 +166,105 @@ async def test_the_schema_refuses_negative_stock(database: Database) -> None:
     async with database.uow() as uow:
         with pytest.raises(IntegrityError):
             await uow.session.execute(update(products).where(products.c.id == product.id).values(stock=-1))
+
+
+async def test_the_schema_refuses_negative_held_units(database: Database) -> None:
+    product = await add_product(database, stock=1)
+    async with database.uow() as uow:
+        with pytest.raises(IntegrityError):
+            await uow.session.execute(update(products).where(products.c.id == product.id).values(held=-1))
+
+
+async def _stored(database: Database, product_id: int) -> Product:
+    async with database.uow() as uow:
+        stored = await uow.products.get(product_id)
+    assert stored is not None
+    return stored
+
+
+async def test_a_held_unit_is_on_the_shelf_but_not_for_sale(database: Database) -> None:
+    product = await add_product(database, stock=3)
+    async with database.uow() as uow:
+        assert await uow.products.claim_stock(product.id, 2)
+        await uow.commit()
+    stored = await _stored(database, product.id)
+    assert (stored.stock, stored.held, stored.shelf) == (1, 2, 3)
+
+
+async def test_a_recount_keeps_held_units_held(database: Database) -> None:
+    product = await add_product(database, stock=1)
+    async with database.uow() as uow:
+        assert await uow.products.claim_stock(product.id, 1)  # a member is paying for the only unit
+        await uow.products.recount(product.id, 1)  # the brand imports its catalog again: still one unit
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await uow.products.claim_stock(product.id, 1) is False  # the held unit is not handed out again
+    stored = await _stored(database, product.id)
+    assert (stored.stock, stored.held, stored.shelf, stored.counted) == (0, 1, 1, 1)
+
+
+async def test_a_recount_moves_the_shelf_by_the_difference_so_sold_units_stay_sold(database: Database) -> None:
+    product = await add_product(database, stock=3)
+    async with database.uow() as uow:
+        assert await uow.products.claim_stock(product.id, 1)
+        await uow.products.sell_held(product.id, 1)  # one sold: two left
+        await uow.products.recount(product.id, 3)  # the same file again
+        await uow.commit()
+    assert (await _stored(database, product.id)).stock == 2
+    async with database.uow() as uow:
+        await uow.products.recount(product.id, 8)  # five more arrived
+        await uow.commit()
+    stored = await _stored(database, product.id)
+    assert (stored.stock, stored.counted) == (7, 8)
+
+
+async def test_a_sold_held_unit_leaves_the_shelf(database: Database) -> None:
+    product = await add_product(database, stock=2)
+    async with database.uow() as uow:
+        assert await uow.products.claim_stock(product.id, 1)
+        await uow.products.sell_held(product.id, 1)
+        await uow.commit()
+    stored = await _stored(database, product.id)
+    assert (stored.stock, stored.held, stored.shelf) == (1, 0, 1)
+
+
+async def test_a_count_lowered_below_the_held_units_sells_nothing_more_and_stops_at_zero(database: Database) -> None:
+    product = await add_product(database, stock=3)
+    async with database.uow() as uow:
+        assert await uow.products.claim_stock(product.id, 2)
+        await uow.products.recount(product.id, 1)  # two units fewer; two were already promised
+        await uow.commit()
+    stored = await _stored(database, product.id)
+    assert (stored.stock, stored.held, stored.shelf) == (0, 1, 1)
+    async with database.uow() as uow:
+        await uow.products.sell_held(product.id, 2)  # both payments complete all the same
+        await uow.commit()
+    stored = await _stored(database, product.id)
+    assert (stored.stock, stored.held, stored.shelf) == (0, 0, 0)
+
+
+async def test_a_lapsed_hold_under_a_lower_count_gives_back_only_what_the_brand_has(database: Database) -> None:
+    product = await add_product(database, stock=3)
+    async with database.uow() as uow:
+        assert await uow.products.claim_stock(product.id, 2)
+        await uow.products.recount(product.id, 1)
+        await uow.products.release_stock(product.id, 2)  # both holds lapse
+        await uow.commit()
+    stored = await _stored(database, product.id)
+    assert (stored.stock, stored.held) == (1, 0)
+
+
+async def test_restocked_units_are_for_sale_again(database: Database) -> None:
+    product = await add_product(database, stock=1)
+    async with database.uow() as uow:
+        assert await uow.products.claim_stock(product.id, 1)
+        await uow.products.sell_held(product.id, 1)
+        await uow.products.restock(product.id, 1)
+        await uow.commit()
+    assert (await _stored(database, product.id)).stock == 1
+
+
+async def test_recounting_a_missing_product_raises(database: Database) -> None:
+    async with database.uow() as uow:
+        with pytest.raises(LookupError):
+            await uow.products.recount(12345, 1)

@@ -14,7 +14,7 @@ from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.brands import optins, roles
 from domain.brands.roles import Actor
-from domain.drops import buying, notices, scheduling, standing
+from domain.drops import buying, notices, scheduling, shelf, standing
 from domain.errors import DomainError
 from domain.outgoing import MessageRef, View
 
@@ -47,6 +47,7 @@ ERRORS = {
     "drop.bad_currency": N_("The drop must be priced in {currency}, like its product."),
     "drop.not_brand_product": N_("{title} is not one of this brand's products."),
     "drop.community_not_opted_in": N_("Group {chat} has not allowed this brand's drops."),
+    "drop.not_enough_stock": N_("Only {stock} of {title} are for sale in the shop: a drop cannot set aside more."),
     "brand.operator_only": N_("Only the operator can do that."),
     "brand.unknown": N_("There is no brand {brand}."),
     "brand.not_staff": N_("You are not staff of {brand}."),
@@ -172,6 +173,20 @@ async def cancel_drop(ctx: Context, event: ButtonEvent, callback: Callback) -> N
 
 # -- members ------------------------------------------------------------------------------------------
 async def buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    await _buy(ctx, event, callback.int_arg(0))
+
+
+async def buy_through_drop(ctx: Context, event: ButtonEvent, product_id: int) -> bool:
+    """Buy on a product's card while the product is in a drop: the drop's invoice. False if it is in none."""
+    async with ctx.uow() as uow:
+        drop = await shelf.live_drop(uow, ctx.now(), product_id)
+    if drop is None:
+        return False
+    await _buy(ctx, event, drop.id)
+    return True
+
+
+async def _buy(ctx: Context, event: ButtonEvent, drop_id: int) -> None:
     chat_id = event.chat.id if event.chat else event.sender.id
     community_id = event.chat.id if event.chat is not None and event.chat.is_group else None
     async with ctx.uow() as uow:
@@ -179,7 +194,7 @@ async def buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
             uow,
             ctx.now(),
             event.sender.id,
-            callback.int_arg(0),
+            drop_id,
             chat_id,
             community_id,
             fiat_payments=bool(ctx.settings.payment_provider_token),

@@ -277,9 +277,16 @@ def raffle_page(ctx: Context, standing: RaffleStanding) -> View:
 
 def report(ctx: Context, params: NoticeParams) -> View:
     sell_out = params.get("sell_out_seconds")
+    heading = (
+        ctx.t("<b>Corrected drop report: {title}</b>", title=_str(params, "title"))
+        if params.get("corrected")
+        else ctx.t("<b>Drop report: {title}</b>", title=_str(params, "title"))
+    )
+    refunded = params.get("refunded")
     lines = [
-        ctx.t("<b>Drop report: {title}</b>", title=_str(params, "title")),
+        heading,
         ctx.t("Units sold: {sold} of {quantity}", sold=_int(params, "sold"), quantity=_int(params, "quantity")),
+        *([ctx.t("Refunded: {count}", count=refunded)] if isinstance(refunded, int) and refunded > 0 else []),
         ctx.t("Revenue: {revenue}", revenue=_str(params, "revenue")),
         ctx.t("Sold out in {duration}", duration=duration(int(sell_out)))
         if sell_out is not None

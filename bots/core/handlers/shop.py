@@ -9,6 +9,7 @@ from bots.core import views
 from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.events import ButtonEvent, Chat, CommandEvent
+from bots.core.handlers import drops
 from domain import catalog, checkout
 from domain.memberships import perks
 from domain.outgoing import MessageRef, View
@@ -93,7 +94,10 @@ async def _send_invoice(
     product_id: int,
     start: Callable[[UnitOfWork, int, int | None], Awaitable[checkout.Checkout]],
 ) -> None:
-    """Start the order where the button was pressed and send the member its invoice there."""
+    """Start the order where the button was pressed and send the member its invoice there (the drop's
+    invoice while the product is in a drop)."""
+    if await drops.buy_through_drop(ctx, event, product_id):
+        return
     if event.chat is None:
         # A card shared through inline mode: Telegram does not tell us the chat, so pay in private.
         async with ctx.uow() as uow:
