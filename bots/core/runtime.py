@@ -181,7 +181,7 @@ class BotCore:
             await run()
         except DomainError as error:
             log.info("update %s from %s: %s", event.update_id, event.sender.id, error)
-            await tell(ctx.explain(error.code, html=html, **error.params))
+            await tell(ctx.explain_error(error, html=html))
         except RecipientUnavailable as error:
             log.info("update %s: recipient unavailable: %s", event.update_id, error)
         except Exception:

@@ -160,7 +160,7 @@ async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> No
         state["answers"].pop(back, None)
         state["step"] = back
         await ctx.services.state.set(key, state)
-        problem = ctx.explain(error.code, html=True, **error.params)
+        problem = ctx.explain_error(error, html=True)
         await ctx.messenger.send(event.chat.id, View(problem + "\n\n" + prompt(ctx, back)))
         return
     await ctx.services.state.delete(key)
