@@ -25,3 +25,16 @@ async def test_a_forged_language_button_is_answered_plainly(shop: Shop, caplog: 
     assert "browse the catalog" in help_text.text  # still English
     assert unhandled(caplog) == []
     shop.fake.assert_no_errors()
+
+
+async def test_numbers_are_ascii_digits_only(shop: Shop, caplog: pytest.LogCaptureFixture) -> None:
+    mei = shop.member("Mei")
+    for command in ("/raffle ²", "/raffle ١٢", "/raffle 1²"):
+        (reply,) = await shop.say(mei, None, command)
+        assert reply.text.startswith("Use: /raffle DROP_ID"), (command, reply.text)
+    (reply,) = await shop.say(mei, None, "/refund ²")
+    assert "/refund" in reply.text, reply.text
+    (page,) = await shop.say(mei, None, "/shop")
+    answer = await shop.press(mei, page, data="1:page:١", forge=True)  # a forged page number in Arabic-Indic digits
+    assert answer is not None and answer.show_alert and "no longer" in answer.text
+    assert unhandled(caplog) == []
