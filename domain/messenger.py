@@ -34,6 +34,11 @@ class Rejected(MessengerError):
     """A 400 the request itself caused (e.g. message not modified, query too old)."""
 
 
+class MessageGone(Rejected):
+    """The message to edit or to reply to was deleted, or can no longer be edited: a normal outcome (someone
+    deleted it, or it is too old), nothing to retry and nothing to apologise for."""
+
+
 class Messenger(Protocol):
     async def send(self, chat_id: int, view: View, reply_to: int | None = None) -> MessageRef: ...
     async def edit(self, target: MessageRef, view: View) -> None: ...

@@ -27,6 +27,7 @@ from domain.orders import (
 from domain.points.ports import PointsRepository
 from domain.products import Brand, NewProduct, Product
 from domain.referrals.ports import ReferralRepository
+from domain.updates import ProcessedUpdateRepository
 
 
 class MemberRepository(Protocol):
@@ -179,6 +180,7 @@ class UnitOfWork(Protocol):
     points: PointsRepository
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
+    processed_updates: ProcessedUpdateRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -24,6 +24,7 @@ from domain.ports import (
     UnitOfWork,
 )
 from domain.referrals.ports import ReferralRepository
+from domain.updates import ProcessedUpdateRepository
 from storage.repositories import (
     SqlBrandOptInRepository,
     SqlBrandRepository,
@@ -41,6 +42,7 @@ from storage.repositories import (
     SqlPaymentRepository,
     SqlPlanRepository,
     SqlPointsRepository,
+    SqlProcessedUpdateRepository,
     SqlProductRepository,
     SqlReferralRepository,
 )
@@ -73,6 +75,7 @@ class SqlUnitOfWork:
     points: PointsRepository
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
+    processed_updates: ProcessedUpdateRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, gate: WriterGate | None = None
@@ -114,6 +117,7 @@ class SqlUnitOfWork:
         self.points = SqlPointsRepository(session, self._dialect)
         self.referrals = SqlReferralRepository(session, self._dialect)
         self.group_buys = SqlGroupBuyRepository(session, self._dialect)
+        self.processed_updates = SqlProcessedUpdateRepository(session, self._dialect)
         return self
 
     async def __aexit__(

@@ -32,7 +32,8 @@ from aiogram.types import (
     ReplyParameters,
 )
 
-from domain.messenger import RateLimited, RecipientUnavailable, Rejected, TransientFailure
+from bots.core.adapter import MESSAGE_GONE_MARKERS
+from domain.messenger import MessageGone, RateLimited, RecipientUnavailable, Rejected, TransientFailure
 from domain.outgoing import Button, CommandMenu, InlineResult, Invoice, Keyboard, MessageRef, View
 
 log = logging.getLogger(__name__)
@@ -78,8 +79,11 @@ async def _mapped(call: Awaitable[T]) -> T:
     except (TelegramForbiddenError, TelegramNotFound) as error:
         raise RecipientUnavailable(error.message) from error
     except TelegramBadRequest as error:
-        if "chat not found" in error.message.lower() or "user not found" in error.message.lower():
+        text = error.message.lower()
+        if "chat not found" in text or "user not found" in text:
             raise RecipientUnavailable(error.message) from error
+        if any(marker in text for marker in MESSAGE_GONE_MARKERS):
+            raise MessageGone(error.message) from error
         raise Rejected(error.message) from error
     except (TelegramNetworkError, TelegramServerError) as error:
         raise TransientFailure(str(error)) from error

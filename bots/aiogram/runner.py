@@ -88,6 +88,9 @@ class AiogramAdapter:
         me = await self.bot.me()
         return me.username or ""
 
+    async def bot_id(self) -> int:
+        return (await self.bot.me()).id
+
     def attach(self, core: BotCore) -> None:
         self.dispatcher = create_dispatcher(core)
 

@@ -7,6 +7,16 @@ from typing import Protocol
 from bots.core.runtime import BotCore
 from domain.messenger import Messenger
 
+# What Telegram says (lower case) when the message an edit or a reply names is gone or no longer editable;
+# each adapter's messenger raises domain.messenger.MessageGone for these.
+MESSAGE_GONE_MARKERS = (
+    "message to edit not found",
+    "message can't be edited",
+    "message to be replied not found",
+    "message_id_invalid",
+    "message to delete not found",
+)
+
 
 class FrameworkAdapter(Protocol):
     @property
@@ -14,6 +24,9 @@ class FrameworkAdapter(Protocol):
 
     async def username(self) -> str:
         """The bot's @username (getMe): deep links need it."""
+
+    async def bot_id(self) -> int:
+        """The bot's Telegram user id: update_ids count per bot, so processed updates are keyed by it."""
 
     def attach(self, core: BotCore) -> None:
         """Register the core's handler table into the framework's routing."""

@@ -23,6 +23,7 @@ from domain.rewards.policy import RewardsPolicy
 @dataclass(frozen=True, slots=True)
 class BotSettings:
     username: str  # the bot's @username, for deep links
+    bot_id: int = 0  # the bot's Telegram user id: update_ids are per bot (processed updates are keyed by both)
     payment_provider_token: str = ""  # empty: Telegram Stars
     currency: str = "XTR"
     owner_ids: tuple[int, ...] = ()  # the operators (CIRCLECART_OWNER_IDS)

@@ -27,7 +27,8 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
-from domain.messenger import RateLimited, RecipientUnavailable, Rejected, TransientFailure
+from bots.core.adapter import MESSAGE_GONE_MARKERS
+from domain.messenger import MessageGone, RateLimited, RecipientUnavailable, Rejected, TransientFailure
 from domain.outgoing import Button, CommandMenu, InlineResult, Invoice, Keyboard, MessageRef, View
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,8 @@ def map_error(error: TelegramError) -> Exception:
         text = error.message.lower()
         if any(marker in text for marker in GONE_MARKERS):
             return RecipientUnavailable(error.message)
+        if any(marker in text for marker in MESSAGE_GONE_MARKERS):
+            return MessageGone(error.message)
         return Rejected(error.message)
     if isinstance(error, (TimedOut, NetworkError)):
         return TransientFailure(str(error))

@@ -106,6 +106,10 @@ class PtbAdapter:
         await self.application.initialize()  # calls getMe once; a no-op when already initialized
         return self.application.bot.username or ""
 
+    async def bot_id(self) -> int:
+        await self.application.initialize()
+        return int(self.application.bot.id)
+
     def attach(self, core: BotCore) -> None:
         self.core = core
         self.processor.core = core

@@ -46,5 +46,5 @@ def test_a_price_in_other_digits_or_notations_is_refused(text: str) -> None:
         parse_major(text, "XTR")
     assert refused.value.code == "price.invalid"
     assert parse_major(" 2.50 ", "USD").amount == 250
-    with pytest.raises(DomainError, match="price.negative"):
+    with pytest.raises(DomainError, match=r"price\.negative"):
         parse_major("-1", "XTR")

@@ -38,3 +38,15 @@ async def test_numbers_are_ascii_digits_only(shop: Shop, caplog: pytest.LogCaptu
     answer = await shop.press(mei, page, data="1:page:١", forge=True)  # a forged page number in Arabic-Indic digits
     assert answer is not None and answer.show_alert and "no longer" in answer.text
     assert unhandled(caplog) == []
+
+
+async def test_a_button_whose_message_is_gone_is_still_answered(shop: Shop, caplog: pytest.LogCaptureFixture) -> None:
+    group = await shop.group_with_bot()
+    mei = shop.member("Mei")
+    (page,) = await shop.say(mei, group, "/shop")
+    delivered = await shop.fake.press_button(mei, page, text="Next ▶")
+    page.deleted = True  # deleted before the bot edits it: "message to edit not found"
+    await shop.settle(delivered)
+    assert shop.fake.callback_answer(delivered.query_id) is not None
+    assert [e.description for e in shop.fake.errors] == ["Bad Request: message to edit not found"]
+    assert unhandled(caplog) == []
