@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bots.core.callbacks import CallbackCodec
+from bots.core.echo import bounded
 from bots.core.error_messages import message_for
 from bots.core.i18n import Translations
 from bots.core.state import MemoryStateStore, StateStore
@@ -98,7 +99,7 @@ class Context:
         this call, so a param may be called anything (`language`, `code`, `html`, ...)."""
         msgid = self.services.error_text(error.code)
         translate = self.t if html else self.plain
-        return translate(msgid, **error.params)
+        return translate(msgid, **bounded(error.params))  # params often quote what the member typed
 
     def button(self, action: str, *args: int | str) -> str:
         return self.services.codec.encode(action, *args)

@@ -50,3 +50,19 @@ async def test_a_button_whose_message_is_gone_is_still_answered(shop: Shop, capl
     assert shop.fake.callback_answer(delivered.query_id) is not None
     assert [e.description for e in shop.fake.errors] == ["Bad Request: message to edit not found"]
     assert unhandled(caplog) == []
+
+
+async def test_over_long_words_are_quoted_back_shortened(shop: Shop, caplog: pytest.LogCaptureFixture) -> None:
+    mei = shop.member("Mei")
+    words = ("zeppelin " * 512)[:4090]  # with "/find " the message is 4,096 characters, Telegram's most
+    (nothing,) = await shop.say(mei, None, f"/find {words}")
+    assert "Nothing found for “zeppelin zeppelin" in nothing.text and "…”" in nothing.text
+    assert len(nothing.text) < 200
+    (unknown,) = await shop.say(mei, None, "/" + "x" * 32)
+    assert "I don't know the command" in unknown.text
+    owner = shop.member("Owner")
+    community = await shop.group_with_bot("Tea Lovers", admin=owner)
+    (refused,) = await shop.say(owner, community, "/plan add 100 XTR Club " + "bad=" + "y" * 3000)
+    assert len(refused.text) < 1000, refused.text
+    assert unhandled(caplog) == []
+    shop.fake.assert_no_errors()
