@@ -32,8 +32,15 @@ from aiogram.types import (
     ReplyParameters,
 )
 
-from bots.core.adapter import MESSAGE_GONE_MARKERS
-from domain.messenger import MessageGone, RateLimited, RecipientUnavailable, Rejected, TransientFailure
+from bots.core.adapter import MESSAGE_GONE_MARKERS, QUERY_EXPIRED_MARKERS
+from domain.messenger import (
+    MessageGone,
+    QueryExpired,
+    RateLimited,
+    RecipientUnavailable,
+    Rejected,
+    TransientFailure,
+)
 from domain.outgoing import Button, CommandMenu, InlineResult, Invoice, Keyboard, MessageRef, View
 
 log = logging.getLogger(__name__)
@@ -84,6 +91,8 @@ async def _mapped(call: Awaitable[T]) -> T:
             raise RecipientUnavailable(error.message) from error
         if any(marker in text for marker in MESSAGE_GONE_MARKERS):
             raise MessageGone(error.message) from error
+        if any(marker in text for marker in QUERY_EXPIRED_MARKERS):
+            raise QueryExpired(error.message) from error
         raise Rejected(error.message) from error
     except (TelegramNetworkError, TelegramServerError) as error:
         raise TransientFailure(str(error)) from error

@@ -33,7 +33,7 @@ from bots.core.table import HandlerTable
 from domain import member_registry
 from domain.errors import DomainError
 from domain.members import Member
-from domain.messenger import MessageGone, MessengerError, RecipientUnavailable
+from domain.messenger import MessageGone, MessengerError, QueryExpired, RecipientUnavailable
 from domain.outgoing import View
 from domain.ports import UnitOfWork
 from domain.updates import claim_update
@@ -252,6 +252,9 @@ class BotCore:
         except MessageGone as error:
             # The message to edit or reply to was deleted meanwhile, or is too old to edit: nothing to say.
             log.info("update %s: the message is gone: %s", event.update_id, error)
+        except QueryExpired as error:
+            # A query delivered again after it was answered (or too late): its answer stands, nothing to add.
+            log.info("update %s: the query was answered already or expired: %s", event.update_id, error)
         except Exception:
             log.exception("update %s (%s) failed", event.update_id, type(event).__name__)
             await tell(ctx.t(GENERIC) if html else ctx.plain(GENERIC))

@@ -27,8 +27,15 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
-from bots.core.adapter import MESSAGE_GONE_MARKERS
-from domain.messenger import MessageGone, RateLimited, RecipientUnavailable, Rejected, TransientFailure
+from bots.core.adapter import MESSAGE_GONE_MARKERS, QUERY_EXPIRED_MARKERS
+from domain.messenger import (
+    MessageGone,
+    QueryExpired,
+    RateLimited,
+    RecipientUnavailable,
+    Rejected,
+    TransientFailure,
+)
 from domain.outgoing import Button, CommandMenu, InlineResult, Invoice, Keyboard, MessageRef, View
 
 log = logging.getLogger(__name__)
@@ -94,6 +101,8 @@ def map_error(error: TelegramError) -> Exception:
             return RecipientUnavailable(error.message)
         if any(marker in text for marker in MESSAGE_GONE_MARKERS):
             return MessageGone(error.message)
+        if any(marker in text for marker in QUERY_EXPIRED_MARKERS):
+            return QueryExpired(error.message)
         return Rejected(error.message)
     if isinstance(error, (TimedOut, NetworkError)):
         return TransientFailure(str(error))
