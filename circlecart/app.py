@@ -64,6 +64,7 @@ class CircleCart:
         translations = Translations(default=self.settings.default_language)
         table = build_table()
         username = await adapter.username()
+        bot_id = await adapter.bot_id()
         services = Services(
             messenger=adapter.messenger,
             uow_factory=self.database.uow,
@@ -72,6 +73,7 @@ class CircleCart:
             codec=table.codec,
             settings=BotSettings(
                 username=username,
+                bot_id=bot_id,
                 payment_provider_token=self.settings.payment_provider_token.get_secret_value(),
                 owner_ids=self.settings.owner_ids,
                 rewards=rewards_policy(self.settings),

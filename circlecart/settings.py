@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bots.core.i18n import Translations
 from domain.drops.beacon import QUICKNET, BeaconChain
+from domain.numbers import whole_number
 
 ENV_PREFIX = "CIRCLECART_"
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -111,7 +112,8 @@ class Settings(BaseSettings):
     @classmethod
     def _host_port(cls, value: str) -> str:
         host, _, port = value.rpartition(":")
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        number = whole_number(port, max_digits=5)
+        if not host or number is None or not 0 < number < 65536:
             raise ValueError("must be HOST:PORT, e.g. 0.0.0.0:8080")
         return value
 

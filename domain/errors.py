@@ -6,7 +6,7 @@ from __future__ import annotations
 class DomainError(Exception):
     """A rule was broken. `code` is stable (e.g. 'product.sold_out'); `params` fill the message."""
 
-    def __init__(self, code: str, **params: object) -> None:
+    def __init__(self, code: str, /, **params: object) -> None:
         super().__init__(code, params)
         self.code = code
         self.params = params

@@ -36,6 +36,16 @@ class Rejected(MessengerError):
     """A 400 the request itself caused (e.g. message not modified, query too old)."""
 
 
+class QueryExpired(Rejected):
+    """The callback, inline or pre-checkout query was answered already or is too old to answer: a normal outcome
+    when Telegram delivers the same query again."""
+
+
+class MessageGone(Rejected):
+    """The message to edit or to reply to was deleted, or can no longer be edited: a normal outcome (someone
+    deleted it, or it is too old), nothing to retry and nothing to apologise for."""
+
+
 @dataclass(frozen=True, slots=True)
 class StarTransaction:
     """One entry of Telegram's own record of the bot's Stars (getStarTransactions)."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from domain.errors import DomainError
+from domain.numbers import is_decimal
 
 # Minor-unit exponents (ISO 4217, plus Telegram Stars). Unknown currencies are refused rather than guessed,
 # because a wrong exponent silently multiplies or divides every price by 100.
@@ -85,6 +86,13 @@ def parse_major(text: str | int | Decimal, currency: str) -> Money:
     exp = exponent(currency)
     if isinstance(text, bool):
         raise DomainError("price.invalid", value=str(text))
+    if isinstance(text, str):
+        # Decimal() itself reads '١٢', '1_000' and '1e2': a price typed as text must be plain ASCII digits.
+        stripped = text.strip()
+        if stripped.startswith("-") and is_decimal(stripped[1:]):
+            raise DomainError("price.negative", value=text)
+        if not is_decimal(stripped):
+            raise DomainError("price.invalid", value=text)
     try:
         value = Decimal(str(text).strip())
     except InvalidOperation:

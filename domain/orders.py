@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.money import Money
+from domain.numbers import whole_number
 
 
 class OrderStatus(StrEnum):
@@ -138,6 +139,4 @@ def order_id_from_payload(payload: str) -> int | None:
     if not payload.startswith(PAYLOAD_PREFIX):
         return None
     digits = payload[len(PAYLOAD_PREFIX) :]
-    if not digits.isdigit() or len(digits) > 18:
-        return None
-    return int(digits)
+    return whole_number(digits) if digits == digits.strip() else None

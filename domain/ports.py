@@ -28,6 +28,7 @@ from domain.payments.ports import PaymentInboxRepository
 from domain.points.ports import PointsRepository
 from domain.products import Brand, NewProduct, Product
 from domain.referrals.ports import ReferralRepository
+from domain.updates import ProcessedUpdateRepository
 
 
 class MemberRepository(Protocol):
@@ -209,6 +210,7 @@ class UnitOfWork(Protocol):
     points: PointsRepository
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
+    processed_updates: ProcessedUpdateRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -49,9 +49,16 @@ JobSpecs = Callable[[JobDeps], Sequence[JobSpec]]
 
 def _feature_specs() -> list[JobSpecs]:
     # Imported here so that each capability's job module is the one place that names its jobs.
-    from jobs import drops, holds, memberships, payments, rewards
+    from jobs import drops, holds, memberships, payments, rewards, updates
 
-    return [holds.job_specs, payments.job_specs, rewards.job_specs, memberships.job_specs, drops.job_specs]
+    return [
+        holds.job_specs,
+        payments.job_specs,
+        rewards.job_specs,
+        memberships.job_specs,
+        drops.job_specs,
+        updates.job_specs,
+    ]
 
 
 class ShopJobs:

@@ -261,6 +261,21 @@ class OutboxRow(SQLModel, table=True):
 
 outbox: Table = OutboxRow.__table__  # type: ignore[attr-defined]
 
+
+class ProcessedUpdateRow(SQLModel, table=True):
+    """Telegram updates already taken, so that a redelivery does nothing (domain/updates.py); pruned after days."""
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (Index("ix_processed_updates_received_at", "received_at"),)
+
+    bot_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    update_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    received_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+processed_updates: Table = ProcessedUpdateRow.__table__  # type: ignore[attr-defined]
+
+
 # Each capability keeps its tables in its own module; importing them here registers them on the metadata.
 import storage.drops_tables  # noqa: E402
 import storage.memberships_tables  # noqa: E402

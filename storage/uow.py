@@ -25,6 +25,7 @@ from domain.ports import (
     UnitOfWork,
 )
 from domain.referrals.ports import ReferralRepository
+from domain.updates import ProcessedUpdateRepository
 from storage.repositories import (
     SqlBrandOptInRepository,
     SqlBrandRepository,
@@ -43,6 +44,7 @@ from storage.repositories import (
     SqlPaymentRepository,
     SqlPlanRepository,
     SqlPointsRepository,
+    SqlProcessedUpdateRepository,
     SqlProductRepository,
     SqlReferralRepository,
 )
@@ -76,6 +78,7 @@ class SqlUnitOfWork:
     points: PointsRepository
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
+    processed_updates: ProcessedUpdateRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, gate: WriterGate | None = None
@@ -118,6 +121,7 @@ class SqlUnitOfWork:
         self.points = SqlPointsRepository(session, self._dialect)
         self.referrals = SqlReferralRepository(session, self._dialect)
         self.group_buys = SqlGroupBuyRepository(session, self._dialect)
+        self.processed_updates = SqlProcessedUpdateRepository(session, self._dialect)
         return self
 
     async def __aexit__(

@@ -20,6 +20,9 @@ class HostedAiogram:
     async def username(self) -> str:
         return (await self.bot.me()).username or ""
 
+    async def bot_id(self) -> int:
+        return (await self.bot.me()).id
+
     def attach(self, core: BotCore) -> None:
         self.router = build_router(core)
 

@@ -32,8 +32,17 @@ from aiogram.types import (
     ReplyParameters,
 )
 
+from bots.core.adapter import MESSAGE_GONE_MARKERS, QUERY_EXPIRED_MARKERS
 from bots.core.stars import star_transaction
-from domain.messenger import RateLimited, RecipientUnavailable, Rejected, StarTransaction, TransientFailure
+from domain.messenger import (
+    MessageGone,
+    QueryExpired,
+    RateLimited,
+    RecipientUnavailable,
+    Rejected,
+    StarTransaction,
+    TransientFailure,
+)
 from domain.outgoing import Button, CommandMenu, InlineResult, Invoice, Keyboard, MessageRef, View
 
 log = logging.getLogger(__name__)
@@ -79,8 +88,13 @@ async def _mapped(call: Awaitable[T]) -> T:
     except (TelegramForbiddenError, TelegramNotFound) as error:
         raise RecipientUnavailable(error.message) from error
     except TelegramBadRequest as error:
-        if "chat not found" in error.message.lower() or "user not found" in error.message.lower():
+        text = error.message.lower()
+        if "chat not found" in text or "user not found" in text:
             raise RecipientUnavailable(error.message) from error
+        if any(marker in text for marker in MESSAGE_GONE_MARKERS):
+            raise MessageGone(error.message) from error
+        if any(marker in text for marker in QUERY_EXPIRED_MARKERS):
+            raise QueryExpired(error.message) from error
         raise Rejected(error.message) from error
     except (TelegramNetworkError, TelegramServerError) as error:
         raise TransientFailure(str(error)) from error

@@ -12,6 +12,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
@@ -66,10 +67,26 @@ async def run_polling(bot: Bot, dispatcher: Dispatcher, handle_signals: bool = T
     )
 
 
+class CheckedRequestHandler(SimpleRequestHandler):
+    """aiogram's webhook handler, answering 400 to a body that is no update (aiogram itself answers 500 to
+    bad JSON, and 200 to JSON that is no update, failing later in the background)."""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        bot = await self.resolve_bot(request)
+        if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), bot):
+            return web.Response(body="Unauthorized", status=401)
+        try:
+            Update.model_validate(await request.json(loads=bot.session.json_loads), context={"bot": bot})
+        except (ValueError, TypeError) as error:  # bad JSON or text, and pydantic's ValidationError
+            log.warning("refused a webhook body that is no update: %s", str(error).splitlines()[0])
+            return web.Response(status=400, text="Bad Request")
+        return await super().handle(request)  # the body is read once: aiohttp keeps it
+
+
 def webhook_app(bot: Bot, dispatcher: Dispatcher, path: str, secret: str) -> web.Application:
-    """aiogram's own webhook handler; it rejects requests without the secret token."""
+    """aiogram's own webhook handler; it rejects requests without the secret token, and bodies that are no update."""
     app = web.Application()
-    SimpleRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(app, path=path)
+    CheckedRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(app, path=path)
     setup_application(app, dispatcher, bot=bot)
     return app
 
@@ -87,6 +104,9 @@ class AiogramAdapter:
     async def username(self) -> str:
         me = await self.bot.me()
         return me.username or ""
+
+    async def bot_id(self) -> int:
+        return (await self.bot.me()).id
 
     def attach(self, core: BotCore) -> None:
         self.dispatcher = create_dispatcher(core)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 VERSION = "1"
 SEPARATOR = ":"
 MAX_BYTES = 64
-_INT = re.compile(r"^-?\d{1,18}$")
+_INT = re.compile(r"^-?[0-9]{1,18}$")  # ASCII: `\d` also matches other scripts' digits
 _TOKEN = re.compile(r"^[A-Za-z0-9_.\-]{1,40}$")
 
 

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bots.core.callbacks import CallbackCodec
+from bots.core.echo import bounded
 from bots.core.error_messages import message_for
 from bots.core.i18n import Translations
 from bots.core.state import MemoryStateStore, StateStore
 from domain.clock import Clock
 from domain.drops.beacon import QUICKNET, BeaconChain
+from domain.errors import DomainError
 from domain.members import Member
 from domain.messenger import Messenger
 from domain.ports import UnitOfWork, UnitOfWorkFactory
@@ -22,6 +24,7 @@ from domain.rewards.policy import RewardsPolicy
 @dataclass(frozen=True, slots=True)
 class BotSettings:
     username: str  # the bot's @username, for deep links
+    bot_id: int = 0  # the bot's Telegram user id: update_ids are per bot (processed updates are keyed by both)
     payment_provider_token: str = ""  # empty: Telegram Stars
     currency: str = "XTR"
     owner_ids: tuple[int, ...] = ()  # the operators (CIRCLECART_OWNER_IDS)
@@ -79,19 +82,25 @@ class Context:
     def now(self) -> datetime:
         return self.services.clock.now()
 
-    def t(self, msgid: str, **params: object) -> str:
+    def t(self, msgid: str, /, **params: object) -> str:
         """Translate into the member's language; params are HTML-escaped because messages are HTML."""
         safe = {k: html.escape(v) if isinstance(v, str) else v for k, v in params.items()}
         return self.services.translations.translate(self.language, msgid, **safe)
 
-    def plain(self, msgid: str, **params: object) -> str:
+    def plain(self, msgid: str, /, **params: object) -> str:
         """Translate for plain-text fields (button alerts, pre-checkout errors): nothing is escaped."""
         return self.services.translations.translate(self.language, msgid, **params)
 
-    def explain(self, code: str, html: bool = True, **params: object) -> str:
+    def explain(self, code: str, /, html: bool = True, **params: object) -> str:
         """A DomainError code (and its params) in the member's words, as HTML or plain text."""
-        msgid = self.services.error_text(code)
-        return self.t(msgid, **params) if html else self.plain(msgid, **params)
+        return self.explain_error(DomainError(code, **params), html=html)
+
+    def explain_error(self, error: DomainError, html: bool = True) -> str:
+        """A DomainError in the member's words. Its params are passed as a mapping, never as keywords of
+        this call, so a param may be called anything (`language`, `code`, `html`, ...)."""
+        msgid = self.services.error_text(error.code)
+        translate = self.t if html else self.plain
+        return translate(msgid, **bounded(error.params))  # params often quote what the member typed
 
     def button(self, action: str, *args: int | str) -> str:
         return self.services.codec.encode(action, *args)

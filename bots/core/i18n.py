@@ -41,7 +41,8 @@ class Translations:
             return msgid
         return str(message.string)
 
-    def translate(self, language: str, msgid: str, **params: object) -> str:
+    def translate(self, language: str, msgid: str, /, **params: object) -> str:
+        """`language` and `msgid` are positional-only, so a message may have placeholders of those names."""
         text = self.gettext(language, msgid)
         if not params:
             return text

@@ -53,7 +53,7 @@ async def answer_pre_checkout(
         await answer_within_window(ctx.messenger, event.query_id, True, None, started)
         return
     log.info("pre-checkout %s (%s) from %s refused: %s", event.query_id, event.payload, event.sender.id, refusal)
-    text = ctx.explain(refusal.code, html=False, **refusal.params)
+    text = ctx.explain_error(refusal, html=False)
     await answer_within_window(ctx.messenger, event.query_id, False, text, started)
 
 

@@ -2,13 +2,18 @@
 
 Every failure gets a clear answer in the member's language and a log line: a DomainError becomes its
 message, a forged button an alert, anything unexpected an apology. Nothing propagates to the framework.
+
+Every update but a payment is claimed once (domain/updates.py) before its handler runs: a redelivery of the
+same update_id does nothing and sends nothing. Every button press is answered, whatever the handler did.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 
+from bots.core.answers import AnswerTracking
 from bots.core.callbacks import InvalidCallback
 from bots.core.context import Context, Services
 from bots.core.error_messages import GENERIC
@@ -28,8 +33,11 @@ from bots.core.pre_checkout import answer_within_window
 from bots.core.table import HandlerTable
 from domain import member_registry
 from domain.errors import DomainError
-from domain.messenger import MessengerError, RecipientUnavailable
+from domain.members import Member
+from domain.messenger import MessageGone, MessengerError, QueryExpired, RecipientUnavailable
 from domain.outgoing import View
+from domain.ports import UnitOfWork
+from domain.updates import claim_update
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +60,6 @@ class BotCore:
 
     # -- routing --------------------------------------------------------------------------------------
     async def command(self, event: CommandEvent) -> None:
-        ctx = await self._context(event, private=event.chat.is_private)
         spec = self.table.commands.get(event.command)
         scope = "private" if event.chat.is_private else "group"
         if spec is not None and scope in spec.scopes:
@@ -61,35 +68,50 @@ class BotCore:
             handler = self.table.unknown_command
         else:
             return
+        ctx = await self._begin(event, private=event.chat.is_private)
+        if ctx is None:
+            return
         await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
 
     async def text(self, event: TextEvent) -> None:
         if self.table.text is None or not event.chat.is_private:
             return
         handler = self.table.text
-        ctx = await self._context(event, private=True)
+        ctx = await self._begin(event, private=True)
+        if ctx is None:
+            return
         await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
 
     async def button(self, event: ButtonEvent) -> None:
-        ctx = await self._context(event)
+        found = await self._begin(event)
+        if found is None:
+            return  # a redelivery: the first delivery answered it
+        answers = AnswerTracking(self.services.messenger, event.callback_id)
+        ctx = dataclasses.replace(found, services=dataclasses.replace(found.services, messenger=answers))
 
         async def tell(text: str) -> None:
-            await self._quietly(self.services.messenger.answer_callback(event.callback_id, text, alert=True))
+            await self._quietly(answers.answer_callback(event.callback_id, text, alert=True))
 
         try:
-            callback = self.table.codec.decode(event.data)
-        except InvalidCallback as reason:
-            log.warning("refused callback %r from %s: %s", event.data, event.sender.id, reason)
-            await tell(ctx.plain("This button is no longer valid. Send /shop for a fresh menu."))
-            return
-        action = self.table.actions[callback.action]
-        await self._guard(ctx, event, lambda: action.handler(ctx, event, callback), tell, html=False)
+            try:
+                callback = self.table.codec.decode(event.data)
+            except InvalidCallback as reason:
+                log.warning("refused callback %r from %s: %s", event.data, event.sender.id, reason)
+                await tell(ctx.plain("This button is no longer valid. Send /shop for a fresh menu."))
+                return
+            action = self.table.actions[callback.action]
+            await self._guard(ctx, event, lambda: action.handler(ctx, event, callback), tell, html=False)
+        finally:
+            if not answers.answered:  # the handler failed or its message was gone: stop the spinner anyway
+                await self._quietly(answers.answer_callback(event.callback_id))
 
     async def inline_query(self, event: InlineQueryEvent) -> None:
         if self.table.inline_query is None:
             return
         handler = self.table.inline_query
-        ctx = await self._context(event)
+        ctx = await self._begin(event)
+        if ctx is None:
+            return
 
         async def tell(text: str) -> None:
             await self._quietly(self.services.messenger.answer_inline(event.query_id, []))
@@ -100,12 +122,14 @@ class BotCore:
         if self.table.chosen_inline is None:
             return
         handler = self.table.chosen_inline
-        ctx = await self._context(event)
+        ctx = await self._begin(event)
+        if ctx is None:
+            return
         await self._guard(ctx, event, lambda: handler(ctx, event), _nothing)
 
     async def pre_checkout(self, event: PreCheckoutEvent) -> None:
         kind = self.table.payment_kind_of(event.payload)
-        ctx = await self._context(event)
+        ctx = await self._context(event)  # not deduplicated: a query must be answered on every delivery
 
         async def refuse(text: str) -> None:
             # Telegram waits 10 s for an answer; an unanswered query fails the payment with a vague error.
@@ -142,35 +166,76 @@ class BotCore:
         if self.table.bot_membership is None:
             return
         handler = self.table.bot_membership
-        ctx = await self._context(event, remember=False)
+        ctx = await self._begin(event, remember=False)
+        if ctx is None:
+            return
         await self._guard(ctx, event, lambda: handler(ctx, event), _nothing)
 
     async def join_request(self, event: JoinRequestEvent) -> None:
         if self.table.join_request is None:
             return
         handler = self.table.join_request
-        ctx = await self._context(event)
+        ctx = await self._begin(event)
+        if ctx is None:
+            return
         await self._guard(ctx, event, lambda: handler(ctx, event), _nothing)
 
     # -- plumbing -------------------------------------------------------------------------------------
-    async def _context(self, event: Event, private: bool = False, remember: bool = True) -> Context:
-        translations = self.services.translations
+    async def _begin(self, event: Event, private: bool = False, remember: bool = True) -> Context | None:
+        """Claim the update and remember its sender in one transaction; None if it was handled already."""
+        now = self.services.clock.now()
+        bot_id = self.services.settings.bot_id
         member = None
-        if remember and not event.sender.is_bot:
+        try:
+            async with self.services.uow_factory() as uow:
+                if not await claim_update(uow, bot_id, event.update_id, now):
+                    log.info("update %s was delivered again; it was handled already", event.update_id)
+                    return None
+                if remember:
+                    member = await self._remember(uow, event, private)
+                await uow.commit()
+        except Exception:
+            # The database is failing: try the claim alone, so a redelivery stays harmless; if even that fails,
+            # answer anyway (nothing was recorded, so nothing would be handled twice but this answer).
+            log.warning("could not claim update %s with its member; claiming alone", event.update_id, exc_info=True)
             try:
                 async with self.services.uow_factory() as uow:
-                    member = await member_registry.remember_member(
-                        uow,
-                        self.services.clock.now(),
-                        event.sender.id,
-                        event.sender.first_name,
-                        event.sender.username,
-                        event.sender.language_code,
-                        in_private_chat=private,
-                    )
+                    claimed = await claim_update(uow, bot_id, event.update_id, now)
                     await uow.commit()
             except Exception:
-                log.exception("could not remember member %s; answering anyway", event.sender.id)
+                log.warning("could not claim update %s; answering anyway", event.update_id, exc_info=True)
+            else:
+                if not claimed:
+                    return None
+        return self._context_for(event, member)
+
+    async def _context(self, event: Event, private: bool = False, remember: bool = True) -> Context:
+        """The context of an update that is not deduplicated here (payments)."""
+        member = None
+        if remember:
+            try:
+                async with self.services.uow_factory() as uow:
+                    member = await self._remember(uow, event, private)
+                    await uow.commit()
+            except Exception:
+                log.warning("could not remember member %s; answering anyway", event.sender.id, exc_info=True)
+        return self._context_for(event, member)
+
+    async def _remember(self, uow: UnitOfWork, event: Event, private: bool) -> Member | None:
+        if event.sender.is_bot:
+            return None
+        return await member_registry.remember_member(
+            uow,
+            self.services.clock.now(),
+            event.sender.id,
+            event.sender.first_name,
+            event.sender.username,
+            event.sender.language_code,
+            in_private_chat=private,
+        )
+
+    def _context_for(self, event: Event, member: Member | None) -> Context:
+        translations = self.services.translations
         if member is not None:
             language = member.language(translations.supported, translations.default)
         else:
@@ -191,9 +256,15 @@ class BotCore:
             await run()
         except DomainError as error:
             log.info("update %s from %s: %s", event.update_id, event.sender.id, error)
-            await tell(ctx.explain(error.code, html=html, **error.params))
+            await tell(ctx.explain_error(error, html=html))
         except RecipientUnavailable as error:
             log.info("update %s: recipient unavailable: %s", event.update_id, error)
+        except MessageGone as error:
+            # The message to edit or reply to was deleted meanwhile, or is too old to edit: nothing to say.
+            log.info("update %s: the message is gone: %s", event.update_id, error)
+        except QueryExpired as error:
+            # A query delivered again after it was answered (or too late): its answer stands, nothing to add.
+            log.info("update %s: the query was answered already or expired: %s", event.update_id, error)
         except Exception:
             log.exception("update %s (%s) failed", event.update_id, type(event).__name__)
             await tell(ctx.t(GENERIC) if html else ctx.plain(GENERIC))

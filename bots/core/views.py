@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from bots.core.context import Context
+from bots.core.echo import echo
 from domain.catalog import CatalogPage
 from domain.checkout import STARS
 from domain.memberships.perks import AdvertisedPrice
@@ -63,8 +64,8 @@ def catalog_page(ctx: Context, page: CatalogPage) -> View:
 
 def search_results(ctx: Context, query: str, products: tuple[Product, ...]) -> View:
     if not products:
-        return View(ctx.t("Nothing found for “{query}”. Try other words, or /shop to browse.", query=query))
-    text = ctx.t("Found {count} for “{query}”:", count=len(products), query=query)
+        return View(ctx.t("Nothing found for “{query}”. Try other words, or /shop to browse.", query=echo(query)))
+    text = ctx.t("Found {count} for “{query}”:", count=len(products), query=echo(query))
     return View(text, tuple(product_row(ctx, p) for p in products))
 
 

@@ -23,6 +23,9 @@ class HostedPtb:
         me = await self.application.bot.get_me()
         return me.username or ""
 
+    async def bot_id(self) -> int:
+        return int((await self.application.bot.get_me()).id)
+
     def attach(self, core: BotCore) -> None:
         add_handlers(self.application, core, group=self.group)
 

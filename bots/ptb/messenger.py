@@ -27,8 +27,17 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
+from bots.core.adapter import MESSAGE_GONE_MARKERS, QUERY_EXPIRED_MARKERS
 from bots.core.stars import star_transaction
-from domain.messenger import RateLimited, RecipientUnavailable, Rejected, StarTransaction, TransientFailure
+from domain.messenger import (
+    MessageGone,
+    QueryExpired,
+    RateLimited,
+    RecipientUnavailable,
+    Rejected,
+    StarTransaction,
+    TransientFailure,
+)
 from domain.outgoing import Button, CommandMenu, InlineResult, Invoice, Keyboard, MessageRef, View
 
 log = logging.getLogger(__name__)
@@ -92,6 +101,10 @@ def map_error(error: TelegramError) -> Exception:
         text = error.message.lower()
         if any(marker in text for marker in GONE_MARKERS):
             return RecipientUnavailable(error.message)
+        if any(marker in text for marker in MESSAGE_GONE_MARKERS):
+            return MessageGone(error.message)
+        if any(marker in text for marker in QUERY_EXPIRED_MARKERS):
+            return QueryExpired(error.message)
         return Rejected(error.message)
     if isinstance(error, (TimedOut, NetworkError)):
         return TransientFailure(str(error))

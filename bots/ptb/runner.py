@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import hmac
-import json
 import logging
 from collections.abc import Awaitable
 from typing import Any
@@ -60,6 +59,16 @@ def build_application(token: str, api_url: str, processor: BaseUpdateProcessor) 
     )
 
 
+def parse_update(body: object, application: AnyApplication) -> Update:
+    """A webhook body as an Update; ValueError (or whatever PTB's parsing raises) when it is none."""
+    if not isinstance(body, dict) or type(body.get("update_id")) is not int:
+        raise ValueError("not an object with an integer update_id")
+    update = Update.de_json(body, application.bot)
+    if update is None:
+        raise ValueError("no update")
+    return update
+
+
 def webhook_app(application: AnyApplication, path: str, secret: str) -> web.Application:
     """An aiohttp app feeding `application` from Telegram's webhook; it rejects requests without the
     secret token. It initializes and starts the Application with the web app and stops it after.
@@ -69,8 +78,8 @@ def webhook_app(application: AnyApplication, path: str, secret: str) -> web.Appl
         if not hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), secret.encode()):
             return web.Response(status=401, text="Unauthorized")
         try:
-            update = Update.de_json(await request.json(), application.bot)
-        except (json.JSONDecodeError, ValueError, TypeError, KeyError) as error:
+            update = parse_update(await request.json(), application)
+        except (ValueError, TypeError, KeyError, AttributeError) as error:  # JSON or text errors are ValueErrors
             log.warning("refused a webhook body that is no update: %s", error)
             return web.Response(status=400, text="Bad Request")
         await application.update_queue.put(update)
@@ -105,6 +114,10 @@ class PtbAdapter:
     async def username(self) -> str:
         await self.application.initialize()  # calls getMe once; a no-op when already initialized
         return self.application.bot.username or ""
+
+    async def bot_id(self) -> int:
+        await self.application.initialize()
+        return int(self.application.bot.id)
 
     def attach(self, core: BotCore) -> None:
         self.core = core

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.errors import DomainError
+from domain.numbers import whole_number
 from domain.ports import UnitOfWork
 from domain.products import Brand
 
@@ -56,8 +57,9 @@ async def register_brand(uow: UnitOfWork, actor: Actor, name: str) -> Brand:
 async def brand_by_name_or_id(uow: UnitOfWork, text: str) -> Brand:
     text = " ".join(text.split())
     brand = await uow.brands.get_by_name(text)
-    if brand is None and text.isdigit() and len(text) < 12:
-        brand = await uow.brands.get(int(text))
+    number = whole_number(text, max_digits=11)
+    if brand is None and number is not None:
+        brand = await uow.brands.get(number)
     if brand is None:
         raise DomainError("brand.unknown", brand=text)
     return brand

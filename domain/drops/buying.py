@@ -19,6 +19,7 @@ from domain.drops.rules import check_can_buy
 from domain.errors import DomainError
 from domain.memberships import perks
 from domain.money import Money
+from domain.numbers import whole_number
 from domain.orders import NewOrder, NewPayment, Order, OrderLine, OrderStatus, PaymentStatus
 from domain.payments.outcome import PaymentOutcome, PaymentResult
 from domain.ports import UnitOfWork
@@ -37,7 +38,7 @@ def order_id_from(payload: str) -> int | None:
     if not payload.startswith(PAYLOAD_PREFIX):
         return None
     digits = payload[len(PAYLOAD_PREFIX) :]
-    return int(digits) if digits.isdigit() and len(digits) <= 18 else None
+    return whole_number(digits) if digits == digits.strip() else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from datetime import datetime
 import yaml
 
 from domain.drops.model import DropMode
+from domain.numbers import whole_number
 
 FIELDS = {
     "brand",
@@ -65,10 +66,11 @@ def _int(value: object, name: str, problems: list[str], where: str, default: int
     if value is None and default is not None:
         return default
     text = str(value).strip() if isinstance(value, str) else ""
-    if not text.lstrip("-").isdigit() or len(text) > 18:
+    number = whole_number(text, signed=True)
+    if number is None:
         problems.append(f"{where}: {name} must be a whole number, got {value!r}")
         return 0
-    return int(text)
+    return number
 
 
 def _time(value: object, name: str, problems: list[str], where: str) -> datetime:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from domain.drops.model import Drop, DropPlan, DropStatus
 from domain.errors import DomainError
+from domain.numbers import whole_number
 
 MAX_QUANTITY = 100_000
 MAX_LIMIT = 10
@@ -60,10 +61,11 @@ def parse_leads(text: str) -> tuple[int, ...]:
             continue
         unit = part[-1].lower()
         number = part[:-1] if unit in "hmd" else part
-        if not number.isdigit():
+        count = whole_number(number, max_digits=9)
+        if count is None:
             raise ValueError(f"bad teaser lead {part!r}: use forms like 24h, 1h, 30m")
         factor = {"d": 24 * 60, "h": 60, "m": 1}.get(unit, 1)
-        minutes = int(number) * factor
+        minutes = count * factor
         if not 0 < minutes <= MAX_DURATION.total_seconds() // 60:
             raise ValueError(f"teaser lead {part!r} out of range")
         leads.add(minutes)

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.money import Money
+from domain.numbers import whole_number
 
 PAYLOAD_KIND = "gb"
 LINK_PREFIX = "g_"
@@ -99,9 +100,7 @@ def participant_id_from_payload(payload: str) -> int | None:
     if not payload.startswith(prefix):
         return None
     digits = payload[len(prefix) :]
-    if not digits.isdigit() or len(digits) > 18:
-        return None
-    return int(digits)
+    return whole_number(digits) if digits == digits.strip() else None
 
 
 def leader(participants: list[Participant]) -> Participant | None:

@@ -14,6 +14,7 @@ from domain.memberships.plans import Plan, PlanVersion
 from domain.memberships.ports import MembershipPayment
 from domain.memberships.store import mutate
 from domain.money import Money
+from domain.numbers import whole_number
 from domain.orders import NewPayment, Payment, PaymentStatus
 from domain.payments.outcome import PaymentResult
 
@@ -30,9 +31,7 @@ def invoice_payload(version_id: int) -> str:
 
 def version_id_from_payload(payload: str) -> int | None:
     kind, _, rest = payload.partition(":")
-    if kind != PAYLOAD_KIND or not rest.isdigit() or len(rest) > 18:
-        return None
-    return int(rest)
+    return whole_number(rest) if kind == PAYLOAD_KIND and rest == rest.strip() else None
 
 
 @dataclass(frozen=True, slots=True)

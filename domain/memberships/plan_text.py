@@ -7,23 +7,25 @@ import re
 from domain.errors import DomainError
 from domain.memberships.plans import DEFAULT_GRACE_DAYS, STARS, Benefits, Terms
 from domain.money import Money, parse_major
+from domain.numbers import whole_number
 
 OPTIONS = ("days", "trial", "grace", "discount", "points", "early")
 OWNER_OPTION = "brand"  # `brand=NAME` on `/plan add`: whose plan it is, not one of its terms
-_DIGITS = re.compile(r"[0-9]{1,9}")  # ASCII only: str.isdigit() also takes '²' and other scripts' digits
+PLAN_DIGITS = 9
 _MULTIPLIER = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?")
 
 
 def _int(key: str, value: str) -> int:
-    if _DIGITS.fullmatch(value) is None:
+    number = whole_number(value, max_digits=PLAN_DIGITS) if value == value.strip() else None
+    if number is None:
         raise DomainError("membership.bad_command", detail=f"{key}={value}")
-    return int(value)
+    return number
 
 
 def number(text: str) -> int | None:
     """A plan or chat number as typed ('12', '#12'), in ASCII digits; None otherwise."""
     digits = text.removeprefix("#")
-    return int(digits) if _DIGITS.fullmatch(digits) else None
+    return whole_number(digits, max_digits=PLAN_DIGITS) if digits == digits.strip() else None
 
 
 def multiplier_percent(text: str) -> int:

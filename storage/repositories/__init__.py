@@ -19,6 +19,7 @@ from storage.repositories.payments import SqlPaymentRepository
 from storage.repositories.points import SqlPointsRepository
 from storage.repositories.products import SqlProductRepository
 from storage.repositories.referrals import SqlReferralRepository
+from storage.repositories.updates import SqlProcessedUpdateRepository
 
 __all__ = [
     "SqlBrandOptInRepository",
@@ -38,6 +39,7 @@ __all__ = [
     "SqlPaymentRepository",
     "SqlPlanRepository",
     "SqlPointsRepository",
+    "SqlProcessedUpdateRepository",
     "SqlProductRepository",
     "SqlReferralRepository",
 ]

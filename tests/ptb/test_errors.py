@@ -19,7 +19,14 @@ from telegram.error import (
 )
 
 from bots.ptb.messenger import map_error, retry_after_seconds
-from domain.messenger import RateLimited, RecipientUnavailable, Rejected, TransientFailure
+from domain.messenger import (
+    MessageGone,
+    QueryExpired,
+    RateLimited,
+    RecipientUnavailable,
+    Rejected,
+    TransientFailure,
+)
 
 # PTB's own RetryAfter constructor reads retry_after the deprecated way; nothing to do about it here.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -32,7 +39,10 @@ pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecatio
         (BadRequest("Bad Request: chat not found"), RecipientUnavailable),
         (BadRequest("Bad Request: user not found"), RecipientUnavailable),
         (BadRequest("Bad Request: message is not modified"), Rejected),
-        (BadRequest("Bad Request: query is too old and response timeout expired"), Rejected),
+        (BadRequest("Bad Request: query is too old and response timeout expired"), QueryExpired),
+        (BadRequest("Bad Request: message to edit not found"), MessageGone),
+        (BadRequest("Bad Request: message can't be edited"), MessageGone),
+        (BadRequest("Bad Request: there is no text in the message to edit"), MessageGone),
         (TimedOut(), TransientFailure),
         (NetworkError("Internal Server Error (500)"), TransientFailure),
         (NetworkError("Bad Gateway"), TransientFailure),

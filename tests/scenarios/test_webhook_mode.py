@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from tests.conftest import EXAMPLE_CATALOG
 from tests.scenarios.harness import running_shop
@@ -43,3 +45,41 @@ async def test_updates_arrive_through_the_webhook_and_forged_requests_are_refuse
                 async with http.post(url, json=forged, headers=headers) as response:
                     assert response.status in (401, 403)
         assert not shop.tracker.finished(999)  # the forged update never reached the bot
+
+
+MALFORMED = [
+    b"{",
+    b"",
+    b"[]",
+    b'"update"',
+    b"null",
+    b"{}",
+    b'{"update_id": "seven"}',
+    b'{"update_id": 7, "message": "not an object"}',
+    b'{"update_id": 7, "callback_query": {"id": 1}}',
+    b"\xff\xfe",
+]
+
+
+async def test_a_malformed_body_with_the_right_secret_gets_400(
+    framework: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/telegram/hook"
+    async with running_shop(
+        framework,
+        f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}",
+        str(EXAMPLE_CATALOG),
+        webhook_url=url,
+        webhook_secret=SECRET,
+        webhook_listen=f"127.0.0.1:{port}",
+    ) as shop:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+        async with aiohttp.ClientSession() as http:
+            for body in MALFORMED:
+                async with http.post(url, data=body, headers=headers) as response:
+                    assert response.status == 400, (body, response.status)
+        mei = shop.member("Mei")
+        (page,) = await shop.say(mei, None, "/shop")  # and the webhook still serves real updates
+        assert "page 1 of 2" in page.text
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

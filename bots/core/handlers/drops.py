@@ -16,6 +16,7 @@ from domain.brands import optins, roles
 from domain.brands.roles import Actor
 from domain.drops import buying, notices, scheduling, shelf, standing
 from domain.errors import DomainError
+from domain.numbers import whole_number
 from domain.outgoing import MessageRef, View
 
 log = logging.getLogger(__name__)
@@ -128,11 +129,12 @@ async def brand_menu(ctx: Context, event: CommandEvent) -> None:
         return
     if verb == "staff":
         name, _, user_text = rest.strip().rpartition(" ")
-        if not user_text.lstrip("-").isdigit() or not name:
+        user_id = whole_number(user_text, signed=True)
+        if user_id is None or not name:
             await ctx.messenger.send(event.chat.id, View(ctx.t("Use: /brand staff BRAND USER_ID")))
             return
         async with ctx.uow() as uow:
-            brand, added = await roles.add_staff(uow, ctx.now(), actor, name, int(user_text))
+            brand, added = await roles.add_staff(uow, ctx.now(), actor, name, user_id)
             await uow.commit()
         text = ctx.t("{user} is now staff of {brand}.", user=user_text, brand=brand.name)
         await ctx.messenger.send(event.chat.id, View(text if added else ctx.t("Nothing changed: already staff.")))
@@ -252,7 +254,7 @@ def _entered_toast(ctx: Context, result: buying.RaffleEntryResult) -> str:
 
 
 RAFFLE_LINK_PREFIX = "rf_"
-RAFFLE_LINK = re.compile(r"^rf_(\d{1,18})$")
+RAFFLE_LINK = re.compile(r"^rf_([0-9]{1,18})$")
 
 
 async def start_link(ctx: Context, event: CommandEvent) -> bool:
@@ -273,12 +275,12 @@ async def start_link(ctx: Context, event: CommandEvent) -> bool:
 
 async def raffle_command(ctx: Context, event: CommandEvent) -> None:
     """/raffle ID in private: the published entrant list and draw (a file), and the member's own place."""
-    number = event.args.strip().lstrip("#")
-    if not number.isdigit() or len(number) > 18:
+    number = whole_number(event.args.strip().removeprefix("#"))
+    if number is None:
         await ctx.messenger.send(event.chat.id, View(ctx.t("Use: /raffle DROP_ID (the number in the raffle's posts)")))
         return
     async with ctx.uow() as uow:
-        shown = await standing.raffle_standing(uow, int(number), event.sender.id)
+        shown = await standing.raffle_standing(uow, number, event.sender.id)
     await ctx.messenger.send(event.chat.id, drops_views.raffle_page(ctx, shown))
 
 

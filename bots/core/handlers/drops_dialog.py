@@ -22,6 +22,7 @@ from domain.drops import scheduling
 from domain.drops.model import Drop, DropMode, DropPlan
 from domain.errors import DomainError
 from domain.money import parse_major
+from domain.numbers import whole_number
 from domain.outgoing import Button, View
 
 log = logging.getLogger(__name__)
@@ -78,10 +79,10 @@ class Answer:
 
 
 def _whole(text: str, low: int, high: int) -> Answer:
-    cleaned = text.strip()
-    if not cleaned.isdigit() or not low <= int(cleaned) <= high:
+    number = whole_number(text)
+    if number is None or not low <= number <= high:
         return Answer(problem=f"{low}-{high}")
-    return Answer(int(cleaned))
+    return Answer(number)
 
 
 def parse_answer(step: str, text: str) -> Answer:
@@ -114,9 +115,10 @@ def parse_answer(step: str, text: str) -> Answer:
     if text.lower() == "all":
         return Answer([])
     parts = [p.strip() for p in text.replace(" ", ",").split(",") if p.strip()]
-    if not parts or not all(p.lstrip("-").isdigit() and len(p) < 20 for p in parts):
+    chat_ids = [whole_number(p, signed=True) for p in parts]
+    if not chat_ids or None in chat_ids:
         return Answer(problem="communities")
-    return Answer([int(p) for p in parts])
+    return Answer(chat_ids)
 
 
 async def start_dialog(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
@@ -160,7 +162,7 @@ async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> No
         state["answers"].pop(back, None)
         state["step"] = back
         await ctx.services.state.set(key, state)
-        problem = ctx.explain(error.code, html=True, **error.params)
+        problem = ctx.explain_error(error, html=True)
         await ctx.messenger.send(event.chat.id, View(problem + "\n\n" + prompt(ctx, back)))
         return
     await ctx.services.state.delete(key)

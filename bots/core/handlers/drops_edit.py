@@ -125,7 +125,7 @@ async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> No
         if error.code == "drop.not_editable":
             await ctx.services.state.delete(key)
             raise
-        problem = ctx.explain(error.code, html=True, **error.params)
+        problem = ctx.explain_error(error, html=True)
         await ctx.messenger.send(event.chat.id, View(problem + "\n\n" + drops_dialog.prompt(ctx, field)))
         return
     await ctx.services.state.delete(key)

@@ -6,6 +6,7 @@ import logging
 
 from bots.core.callbacks import Callback
 from bots.core.context import Context
+from bots.core.echo import echo
 from bots.core.events import ButtonEvent, CommandEvent, JoinRequestEvent, PreCheckoutEvent
 from bots.core.handlers import memberships_views as mv
 from bots.core.handlers import payments
@@ -161,7 +162,7 @@ async def plan_command(ctx: Context, event: CommandEvent) -> None:
     except DomainError as error:
         if error.code != "membership.bad_command":
             raise
-        problem = ctx.t(mv.ERRORS[error.code], detail=str(error.params.get("detail", "")))
+        problem = ctx.t(mv.ERRORS[error.code], detail=echo(str(error.params.get("detail", ""))))
         await ctx.messenger.send(event.chat.id, View(problem + "\n" + ctx.t(mv.USAGE)))
 
 

@@ -24,6 +24,7 @@ from domain import checkout
 from domain.errors import DomainError
 from domain.messenger import MessengerError
 from domain.money import Money
+from domain.numbers import whole_number
 from domain.outgoing import View
 from domain.payments import answers, pipeline, refunds
 from domain.payments.kinds import Settled
@@ -216,11 +217,11 @@ async def refunded(ctx: Context, event: CommandEvent) -> None:
     """/refunded N (operators, private): the refund of payment N was made by hand."""
     if event.sender.id not in ctx.settings.owner_ids:
         raise DomainError("refund.not_allowed")
-    number = event.args.strip().lstrip("#")
-    if not (number.isascii() and number.isdigit()) or len(number) > 18:
+    number = whole_number(event.args.strip().removeprefix("#"))
+    if number is None:
         raise DomainError("refund.done_usage")
     async with ctx.uow() as uow:
-        payment = await refunds.mark_done(uow, ctx.now(), int(number), event.sender.id)
+        payment = await refunds.mark_done(uow, ctx.now(), number, event.sender.id)
         await uow.commit()
     if payment is None:
         raise DomainError("refund.not_owed", number=number)

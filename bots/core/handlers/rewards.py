@@ -19,6 +19,7 @@ from domain.groupbuys import flow, offers
 from domain.groupbuys.closing import update_card
 from domain.groupbuys.flow import Seat
 from domain.groupbuys.model import PAYLOAD_KIND, GroupOffer
+from domain.numbers import whole_number
 from domain.outgoing import MessageRef, View
 from domain.payments import refunds
 from domain.points import accounts
@@ -157,11 +158,11 @@ async def group_buys(ctx: Context, event: CommandEvent) -> None:
 
 
 async def refund(ctx: Context, event: CommandEvent) -> None:
-    number = event.args.lstrip("#")
-    if not number.isdigit() or len(number) > 18:
+    number = whole_number(event.args.strip().removeprefix("#"))
+    if number is None:
         raise DomainError("refund.usage")
     async with ctx.uow() as uow:
-        done = await refund_order(uow, ctx.now(), event.sender.id, ctx.settings.owner_ids, int(number))
+        done = await refund_order(uow, ctx.now(), event.sender.id, ctx.settings.owner_ids, number)
         await uow.commit()
     ctx.services.outbox.wake()
     # The member hears of it from the order's own refund notice; the refund itself adds nothing.
@@ -189,11 +190,10 @@ async def group_price(ctx: Context, event: CommandEvent) -> None:
         if len(parts) == 2 and parts[1].lower() == "off":
             product = await offers.withdraw_offer(uow, event.sender.id, operators, parts[0])
             text = ctx.t("{title} has no group price any more.", title=product.title)
-        elif len(parts) in (3, 4) and all(p.isdigit() and len(p) < 6 for p in parts[2:]):
-            hours = int(parts[3]) if len(parts) == 4 else None
-            offer, product = await offers.set_offer(
-                uow, event.sender.id, operators, parts[0], parts[1], int(parts[2]), hours
-            )
+        elif len(parts) in (3, 4) and None not in (numbers := [whole_number(p, max_digits=5) for p in parts[2:]]):
+            size, hours = numbers[0], (numbers[1] if len(numbers) == 2 else None)
+            assert size is not None
+            offer, product = await offers.set_offer(uow, event.sender.id, operators, parts[0], parts[1], size, hours)
             text = ctx.t(
                 "{title}: {price} each in a group of {size}.",
                 title=product.title,

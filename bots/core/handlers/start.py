@@ -6,6 +6,7 @@ import re
 
 from bots.core.callbacks import Callback
 from bots.core.context import Context
+from bots.core.echo import echo
 from bots.core.events import ButtonEvent, CommandEvent
 from bots.core.handlers import drops, rewards
 from bots.core.handlers.shop import show_product_by_sku
@@ -49,7 +50,7 @@ async def help_command(ctx: Context, event: CommandEvent) -> None:
 
 
 async def unknown_command(ctx: Context, event: CommandEvent) -> None:
-    text = ctx.t("I don't know the command /{command}.", command=event.command)
+    text = ctx.t("I don't know the command /{command}.", command=echo(event.command))
     await ctx.messenger.send(event.chat.id, View(text + "\n\n" + help_view(ctx).text))
 
 
