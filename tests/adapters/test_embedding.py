@@ -13,12 +13,14 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bots.aiogram.runner import create_bot
+from circlecart.app import CircleCart
 from circlecart.catalog_io import import_file
 from circlecart.embed import embed_in_aiogram, embed_in_ptb
 from circlecart.settings import Settings
 from tests.conftest import EXAMPLE_CATALOG
 from tests.fake_telegram.server import FakeTelegram
 from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME
+from tests.support.tracker import UpdateTracker
 
 
 def _settings(tmp_path: Path) -> Settings:
@@ -33,7 +35,7 @@ async def _started_fake(tmp_path: Path) -> FakeTelegram:
     return fake
 
 
-async def _host_and_shop_both_answer(fake: FakeTelegram) -> None:
+async def _host_and_shop_both_answer(fake: FakeTelegram, shop: CircleCart, ordered: bool = False) -> None:
     mei = fake.user(3001, "Mei")
     await fake.send_message(mei, None, "/ping")
     await fake.wait_for(lambda _: any(m.text == "pong" for m in fake.sent(mei)), timeout=10)
@@ -43,6 +45,19 @@ async def _host_and_shop_both_answer(fake: FakeTelegram) -> None:
     await fake.wait_for(lambda _: [m.text for m in fake.sent(mei)].count("pong") == 2, timeout=10)
     # The host's commands are the host's: circlecart's unknown-command help must not answer them too.
     assert not any("I don't know" in (m.text or "") for m in fake.sent(mei))
+    # So are the host's own payments: circlecart neither refunds nor answers a payload it did not issue.
+    assert shop.core is not None
+    tracker = UpdateTracker()
+    shop.core.on_update_done(tracker.done)
+    paid = await fake.successful_payment(mei, None, "host-ticket:42", "XTR", 10)
+    assert paid.update_id is not None
+    if ordered:  # PTB's application handles one update after the other: a later pong means it is done
+        await fake.send_message(mei, None, "/ping")
+        await fake.wait_for(lambda _: [m.text for m in fake.sent(mei)].count("pong") == 3, timeout=10)
+    else:  # aiogram's middleware reports each finished update
+        await tracker.wait(paid.update_id)
+    assert fake.refunds == []
+    assert not any("refund" in (m.text or "") for m in fake.sent(mei))
 
 
 async def test_an_aiogram_bot_includes_circlecart_and_keeps_its_own_commands(tmp_path: Path) -> None:
@@ -59,7 +74,7 @@ async def test_an_aiogram_bot_includes_circlecart_and_keeps_its_own_commands(tmp
     shop = await embed_in_aiogram(dispatcher, bot, _settings(tmp_path))
     polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False))
     try:
-        await _host_and_shop_both_answer(fake)
+        await _host_and_shop_both_answer(fake, shop)
     finally:
         await dispatcher.stop_polling()
         with contextlib.suppress(asyncio.CancelledError):
@@ -84,7 +99,7 @@ async def test_a_ptb_application_adds_circlecart_and_keeps_its_own_commands(tmp_
     assert application.updater is not None
     await application.updater.start_polling()
     try:
-        await _host_and_shop_both_answer(fake)
+        await _host_and_shop_both_answer(fake, shop, ordered=True)
     finally:
         await application.updater.stop()
         await application.stop()
