@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from domain.orders import OrderStatus, PaymentStatus
+from tests.scenarios.drops_steps import open_rush_drop, press_buy
 from tests.scenarios.harness import Shop
 from tests.scenarios.rewards_steps import eventually, operator, rewards_shop, said
 
@@ -194,3 +195,16 @@ async def test_the_reconciler_leaves_no_charge_unsettled_when_run_beside_the_han
         await shop.outbox_drained()
         assert len(await payments_of(shop, mei)) == 1
         assert len(said(shop, mei, "Payment received")) == 1
+
+
+async def test_a_drop_purchase_earns_points_like_any_paid_order(framework: str, tmp_path: Path) -> None:
+    async with rewards_shop(framework, tmp_path) as shop:
+        opened = await open_rush_drop(shop, 5, price=200)
+        mei = shop.member("Mei")
+        await shop.say(mei, None, "/start")
+        invoice = await press_buy(shop, mei, opened.announcement, opened.drop.id, opened.group)
+        assert (await shop.pay(mei, invoice)).accepted
+        await shop.outbox_drained()
+        async with shop.uow() as uow:
+            assert await uow.points.balance(mei.id) == 200  # one point per star paid, as for a shop order
+        assert len(said(shop, opened.group, "Payment received")) == 1  # the receipt answers in the group
