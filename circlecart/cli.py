@@ -75,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     from circlecart import memberships_commands
 
     memberships_commands.add_parsers(sub, _memberships)
+    from circlecart import refunds_commands
+
+    refunds_commands.add_parsers(sub)
     return parser
 
 

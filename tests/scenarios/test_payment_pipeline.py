@@ -11,6 +11,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from circlecart.cli import main
 from domain.orders import OrderStatus, PaymentStatus
 from tests.scenarios.drops_steps import open_rush_drop, press_buy
 from tests.scenarios.harness import Shop
@@ -120,9 +123,7 @@ async def test_a_forged_payment_naming_another_members_order_changes_nothing_of_
         assert paid.status is OrderStatus.PAID
 
 
-async def test_a_failed_pre_checkout_answer_is_retried_within_telegrams_window(
-    framework: str, tmp_path: Path
-) -> None:
+async def test_a_failed_pre_checkout_answer_is_retried_within_telegrams_window(framework: str, tmp_path: Path) -> None:
     async with rewards_shop(framework, tmp_path) as shop:
         mei = shop.member("Mei")
         invoice = await stars_invoice(shop, mei)
@@ -208,3 +209,35 @@ async def test_a_drop_purchase_earns_points_like_any_paid_order(framework: str, 
         async with shop.uow() as uow:
             assert await uow.points.balance(mei.id) == 200  # one point per star paid, as for a shop order
         assert len(said(shop, opened.group, "Payment received")) == 1  # the receipt answers in the group
+
+
+async def test_an_operator_marks_a_refund_done_from_the_command_line(
+    framework: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with rewards_shop(framework, tmp_path, payment_provider_token="284685063:TEST:circlecart") as shop:
+        monkeypatch.setenv("CIRCLECART_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}")
+        monkeypatch.setenv("CIRCLECART_OWNER_IDS", str(operator(shop).id))
+        mei = shop.member("Mei")
+        await shop.say(mei, None, "/start")
+        await shop.settle(await shop.fake.successful_payment(mei, None, "order:987654", "USD", 1999))
+        capsys.readouterr()
+
+        async def cli(*args: str) -> tuple[int, str]:
+            code = await asyncio.to_thread(main, list(args), shop.clock)
+            captured = capsys.readouterr()
+            return code, captured.out + captured.err
+
+        code, listing = await cli("refunds", "list")
+        assert code == 0 and "$19.99" in listing and f"member {mei.id}" in listing
+        number = listing.split("#")[1].split()[0]
+        assert await cli("refunds", "done", number) == (
+            0,
+            f"refund #{number} of $19.99 is recorded as done by 999; the member is told\n",
+        )
+        code, again = await cli("refunds", "done", number)
+        assert code == 1 and "no refund" in again
+        assert (await cli("refunds", "list"))[1] == "no refunds are owed\n"
+        if shop.app.sender is not None:
+            shop.app.sender.wake()
+        await shop.outbox_drained()
+        assert said(shop, mei, "has been refunded")
