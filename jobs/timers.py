@@ -78,6 +78,10 @@ class Timers:
         engine_options: dict[str, object] = {}
         if url.startswith("sqlite"):
             engine_options["connect_args"] = {"timeout": 30}  # wait for the lock in this thread, not fail
+        else:
+            # psycopg's default is 130 s: with the database unreachable the timer thread would hold its
+            # job-store lock that long.
+            engine_options["connect_args"] = {"connect_timeout": 5}
         store = SQLAlchemyJobStore(url=url, tablename=table, engine_options=engine_options)
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
@@ -119,5 +123,10 @@ class Timers:
         with _ACTIVE_LOCK:
             _ACTIVE.pop(self.key, None)
         if self._started and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            # shutdown() waits for the job-store lock, which the scheduler's thread holds for as long as a
+            # store query takes (the database unreachable: the connect timeout). Never wait for it on the
+            # event loop; a take-over builds new timers, so this scheduler is never used again.
+            threading.Thread(
+                target=self.scheduler.shutdown, kwargs={"wait": False}, name="timers-shutdown", daemon=True
+            ).start()
         self._started = False
