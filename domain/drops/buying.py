@@ -20,8 +20,9 @@ from domain.errors import DomainError
 from domain.memberships import perks
 from domain.money import Money
 from domain.numbers import whole_number
-from domain.orders import NewOrder, NewPayment, Order, OrderLine, OrderStatus, PaymentStatus
-from domain.payments.outcome import PaymentOutcome, PaymentResult
+from domain.orders import NewOrder, Order, OrderLine, OrderStatus
+from domain.payments.outcome import PaymentOutcome
+from domain.payments.recording import record_against_order
 from domain.ports import UnitOfWork
 from domain.rewards.reach import can_message
 
@@ -185,31 +186,18 @@ async def record_payment(
     named = await uow.drop_claims.get(order_id) if order_id is not None else None
     # Someone else's claim is as good as none: a forged payment never touches another member's order.
     claim = named if named is not None and named.user_id == payer_id else None
-    order = await uow.orders.get(claim.order_id) if claim is not None else None
-    payment = await uow.payments.add_if_new(
-        NewPayment(order.id if order else None, payer_id, telegram_charge_id, provider_charge_id, amount, now)
+    order = await uow.orders.get(named.order_id) if named is not None else None
+    mine = order if claim is not None else None
+    return await record_against_order(
+        uow,
+        now,
+        payer_id,
+        order,
+        amount,
+        telegram_charge_id,
+        provider_charge_id,
+        lambda: _deliver(uow, now, claim, mine, payer_id, amount),
     )
-    if payment is None:
-        recorded = await uow.payments.get_by_charge(telegram_charge_id)
-        assert recorded is not None
-        current = await uow.orders.get(recorded.order_id) if recorded.order_id is not None else None
-        return PaymentOutcome(PaymentResult.DUPLICATE, recorded, current)
-    foreign = named is not None and claim is None
-    reason = "order.not_yours" if foreign else await _deliver(uow, now, claim, order, payer_id, amount)
-    if reason is None:
-        assert order is not None
-        return PaymentOutcome(PaymentResult.PAID, payment, await uow.orders.get(order.id))
-    await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE, reason=reason)
-    if order is not None and order.status is not OrderStatus.PAID:
-        await uow.orders.transition(
-            order.id,
-            (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED, OrderStatus.CANCELLED),
-            OrderStatus.REFUND_DUE,
-        )
-    refreshed = await uow.payments.get_by_charge(telegram_charge_id)
-    assert refreshed is not None
-    current = await uow.orders.get(order.id) if order else None
-    return PaymentOutcome(PaymentResult.REFUND, refreshed, current, reason)
 
 
 async def _deliver(

@@ -12,13 +12,12 @@ from domain.drops import shelf
 from domain.money import Money
 from domain.orders import (
     HoldStatus,
-    NewPayment,
     Order,
     OrderStatus,
-    PaymentStatus,
     order_id_from_payload,
 )
-from domain.payments.outcome import PaymentOutcome, PaymentResult
+from domain.payments.outcome import PaymentOutcome
+from domain.payments.recording import record_against_order
 from domain.points import holds as points_holds
 from domain.ports import UnitOfWork
 
@@ -34,41 +33,17 @@ async def record_payment(
 ) -> PaymentOutcome:
     order_id = order_id_from_payload(payload)
     named = await uow.orders.get(order_id) if order_id is not None else None
-    order = named if named is not None and named.user_id == payer_id else None
-    payment = await uow.payments.add_if_new(
-        NewPayment(
-            order_id=order.id if order else None,
-            user_id=payer_id,
-            telegram_charge_id=telegram_charge_id,
-            provider_charge_id=provider_charge_id,
-            amount=amount,
-            received_at=now,
-        )
+    mine = named if named is not None and named.user_id == payer_id else None
+    return await record_against_order(
+        uow,
+        now,
+        payer_id,
+        named,
+        amount,
+        telegram_charge_id,
+        provider_charge_id,
+        lambda: _deliver(uow, now, mine, payer_id, amount),
     )
-    if payment is None:
-        recorded = await uow.payments.get_by_charge(telegram_charge_id)
-        assert recorded is not None  # add_if_new refused it because it exists
-        current = await uow.orders.get(recorded.order_id) if recorded.order_id is not None else None
-        return PaymentOutcome(PaymentResult.DUPLICATE, recorded, current)
-
-    reason = (
-        "order.not_yours" if named is not None and order is None else await _deliver(uow, now, order, payer_id, amount)
-    )
-    if reason is None:
-        delivered = await uow.orders.get(order.id) if order else None
-        return PaymentOutcome(PaymentResult.PAID, payment, delivered)
-
-    await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE, reason=reason)
-    if order is not None and order.status is not OrderStatus.PAID:
-        await uow.orders.transition(
-            order.id,
-            (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED, OrderStatus.CANCELLED),
-            OrderStatus.REFUND_DUE,
-        )
-    refreshed = await uow.payments.get_by_charge(telegram_charge_id)
-    assert refreshed is not None
-    current = await uow.orders.get(order.id) if order else None
-    return PaymentOutcome(PaymentResult.REFUND, refreshed, current, reason)
 
 
 async def _deliver(uow: UnitOfWork, now: datetime, order: Order | None, payer_id: int, amount: Money) -> str | None:
