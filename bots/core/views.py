@@ -146,39 +146,6 @@ def invoice(ctx: Context, order: Order, buyer_name: str) -> Invoice:
     )
 
 
-def receipt(ctx: Context, order: Order, charge_id: str) -> View:
-    line = order.lines[0]
-    lines = [
-        ctx.t("<b>Thank you! Payment received.</b>"),
-        ctx.t("Order #{number}: {quantity} × {title}", number=order.id, quantity=line.quantity, title=line.title),
-        ctx.t("Paid: {amount}", amount=order.total.display()),
-    ]
-    if order.discount:
-        discount = Money(order.discount, order.total.currency).display()
-        lines.append(ctx.t("Points used: {points} ({discount} off)", points=order.points_to_spend, discount=discount))
-    lines += [ctx.t("Receipt: {charge}", charge=charge_id), ctx.t("See all your orders with /orders.")]
-    return View("\n".join(lines))
-
-
-def refund_notice(ctx: Context, amount: Money, refunded: bool, why: str) -> View:
-    if refunded:
-        return View(
-            ctx.t(
-                "We could not complete your order: {why}\nYour payment of {amount} has been refunded.",
-                why=why,
-                amount=amount.display(),
-            )
-        )
-    return View(
-        ctx.t(
-            "We could not complete your order: {why}\n"
-            "Your payment of {amount} will be refunded; the shop has been told.",
-            why=why,
-            amount=amount.display(),
-        )
-    )
-
-
 def order_history(ctx: Context, orders: tuple[Order, ...]) -> View:
     if not orders:
         return View(ctx.t("You have no orders yet. Send /shop to browse."))

@@ -166,26 +166,6 @@ def invoice(ctx: Context, order: Order, payload: str, buyer_name: str, size: int
     )
 
 
-def seated(ctx: Context, group_buy: GroupBuy) -> View:
-    if group_buy.status.value == "filled":
-        return View(
-            ctx.t(
-                "<b>Payment received.</b> The group buy for {title} is complete: your order is confirmed.",
-                title=group_buy.title,
-            )
-        )
-    return View(
-        ctx.t(
-            "<b>Payment received.</b> You are in the group buy for {title}: {paid} of {size} joined. "
-            "If it does not fill by {deadline}, your payment is refunded.",
-            title=group_buy.title,
-            paid=group_buy.paid_count,
-            size=group_buy.size,
-            deadline=group_buy.deadline.strftime("%Y-%m-%d %H:%M UTC"),
-        )
-    )
-
-
 # -- notices -------------------------------------------------------------------------------------------
 
 
