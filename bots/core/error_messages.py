@@ -22,6 +22,13 @@ MESSAGES: dict[str, str] = {
     "payment.currency_unavailable": N_("This product is priced in {currency}, which this shop cannot accept yet."),
     "language.unsupported": N_("That language is not available."),
     "member.unknown": N_("Please send /start first."),
+    # Money rules (domain/money.py) are shared by every feature that reads a price or a currency typed by
+    # someone: drops, membership plans, group prices. So their texts live here, not in one feature's table.
+    "currency.unknown": N_("{currency} is not a currency this shop knows. Use a code such as USD, or XTR for Stars."),
+    "currency.mismatch": N_("Amounts in {left} and {right} cannot be added together."),
+    "price.invalid": N_("“{value}” is not a price. Write a number, for example 250 or 2.50."),
+    "price.negative": N_("A price cannot be below zero."),
+    "price.too_precise": N_("“{value}” has too many decimals: {currency} prices have at most {decimals}."),
 }
 
 GENERIC = N_("Something went wrong on our side. Please try again in a moment.")

@@ -47,6 +47,7 @@ ERRORS = {
     "points.bad_amount": N_("Give a positive number of points."),
     "points.no_offer": N_("Your points do not buy a discount on this right now. Tap Buy to pay the full price."),
     "points.no_longer_enough": N_("You no longer have enough points; press Buy again."),
+    "referral.no_code": N_("Your invite link could not be made just now. Please try again in a moment."),
     "refund.not_allowed": N_("Only the shop's operators can refund orders."),
     "refund.unknown_order": N_("There is no order #{number}."),
     "refund.already": N_("Order #{number} is already refunded."),
