@@ -169,10 +169,8 @@ class OutboxRepository(Protocol):
 
     async def mark_sent(self, entry_id: int, at: datetime, message_id: int | None) -> None: ...
     async def take_for_sending(self, key: str, at: datetime) -> OutboxEntry | None:
-        """Mark the PENDING entry with this key sent, before sending it; None if it is not pending."""
-
-    async def reopen(self, entry_id: int, at: datetime, error: str) -> None:
-        """Make an entry taken for sending pending again (its send failed)."""
+        """Mark the PENDING entry with this key sent, in the transaction that then sends it and commits once
+        Telegram took it (a failed send rolls the mark back); None if it is not pending."""
 
     async def retry_later(self, entry_id: int, at: datetime, error: str, count: bool = True) -> None:
         """Make the entry due again at `at`, releasing its lease; `count` adds one to its attempts."""

@@ -96,7 +96,7 @@ class SqlOutboxRepository(SqlRepository):
         await self._update(entry_id, status=NoticeStatus.SENT.value, sent_at=at, message_id=message_id)
 
     async def take_for_sending(self, key: str, at: datetime) -> OutboxEntry | None:
-        """Mark a PENDING entry sent before sending it (None if it is not pending); `reopen` if the send fails."""
+        """Mark a PENDING entry sent, in the transaction that sends it (None if it is not pending)."""
         statement = (
             update(outbox)
             .where(outbox.c.key == key, outbox.c.status == NoticeStatus.PENDING.value)
@@ -105,12 +105,6 @@ class SqlOutboxRepository(SqlRepository):
         )
         row = (await self._session.execute(statement)).mappings().first()
         return _entry(row) if row is not None else None
-
-    async def reopen(self, entry_id: int, at: datetime, error: str) -> None:
-        """A send that failed after `take_for_sending`: pending again, due at `at`."""
-        await self._update(
-            entry_id, status=NoticeStatus.PENDING.value, sent_at=None, next_attempt_at=at, last_error=error
-        )
 
     async def retry_later(self, entry_id: int, at: datetime, error: str, count: bool = True) -> None:
         """Make the entry due again at `at` (ending its lease; it stays PENDING); `count` adds an attempt."""

@@ -146,6 +146,7 @@ class FakeTelegramCore:
         # Telegram's window for answering a pre-checkout query. A test of correctness under a burst may
         # widen it: how fast answers come under load is measured in bench/, not raced in a test.
         self.pre_checkout_timeout = pre_checkout_timeout
+        self._frozen: asyncio.Event | None = None
         self.check_results = check_results
 
         self.bots: dict[str, FakeBot] = {}
@@ -307,6 +308,11 @@ class FakeTelegramCore:
         request: web.Request | None = None,
     ) -> tuple[dict[str, Any], int]:
         """Run one Bot API call; return the JSON body and HTTP status."""
+        frozen = self._frozen
+        if frozen is not None:
+            # Telegram is unreachable: the call hangs, and is never carried out.
+            await frozen.wait()
+            return {"ok": False, "error_code": 502, "description": "Bad Gateway"}, 502
         recorded = dict(raw)
         self.calls.append(Call(bot.token, name, recorded))
         self._calls_changed.set()
@@ -366,6 +372,17 @@ class FakeTelegramCore:
         return True
 
     # -- fault injection and flood control ----------------------------------------------------
+
+    def freeze(self) -> None:
+        """From now on every bot call hangs and is never carried out (Telegram out of reach), until thaw()."""
+        if self._frozen is None:
+            self._frozen = asyncio.Event()
+
+    def thaw(self) -> None:
+        """End freeze(): the calls that hung get a 502 (they did nothing); new calls work again."""
+        frozen, self._frozen = self._frozen, None
+        if frozen is not None:
+            frozen.set()
 
     def fail_next(
         self,

@@ -125,26 +125,37 @@ async def after_settled(ctx: Context, received: ReceivedPayment, settled: Settle
 
 
 async def deliver_answer(ctx: Context, key: str, reply_to: int | None) -> None:
-    """Send the queued answer now. It is marked sent first, so a crash can never send it twice; a send
-    that fails hands it back to the outbox, which sends it after the grace if this handler died first."""
-    async with ctx.uow() as uow:
-        entry = await uow.outbox.take_for_sending(key, ctx.now())
-        await uow.commit()
-    if entry is None:
-        return  # no answer queued (a membership answers with its own notices), or it went out already
+    """Send the queued answer now, holding its outbox row across the send: the row is marked sent in the
+    same transaction, committed the moment Telegram has taken the message. A crash before that rolls the
+    mark back and the outbox sends the answer after the grace, so it is never lost; it is sent twice only
+    if the process dies in the instant between Telegram's reply and the commit, which no design can close
+    (Telegram has no idempotency key for messages)."""
+    taken: int | None = None
     try:
-        view = RENDERERS[entry.notice.kind](ctx, entry.notice.params)
-        sent = await ctx.messenger.send(entry.notice.chat_id, view, reply_to=reply_to)
-    except Exception as error:  # whatever it was, the outbox gets the answer back and tries again
-        log.info("answer %s not sent now (%s); the outbox will send it", key, error)
         async with ctx.uow() as uow:
-            await uow.outbox.reopen(entry.id, ctx.now(), str(error))
+            entry = await uow.outbox.take_for_sending(key, ctx.now())
+            if entry is None:
+                return  # no answer queued (a membership answers with its own notices), or it went out already
+            taken = entry.id
+            view = RENDERERS[entry.notice.kind](ctx, entry.notice.params)
+            sent = await ctx.messenger.send(entry.notice.chat_id, view, reply_to=reply_to)
+            await uow.outbox.mark_sent(entry.id, ctx.now(), sent.message_id)
+            await uow.commit()
+    except Exception as error:  # whatever it was, the row was rolled back: the outbox sends it
+        log.info("answer %s not sent now (%r); the outbox will send it", key, error)
+        if taken is not None:
+            await _hand_to_outbox(ctx, taken, repr(error))
+
+
+async def _hand_to_outbox(ctx: Context, entry_id: int, error: str) -> None:
+    """Make the answer due now rather than after the grace (the handler is alive: it did not die)."""
+    try:
+        async with ctx.uow() as uow:
+            await uow.outbox.retry_later(entry_id, ctx.now(), error)
             await uow.commit()
         ctx.services.outbox.wake()
-        return
-    async with ctx.uow() as uow:
-        await uow.outbox.mark_sent(entry.id, ctx.now(), sent.message_id)
-        await uow.commit()
+    except Exception:
+        log.warning("could not hand answer %s to the outbox now; it goes after the grace", entry_id)
 
 
 async def _store(ctx: Context, received: ReceivedPayment) -> bool:
