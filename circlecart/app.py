@@ -145,6 +145,7 @@ class CircleCart:
                     "rewards": rewards_policy(self.settings),
                     "reconcile_seconds": self.settings.reconcile_seconds,
                     "reconcile_settle_after": self.settings.reconcile_after_seconds,
+                    "embedded": self.embedded,
                 },
             )
         )

@@ -98,7 +98,10 @@ async def reconcile_star_payments(deps: JobDeps) -> int:
     window = (
         timedelta(seconds=float(settle_after)) if isinstance(settle_after, int | float) else reconciler.SETTLE_AFTER
     )
-    found = await reconciler.take_in_missing(deps.uow_factory, deps.messenger, deps.clock.now(), window)
+    embedded = bool(deps.options.get("embedded"))
+    found = await reconciler.take_in_missing(
+        deps.uow_factory, deps.messenger, deps.clock.now(), window, only_ours=embedded
+    )
     for charge in found:
         log.warning("reconciler: charge %s was missing from the database; settling it", charge)
     return await settle_payments(deps, found) if found else 0

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from domain.checkout import STARS
 from domain.messenger import Messenger, StarTransaction
 from domain.money import Money
+from domain.payments.kinds import owns
 from domain.payments.received import ReceivedPayment, Source
 from domain.ports import UnitOfWorkFactory
 
@@ -24,16 +25,27 @@ SETTLE_AFTER = timedelta(minutes=2)
 
 
 async def take_in_missing(
-    uow_factory: UnitOfWorkFactory, messenger: Messenger, now: datetime, settle_after: timedelta = SETTLE_AFTER
+    uow_factory: UnitOfWorkFactory,
+    messenger: Messenger,
+    now: datetime,
+    settle_after: timedelta = SETTLE_AFTER,
+    only_ours: bool = False,
 ) -> list[str]:
-    """Store the charges Telegram has and we lack; returns their charge ids (to settle now)."""
+    """Store the charges Telegram has and we lack; returns their charge ids (to settle now).
+
+    `only_ours`: embedded in a host bot, whose own Stars sales are in the same list, take only payloads
+    circlecart issued; standalone, every charge is ours to record or refund."""
     async with uow_factory() as uow:
         position = await uow.payment_inbox.cursor(CURSOR)
     found: list[str] = []
     while True:
         page = list(await messenger.star_transactions(position, PAGE))
         settled = _old_enough(page, now - settle_after)
-        payments = [t for t in settled if t.incoming and t.user_id is not None and t.payload is not None]
+        payments = [
+            t
+            for t in settled
+            if t.incoming and t.user_id is not None and t.payload is not None and (owns(t.payload) or not only_ours)
+        ]
         async with uow_factory() as uow:
             known = await uow.payment_inbox.known([t.id for t in payments])
             for transaction in payments:
