@@ -60,7 +60,7 @@ from typing import Literal
 import yaml
 
 from domain.errors import DomainError
-from domain.money import CURRENCY_EXPONENTS, Money, parse_major
+from domain.money import CURRENCY_EXPONENTS, STARS, Money, parse_major
 
 CatalogFormat = Literal["yaml", "csv"]
 _Report = Callable[[int, str], None]
@@ -481,7 +481,7 @@ def _check_price(text: str, currency: str, line: int, report: _Report) -> Money 
             report(line, f"price {text} must not be negative")
         elif exc.code == "price.too_precise":
             decimals = CURRENCY_EXPONENTS[currency]
-            if currency == "XTR":
+            if currency == STARS:
                 report(line, f"price {text} has decimals, but XTR (Telegram Stars) prices are whole stars")
             elif decimals == 0:
                 report(line, f"price {text} has decimals, but {currency} prices are whole numbers")
@@ -493,7 +493,7 @@ def _check_price(text: str, currency: str, line: int, report: _Report) -> Money 
     if price.amount <= 0:
         report(line, f"price must be more than 0 {currency} (Telegram invoices cannot be free)")
         return None
-    if currency == "XTR" and not XTR_MIN <= price.amount <= XTR_MAX:
+    if currency == STARS and not XTR_MIN <= price.amount <= XTR_MAX:
         report(line, f"price {text} XTR is outside the Telegram Stars invoice range {XTR_MIN}-{XTR_MAX}")
         return None
     return price

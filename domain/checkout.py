@@ -29,8 +29,6 @@ from domain.ports import UnitOfWork
 from domain.products import Product
 from domain.rewards.reach import can_message
 
-STARS = "XTR"
-
 # Long enough for Telegram to finish charging after pre-checkout; short enough that an abandoned
 # payment form does not keep a scarce unit off the shelf.
 HOLD_TTL = timedelta(minutes=15)
@@ -66,7 +64,7 @@ async def start_checkout(
     product = await uow.products.get(product_id)
     if product is None or not product.active:
         raise DomainError("product.not_found")
-    if product.price.currency != STARS and not fiat_payments:
+    if not product.price.is_stars and not fiat_payments:
         raise DomainError("payment.currency_unavailable", currency=product.price.currency)
     await shelf.refuse_if_in_drop(uow, now, product.id, product.title)  # Buy on its card goes through the drop
     if product.stock < quantity:

@@ -34,7 +34,9 @@ CURRENCY_EXPONENTS: dict[str, int] = {
     "BHD": 3,
 }
 
-CURRENCY_SYMBOLS: dict[str, str] = {"XTR": "⭐", "USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥"}
+STARS = "XTR"  # Telegram Stars: digital goods and services, refunded by the bot itself
+
+CURRENCY_SYMBOLS: dict[str, str] = {STARS: "⭐", "USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥"}
 
 
 def exponent(currency: str) -> int:
@@ -62,6 +64,11 @@ class Money:
             raise DomainError("currency.mismatch", left=self.currency, right=other.currency)
         return Money(self.amount + other.amount, self.currency)
 
+    @property
+    def is_stars(self) -> bool:
+        """Paid in Telegram Stars: no payment provider, and the bot itself can refund it."""
+        return self.currency == STARS
+
     def major_text(self) -> str:
         """The amount in major units as exact text: 250 XTR -> '250', 1999 USD -> '19.99'."""
         exp = exponent(self.currency)
@@ -71,7 +78,7 @@ class Money:
 
     def display(self) -> str:
         symbol = CURRENCY_SYMBOLS.get(self.currency)
-        if self.currency == "XTR":
+        if self.is_stars:
             return f"{self.major_text()} ⭐"
         if symbol:
             return f"{symbol}{self.major_text()}"

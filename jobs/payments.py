@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from domain.checkout import STARS
 from domain.groupbuys.closing import card_params
 from domain.notices import Notice
 from domain.payments import pipeline, reconciler, refunds
@@ -47,7 +46,7 @@ async def settle_payments(deps: JobDeps, charges: list[str] | None = None) -> in
         received, outcome = settled
         done += 1
         log.info("payment %s settled by the job: %s", charge, outcome.result.value)
-        if outcome.result is PaymentResult.REFUND and outcome.payment.amount.currency == STARS:
+        if outcome.result is PaymentResult.REFUND and outcome.payment.amount.is_stars:
             await refunds.refund_stars(
                 deps.uow_factory,
                 deps.clock,

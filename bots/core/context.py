@@ -17,6 +17,7 @@ from domain.drops.beacon import QUICKNET, BeaconChain
 from domain.errors import DomainError
 from domain.members import Member
 from domain.messenger import Messenger
+from domain.money import STARS
 from domain.ports import UnitOfWork, UnitOfWorkFactory
 from domain.rewards.policy import RewardsPolicy
 
@@ -26,7 +27,7 @@ class BotSettings:
     username: str  # the bot's @username, for deep links
     bot_id: int = 0  # the bot's Telegram user id: update_ids are per bot (processed updates are keyed by both)
     payment_provider_token: str = ""  # empty: Telegram Stars
-    currency: str = "XTR"
+    currency: str = STARS
     owner_ids: tuple[int, ...] = ()  # the operators (CIRCLECART_OWNER_IDS)
     rewards: RewardsPolicy = field(default_factory=RewardsPolicy)  # points, referrals, group buys
     beacon: BeaconChain = QUICKNET  # the drand chain new raffles draw with

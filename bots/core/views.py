@@ -7,7 +7,6 @@ import html
 from bots.core.context import Context
 from bots.core.echo import echo
 from domain.catalog import CatalogPage
-from domain.checkout import STARS
 from domain.memberships.perks import AdvertisedPrice
 from domain.money import Money
 from domain.orders import Order, OrderStatus
@@ -142,7 +141,7 @@ def invoice(ctx: Context, order: Order, buyer_name: str) -> Invoice:
         amount=total.amount,
         label=line.title[:32],
         # Stars invoices must not carry a provider token; every other currency needs one.
-        provider_token="" if total.currency == STARS else ctx.settings.payment_provider_token,
+        provider_token="" if total.is_stars else ctx.settings.payment_provider_token,
     )
 
 

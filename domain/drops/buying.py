@@ -28,7 +28,6 @@ from domain.rewards.reach import can_message
 
 PAYLOAD_PREFIX = "drop:"
 HOLD_TTL = timedelta(minutes=15)
-STARS = "XTR"
 
 
 def payload_for(order_id: int) -> str:
@@ -91,7 +90,7 @@ async def start_purchase(
             drop.early_access > timedelta(0) and await perks.early_access_minutes(uow, now, user_id, drop.brand_id) > 0
         )
         check_can_buy(drop, now, early_access_member)
-    if drop.price.currency != STARS and not fiat_payments:
+    if not drop.price.is_stars and not fiat_payments:
         raise DomainError("payment.currency_unavailable", currency=drop.price.currency)
     limit = 1 if drop.is_raffle else drop.per_member_limit
     existing = await uow.drop_claims.open_for(drop.id, user_id)

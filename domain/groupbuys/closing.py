@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.checkout import STARS
 from domain.groupbuys.model import GroupBuy, GroupBuyStatus, Participant, ParticipantStatus, leader
 from domain.notices import Notice, NoticeParams
 from domain.orders import HoldStatus, OrderStatus, Payment, PaymentStatus
@@ -152,7 +151,7 @@ async def _unwind(uow: UnitOfWork, now: datetime, group_buy: GroupBuy) -> Cancel
             ),
             now,
         )
-    return Cancelled(current, tuple(p for p in refunds if p.amount.currency == STARS))
+    return Cancelled(current, tuple(p for p in refunds if p.amount.is_stars))
 
 
 async def refund_participant(
@@ -180,7 +179,7 @@ async def refund_participant(
                 params={
                     "title": group_buy.title,
                     "amount": amount.display(),
-                    "by_bot": 1 if amount.currency == STARS else 0,
+                    "by_bot": 1 if amount.is_stars else 0,
                 },
                 language_of=participant.user_id,
             ),

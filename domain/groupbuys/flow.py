@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from domain.checkout import HOLD_TTL, STARS
+from domain.checkout import HOLD_TTL
 from domain.errors import DomainError
 from domain.groupbuys import closing
 from domain.groupbuys.model import (
@@ -91,7 +91,7 @@ async def join(
     group_buy = await uow.group_buys.get(group_buy_id)
     if group_buy is None:
         raise DomainError("groupbuy.unknown")
-    if group_buy.price.currency != STARS and not fiat_payments:
+    if not group_buy.price.is_stars and not fiat_payments:
         raise DomainError("payment.currency_unavailable", currency=group_buy.price.currency)
     _check_open(group_buy, now, user_id)
     existing = await uow.group_buys.participant_of(group_buy.id, user_id)
@@ -149,7 +149,7 @@ async def _offer(uow: UnitOfWork, product_id: int, fiat_payments: bool) -> tuple
         raise DomainError("product.not_found")
     if offer is None or not offer.active:
         raise DomainError("groupbuy.no_offer", title=product.title)
-    if offer.price.currency != STARS and not fiat_payments:
+    if not offer.price.is_stars and not fiat_payments:
         raise DomainError("payment.currency_unavailable", currency=offer.price.currency)
     if product.stock < 1:
         raise DomainError("product.sold_out", title=product.title)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from domain.errors import DomainError
-from domain.memberships.plans import DEFAULT_GRACE_DAYS, STARS, Benefits, Terms
-from domain.money import Money, parse_major
+from domain.memberships.plans import DEFAULT_GRACE_DAYS, Benefits, Terms
+from domain.money import STARS, Money, parse_major
 from domain.numbers import whole_number
 
 OPTIONS = ("days", "trial", "grace", "discount", "points", "early")

@@ -22,7 +22,6 @@ from enum import StrEnum
 from domain.errors import DomainError
 from domain.money import Money
 
-STARS = "XTR"
 # Telegram Stars subscriptions renew every 30 days: the only period the Bot API accepts.
 STARS_SUBSCRIPTION_PERIOD = timedelta(days=30)
 STARS_SUBSCRIPTION_SECONDS = int(STARS_SUBSCRIPTION_PERIOD.total_seconds())
@@ -95,7 +94,7 @@ class Terms:
 
     @property
     def is_stars(self) -> bool:
-        return self.price.currency == STARS
+        return self.price.is_stars
 
 
 @dataclass(frozen=True, slots=True)

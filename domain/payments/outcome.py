@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.checkout import STARS
 from domain.orders import Order, Payment
 
 
@@ -25,4 +24,4 @@ class PaymentOutcome:
     @property
     def refundable_by_bot(self) -> bool:
         """Stars payments are refunded by the bot itself; other providers need a person at the brand."""
-        return self.result is PaymentResult.REFUND and self.payment.amount.currency == STARS
+        return self.result is PaymentResult.REFUND and self.payment.amount.is_stars

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from domain.checkout import STARS
 from domain.payments import answers
 from domain.payments.kinds import Settled, settle_kind
 from domain.payments.outcome import PaymentResult
@@ -53,7 +52,7 @@ async def settle(
     settled = await settle_kind(uow, now, policy, received, grace)
     if settled.answer is not None:
         await uow.outbox.enqueue(settled.answer, now)
-    if settled.result is PaymentResult.REFUND and received.amount.currency != STARS:
+    if settled.result is PaymentResult.REFUND and not received.amount.is_stars:
         reason = settled.reason or "order.closed"
         owed = answers.refund_owed(
             settled.payment, reason, operators, chat_id=received.chat_id, not_before=grace, title=settled.title

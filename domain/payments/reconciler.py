@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from domain.checkout import STARS
 from domain.messenger import Messenger, StarTransaction
-from domain.money import Money
+from domain.money import STARS, Money
 from domain.payments.kinds import owns
 from domain.payments.received import ReceivedPayment, Source
 from domain.ports import UnitOfWorkFactory

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from domain.checkout import STARS
 from domain.clock import Clock
 from domain.messenger import Messenger, MessengerError, Rejected
 from domain.orders import OrderStatus, Payment, PaymentStatus
@@ -83,13 +82,13 @@ async def complete_refund(uow: UnitOfWork, now: datetime, payment: Payment, by: 
 async def star_refunds_due(uow: UnitOfWork, limit: int = 100) -> tuple[Payment, ...]:
     """Stars refunds the bot still has to make: due, and not handed to the operators."""
     due = await uow.payments.refunds_owed(limit)
-    return tuple(p for p in due if p.amount.currency == STARS and p.escalated_at is None)
+    return tuple(p for p in due if p.amount.is_stars and p.escalated_at is None)
 
 
 async def owed_by_people(uow: UnitOfWork, limit: int = 100) -> tuple[Payment, ...]:
     """Refunds a person has to make: other currencies, and Stars refunds Telegram kept refusing."""
     due = await uow.payments.refunds_owed(limit)
-    return tuple(p for p in due if p.amount.currency != STARS or p.escalated_at is not None)
+    return tuple(p for p in due if not p.amount.is_stars or p.escalated_at is not None)
 
 
 async def refund_refused(

@@ -12,7 +12,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.checkout import STARS
 from domain.drops import lifecycle as drop_lifecycle
 from domain.errors import DomainError
 from domain.groupbuys import closing
@@ -30,7 +29,7 @@ class Refund:
 
     @property
     def star_payments(self) -> tuple[Payment, ...]:
-        return tuple(p for p in self.payments if p.amount.currency == STARS)
+        return tuple(p for p in self.payments if p.amount.is_stars)
 
 
 async def refund_order(
@@ -62,7 +61,7 @@ async def refund_order(
                 key=f"order:{order.id}:refunded",
                 chat_id=order.user_id,
                 kind="order.refunded_by_shop",
-                params={"order": order.id, "amount": total.display(), "by_bot": 1 if total.currency == STARS else 0},
+                params={"order": order.id, "amount": total.display(), "by_bot": 1 if total.is_stars else 0},
                 language_of=order.user_id,
             ),
             now,

@@ -323,7 +323,7 @@ def invoice(ctx: Context, checkout: DropCheckout, buyer_name: str) -> Invoice:
         currency=total.currency,
         amount=total.amount,
         label=line.title[:32],
-        provider_token="" if total.currency == "XTR" else ctx.settings.payment_provider_token,
+        provider_token="" if total.is_stars else ctx.settings.payment_provider_token,
     )
 
 

@@ -101,7 +101,7 @@ async def after_settled(ctx: Context, received: ReceivedPayment, settled: Settle
     """Refund what must go back, post a group buy's first card, and give the member their one answer."""
     if settled.result is PaymentResult.REFUND:
         log.warning("payment %s cannot stand (%s): refunding", received.telegram_charge_id, settled.reason)
-        if settled.payment.amount.currency == checkout.STARS:
+        if settled.payment.amount.is_stars:
             await refunds.refund_stars(
                 ctx.services.uow_factory,
                 ctx.services.clock,

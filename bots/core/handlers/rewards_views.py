@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bots.core.context import Context
-from domain.checkout import STARS
 from domain.groupbuys.closing import card_params
 from domain.groupbuys.model import LINK_PREFIX as GROUP_LINK
 from domain.groupbuys.model import GroupBuy, GroupOffer, Participant
@@ -162,7 +161,7 @@ def invoice(ctx: Context, order: Order, payload: str, buyer_name: str, size: int
         currency=total.currency,
         amount=total.amount,
         label=line.title[:32],
-        provider_token="" if total.currency == STARS else ctx.settings.payment_provider_token,
+        provider_token="" if total.is_stars else ctx.settings.payment_provider_token,
     )
 
 
