@@ -7,7 +7,7 @@ within 10 seconds right before it charges, which is the moment the unit must be 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from domain.drops import shelf
 from domain.errors import DomainError
@@ -15,6 +15,7 @@ from domain.memberships import perks
 from domain.money import Money
 from domain.notices import Notice, NoticeParams
 from domain.orders import (
+    HOLD_TTL,
     HoldStatus,
     NewOrder,
     Order,
@@ -29,9 +30,6 @@ from domain.ports import UnitOfWork
 from domain.products import Product
 from domain.rewards.reach import can_message
 
-# Long enough for Telegram to finish charging after pre-checkout; short enough that an abandoned
-# payment form does not keep a scarce unit off the shelf.
-HOLD_TTL = timedelta(minutes=15)
 MAX_QUANTITY = 10
 POINTS_RETURNED = "points.returned"  # notice kind: a lapsed hold gave the member's points back
 

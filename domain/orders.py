@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.money import Money
@@ -128,6 +128,9 @@ class NewPayment:
 
 
 PAYLOAD_PREFIX = "order:"
+# How long a pre-checkout holds a unit, for every kind: long enough for Telegram to finish charging after
+# pre-checkout; short enough that an abandoned payment form does not keep a scarce unit off the shelf.
+HOLD_TTL = timedelta(minutes=15)
 
 
 def invoice_payload(order_id: int) -> str:

@@ -20,14 +20,13 @@ from domain.errors import DomainError
 from domain.memberships import perks
 from domain.money import Money
 from domain.numbers import whole_number
-from domain.orders import NewOrder, Order, OrderLine, OrderStatus
+from domain.orders import HOLD_TTL, NewOrder, Order, OrderLine, OrderStatus
 from domain.payments.outcome import PaymentOutcome
 from domain.payments.recording import record_against_order
 from domain.ports import UnitOfWork
 from domain.rewards.reach import can_message
 
 PAYLOAD_PREFIX = "drop:"
-HOLD_TTL = timedelta(minutes=15)
 
 
 def payload_for(order_id: int) -> str:

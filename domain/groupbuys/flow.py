@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from domain.checkout import HOLD_TTL
 from domain.errors import DomainError
 from domain.groupbuys import closing
 from domain.groupbuys.model import (
@@ -25,7 +24,7 @@ from domain.groupbuys.model import (
     participant_id_from_payload,
 )
 from domain.money import Money
-from domain.orders import NewOrder, Order, OrderLine, OrderStatus, PaymentStatus, StockHold
+from domain.orders import HOLD_TTL, NewOrder, Order, OrderLine, OrderStatus, PaymentStatus, StockHold
 from domain.payments.outcome import PaymentOutcome, PaymentResult
 from domain.payments.shop_orders import record_payment
 from domain.ports import UnitOfWork

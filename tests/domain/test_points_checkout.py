@@ -15,10 +15,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain import checkout
-from domain.checkout import HOLD_TTL, accept_pre_checkout, decide_pre_checkout, release_expired_holds
+from domain.checkout import accept_pre_checkout, decide_pre_checkout, release_expired_holds
 from domain.errors import DomainError
 from domain.money import Money
-from domain.orders import HoldStatus, Order, OrderStatus
+from domain.orders import HOLD_TTL, HoldStatus, Order, OrderStatus
 from domain.payments import outcome as payment_outcome
 from domain.payments import shop_orders
 from domain.payments.outcome import PaymentResult
