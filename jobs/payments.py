@@ -38,7 +38,7 @@ async def settle_payments(deps: JobDeps, charges: list[str] | None = None) -> in
         except Exception as error:
             log.exception("payment %s could not be settled; will try again", charge)
             async with deps.uow_factory() as uow:
-                await uow.payment_inbox.failed(charge, repr(error))
+                await pipeline.note_failure(uow, charge, repr(error))
                 await uow.commit()
             continue
         if settled is None:

@@ -231,3 +231,11 @@ async def _drop(uow: UnitOfWork, participant: Participant) -> None:
     if await uow.group_buys.set_participant_status(participant.id, ParticipantStatus.JOINED, ParticipantStatus.DROPPED):
         await release_order(uow, participant.order_id)
         await uow.orders.transition(participant.order_id, OPEN_ORDER, OrderStatus.CANCELLED)
+
+
+async def card_posted(uow: UnitOfWork, now: datetime, group_buy: GroupBuy, message_id: int) -> None:
+    """The progress card went up as `message_id`; if someone joined while it was on its way, it is edited."""
+    await uow.group_buys.set_card(group_buy.id, message_id)
+    current = await uow.group_buys.get(group_buy.id)
+    if current is not None and current.paid_count != group_buy.paid_count:
+        await update_card(uow, now, current)

@@ -274,3 +274,18 @@ async def _no_seat(
     order = await uow.orders.get(participant.order_id)
     assert payment is not None
     return PaymentOutcome(PaymentResult.REFUND, payment, order, "groupbuy.full")
+
+
+async def with_participants(uow: UnitOfWork, group_buy_id: int) -> tuple[GroupBuy, list[Participant]]:
+    group_buy = await uow.group_buys.get(group_buy_id)
+    if group_buy is None:
+        raise DomainError("groupbuy.unknown")
+    return group_buy, list(await uow.group_buys.participants(group_buy.id))
+
+
+async def by_code(uow: UnitOfWork, code: str) -> tuple[GroupBuy, list[Participant]]:
+    """A group buy by the code in its shared link, with who is in it."""
+    group_buy = await uow.group_buys.get_by_code(code)
+    if group_buy is None:
+        raise DomainError("groupbuy.unknown")
+    return group_buy, list(await uow.group_buys.participants(group_buy.id))

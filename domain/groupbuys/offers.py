@@ -55,3 +55,13 @@ async def withdraw_offer(uow: UnitOfWork, actor_id: int, operators: Collection[i
         raise DomainError("groupbuy.unknown_product", sku=sku)
     await uow.group_buys.save_offer(GroupOffer(offer.product_id, offer.price, offer.size, offer.hours, active=False))
     return product
+
+
+async def buyable_offers(uow: UnitOfWork, limit: int) -> list[tuple[GroupOffer, Product]]:
+    """The group prices members can start a group buy at now: their product exists and is for sale."""
+    found: list[tuple[GroupOffer, Product]] = []
+    for offer in await uow.group_buys.active_offers(limit):
+        product = await uow.products.get(offer.product_id)
+        if product is not None and product.buyable:
+            found.append((offer, product))
+    return found

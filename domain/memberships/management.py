@@ -120,6 +120,14 @@ async def create_plan(
     return await uow.plans.add(NewPlan(clean, community_id, terms, now, brand_id))
 
 
+async def plan_of(uow: UnitOfWork, plan_id: int) -> Plan:
+    """A plan by its number, or "membership.plan_unknown"."""
+    plan = await uow.plans.get(plan_id)
+    if plan is None:
+        raise DomainError("membership.plan_unknown")
+    return plan
+
+
 async def managed_plan(uow: UnitOfWork, who: Authority, plan_id: int) -> Plan:
     plan = await uow.plans.get(plan_id)
     if plan is None:

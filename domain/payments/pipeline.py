@@ -69,3 +69,8 @@ async def settle(
 async def unsettled(uow: UnitOfWork, now: datetime, limit: int = 100) -> Sequence[str]:
     """Charges stored but not settled, old enough that no handler is still on them."""
     return await uow.payment_inbox.unsettled(now - IN_FLIGHT, limit)
+
+
+async def note_failure(uow: UnitOfWork, telegram_charge_id: str, error: str) -> None:
+    """An attempt to store or settle the payment failed (after it rolled back): count it, say why."""
+    await uow.payment_inbox.failed(telegram_charge_id, error)

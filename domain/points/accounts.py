@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from domain.errors import DomainError
 from domain.points import ledger
 from domain.points.ledger import Entry, NewEntry, Reason
 from domain.points.ports import PointsRepository
 from domain.rewards.policy import RewardsPolicy
+
+if TYPE_CHECKING:  # the unit of work's port imports this package's ports
+    from domain.ports import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,3 +172,9 @@ async def summary(points_repo: PointsRepository, user_id: int, history: int = 8)
     entries = await points_repo.entries(user_id)
     recent = tuple(await points_repo.recent(user_id, history))
     return Summary(ledger.balance(entries), ledger.next_expiry(entries), recent, ledger.owed(entries))
+
+
+async def current_summary(uow: UnitOfWork, now: datetime, user_id: int) -> Summary:
+    """What /points shows: lapsed lots are closed first, so the balance is one the member can spend."""
+    await expire_due(uow.points, now, user_id)
+    return await summary(uow.points, user_id)

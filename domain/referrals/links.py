@@ -27,6 +27,7 @@ class Attribution(StrEnum):
 class AttributionResult:
     outcome: Attribution
     referrer_id: int | None = None
+    referrer_name: str | None = None  # to thank them by name
 
 
 async def invite_code(uow: UnitOfWork, user_id: int, make_code: Callable[[], str] = new_code) -> str:
@@ -56,4 +57,7 @@ async def attribute(uow: UnitOfWork, now: datetime, referee_id: int, code: str) 
     if any(order.paid_at is not None for order in history):
         return AttributionResult(Attribution.ALREADY_CUSTOMER, referrer_id)
     added = await uow.referrals.add(Referral(referee_id, referrer_id, ReferralStatus.ATTRIBUTED, now))
-    return AttributionResult(Attribution.RECORDED if added else Attribution.ALREADY_REFERRED, referrer_id)
+    if not added:
+        return AttributionResult(Attribution.ALREADY_REFERRED, referrer_id)
+    referrer = await uow.members.get(referrer_id)
+    return AttributionResult(Attribution.RECORDED, referrer_id, referrer.first_name if referrer else None)

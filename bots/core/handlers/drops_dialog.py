@@ -17,6 +17,7 @@ from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.events import ButtonEvent, TextEvent
 from bots.core.handlers.drops_views import status_name
+from domain import catalog
 from domain.brands.roles import Actor, require_brand_staff
 from domain.drops import scheduling
 from domain.drops.model import Drop, DropMode, DropPlan
@@ -172,9 +173,7 @@ async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> No
 async def _make_draft(ctx: Context, user_id: int, state: dict[str, Any]) -> Drop:
     answers = state["answers"]
     async with ctx.uow() as uow:
-        product = await uow.products.get_by_sku(str(answers["product"]))
-        if product is None:
-            raise DomainError("product.not_found")
+        product = await catalog.product_by_sku(uow, str(answers["product"]))
         starts = datetime.fromisoformat(str(answers["start"]))
         plan = DropPlan(
             brand_id=int(state["brand_id"]),

@@ -18,6 +18,7 @@ from bots.core.context import Context
 from bots.core.events import ButtonEvent, TextEvent
 from bots.core.handlers import drops_dialog
 from bots.core.handlers.drops_views import status_name
+from domain import catalog
 from domain.drops import revisions, scheduling
 from domain.drops.model import Drop, DropPlan, DropStatus
 from domain.errors import DomainError
@@ -139,9 +140,7 @@ async def _revised(uow: UnitOfWork, drop: Drop, field: str, value: Any) -> DropP
     """The drop's plan with the answer applied; the parser already checked the answer's shape."""
     plan = drop.plan
     if field == "product":
-        product = await uow.products.get_by_sku(str(value))
-        if product is None:
-            raise DomainError("product.not_found")
+        product = await catalog.product_by_sku(uow, str(value))
         return revisions.revise(plan, product_id=product.id)
     if field == "price":
         return revisions.revise(plan, price=parse_major(str(value), drop.price.currency))

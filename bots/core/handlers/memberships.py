@@ -69,9 +69,7 @@ async def trial(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
 async def cancel_ask(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
     async with ctx.uow() as uow:
         found = await cancelling.cancellable(uow, ctx.now(), event.sender.id, callback.int_arg(0))
-        plan = await uow.plans.get(found.plan_id)
-    if plan is None:
-        raise DomainError("membership.plan_unknown")
+        plan = await management.plan_of(uow, found.plan_id)
     await ctx.messenger.send(event.sender.id, mv.cancel_confirm(ctx, plan, found))
     await ctx.messenger.answer_callback(event.callback_id)
 
@@ -190,9 +188,7 @@ async def _plan_add(ctx: Context, event: CommandEvent, words: list[str], communi
 
 async def _plan_change(ctx: Context, event: CommandEvent, action: str, plan_id: int, rest: list[str]) -> None:
     async with ctx.uow() as uow:
-        plan = await uow.plans.get(plan_id)
-    if plan is None:
-        raise DomainError("membership.plan_unknown")
+        plan = await management.plan_of(uow, plan_id)
     here = None if event.chat.is_private else event.chat.id
     who = await authority(ctx, event.sender.id, plan.community_id, here)
     if action == "price":

@@ -26,7 +26,7 @@ from domain.messenger import MessengerError
 from domain.money import Money
 from domain.numbers import whole_number
 from domain.outgoing import View
-from domain.payments import answers, pipeline, refunds
+from domain.payments import answering, answers, pipeline, refunds
 from domain.payments.kinds import Settled
 from domain.payments.outcome import PaymentResult
 from domain.payments.received import ReceivedPayment
@@ -133,13 +133,13 @@ async def deliver_answer(ctx: Context, key: str, reply_to: int | None) -> None:
     taken: int | None = None
     try:
         async with ctx.uow() as uow:
-            entry = await uow.outbox.take_for_sending(key, ctx.now())
+            entry = await answering.take(uow, key, ctx.now())
             if entry is None:
                 return  # no answer queued (a membership answers with its own notices), or it went out already
             taken = entry.id
             view = RENDERERS[entry.notice.kind](ctx, entry.notice.params)
             sent = await ctx.messenger.send(entry.notice.chat_id, view, reply_to=reply_to)
-            await uow.outbox.mark_sent(entry.id, ctx.now(), sent.message_id)
+            await answering.delivered(uow, entry, ctx.now(), sent.message_id)
             await uow.commit()
     except Exception as error:  # whatever it was, the row was rolled back: the outbox sends it
         log.info("answer %s not sent now (%r); the outbox will send it", key, error)
@@ -151,7 +151,7 @@ async def _hand_to_outbox(ctx: Context, entry_id: int, error: str) -> None:
     """Make the answer due now rather than after the grace (the handler is alive: it did not die)."""
     try:
         async with ctx.uow() as uow:
-            await uow.outbox.retry_later(entry_id, ctx.now(), error)
+            await answering.hand_back(uow, entry_id, ctx.now(), error)
             await uow.commit()
         ctx.services.outbox.wake()
     except Exception:
@@ -205,7 +205,7 @@ async def _retrying(ctx: Context, step: str, received: ReceivedPayment, run: Cal
 async def _note_failure(ctx: Context, charge_id: str, error: str) -> None:
     try:
         async with ctx.uow() as uow:
-            await uow.payment_inbox.failed(charge_id, error)
+            await pipeline.note_failure(uow, charge_id, error)
             await uow.commit()
     except Exception:
         log.warning("could not note the failure of payment %s", charge_id)

@@ -15,15 +15,13 @@ from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain import checkout
 from domain.errors import DomainError
-from domain.groupbuys import flow, offers
-from domain.groupbuys.closing import update_card
+from domain.groupbuys import closing, flow, offers
 from domain.groupbuys.flow import Seat
-from domain.groupbuys.model import PAYLOAD_KIND, GroupOffer
+from domain.groupbuys.model import PAYLOAD_KIND
 from domain.numbers import whole_number
 from domain.outgoing import MessageRef, View
 from domain.payments import refunds
 from domain.points import accounts
-from domain.products import Product
 from domain.referrals import links
 from domain.referrals.links import Attribution
 from domain.rewards.refunds import refund_order
@@ -109,12 +107,11 @@ async def start_link(ctx: Context, event: CommandEvent) -> bool:
 async def _accept_invitation(ctx: Context, event: CommandEvent, code: str) -> None:
     async with ctx.uow() as uow:
         result = await links.attribute(uow, ctx.now(), event.sender.id, code)
-        referrer = await uow.members.get(result.referrer_id) if result.referrer_id else None
         await uow.commit()
     log.info("invitation %s opened by %s: %s", code, event.sender.id, result.outcome)
-    if result.outcome is Attribution.RECORDED and referrer is not None:
+    if result.outcome is Attribution.RECORDED and result.referrer_name is not None:
         await ctx.messenger.send(
-            event.chat.id, View(ctx.t("You came here through {name}'s invitation.", name=referrer.first_name))
+            event.chat.id, View(ctx.t("You came here through {name}'s invitation.", name=result.referrer_name))
         )
     elif result.outcome is Attribution.SELF:
         await ctx.messenger.send(event.chat.id, View(ctx.t("That is your own invite link: share it with friends.")))
@@ -122,10 +119,7 @@ async def _accept_invitation(ctx: Context, event: CommandEvent, code: str) -> No
 
 async def _show_group_buy(ctx: Context, chat: Chat, code: str) -> None:
     async with ctx.uow() as uow:
-        group_buy = await uow.group_buys.get_by_code(code)
-        if group_buy is None:
-            raise DomainError("groupbuy.unknown")
-        participants = list(await uow.group_buys.participants(group_buy.id))
+        group_buy, participants = await flow.by_code(uow, code)
     await ctx.messenger.send(chat.id, rv.group_buy_summary(ctx, group_buy, participants))
 
 
@@ -134,9 +128,7 @@ async def _show_group_buy(ctx: Context, chat: Chat, code: str) -> None:
 
 async def points(ctx: Context, event: CommandEvent) -> None:
     async with ctx.uow() as uow:
-        # Lapsed lots are closed first, so the balance shown is one the member can spend.
-        await accounts.expire_due(uow.points, ctx.now(), event.sender.id)
-        summary = await accounts.summary(uow.points, event.sender.id)
+        summary = await accounts.current_summary(uow, ctx.now(), event.sender.id)
         await uow.commit()
     await ctx.messenger.send(event.chat.id, rv.points_view(ctx, summary))
 
@@ -150,11 +142,7 @@ async def invite(ctx: Context, event: CommandEvent) -> None:
 
 async def group_buys(ctx: Context, event: CommandEvent) -> None:
     async with ctx.uow() as uow:
-        found: list[tuple[GroupOffer, Product]] = []
-        for offer in await uow.group_buys.active_offers(MAX_OFFERS):
-            product = await uow.products.get(offer.product_id)
-            if product is not None and product.buyable:
-                found.append((offer, product))
+        found = await offers.buyable_offers(uow, MAX_OFFERS)
     await ctx.messenger.send(event.chat.id, rv.offers_view(ctx, found))
 
 
@@ -263,17 +251,11 @@ async def group_pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
 async def post_card(ctx: Context, group_buy_id: int) -> None:
     """The first payment opens the group buy: its progress card goes to the chat where it started."""
     async with ctx.uow() as uow:
-        group_buy = await uow.group_buys.get(group_buy_id)
-        assert group_buy is not None
-        participants = list(await uow.group_buys.participants(group_buy_id))
+        group_buy, participants = await flow.with_participants(uow, group_buy_id)
     posted = await ctx.messenger.send(group_buy.chat_id, rv.card_of(ctx, group_buy, participants))
     if posted.message_id is None:
         return
     async with ctx.uow() as uow:
-        await uow.group_buys.set_card(group_buy_id, posted.message_id)
-        current = await uow.group_buys.get(group_buy_id)
-        if current is not None and current.paid_count != group_buy.paid_count:
-            # Someone joined while the card was on its way: bring it up to date.
-            await update_card(uow, ctx.now(), current)
+        await closing.card_posted(uow, ctx.now(), group_buy, posted.message_id)
         await uow.commit()
     ctx.services.outbox.wake()
