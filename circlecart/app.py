@@ -21,7 +21,8 @@ from domain.clock import Clock, SystemClock
 from domain.messenger import MessengerError
 from jobs.leader import JobsLeader
 from jobs.outbox import OutboxSender
-from jobs.scheduler import JobDeps, ShopJobs
+from jobs.scheduler import ShopJobs
+from jobs.spec import JobDeps
 from storage.database import Database
 from storage.migrate import upgrade_async
 

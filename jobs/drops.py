@@ -25,7 +25,7 @@ from domain.drops.beacon import FALLBACK_AFTER, Beacon, BeaconUnavailable, Beaco
 from domain.drops.model import Drop, DropStatus
 from domain.drops.rules import parse_leads
 from jobs.beacon import DEFAULT_URL, DrandHttpBeacon
-from jobs.scheduler import JobDeps, JobSpec
+from jobs.spec import JobDeps, JobSpec
 from jobs.timers import Timers, fire
 
 log = logging.getLogger(__name__)

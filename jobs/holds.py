@@ -7,7 +7,7 @@ import logging
 from domain.checkout import release_expired_holds
 from domain.clock import Clock
 from domain.ports import UnitOfWorkFactory
-from jobs.scheduler import JobDeps, JobSpec
+from jobs.spec import JobDeps, JobSpec
 
 log = logging.getLogger(__name__)
 

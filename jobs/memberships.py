@@ -13,7 +13,7 @@ from domain.memberships.joining import invoice_payload
 from domain.memberships.plans import STARS_SUBSCRIPTION_SECONDS, Plan
 from domain.messenger import Messenger, MessengerError, RateLimited, TransientFailure
 from domain.outgoing import Invoice
-from jobs.scheduler import JobDeps, JobSpec
+from jobs.spec import JobDeps, JobSpec
 
 log = logging.getLogger(__name__)
 

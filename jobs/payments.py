@@ -11,7 +11,7 @@ from domain.notices import Notice
 from domain.payments import pipeline, reconciler, refunds
 from domain.payments.outcome import PaymentResult
 from domain.rewards.policy import RewardsPolicy
-from jobs.scheduler import JobDeps, JobSpec
+from jobs.spec import JobDeps, JobSpec
 
 log = logging.getLogger(__name__)
 

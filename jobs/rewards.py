@@ -16,7 +16,7 @@ from domain.points import accounts, reminders
 from domain.ports import UnitOfWorkFactory
 from domain.referrals import rewards as referral_rewards
 from domain.rewards.policy import RewardsPolicy
-from jobs.scheduler import JobDeps, JobSpec
+from jobs.spec import JobDeps, JobSpec
 
 log = logging.getLogger(__name__)
 BATCH = 200

@@ -9,42 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from domain.clock import Clock
-from domain.messenger import Messenger
-from domain.ports import UnitOfWorkFactory
+from jobs.spec import Job, JobDeps, JobSpecs
 
 log = logging.getLogger(__name__)
-Job = Callable[[], Awaitable[object]]
-
-
-@dataclass(frozen=True, slots=True)
-class JobDeps:
-    """What jobs may use. `wake_outbox` tells the sender that notices were enqueued."""
-
-    uow_factory: UnitOfWorkFactory
-    clock: Clock
-    messenger: Messenger
-    wake_outbox: Callable[[], None] = lambda: None
-    owner_ids: tuple[int, ...] = ()
-    options: dict[str, object] = field(default_factory=dict)
-    # Called when the jobs stop: a capability that runs something of its own (drops' date-triggered
-    # APScheduler with a persistent job store) registers its shutdown here from job_specs.
-    stop_hooks: list[Callable[[], None]] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class JobSpec:
-    name: str
-    run: Job
-    every_seconds: float
-
-
-JobSpecs = Callable[[JobDeps], Sequence[JobSpec]]
 
 
 def _feature_specs() -> list[JobSpecs]:

@@ -7,7 +7,7 @@ import logging
 from domain.clock import Clock
 from domain.ports import UnitOfWorkFactory
 from domain.updates import forget_old_updates
-from jobs.scheduler import JobDeps, JobSpec
+from jobs.spec import JobDeps, JobSpec
 
 log = logging.getLogger(__name__)
 

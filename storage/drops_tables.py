@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from storage.tables import UTCDateTime
+from storage.types import UTCDateTime
 
 
 class BrandStaffRow(SQLModel, table=True):

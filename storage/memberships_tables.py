@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from storage.tables import UTCDateTime
+from storage.types import UTCDateTime
 
 
 class MembershipPlanRow(SQLModel, table=True):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.tables import UTCDateTime
+from storage.types import UTCDateTime
 
 
 class PaymentInboxRow(SQLModel, table=True):

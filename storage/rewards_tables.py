@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from storage.tables import UTCDateTime
+from storage.types import UTCDateTime
 
 
 class PointsAccountRow(SQLModel, table=True):

@@ -14,15 +14,12 @@ are created by the migrations only; they are deliberately not part of this metad
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
-    DateTime,
-    Dialect,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -31,35 +28,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timezone-aware UTC datetime on every dialect; naive datetimes are refused when written."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"naive datetime {value!r} given where aware UTC is required")
-        value = value.astimezone(UTC)
-        if dialect.name == "sqlite":
-            # SQLite stores the wall-clock text; make it UTC wall-clock so text order is time order.
-            return value.replace(tzinfo=None)
-        return value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if not isinstance(value, datetime):  # pragma: no cover - drivers always give datetime here
-            raise TypeError(f"expected datetime from the database, got {type(value).__name__}")
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+from storage.types import UTCDateTime
 
 
 def tags_to_text(tags: tuple[str, ...]) -> str:
@@ -277,6 +248,7 @@ processed_updates: Table = ProcessedUpdateRow.__table__  # type: ignore[attr-def
 
 
 # Each capability keeps its tables in its own module; importing them here registers them on the metadata.
+# They import only storage.types, never this module, so there is no cycle.
 import storage.drops_tables  # noqa: E402
 import storage.memberships_tables  # noqa: E402
 import storage.payments_tables  # noqa: E402
