@@ -24,10 +24,27 @@ from typing import Any
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from domain.clock import Clock
 
 log = logging.getLogger(__name__)
+
+# How soon the timer thread asks an unreachable job store again.
+_STORE_RETRY = timedelta(seconds=5)
+
+
+class _OutageTolerantJobStore(SQLAlchemyJobStore):  # type: ignore[misc]  # APScheduler 3 ships no types
+    """APScheduler survives a failing store when it fetches due jobs, but not when it asks for the next
+    run time: one lost database connection would end the timer thread for good. Ask again shortly instead."""
+
+    def get_next_run_time(self) -> datetime | None:
+        try:
+            return super().get_next_run_time()  # type: ignore[no-any-return]
+        except SQLAlchemyError as error:
+            log.warning("drop timers: the job store is unreachable (%s); asking again shortly", error)
+            return datetime.now(UTC) + _STORE_RETRY
+
 
 Runner = Callable[[], Coroutine[Any, Any, object]]
 
@@ -82,7 +99,8 @@ class Timers:
             # psycopg's default is 130 s: with the database unreachable the timer thread would hold its
             # job-store lock that long.
             engine_options["connect_args"] = {"connect_timeout": 5}
-        store = SQLAlchemyJobStore(url=url, tablename=table, engine_options=engine_options)
+            engine_options["pool_pre_ping"] = True  # a connection that died in an outage is replaced
+        store = _OutageTolerantJobStore(url=url, tablename=table, engine_options=engine_options)
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
             jobstores={"default": store},
