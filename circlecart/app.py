@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from bots.core.adapter import FrameworkAdapter
 from bots.core.app import build_table
@@ -80,6 +81,7 @@ class CircleCart:
                 rewards=rewards_policy(self.settings),
                 beacon=self.settings.beacon(),
                 embedded=self.embedded,
+                reply_grace=timedelta(seconds=self.settings.reply_grace_seconds),
             ),
             error_text=table.message_for,
             state=make_state_store(self.settings.redis_url),

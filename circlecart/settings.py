@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     beacon_period: int = Field(default=QUICKNET.period, ge=1, le=3600, description="seconds between its rounds")
     # payments: how often Telegram's record of Stars is compared with ours, and how old a charge must be
     reconcile_seconds: float = Field(default=300.0, ge=1, le=86_400, description="seconds between reconciliations")
+    reply_grace_seconds: float = Field(
+        default=60.0,
+        ge=5,
+        le=3600,
+        description="how long a payment answer waits for its handler before the outbox sends it",
+    )
     reconcile_after_seconds: float = Field(
         default=120.0, ge=0, le=86_400, description="a charge younger than this is left to its update"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bots.core.callbacks import CallbackCodec
 from bots.core.echo import bounded
@@ -32,6 +32,8 @@ class BotSettings:
     rewards: RewardsPolicy = field(default_factory=RewardsPolicy)  # points, referrals, group buys
     beacon: BeaconChain = QUICKNET  # the drand chain new raffles draw with
     embedded: bool = False  # inside a host bot: payloads circlecart did not issue are left to the host
+    # How long the outbox holds back a payment answer the handler is sending itself (CIRCLECART_REPLY_GRACE_SECONDS).
+    reply_grace: timedelta = timedelta(seconds=60)
 
 
 class OutboxWakeup:

@@ -38,24 +38,25 @@ async def settle(
     policy: RewardsPolicy,
     operators: Sequence[int],
     answering_now: bool,
+    grace: timedelta = REPLY_GRACE,
 ) -> tuple[ReceivedPayment, Settled] | None:
     """Settle one stored payment; None if it was settled already (or never stored).
 
     `answering_now`: the caller will send the member's answer itself right after committing, so the
-    outbox's copy waits `REPLY_GRACE` before it counts as undelivered.
+    outbox's copy waits `grace` before it counts as undelivered.
     """
     entry = await uow.payment_inbox.claim(telegram_charge_id)
     if entry is None:
         return None
     received = entry.payment
-    grace = now + REPLY_GRACE if answering_now else None
-    settled = await settle_kind(uow, now, policy, received, grace)
+    held_until = now + grace if answering_now else None
+    settled = await settle_kind(uow, now, policy, received, held_until)
     if settled.answer is not None:
         await uow.outbox.enqueue(settled.answer, now)
     if settled.result is PaymentResult.REFUND and not received.amount.is_stars:
         reason = settled.reason or "order.closed"
         owed = answers.refund_owed(
-            settled.payment, reason, operators, chat_id=received.chat_id, not_before=grace, title=settled.title
+            settled.payment, reason, operators, chat_id=received.chat_id, not_before=held_until, title=settled.title
         )
         for notice in owed:
             await uow.outbox.enqueue(notice, now)

@@ -111,7 +111,7 @@ async def after_settled(ctx: Context, received: ReceivedPayment, settled: Settle
                 chat_id=received.chat_id,
                 title=settled.title,
                 reason=settled.reason,
-                not_before=ctx.now() + pipeline.REPLY_GRACE,
+                not_before=ctx.now() + ctx.settings.reply_grace,
             )
     if settled.group_buy_to_post is not None:
         from bots.core.handlers.rewards import post_card  # rewards registers this handler: import late
@@ -170,7 +170,13 @@ async def _store(ctx: Context, received: ReceivedPayment) -> bool:
 async def _settle(ctx: Context, charge_id: str) -> Settled | bool:
     async with ctx.uow() as uow:
         done = await pipeline.settle(
-            uow, ctx.now(), charge_id, ctx.settings.rewards, ctx.settings.owner_ids, answering_now=True
+            uow,
+            ctx.now(),
+            charge_id,
+            ctx.settings.rewards,
+            ctx.settings.owner_ids,
+            answering_now=True,
+            grace=ctx.settings.reply_grace,
         )
         await uow.commit()
     if done is None:
