@@ -7,6 +7,7 @@ is unique in the outbox, so a receipt, a seat in a group buy or a refund notice 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from domain.groupbuys.model import GroupBuy
@@ -118,19 +119,9 @@ def refund_owed(
 
 
 def refunded_by_hand(payment: Payment) -> Notice:
-    return Notice(
-        key=f"refund-done:{payment.telegram_charge_id}",
-        chat_id=payment.user_id,
-        kind=REFUND,
-        params={
-            "amount": payment.amount.amount,
-            "currency": payment.amount.currency,
-            "reason": "",
-            "title": "",
-            "how": DONE,
-        },
-        language_of=payment.user_id,
-    )
+    """The refund an operator made by hand: its own key, since the member's one answer went out already."""
+    done = refund(payment, payment.user_id, "", "", DONE)
+    return replace(done, key=f"refund-done:{payment.telegram_charge_id}")
 
 
 def reconciled(received: ReceivedPayment, result: str, operators: Sequence[int]) -> list[Notice]:

@@ -20,8 +20,3 @@ class PaymentOutcome:
     payment: Payment
     order: Order | None
     reason: str | None = None  # a DomainError-style code explaining a refund
-
-    @property
-    def refundable_by_bot(self) -> bool:
-        """Stars payments are refunded by the bot itself; other providers need a person at the brand."""
-        return self.result is PaymentResult.REFUND and self.payment.amount.is_stars
