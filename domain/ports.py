@@ -168,9 +168,9 @@ class OutboxRepository(Protocol):
         another sender skips them (FOR UPDATE SKIP LOCKED on PostgreSQL). A crashed sender's lease lapses."""
 
     async def mark_sent(self, entry_id: int, at: datetime, message_id: int | None) -> None: ...
-    async def take_for_sending(self, key: str, at: datetime) -> OutboxEntry | None:
-        """Mark the PENDING entry with this key sent, in the transaction that then sends it and commits once
-        Telegram took it (a failed send rolls the mark back); None if it is not pending."""
+    async def take_for_sending(self, key: str, lease_until: datetime) -> OutboxEntry | None:
+        """Lease the PENDING entry with this key while it still waits out the delay it was queued with (no
+        sender has touched it), until `lease_until`; None otherwise. The caller commits, sends, marks it sent."""
 
     async def retry_later(self, entry_id: int, at: datetime, error: str, count: bool = True) -> None:
         """Make the entry due again at `at`, releasing its lease; `count` adds one to its attempts."""

@@ -1,7 +1,10 @@
 """Sending a member's payment answer from the handler that settled it, without ever sending it twice.
 
-The answer's outbox row is taken (marked sent) and the message sent in one transaction, committed the
-moment Telegram has the message; a failed send rolls the mark back. See bots/core/handlers/payments.py.
+The answer is queued, in the transaction that settles the payment, due only after the reply grace. The
+handler then leases it in a short transaction of its own, sends it, and marks it sent; the outbox sends
+it only if the handler could not: a failed send hands it back at once, and a handler that died leaves
+a lease that lapses at the end of the grace. No transaction is held open across the send, so a slow
+Telegram never holds a database connection (or SQLite's one write lock). See bots/core/handlers/payments.py.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from domain.notices import OutboxEntry
 from domain.ports import UnitOfWork
 
 
-async def take(uow: UnitOfWork, key: str, now: datetime) -> OutboxEntry | None:
-    """The pending answer under `key`, marked sent in this transaction; None if there is none to send."""
-    return await uow.outbox.take_for_sending(key, now)
+async def take(uow: UnitOfWork, key: str, lease_until: datetime) -> OutboxEntry | None:
+    """The answer under `key`, leased to this handler until `lease_until`; None if there is none to send
+    (nothing was queued, or it was sent or taken already)."""
+    return await uow.outbox.take_for_sending(key, lease_until)
 
 
 async def delivered(uow: UnitOfWork, entry: OutboxEntry, now: datetime, message_id: int | None) -> None:

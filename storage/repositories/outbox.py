@@ -95,12 +95,17 @@ class SqlOutboxRepository(SqlRepository):
     async def mark_sent(self, entry_id: int, at: datetime, message_id: int | None) -> None:
         await self._update(entry_id, status=NoticeStatus.SENT.value, sent_at=at, message_id=message_id)
 
-    async def take_for_sending(self, key: str, at: datetime) -> OutboxEntry | None:
-        """Mark a PENDING entry sent, in the transaction that sends it (None if it is not pending)."""
+    async def take_for_sending(self, key: str, lease_until: datetime) -> OutboxEntry | None:
+        """Lease a PENDING entry that is still waiting out the delay it was queued with, untouched by any
+        sender (its next attempt is still its `not_before`); None if there is none. Commit, then send."""
         statement = (
             update(outbox)
-            .where(outbox.c.key == key, outbox.c.status == NoticeStatus.PENDING.value)
-            .values(status=NoticeStatus.SENT.value, sent_at=at)
+            .where(
+                outbox.c.key == key,
+                outbox.c.status == NoticeStatus.PENDING.value,
+                outbox.c.next_attempt_at == outbox.c.not_before,
+            )
+            .values(next_attempt_at=lease_until)
             .returning(outbox)
         )
         row = (await self._session.execute(statement)).mappings().first()

@@ -11,6 +11,9 @@ from tests.scenarios.harness import running_shop
 
 MEMBERS = 200
 UNITS = 50
+# Correctness under the burst, not speed: on a loaded machine 200 answers may take longer than Telegram's
+# 10 s, so the fake's window is widened (how fast they come is bench/drop_rush's measure).
+ANSWER_WINDOW = 300.0
 
 
 async def test_200_members_paying_at_once_for_50_units_get_exactly_50_orders(
@@ -32,7 +35,10 @@ async def test_200_members_paying_at_once_for_50_units_get_exactly_50_orders(
             await shop.press(member, card, text=buy)
             invoices.append(shop.fake.last(group))
 
-        results = await asyncio.gather(*(shop.pay(m, inv) for m, inv in zip(members, invoices, strict=True)))
+        shop.fake.pre_checkout_timeout = ANSWER_WINDOW
+        results = await asyncio.gather(
+            *(shop.pay(m, inv, timeout=ANSWER_WINDOW) for m, inv in zip(members, invoices, strict=True))
+        )
 
         accepted = [r for r in results if r.accepted]
         refused = [r for r in results if not r.accepted]
@@ -43,5 +49,6 @@ async def test_200_members_paying_at_once_for_50_units_get_exactly_50_orders(
             statuses = [o.status for m in members for o in await uow.orders.list_for_user(m.id, 5)]
         assert statuses.count(OrderStatus.PAID) == UNITS
         assert shop.fake.refunds == []
+        await shop.outbox_drained(timeout=ANSWER_WINDOW)  # a receipt whose first send failed goes by the outbox
         receipts = [m for m in shop.fake.sent(group) if "Payment received" in m.content]
         assert len(receipts) == UNITS

@@ -24,6 +24,7 @@ from domain import checkout
 from domain.errors import DomainError
 from domain.messenger import MessengerError
 from domain.money import Money
+from domain.notices import OutboxEntry
 from domain.numbers import whole_number
 from domain.outgoing import View
 from domain.payments import answering, answers, pipeline, refunds
@@ -125,26 +126,50 @@ async def after_settled(ctx: Context, received: ReceivedPayment, settled: Settle
 
 
 async def deliver_answer(ctx: Context, key: str, reply_to: int | None) -> None:
-    """Send the queued answer now, holding its outbox row across the send: the row is marked sent in the
-    same transaction, committed the moment Telegram has taken the message. A crash before that rolls the
-    mark back and the outbox sends the answer after the grace, so it is never lost; it is sent twice only
-    if the process dies in the instant between Telegram's reply and the commit, which no design can close
-    (Telegram has no idempotency key for messages)."""
-    taken: int | None = None
+    """Send the queued answer now: lease its outbox row for the reply grace, send, mark it sent, each
+    step short so no transaction waits on Telegram. A failed send hands the row to the outbox at once; a
+    crash leaves the lease to lapse, and the outbox sends it then, so it is never lost. It goes twice only
+    if the process dies between Telegram's reply and the mark, which no design can close (Telegram has no
+    idempotency key for messages)."""
+    lease_until = ctx.now() + ctx.settings.reply_grace
     try:
         async with ctx.uow() as uow:
-            entry = await answering.take(uow, key, ctx.now())
-            if entry is None:
-                return  # no answer queued (a membership answers with its own notices), or it went out already
-            taken = entry.id
-            view = RENDERERS[entry.notice.kind](ctx, entry.notice.params)
-            sent = await ctx.messenger.send(entry.notice.chat_id, view, reply_to=reply_to)
-            await answering.delivered(uow, entry, ctx.now(), sent.message_id)
+            entry = await answering.take(uow, key, lease_until)
             await uow.commit()
-    except Exception as error:  # whatever it was, the row was rolled back: the outbox sends it
+    except Exception as error:  # nothing was taken: the outbox sends it after the grace
+        log.info("answer %s not taken now (%r); the outbox will send it", key, error)
+        return
+    if entry is None:
+        return  # no answer queued (a membership answers with its own notices), or it went out already
+    try:
+        view = RENDERERS[entry.notice.kind](ctx, entry.notice.params)
+        sent = await ctx.messenger.send(entry.notice.chat_id, view, reply_to=reply_to)
+    except Exception as error:
         log.info("answer %s not sent now (%r); the outbox will send it", key, error)
-        if taken is not None:
-            await _hand_to_outbox(ctx, taken, repr(error))
+        await _hand_to_outbox(ctx, entry.id, repr(error))
+        return
+    await _mark_sent(ctx, entry, sent.message_id)
+
+
+async def _mark_sent(ctx: Context, entry: OutboxEntry, message_id: int | None) -> None:
+    """Record the send, retrying through a database hiccup while the lease still stands (after it, the
+    outbox would take the row and send the answer a second time)."""
+    loop = asyncio.get_running_loop()
+    lease_ends = loop.time() + ctx.settings.reply_grace.total_seconds()
+    delay = 0.25
+    while True:
+        try:
+            async with ctx.uow() as uow:
+                await answering.delivered(uow, entry, ctx.now(), message_id)
+                await uow.commit()
+            return
+        except Exception as error:
+            if loop.time() + delay >= lease_ends:
+                log.error("answer %s was sent but could not be marked sent (%r): it may go twice", entry.id, error)
+                return
+            log.warning("answer %s sent; marking it failed (%r), retrying in %.2fs", entry.id, error, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
 
 
 async def _hand_to_outbox(ctx: Context, entry_id: int, error: str) -> None:
