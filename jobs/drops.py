@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from domain.drops import buying, lifecycle
+from domain.drops import buying, due, lifecycle
 from domain.drops.beacon import FALLBACK_AFTER, Beacon, BeaconUnavailable, BeaconValue
 from domain.drops.model import Drop, DropStatus
 from domain.drops.rules import parse_leads
@@ -124,7 +124,7 @@ class DropJobs:
         for drop in drops:
             now = clock.now()
             if drop.status is DropStatus.SCHEDULED:
-                lead = lifecycle.due_teaser(drop, now, self.options.teasers)
+                lead = due.due_teaser(drop, now, self.options.teasers)
                 if lead is not None:
                     async with uow_factory() as uow:
                         report.teasers += await lifecycle.send_teaser(uow, now, drop, lead)
@@ -164,14 +164,14 @@ class DropJobs:
         clock, uow_factory = self.deps.clock, self.deps.uow_factory
         async with uow_factory() as uow:
             drop = await uow.drops.get(drop_id)
-        if drop is None or not lifecycle.draw_due(drop, clock.now()):
+        if drop is None or not due.draw_due(drop, clock.now()):
             return
         assert drop.beacon_chain is not None and drop.beacon_round is not None
         value: BeaconValue | None = None
         try:
             value = await self.beacon.fetch(drop.beacon_chain, drop.beacon_round)
         except BeaconUnavailable as error:
-            if lifecycle.fallback_due(drop, clock.now()):
+            if due.fallback_due(drop, clock.now()):
                 log.warning(
                     "drop %s: beacon round %s never came (%s); the stated fallback draws",
                     drop_id,
