@@ -166,13 +166,7 @@ class DropJobs:
             return
         now = self.deps.clock.now()
         moments = [m for drop in drops for m in due.moments(drop, self.options.teasers, now)]
-        loop = asyncio.get_running_loop()
-        try:
-            await asyncio.to_thread(self.timers.start, loop, self.reconcile)
-            await asyncio.to_thread(self.timers.ensure, moments)
-        except Exception:
-            # The periodic reconciler still performs every transition; only punctuality suffers.
-            log.exception("could not update the drops' date-triggered jobs")
+        await self.timers.update(self.reconcile, moments)
 
     async def refresh_counts(self) -> int:
         """Edit each live announcement's remaining count (debounced in lifecycle.refresh_announcements)."""
