@@ -6,10 +6,11 @@ Two mechanisms drive the same idempotent transitions:
 - a periodic reconciler (`drops_reconcile`) performs every transition that has come due, so a restart, a
   missed fire or a clock jump is caught up, and it (re)sets the timers for upcoming moments.
 
-A raffle draws once its beacon round is due: the reconciler fetches the round (outside any transaction) and
-draws with it; while the beacon cannot be fetched it asks again on every pass, and once
-beacon.FALLBACK_AFTER has passed since the round's time it draws with the stated fallback. The draw itself
-is a conditional update, so a second pass, a late fire or a restart draws nothing twice.
+What is due, and when, the domain decides (domain/drops/due.py); this job performs it, each transition in its
+own short transaction, and does the I/O the domain cannot: a raffle's beacon round is fetched here, outside
+any transaction. While it cannot be fetched the reconciler asks again on every pass, until the domain says
+the stated fallback draws. The draw itself is a conditional update, so a second pass, a late fire or a
+restart draws nothing twice.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import assert_never
 
-from domain.drops import buying, lifecycle
-from domain.drops.beacon import FALLBACK_AFTER, Beacon, BeaconUnavailable, BeaconValue
+from domain.drops import buying, due, lifecycle
+from domain.drops.beacon import Beacon, BeaconUnavailable, BeaconValue
+from domain.drops.due import Close, Draw, Open, Report, Teaser, Transition
 from domain.drops.model import Drop, DropStatus
 from domain.drops.rules import parse_leads
 from jobs.beacon import DEFAULT_URL, DrandHttpBeacon
@@ -57,26 +60,6 @@ class DropJobOptions:
             database_url=url if isinstance(url, str) else None,
             beacon_url=beacon_url if isinstance(beacon_url, str) else DEFAULT_URL,
         )
-
-
-def moments_of(drop: Drop, teasers: tuple[int, ...], now: datetime) -> list[tuple[str, datetime]]:
-    """The future moments at which this drop has something to do."""
-    moments: list[tuple[str, datetime]] = []
-    if drop.status is DropStatus.SCHEDULED:
-        for lead in teasers:
-            moments.append((f"drop:{drop.id}:teaser:{lead}", drop.starts_at - timedelta(minutes=lead)))
-        moments.append((f"drop:{drop.id}:open", drop.starts_at))
-    if drop.status in (DropStatus.SCHEDULED, DropStatus.OPEN):
-        moments.append((f"drop:{drop.id}:close", drop.ends_at))
-    if (
-        drop.verifiable
-        and drop.drawn_at is None
-        and drop.beacon_at is not None
-        and drop.status is not DropStatus.CANCELLED
-    ):
-        moments.append((f"drop:{drop.id}:draw", drop.beacon_at))
-        moments.append((f"drop:{drop.id}:draw-fallback", drop.beacon_at + FALLBACK_AFTER))
-    return [(job_id, at) for job_id, at in moments if at > now]
 
 
 @dataclass
@@ -123,30 +106,8 @@ class DropJobs:
             drops = await uow.drops.with_status((DropStatus.SCHEDULED, DropStatus.OPEN, DropStatus.CLOSED))
         for drop in drops:
             now = clock.now()
-            if drop.status is DropStatus.SCHEDULED:
-                lead = lifecycle.due_teaser(drop, now, self.options.teasers)
-                if lead is not None:
-                    async with uow_factory() as uow:
-                        report.teasers += await lifecycle.send_teaser(uow, now, drop, lead)
-                        await uow.commit()
-                if now >= drop.starts_at:
-                    async with uow_factory() as uow:
-                        if await lifecycle.open_drop(uow, now, drop.id):
-                            report.opened.append(drop.id)
-                        await uow.commit()
-            if drop.status is not DropStatus.CLOSED and now >= drop.ends_at:
-                async with uow_factory() as uow:
-                    if await lifecycle.close_drop(uow, now, drop.id, self.options.claim_window):
-                        report.closed.append(drop.id)
-                    await uow.commit()
-            if drop.is_raffle and drop.drawn_at is None:
-                await self._draw_if_due(drop.id, report)
-            if drop.status is DropStatus.CLOSED and drop.reported_at is not None:
-                continue
-            async with uow_factory() as uow:
-                if await lifecycle.report_if_done(uow, now, drop.id, self.deps.owner_ids):
-                    report.reported.append(drop.id)
-                await uow.commit()
+            for transition in due.due_transitions(drop, now, self.options.teasers):
+                await self._perform(drop, transition, now, report)
         async with uow_factory() as uow:
             lapsed = await uow.drop_fans.lapsed_offers(clock.now(), 100)
         for entry in lapsed:
@@ -159,32 +120,44 @@ class DropJobs:
         await self._ensure_timers(drops)
         return report
 
-    async def _draw_if_due(self, drop_id: int, report: ReconcileReport) -> None:
-        """Fetch the raffle's beacon round once it is due, and draw with it (or with the stated fallback)."""
-        clock, uow_factory = self.deps.clock, self.deps.uow_factory
-        async with uow_factory() as uow:
-            drop = await uow.drops.get(drop_id)
-        if drop is None or not lifecycle.draw_due(drop, clock.now()):
+    async def _perform(self, drop: Drop, transition: Transition, now: datetime, report: ReconcileReport) -> None:
+        if isinstance(transition, Draw):
+            await self._draw(drop.id, transition, report)  # its beacon is fetched outside any transaction
             return
-        assert drop.beacon_chain is not None and drop.beacon_round is not None
+        async with self.deps.uow_factory() as uow:
+            match transition:
+                case Teaser(lead=lead):
+                    report.teasers += await lifecycle.send_teaser(uow, now, drop, lead)
+                case Open():
+                    if await lifecycle.open_drop(uow, now, drop.id):
+                        report.opened.append(drop.id)
+                case Close():
+                    if await lifecycle.close_drop(uow, now, drop.id, self.options.claim_window):
+                        report.closed.append(drop.id)
+                case Report():
+                    if await lifecycle.report_if_done(uow, now, drop.id, self.deps.owner_ids):
+                        report.reported.append(drop.id)
+                case _:
+                    assert_never(transition)
+            await uow.commit()
+
+    async def _draw(self, drop_id: int, draw: Draw, report: ReconcileReport) -> None:
+        """Fetch the raffle's beacon round and draw with it (or, once it is long overdue, with the stated fallback)."""
         value: BeaconValue | None = None
         try:
-            value = await self.beacon.fetch(drop.beacon_chain, drop.beacon_round)
+            value = await self.beacon.fetch(draw.beacon.chain_hash, draw.beacon.round)
         except BeaconUnavailable as error:
-            if lifecycle.fallback_due(drop, clock.now()):
-                log.warning(
-                    "drop %s: beacon round %s never came (%s); the stated fallback draws",
-                    drop_id,
-                    drop.beacon_round,
-                    error,
-                )
-            else:
+            if not draw.fallback:
                 log.info(
-                    "drop %s: beacon round %s not available yet (%s); asking again", drop_id, drop.beacon_round, error
+                    "drop %s: beacon round %s not available yet (%s); asking again", drop_id, draw.beacon.round, error
                 )
                 return
-        async with uow_factory() as uow:
-            if await lifecycle.draw(uow, clock.now(), drop_id, self.options.claim_window, value):
+            log.warning(
+                "drop %s: beacon round %s never came (%s); the stated fallback draws", drop_id, draw.beacon.round, error
+            )
+        # The fetch may have taken a while: the draw and its offers' deadlines count from now.
+        async with self.deps.uow_factory() as uow:
+            if await lifecycle.draw(uow, self.deps.clock.now(), drop_id, self.options.claim_window, value):
                 report.drawn.append(drop_id)
             await uow.commit()
 
@@ -192,14 +165,8 @@ class DropJobs:
         if self.timers is None:
             return
         now = self.deps.clock.now()
-        moments = [m for drop in drops for m in moments_of(drop, self.options.teasers, now)]
-        loop = asyncio.get_running_loop()
-        try:
-            await asyncio.to_thread(self.timers.start, loop, self.reconcile)
-            await asyncio.to_thread(self.timers.ensure, moments)
-        except Exception:
-            # The periodic reconciler still performs every transition; only punctuality suffers.
-            log.exception("could not update the drops' date-triggered jobs")
+        moments = [m for drop in drops for m in due.moments(drop, self.options.teasers, now)]
+        await self.timers.update(self.reconcile, moments)
 
     async def refresh_counts(self) -> int:
         """Edit each live announcement's remaining count (debounced in lifecycle.refresh_announcements)."""

@@ -42,7 +42,7 @@ class _OutageTolerantJobStore(SQLAlchemyJobStore):  # type: ignore[misc]  # APSc
         try:
             return super().get_next_run_time()  # type: ignore[no-any-return]
         except SQLAlchemyError as error:
-            log.warning("drop timers: the job store is unreachable (%s); asking again shortly", error)
+            log.warning("timers: the job store %s is unreachable (%s); asking again shortly", self.jobs_t.name, error)
             return datetime.now(UTC) + _STORE_RETRY
 
 
@@ -90,6 +90,7 @@ class Timers:
 
     def __init__(self, database_url: str, table: str, clock: Clock) -> None:
         url = sync_url(database_url)
+        self.table = table
         self.key = f"{table}@{make_url(url).render_as_string(hide_password=True)}"
         self.clock = clock
         engine_options: dict[str, object] = {}
@@ -109,6 +110,19 @@ class Timers:
         self._known: dict[str, tuple[datetime, datetime]] = {}  # id -> (domain moment, wall instant)
         self._started = False
         self._closed = False
+
+    async def update(self, run: Runner, moments: Iterable[tuple[str, datetime]]) -> None:
+        """Have the timers wake `run` on this event loop, and set one at each (id, domain moment).
+
+        The job store is synchronous, so this waits in a worker thread. A failure is only logged: the periodic
+        reconciler still performs every transition, only punctuality suffers."""
+        loop = asyncio.get_running_loop()
+        wanted = list(moments)
+        try:
+            await asyncio.to_thread(self.start, loop, run)
+            await asyncio.to_thread(self.ensure, wanted)
+        except Exception:
+            log.exception("could not update the timers in %s", self.table)
 
     def start(self, loop: asyncio.AbstractEventLoop, run: Runner) -> None:
         if self._closed:

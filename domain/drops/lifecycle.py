@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from domain.drops import notices, raffle, shelf
-from domain.drops.beacon import FALLBACK_AFTER, BeaconValue, consistent
+from domain.drops.beacon import BeaconValue, consistent
+from domain.drops.due import draw_due, fallback_due
 from domain.drops.model import ClaimStatus, Drop, DropStatus, EntryStatus
 from domain.drops.reports import build_report
 from domain.drops.scheduling import audience
@@ -17,23 +18,6 @@ from domain.ports import UnitOfWork
 
 DEFAULT_TEASERS = (24 * 60, 60)  # minutes before the start
 DEFAULT_RAFFLE_CLAIM = timedelta(hours=1)
-
-
-def due_teaser(drop: Drop, now: datetime, leads: Sequence[int]) -> int | None:
-    """The teaser (minutes before the start) to send now: the latest one due that has not gone out.
-
-    After downtime only the most recent due teaser goes out: a "24 hours to go" an hour before the start
-    would be wrong.
-    """
-    if drop.status is not DropStatus.SCHEDULED or now >= drop.starts_at:
-        return None
-    due = [m for m in leads if now >= drop.starts_at - timedelta(minutes=m)]
-    if not due:
-        return None
-    lead = min(due)
-    if drop.last_teaser_minutes is not None and drop.last_teaser_minutes <= lead:
-        return None
-    return lead
 
 
 async def send_teaser(uow: UnitOfWork, now: datetime, drop: Drop, lead: int) -> int:
@@ -91,22 +75,6 @@ async def _pseudonyms(uow: UnitOfWork, drop_id: int) -> list[str]:
     if any(name is None for name in names):
         raise RuntimeError(f"drop {drop_id} has an entrant without a pseudonym")
     return [name for name in names if name is not None]
-
-
-def draw_due(drop: Drop, now: datetime) -> bool:
-    """Entries are closed and the beacon round's time has come: fetch it and draw."""
-    return (
-        drop.verifiable
-        and drop.status is DropStatus.CLOSED
-        and drop.drawn_at is None
-        and drop.beacon_at is not None
-        and now >= drop.beacon_at
-    )
-
-
-def fallback_due(drop: Drop, now: datetime) -> bool:
-    """The beacon round could not be fetched for long enough: the stated fallback draws."""
-    return draw_due(drop, now) and drop.beacon_at is not None and now >= drop.beacon_at + FALLBACK_AFTER
 
 
 async def draw(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.drops.lifecycle import due_teaser
+from domain.drops.due import due_teaser
 from domain.drops.model import TRANSITIONS, ClaimStatus, Drop, DropClaim, DropMode, DropPlan, DropStatus, can_move
 from domain.drops.reports import MAX_BUCKETS, build_report
 from domain.drops.rules import check_can_buy, parse_leads, sales_start_for, validate_plan
