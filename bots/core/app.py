@@ -5,7 +5,7 @@ from __future__ import annotations
 from bots.core.handlers import drops, groups, inline, memberships, orders, payments, rewards, shop, start
 from bots.core.i18n import N_
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
-from domain.orders import PAYLOAD_PREFIX
+from domain.shop.orders import PAYLOAD_PREFIX
 
 PRIVATE_ONLY = frozenset({PRIVATE_SCOPE})
 PAYLOAD_KIND = PAYLOAD_PREFIX.rstrip(":")

@@ -6,13 +6,13 @@ import html
 
 from bots.core.context import Context
 from bots.core.echo import echo
-from domain.catalog import CatalogPage
 from domain.memberships.perks import AdvertisedPrice
 from domain.money import Money
-from domain.orders import Order, OrderStatus
 from domain.outgoing import Button, InlineResult, Invoice, View
-from domain.products import Product
 from domain.rewards.checkout import PointsOffer
+from domain.shop.catalog import CatalogPage
+from domain.shop.orders import Order, OrderStatus
+from domain.shop.products import Product
 
 ORDER_STATUS_NAMES = {
     OrderStatus.PENDING: "awaiting payment",

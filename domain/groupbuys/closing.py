@@ -11,13 +11,13 @@ from datetime import datetime
 
 from domain.groupbuys.model import GroupBuy, GroupBuyStatus, Participant, ParticipantStatus, leader
 from domain.notices import Notice, NoticeParams
-from domain.orders import HoldStatus, OrderStatus, Payment, PaymentStatus
 from domain.points import accounts
 from domain.points.ledger import Reason
 from domain.ports import UnitOfWork
 from domain.rewards import orders as order_rewards
 from domain.rewards.policy import RewardsPolicy
 from domain.rewards.reach import can_message
+from domain.shop.orders import HoldStatus, OrderStatus, Payment, PaymentStatus
 
 OPEN_ORDER = (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED)
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain import checkout
-from domain.checkout import Checkout
 from domain.errors import DomainError
 from domain.memberships import perks
 from domain.money import Money
 from domain.points import holds as points_holds
 from domain.points.holds import PointsDiscount
 from domain.ports import UnitOfWork
-from domain.products import Product
 from domain.rewards.policy import RewardsPolicy, max_discount, points_needed
+from domain.shop import checkout
+from domain.shop.checkout import Checkout
+from domain.shop.products import Product
 
 
 @dataclass(frozen=True, slots=True)

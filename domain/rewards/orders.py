@@ -12,14 +12,14 @@ from datetime import datetime
 
 from domain.memberships import perks
 from domain.notices import Notice
-from domain.orders import Order, OrderStatus
-from domain.payments.outcome import PaymentOutcome, PaymentResult
 from domain.points import accounts
 from domain.points.ledger import Entry, Reason
 from domain.ports import UnitOfWork
 from domain.referrals import rewards as referral_rewards
 from domain.rewards.policy import RewardsPolicy, points_for
 from domain.rewards.reach import can_message
+from domain.shop.orders import Order, OrderStatus
+from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,10 @@ from domain.drops import lifecycle as drop_lifecycle
 from domain.errors import DomainError
 from domain.groupbuys import closing
 from domain.notices import Notice
-from domain.orders import Order, OrderStatus, Payment, PaymentStatus
 from domain.ports import UnitOfWork
 from domain.rewards import orders as order_rewards
 from domain.rewards.reach import can_message
+from domain.shop.orders import Order, OrderStatus, Payment, PaymentStatus
 
 
 @dataclass(frozen=True, slots=True)

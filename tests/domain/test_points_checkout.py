@@ -14,21 +14,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain import checkout
-from domain.checkout import accept_pre_checkout, decide_pre_checkout, release_expired_holds
 from domain.errors import DomainError
 from domain.money import Money
-from domain.orders import HOLD_TTL, HoldStatus, Order, OrderStatus
-from domain.payments import outcome as payment_outcome
-from domain.payments import shop_orders
-from domain.payments.outcome import PaymentResult
 from domain.points import accounts
 from domain.points.holds import PointsDiscount, hold_reference
 from domain.points.ledger import Reason
-from domain.products import Product
 from domain.rewards import orders as order_rewards
 from domain.rewards.checkout import offer_for, start_points_checkout
 from domain.rewards.policy import RewardsPolicy, discount_for, points_needed
+from domain.shop import checkout
+from domain.shop.checkout import accept_pre_checkout, decide_pre_checkout, release_expired_holds
+from domain.shop.orders import HOLD_TTL, HoldStatus, Order, OrderStatus
+from domain.shop.payments import outcome as payment_outcome
+from domain.shop.payments import shop_orders
+from domain.shop.payments.outcome import PaymentResult
+from domain.shop.products import Product
 from storage.database import Database
 from tests.storage.builders import NOW, add_product
 

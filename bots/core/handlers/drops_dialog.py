@@ -17,7 +17,6 @@ from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.events import ButtonEvent, TextEvent
 from bots.core.handlers.drops_views import status_name
-from domain import catalog
 from domain.brands.roles import Actor, require_brand_staff
 from domain.drops import scheduling
 from domain.drops.model import Drop, DropMode, DropPlan
@@ -25,6 +24,7 @@ from domain.errors import DomainError
 from domain.money import parse_major
 from domain.numbers import whole_number
 from domain.outgoing import Button, View
+from domain.shop import catalog
 
 log = logging.getLogger(__name__)
 

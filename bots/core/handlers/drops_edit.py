@@ -18,13 +18,13 @@ from bots.core.context import Context
 from bots.core.events import ButtonEvent, TextEvent
 from bots.core.handlers import drops_dialog
 from bots.core.handlers.drops_views import status_name
-from domain import catalog
 from domain.drops import revisions, scheduling
 from domain.drops.model import Drop, DropPlan, DropStatus
 from domain.errors import DomainError
 from domain.money import parse_major
 from domain.outgoing import Button, View
 from domain.ports import UnitOfWork
+from domain.shop import catalog
 
 log = logging.getLogger(__name__)
 

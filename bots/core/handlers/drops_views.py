@@ -13,7 +13,7 @@ from domain.drops.notices import when_exactly
 from domain.drops.standing import RaffleStanding
 from domain.notices import NoticeParams
 from domain.outgoing import Button, Document, Invoice, View
-from domain.products import Brand
+from domain.shop.products import Brand
 
 log = logging.getLogger(__name__)
 

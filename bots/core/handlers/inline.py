@@ -7,7 +7,7 @@ import logging
 from bots.core import views
 from bots.core.context import Context
 from bots.core.events import ChosenInlineEvent, InlineQueryEvent
-from domain import catalog
+from domain.shop import catalog
 
 log = logging.getLogger(__name__)
 INLINE_LIMIT = 20

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bots.core import views
 from bots.core.context import Context
 from bots.core.events import CommandEvent
-from domain import order_history
+from domain.shop import order_history
 
 
 async def orders(ctx: Context, event: CommandEvent) -> None:

@@ -20,16 +20,16 @@ from bots.core.handlers import payments_views as pv
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.table import PRIVATE_SCOPE, Command, HandlerTable
-from domain import checkout
 from domain.errors import DomainError
 from domain.messenger import MessengerError
 from domain.money import Money
 from domain.numbers import whole_number
 from domain.outgoing import View
-from domain.payments import answering, answers, pipeline, refunds
-from domain.payments.kinds import Settled
-from domain.payments.outcome import PaymentResult
-from domain.payments.received import ReceivedPayment
+from domain.shop import checkout
+from domain.shop.payments import answering, answers, pipeline, refunds
+from domain.shop.payments.kinds import Settled
+from domain.shop.payments.outcome import PaymentResult
+from domain.shop.payments.received import ReceivedPayment
 
 log = logging.getLogger(__name__)
 

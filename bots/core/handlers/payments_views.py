@@ -9,7 +9,7 @@ from bots.core.i18n import N_
 from domain.money import Money
 from domain.notices import NoticeParams
 from domain.outgoing import View
-from domain.payments import answers
+from domain.shop.payments import answers
 
 
 def _money(params: NoticeParams, amount: str = "amount") -> str:

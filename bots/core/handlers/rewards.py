@@ -13,18 +13,18 @@ from bots.core.handlers import rewards_views as rv
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
-from domain import checkout
 from domain.errors import DomainError
 from domain.groupbuys import closing, flow, offers
 from domain.groupbuys.flow import Seat
 from domain.groupbuys.model import PAYLOAD_KIND
 from domain.numbers import whole_number
 from domain.outgoing import MessageRef, View
-from domain.payments import refunds
 from domain.points import accounts
 from domain.referrals import links
 from domain.referrals.links import Attribution
 from domain.rewards.refunds import refund_order
+from domain.shop import checkout
+from domain.shop.payments import refunds
 
 log = logging.getLogger(__name__)
 

@@ -7,12 +7,12 @@ from domain.groupbuys.closing import card_params
 from domain.groupbuys.model import LINK_PREFIX as GROUP_LINK
 from domain.groupbuys.model import GroupBuy, GroupOffer, Participant
 from domain.notices import NoticeParams
-from domain.orders import Order
 from domain.outgoing import Button, Invoice, View
 from domain.points.accounts import Summary
 from domain.points.ledger import Entry, Reason
-from domain.products import Product
 from domain.referrals.links import LINK_PREFIX as INVITE_LINK
+from domain.shop.orders import Order
+from domain.shop.products import Product
 
 
 def reason_name(ctx: Context, reason: Reason) -> str:

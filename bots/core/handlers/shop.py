@@ -10,11 +10,11 @@ from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.events import ButtonEvent, Chat, CommandEvent
 from bots.core.handlers import drops
-from domain import catalog, checkout
 from domain.memberships import perks
 from domain.outgoing import MessageRef, View
 from domain.ports import UnitOfWork
 from domain.rewards import checkout as points_checkout
+from domain.shop import catalog, checkout
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.orders import Order, Payment
+from domain.shop.orders import Order, Payment
 
 
 class PaymentResult(StrEnum):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from domain.errors import DomainError
 from domain.ports import UnitOfWork
-from domain.products import NewProduct, Product
+from domain.shop.products import NewProduct, Product
 
 PAGE_SIZE = 5
 SEARCH_LIMIT = 10

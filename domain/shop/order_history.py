@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.orders import Order
 from domain.ports import UnitOfWork
+from domain.shop.orders import Order
 
 HISTORY_LIMIT = 10
 

@@ -10,16 +10,16 @@ from datetime import datetime
 
 from domain.drops import shelf
 from domain.money import Money
-from domain.orders import (
+from domain.points import holds as points_holds
+from domain.ports import UnitOfWork
+from domain.shop.orders import (
     HoldStatus,
     Order,
     OrderStatus,
     order_id_from_payload,
 )
-from domain.payments.outcome import PaymentOutcome
-from domain.payments.recording import record_against_order
-from domain.points import holds as points_holds
-from domain.ports import UnitOfWork
+from domain.shop.payments.outcome import PaymentOutcome
+from domain.shop.payments.recording import record_against_order
 
 
 async def record_payment(

@@ -14,9 +14,9 @@ from datetime import datetime
 
 from domain.clock import Clock
 from domain.messenger import Messenger, MessengerError, Rejected
-from domain.orders import OrderStatus, Payment, PaymentStatus
-from domain.payments import answers
 from domain.ports import UnitOfWork, UnitOfWorkFactory
+from domain.shop.orders import OrderStatus, Payment, PaymentStatus
+from domain.shop.payments import answers
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,11 @@ from domain.errors import DomainError
 from domain.memberships import perks
 from domain.money import Money
 from domain.notices import Notice, NoticeParams
-from domain.orders import (
+from domain.points import holds as points_holds
+from domain.points.holds import PointsDiscount
+from domain.ports import UnitOfWork
+from domain.rewards.reach import can_message
+from domain.shop.orders import (
     HOLD_TTL,
     HoldStatus,
     NewOrder,
@@ -24,11 +28,7 @@ from domain.orders import (
     StockHold,
     order_id_from_payload,
 )
-from domain.points import holds as points_holds
-from domain.points.holds import PointsDiscount
-from domain.ports import UnitOfWork
-from domain.products import Product
-from domain.rewards.reach import can_message
+from domain.shop.products import Product
 
 MAX_QUANTITY = 10
 POINTS_RETURNED = "points.returned"  # notice kind: a lapsed hold gave the member's points back

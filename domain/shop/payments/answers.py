@@ -12,8 +12,8 @@ from datetime import datetime
 
 from domain.groupbuys.model import GroupBuy
 from domain.notices import Notice
-from domain.orders import Order, Payment
-from domain.payments.received import ReceivedPayment
+from domain.shop.orders import Order, Payment
+from domain.shop.payments.received import ReceivedPayment
 
 RECEIPT = "payment.receipt"
 SEATED = "payment.seated"

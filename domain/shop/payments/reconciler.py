@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 
 from domain.messenger import Messenger, StarTransaction
 from domain.money import STARS, Money
-from domain.payments.kinds import owns
-from domain.payments.received import ReceivedPayment, Source
 from domain.ports import UnitOfWorkFactory
+from domain.shop.payments.kinds import owns
+from domain.shop.payments.received import ReceivedPayment, Source
 
 CURSOR = "stars"
 PAGE = 100

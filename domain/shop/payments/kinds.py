@@ -16,13 +16,13 @@ from domain.groupbuys.model import PAYLOAD_KIND as GROUP_BUY
 from domain.memberships import joining
 from domain.memberships.joining import PAYLOAD_KIND as MEMBERSHIP
 from domain.notices import Notice
-from domain.orders import PAYLOAD_PREFIX, Payment
-from domain.payments import answers, shop_orders
-from domain.payments.outcome import PaymentOutcome, PaymentResult
-from domain.payments.received import ReceivedPayment
 from domain.ports import UnitOfWork
 from domain.rewards import orders as order_rewards
 from domain.rewards.policy import RewardsPolicy
+from domain.shop.orders import PAYLOAD_PREFIX, Payment
+from domain.shop.payments import answers, shop_orders
+from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
+from domain.shop.payments.received import ReceivedPayment
 
 ORDER = PAYLOAD_PREFIX.rstrip(":")
 DROP = buying.PAYLOAD_PREFIX.rstrip(":")

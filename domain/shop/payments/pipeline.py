@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from domain.payments import answers
-from domain.payments.kinds import Settled, settle_kind
-from domain.payments.outcome import PaymentResult
-from domain.payments.received import ReceivedPayment, Source
 from domain.ports import UnitOfWork
 from domain.rewards.policy import RewardsPolicy
+from domain.shop.payments import answers
+from domain.shop.payments.kinds import Settled, settle_kind
+from domain.shop.payments.outcome import PaymentResult
+from domain.shop.payments.received import ReceivedPayment, Source
 
 # The handler that settles a payment answers the member itself, at once; the outbox holds the same answer
 # back for this long, and sends it only if the handler died before it could.

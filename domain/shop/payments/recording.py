@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from domain.money import Money
-from domain.orders import NewPayment, Order, OrderStatus, PaymentStatus
-from domain.payments.outcome import PaymentOutcome, PaymentResult
 from domain.ports import UnitOfWork
+from domain.shop.orders import NewPayment, Order, OrderStatus, PaymentStatus
+from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
 
 # Marks the order paid (stock, holds, points); returns why it cannot be, or None when it is delivered.
 Deliver = Callable[[], Awaitable[str | None]]

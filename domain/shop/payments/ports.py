@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from domain.payments.received import InboxEntry, ReceivedPayment
+from domain.shop.payments.received import InboxEntry, ReceivedPayment
 
 
 class PaymentInboxRepository(Protocol):
