@@ -9,7 +9,7 @@ from bots.core.echo import echo
 from domain.memberships.perks import AdvertisedPrice
 from domain.money import Money
 from domain.outgoing import Button, InlineResult, Invoice, View
-from domain.rewards.checkout import PointsOffer
+from domain.points.checkout import PointsOffer
 from domain.shop.catalog import CatalogPage
 from domain.shop.orders import Order, OrderStatus
 from domain.shop.products import Product
@@ -93,7 +93,7 @@ def product_card(
     points_offer: PointsOffer | None = None,
     member_price: AdvertisedPrice | None = None,
 ) -> View:
-    """`points_offer` is the offer of the member the card is shown to (see domain.rewards.checkout);
+    """`points_offer` is the offer of the member the card is shown to (see domain.points.checkout);
     `member_price` what an open plan's members pay (see domain.memberships.perks.advertised_price)."""
     rows: list[tuple[Button, ...]] = []
     if product.buyable:

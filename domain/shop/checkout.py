@@ -11,13 +11,13 @@ from datetime import datetime
 
 from domain.drops import shelf
 from domain.errors import DomainError
+from domain.member_registry import can_message
 from domain.memberships import perks
 from domain.money import Money
 from domain.notices import Notice, NoticeParams
 from domain.points import holds as points_holds
 from domain.points.holds import PointsDiscount
 from domain.ports import UnitOfWork
-from domain.rewards.reach import can_message
 from domain.shop.orders import (
     HOLD_TTL,
     HoldStatus,
@@ -55,7 +55,7 @@ async def start_checkout(
 
     Telegram Stars need nothing configured; any other currency needs a payment provider
     (`fiat_payments`), or the member could open an invoice nobody can pay. A `points_discount` (from
-    `domain.rewards.checkout`) takes money off the order; its points are spent at pre-checkout.
+    `domain.points.checkout`) takes money off the order; its points are spent at pre-checkout.
     """
     if not 1 <= quantity <= MAX_QUANTITY:
         raise DomainError("order.bad_quantity", max=MAX_QUANTITY)

@@ -14,7 +14,7 @@ import pytest
 
 from domain.points import accounts
 from domain.points.ledger import Reason
-from domain.rewards.policy import RewardsPolicy
+from domain.points.policy import RewardsPolicy
 from domain.shop.orders import OrderStatus
 from tests.scenarios.harness import Shop
 from tests.scenarios.rewards_steps import balance, operator, rewards_shop

@@ -22,9 +22,9 @@ from domain.outgoing import MessageRef, View
 from domain.points import accounts
 from domain.referrals import links
 from domain.referrals.links import Attribution
-from domain.rewards.refunds import refund_order
 from domain.shop import checkout
 from domain.shop.payments import refunds
+from domain.shop.payments.operator_refunds import refund_order
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from bots.core.events import ButtonEvent, Chat, CommandEvent
 from bots.core.handlers import drops
 from domain.memberships import perks
 from domain.outgoing import MessageRef, View
+from domain.points import checkout as points_checkout
 from domain.ports import UnitOfWork
-from domain.rewards import checkout as points_checkout
 from domain.shop import catalog, checkout
 
 log = logging.getLogger(__name__)

@@ -16,9 +16,9 @@ from domain.groupbuys.model import PAYLOAD_KIND as GROUP_BUY
 from domain.memberships import joining
 from domain.memberships.joining import PAYLOAD_KIND as MEMBERSHIP
 from domain.notices import Notice
+from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork
-from domain.rewards import orders as order_rewards
-from domain.rewards.policy import RewardsPolicy
+from domain.shop import after_paid
 from domain.shop.orders import PAYLOAD_PREFIX, Payment
 from domain.shop.payments import answers, shop_orders
 from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
@@ -68,7 +68,7 @@ async def settle_kind(
         received.provider_charge_id,
     )
     # Points and the referrer's reward, for a drop purchase as for any paid order.
-    await order_rewards.after_payment(uow, now, policy, outcome)
+    await after_paid.after_payment(uow, now, policy, outcome)
     return _order_settled(outcome, received, grace)
 
 

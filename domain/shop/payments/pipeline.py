@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork
-from domain.rewards.policy import RewardsPolicy
 from domain.shop.payments import answers
 from domain.shop.payments.kinds import Settled, settle_kind
 from domain.shop.payments.outcome import PaymentResult

@@ -1,4 +1,6 @@
-"""Where rewards meet the order loop: what a paid order earns and what a refund takes back.
+"""What a paid order earns and what its refund takes back: the one use case every kind of sale reaches once
+its order is paid (a shop order and a drop purchase through `after_payment` as their payment settles, a
+group buy's seats through `order_paid` when the group fills).
 
 The order payment path calls `order_paid` inside the transaction that marks the order paid, so the points
 exist exactly when the payment does; a replayed payment update never reaches it (the payment is a
@@ -10,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.member_registry import can_message
 from domain.memberships import perks
 from domain.notices import Notice
 from domain.points import accounts
 from domain.points.ledger import Entry, Reason
+from domain.points.policy import RewardsPolicy, points_for
 from domain.ports import UnitOfWork
 from domain.referrals import rewards as referral_rewards
-from domain.rewards.policy import RewardsPolicy, points_for
-from domain.rewards.reach import can_message
 from domain.shop.orders import Order, OrderStatus
 from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
 

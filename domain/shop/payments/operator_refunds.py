@@ -15,10 +15,10 @@ from datetime import datetime
 from domain.drops import lifecycle as drop_lifecycle
 from domain.errors import DomainError
 from domain.groupbuys import closing
+from domain.member_registry import can_message
 from domain.notices import Notice
 from domain.ports import UnitOfWork
-from domain.rewards import orders as order_rewards
-from domain.rewards.reach import can_message
+from domain.shop import after_paid
 from domain.shop.orders import Order, OrderStatus, Payment, PaymentStatus
 
 
@@ -53,7 +53,7 @@ async def refund_order(
             due.append(refreshed or payment)
     await closing.participant_refunded(uow, now, order.id)
     await drop_lifecycle.order_refunded(uow, now, order.id, order.total.amount, tuple(operators))
-    await order_rewards.order_refunded(uow, now, order.id)
+    await after_paid.order_refunded(uow, now, order.id)
     if await can_message(uow, order.user_id):
         total = order.total
         await uow.outbox.enqueue(

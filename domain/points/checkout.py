@@ -16,8 +16,8 @@ from domain.memberships import perks
 from domain.money import Money
 from domain.points import holds as points_holds
 from domain.points.holds import PointsDiscount
+from domain.points.policy import RewardsPolicy, max_discount, points_needed
 from domain.ports import UnitOfWork
-from domain.rewards.policy import RewardsPolicy, max_discount, points_needed
 from domain.shop import checkout
 from domain.shop.checkout import Checkout
 from domain.shop.products import Product

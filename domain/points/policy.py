@@ -1,4 +1,7 @@
-"""The configurable numbers of rewards, in one value the composition root builds from settings."""
+"""The configurable numbers of rewards, in one value the composition root builds from settings.
+
+It lives with points because every reward (a purchase, an invitation, leading a group buy) is paid in them.
+"""
 
 from __future__ import annotations
 
