@@ -1,7 +1,7 @@
 """Sending a member's payment answer from the handler that settled it, without ever sending it twice.
 
 The answer's outbox row is taken (marked sent) and the message sent in one transaction, committed the
-moment Telegram has the message; a failed send rolls the mark back. See bots/core/handlers/payments.py.
+moment Telegram has the message; a failed send rolls the mark back. See bots/core/shop/payments.py.
 """
 
 from __future__ import annotations

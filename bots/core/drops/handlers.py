@@ -7,10 +7,11 @@ import re
 
 from bots.core.callbacks import Callback
 from bots.core.context import Context
+from bots.core.drops import dialog, edit, views
 from bots.core.events import ButtonEvent, CommandEvent, PreCheckoutEvent, TextEvent
-from bots.core.handlers import drops_dialog, drops_edit, drops_views, payments
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
+from bots.core.shop import payments
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.brands import optins, roles
 from domain.brands.roles import Actor
@@ -71,20 +72,20 @@ def register(table: HandlerTable) -> None:
     table.action("dremind", remind_me, int)
     table.action("denter", enter_raffle, int)
     table.action("dcancel", cancel_drop, int)
-    table.action("dnew", drops_dialog.start_dialog, int)
-    table.action("dconfirm", drops_dialog.confirm, int)
-    table.action("dedit", drops_edit.start_edit, int)
-    table.action("dfield", drops_edit.choose_field, int, str)
+    table.action("dnew", dialog.start_dialog, int)
+    table.action("dconfirm", dialog.confirm, int)
+    table.action("dedit", edit.start_edit, int)
+    table.action("dfield", edit.choose_field, int, str)
     table.text = private_text
     table.payment_kind(PAYMENT_KIND, pre_checkout, payments.successful_payment)
-    table.notice(notices.TEASER, drops_views.teaser)
-    table.notice(notices.ANNOUNCEMENT, drops_views.announcement)
-    table.notice(notices.REMINDER, drops_views.reminder)
-    table.notice(notices.CANCELLED, drops_views.cancelled)
-    table.notice(notices.REPORT, drops_views.report)
-    table.notice(notices.RAFFLE_WON, drops_views.raffle_won)
-    table.notice(notices.RAFFLE_RESULTS, drops_views.raffle_results)
-    table.notice(notices.RAFFLE_ENTERED, drops_views.raffle_entered)
+    table.notice(notices.TEASER, views.teaser)
+    table.notice(notices.ANNOUNCEMENT, views.announcement)
+    table.notice(notices.REMINDER, views.reminder)
+    table.notice(notices.CANCELLED, views.cancelled)
+    table.notice(notices.REPORT, views.report)
+    table.notice(notices.RAFFLE_WON, views.raffle_won)
+    table.notice(notices.RAFFLE_RESULTS, views.raffle_results)
+    table.notice(notices.RAFFLE_ENTERED, views.raffle_entered)
     table.errors(ERRORS)
 
 
@@ -93,7 +94,7 @@ async def brands_in_group(ctx: Context, event: CommandEvent) -> None:
     is_moderator = await ctx.messenger.is_chat_admin(event.chat.id, event.sender.id)
     async with ctx.uow() as uow:
         choices = await optins.brand_choices(uow, event.chat.id, is_moderator)
-    await ctx.messenger.send(event.chat.id, drops_views.brand_choices(ctx, choices))
+    await ctx.messenger.send(event.chat.id, views.brand_choices(ctx, choices))
 
 
 async def toggle_brand(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
@@ -108,7 +109,7 @@ async def toggle_brand(ctx: Context, event: ButtonEvent, callback: Callback) -> 
         await uow.commit()
         choices = await optins.brand_choices(uow, event.chat.id, is_moderator)
     log.info("group %s: %s %s brand %s", event.chat.id, event.sender.id, "allowed" if allow else "blocked", brand_id)
-    await ctx.messenger.edit(event.message, drops_views.brand_choices(ctx, choices))
+    await ctx.messenger.edit(event.message, views.brand_choices(ctx, choices))
     if choice.allowed:
         text = ctx.t("{brand} may announce drops here.", brand=choice.brand.name)
     else:
@@ -119,7 +120,7 @@ async def toggle_brand(ctx: Context, event: ButtonEvent, callback: Callback) -> 
 # -- the brand menu -----------------------------------------------------------------------------------
 async def brand_menu(ctx: Context, event: CommandEvent) -> None:
     """/brand: staff see their drops; the operator also `/brand add NAME` and `/brand staff BRAND USER_ID`."""
-    actor = drops_dialog.actor(ctx, event.sender.id)
+    actor = dialog.actor(ctx, event.sender.id)
     verb, _, rest = event.args.partition(" ")
     if verb == "add":
         async with ctx.uow() as uow:
@@ -148,22 +149,22 @@ async def _menu(ctx: Context, actor: Actor) -> View:
         if not brands:
             raise DomainError("brand.no_brands")
         drops = await scheduling.drops_of(uow, actor, [b.id for b in brands])
-    return drops_views.brand_menu(ctx, brands, drops)
+    return views.brand_menu(ctx, brands, drops)
 
 
 async def private_text(ctx: Context, event: TextEvent) -> None:
     """Private text answers a brand's open conversation; without one, the text is not for us."""
-    state = await ctx.services.state.get(drops_dialog.dialog_key(event.sender.id))
+    state = await ctx.services.state.get(dialog.dialog_key(event.sender.id))
     if state is None:
         return
     if "edit" in state:
-        await drops_edit.on_answer(ctx, event, state)
+        await edit.on_answer(ctx, event, state)
     else:
-        await drops_dialog.on_answer(ctx, event, state)
+        await dialog.on_answer(ctx, event, state)
 
 
 async def cancel_drop(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
-    actor = drops_dialog.actor(ctx, event.sender.id)
+    actor = dialog.actor(ctx, event.sender.id)
     async with ctx.uow() as uow:
         drop = await scheduling.cancel_drop(uow, ctx.now(), actor, callback.int_arg(0))
         await uow.commit()
@@ -202,7 +203,7 @@ async def _buy(ctx: Context, event: ButtonEvent, drop_id: int) -> None:
             fiat_payments=bool(ctx.settings.payment_provider_token),
         )
         await uow.commit()
-    invoice = drops_views.invoice(ctx, checkout, event.sender.first_name)
+    invoice = views.invoice(ctx, checkout, event.sender.first_name)
     reply_to = event.message.message_id if isinstance(event.message, MessageRef) and event.chat else None
     await ctx.messenger.send_invoice(chat_id, invoice, reply_to=reply_to)
     await ctx.messenger.answer_callback(event.callback_id, ctx.t("Your invoice is ready: tap Pay."))
@@ -238,7 +239,7 @@ async def enter_raffle(ctx: Context, event: ButtonEvent, callback: Callback) -> 
     await ctx.messenger.answer_callback(event.callback_id, _entered_toast(ctx, result))
     if result.added and not in_group and event.chat is not None:
         notice = notices.raffle_entered(result.drop, event.sender.id, result.pseudonym)
-        await ctx.messenger.send(event.chat.id, drops_views.raffle_entered(ctx, notice.params))
+        await ctx.messenger.send(event.chat.id, views.raffle_entered(ctx, notice.params))
 
 
 def _entered_toast(ctx: Context, result: buying.RaffleEntryResult) -> str:
@@ -266,7 +267,7 @@ async def start_link(ctx: Context, event: CommandEvent) -> bool:
         result = await buying.enter_raffle(uow, ctx.now(), int(link.group(1)), event.sender.id)
         await uow.commit()
     notice = notices.raffle_entered(result.drop, event.sender.id, result.pseudonym)
-    view = drops_views.raffle_entered(ctx, notice.params)
+    view = views.raffle_entered(ctx, notice.params)
     if not result.added:
         view = View(ctx.t("You entered already.") + "\n" + view.text)
     await ctx.messenger.send(event.chat.id, view)
@@ -281,7 +282,7 @@ async def raffle_command(ctx: Context, event: CommandEvent) -> None:
         return
     async with ctx.uow() as uow:
         shown = await standing.raffle_standing(uow, number, event.sender.id)
-    await ctx.messenger.send(event.chat.id, drops_views.raffle_page(ctx, shown))
+    await ctx.messenger.send(event.chat.id, views.raffle_page(ctx, shown))
 
 
 # -- payments -----------------------------------------------------------------------------------------

@@ -8,11 +8,11 @@ from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.echo import echo
 from bots.core.events import ButtonEvent, CommandEvent, JoinRequestEvent, PreCheckoutEvent
-from bots.core.handlers import memberships_views as mv
-from bots.core.handlers import payments
-from bots.core.handlers.memberships_chart import revenue_chart
 from bots.core.i18n import N_
+from bots.core.memberships import views as mv
+from bots.core.memberships.chart import revenue_chart
 from bots.core.pre_checkout import answer_pre_checkout
+from bots.core.shop import payments
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.errors import DomainError
 from domain.memberships import cancelling, groups, joining, management, report, schedule

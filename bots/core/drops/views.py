@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bots.core.context import Context
-from bots.core.handlers.drops_chart import sales_chart
+from bots.core.drops.chart import sales_chart
 from domain.brands.optins import BrandChoice
 from domain.drops.buying import DropCheckout
 from domain.drops.model import Drop, DropStatus

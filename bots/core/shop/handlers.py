@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from bots.core import views
 from bots.core.callbacks import Callback
 from bots.core.context import Context
+from bots.core.drops import handlers as drops
 from bots.core.events import ButtonEvent, Chat, CommandEvent
-from bots.core.handlers import drops
+from bots.core.shop import views
 from domain.memberships import perks
 from domain.outgoing import MessageRef, View
 from domain.points import checkout as points_checkout

@@ -132,3 +132,21 @@ def owed_list(ctx: Context, lines: list[tuple[int, int, str, str]]) -> View:
             )
         )
     return View("\n".join(rows))
+
+
+def order_refunded(ctx: Context, params: NoticeParams) -> View:
+    if params.get("by_bot"):
+        return View(
+            ctx.t(
+                "Your order #{order} was refunded: {amount} is on its way back to you.",
+                order=params["order"],
+                amount=str(params["amount"]),
+            )
+        )
+    return View(
+        ctx.t(
+            "Your order #{order} was cancelled by the shop; {amount} will be refunded to you.",
+            order=params["order"],
+            amount=str(params["amount"]),
+        )
+    )

@@ -15,9 +15,9 @@ from typing import Any
 
 from bots.core.callbacks import Callback
 from bots.core.context import Context
+from bots.core.drops import dialog
+from bots.core.drops.views import status_name
 from bots.core.events import ButtonEvent, TextEvent
-from bots.core.handlers import drops_dialog
-from bots.core.handlers.drops_views import status_name
 from domain.drops import revisions, scheduling
 from domain.drops.model import Drop, DropPlan, DropStatus
 from domain.errors import DomainError
@@ -64,7 +64,7 @@ def _current(ctx: Context, drop: Drop, field: str) -> str:
 
 
 def edit_menu(ctx: Context, drop: Drop) -> View:
-    text = drops_dialog.preview(ctx, drop).text + "\n\n" + ctx.t("What do you want to change?")
+    text = dialog.preview(ctx, drop).text + "\n\n" + ctx.t("What do you want to change?")
     fields = [Button(_label(ctx, f), callback=ctx.button("dfield", drop.id, f)) for f in FIELDS]
     rows: list[tuple[Button, ...]] = [tuple(fields[i : i + 2]) for i in range(0, len(fields), 2)]
     last = [Button(ctx.plain("Cancel the drop"), callback=ctx.button("dcancel", drop.id))]
@@ -76,7 +76,7 @@ def edit_menu(ctx: Context, drop: Drop) -> View:
 
 async def start_edit(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
     async with ctx.uow() as uow:
-        actor = drops_dialog.actor(ctx, event.sender.id)
+        actor = dialog.actor(ctx, event.sender.id)
         drop = await scheduling.editable_drop(uow, ctx.now(), actor, callback.int_arg(0))
     await ctx.messenger.answer_callback(event.callback_id)
     await ctx.messenger.send(event.sender.id, edit_menu(ctx, drop))
@@ -88,34 +88,32 @@ async def choose_field(ctx: Context, event: ButtonEvent, callback: Callback) -> 
         log.warning("refused edit of unknown field %r from %s", field, event.sender.id)
         raise DomainError("drop.unknown_field")
     async with ctx.uow() as uow:
-        actor = drops_dialog.actor(ctx, event.sender.id)
+        actor = dialog.actor(ctx, event.sender.id)
         drop = await scheduling.editable_drop(uow, ctx.now(), actor, callback.int_arg(0))
     state = {"edit": drop.id, "step": field, "answers": {}}
-    await ctx.services.state.set(drops_dialog.dialog_key(event.sender.id), state)
+    await ctx.services.state.set(dialog.dialog_key(event.sender.id), state)
     await ctx.messenger.answer_callback(event.callback_id)
     lines = [
         ctx.t("Changing drop #{id}: {what}. Send cancel to leave it as it is.", id=drop.id, what=_label(ctx, field)),
         ctx.t("Now: {value}", value=_current(ctx, drop, field)),
-        drops_dialog.prompt(ctx, field),
+        dialog.prompt(ctx, field),
     ]
     await ctx.messenger.send(event.sender.id, View("\n".join(lines)))
 
 
 async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> None:
     """The new value for the field an edit asked about."""
-    key = drops_dialog.dialog_key(event.sender.id)
+    key = dialog.dialog_key(event.sender.id)
     field, drop_id = str(state["step"]), int(state["edit"])
-    if drops_dialog.is_cancel(event.text):
+    if dialog.is_cancel(event.text):
         await ctx.services.state.delete(key)
         await ctx.messenger.send(event.chat.id, View(ctx.t("Nothing was changed.")))
         return
-    answer = drops_dialog.parse_answer(field, event.text)
+    answer = dialog.parse_answer(field, event.text)
     if answer.problem is not None:
-        await ctx.messenger.send(
-            event.chat.id, View(ctx.t("That does not fit.") + " " + drops_dialog.prompt(ctx, field))
-        )
+        await ctx.messenger.send(event.chat.id, View(ctx.t("That does not fit.") + " " + dialog.prompt(ctx, field)))
         return
-    actor = drops_dialog.actor(ctx, event.sender.id)
+    actor = dialog.actor(ctx, event.sender.id)
     try:
         async with ctx.uow() as uow:
             drop = await scheduling.editable_drop(uow, ctx.now(), actor, drop_id)
@@ -127,7 +125,7 @@ async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> No
             await ctx.services.state.delete(key)
             raise
         problem = ctx.explain_error(error, html=True)
-        await ctx.messenger.send(event.chat.id, View(problem + "\n\n" + drops_dialog.prompt(ctx, field)))
+        await ctx.messenger.send(event.chat.id, View(problem + "\n\n" + dialog.prompt(ctx, field)))
         return
     await ctx.services.state.delete(key)
     log.info("drop %s: %s changed by %s", drop.id, field, event.sender.id)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bots.core import views
 from bots.core.context import Context
 from bots.core.events import CommandEvent
+from bots.core.shop import views
 from domain.shop import order_history
 
 

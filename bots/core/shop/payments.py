@@ -5,6 +5,9 @@ database outage for `RETRY_FOR`; whatever is still unsettled after that, or afte
 settled by the payments job, and a charge that never reached us at all is found by the reconciler. The
 member's answer is queued in the same transaction that settles the payment and sent here at once; the
 outbox sends it only if this handler could not.
+
+Operators refund a paid order here too (/refund), and see and settle the refunds a person owes
+(/refunds, /refunded).
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ from typing import TypeVar
 
 from bots.core.context import Context
 from bots.core.events import CommandEvent, PaymentEvent, PreCheckoutEvent
-from bots.core.handlers import payments_views as pv
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
+from bots.core.shop import payment_views as pv
 from bots.core.table import PRIVATE_SCOPE, Command, HandlerTable
 from domain.errors import DomainError
 from domain.messenger import MessengerError
@@ -28,6 +31,7 @@ from domain.outgoing import View
 from domain.shop import checkout
 from domain.shop.payments import answering, answers, pipeline, refunds
 from domain.shop.payments.kinds import Settled
+from domain.shop.payments.operator_refunds import refund_order
 from domain.shop.payments.outcome import PaymentResult
 from domain.shop.payments.received import ReceivedPayment
 
@@ -46,6 +50,11 @@ RENDERERS = {
 
 
 ERRORS = {
+    "refund.not_allowed": N_("Only the shop's operators can refund orders."),
+    "refund.unknown_order": N_("There is no order #{number}."),
+    "refund.already": N_("Order #{number} is already refunded."),
+    "refund.not_paid": N_("Order #{number} is not paid, so there is nothing to refund."),
+    "refund.usage": N_("Send /refund followed by the order number, for example /refund 12."),
     "refund.done_usage": N_("Send /refunded followed by the refund's number from /refunds, for example /refunded 7."),
     "refund.not_owed": N_("No refund #{number} is owed."),
 }
@@ -54,6 +63,8 @@ ERRORS = {
 def register(table: HandlerTable) -> None:
     for kind, render in RENDERERS.items():
         table.notice(kind, render)
+    table.notice("order.refunded_by_shop", pv.order_refunded)
+    table.command(Command("refund", refund, N_("Refund an order (operators)"), PRIVATE_ONLY, in_menu=False))
     table.command(Command("refunds", refunds_owed, N_("Refunds owed (operators)"), PRIVATE_ONLY, in_menu=False))
     table.command(Command("refunded", refunded, N_("Mark a refund done (operators)"), PRIVATE_ONLY, in_menu=False))
     table.errors(ERRORS)
@@ -114,7 +125,7 @@ async def after_settled(ctx: Context, received: ReceivedPayment, settled: Settle
                 not_before=ctx.now() + ctx.settings.reply_grace,
             )
     if settled.group_buy_to_post is not None:
-        from bots.core.handlers.rewards import post_card  # rewards registers this handler: import late
+        from bots.core.groupbuys.handlers import post_card  # groupbuys imports this module: import late
 
         try:
             await post_card(ctx, settled.group_buy_to_post)
@@ -217,7 +228,33 @@ async def _note_failure(ctx: Context, charge_id: str, error: str) -> None:
         log.warning("could not note the failure of payment %s", charge_id)
 
 
-# -- operators: refunds owed ---------------------------------------------------------------------------
+# -- operators: refunds --------------------------------------------------------------------------------
+
+
+async def refund(ctx: Context, event: CommandEvent) -> None:
+    """/refund N (operators, private): order N's money goes back, and everything it earned with it."""
+    number = whole_number(event.args.strip().removeprefix("#"))
+    if number is None:
+        raise DomainError("refund.usage")
+    async with ctx.uow() as uow:
+        done = await refund_order(uow, ctx.now(), event.sender.id, ctx.settings.owner_ids, number)
+        await uow.commit()
+    ctx.services.outbox.wake()
+    # The member hears of it from the order's own refund notice; the refund itself adds nothing.
+    refunded = [
+        await refunds.refund_stars(
+            ctx.services.uow_factory, ctx.services.clock, ctx.messenger, payment, ctx.settings.owner_ids, answer=False
+        )
+        for payment in done.star_payments
+    ]
+    log.info("operator %s refunded order %s (stars refunded: %s)", event.sender.id, done.order.id, refunded)
+    if refunded and all(refunded):
+        text = ctx.t("Order #{number} is refunded.", number=done.order.id)
+    else:
+        text = ctx.t(
+            "Order #{number} is marked for refund; the payment goes back as soon as it can.", number=done.order.id
+        )
+    await ctx.messenger.send(event.chat.id, View(text))
 
 
 async def refunds_owed(ctx: Context, event: CommandEvent) -> None:

@@ -6,11 +6,13 @@ import re
 
 from bots.core.callbacks import Callback
 from bots.core.context import Context
+from bots.core.drops import handlers as drops
 from bots.core.echo import echo
 from bots.core.events import ButtonEvent, CommandEvent
-from bots.core.handlers import drops, rewards
-from bots.core.handlers.shop import show_product_by_sku
+from bots.core.groupbuys import handlers as groupbuys
 from bots.core.i18n import LANGUAGE_NAMES
+from bots.core.referrals import handlers as referrals
+from bots.core.shop.handlers import show_product_by_sku
 from domain import member_registry
 from domain.outgoing import Button, View
 
@@ -37,7 +39,8 @@ async def start(ctx: Context, event: CommandEvent) -> None:
     if link:
         await show_product_by_sku(ctx, event.chat, link.group(1))
         return
-    if await rewards.start_link(ctx, event):  # rewards: r_<code> invitations and g_<code> group buys
+    await referrals.start_link(ctx, event)  # r_<code>: an invitation, then the welcome as usual
+    if await groupbuys.start_link(ctx, event):  # g_<code>: the group buy instead of the welcome
         return
     if await drops.start_link(ctx, event):  # rf_<drop id>: entering a raffle from its group
         return

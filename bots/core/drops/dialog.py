@@ -15,8 +15,8 @@ from typing import Any
 
 from bots.core.callbacks import Callback
 from bots.core.context import Context
+from bots.core.drops.views import status_name
 from bots.core.events import ButtonEvent, TextEvent
-from bots.core.handlers.drops_views import status_name
 from domain.brands.roles import Actor, require_brand_staff
 from domain.drops import scheduling
 from domain.drops.model import Drop, DropMode, DropPlan

@@ -1,4 +1,4 @@
-"""Commands, buttons, payments and notices of rewards: /points, /invite, /groupbuy, /refund and their links."""
+"""Commands, buttons, payments and notices of group buys: /groupbuy, /groupprice and g_<code> links."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import re
 from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.events import ButtonEvent, Chat, CommandEvent, PreCheckoutEvent
-from bots.core.handlers import payments, shop
-from bots.core.handlers import rewards_views as rv
+from bots.core.groupbuys import views
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
+from bots.core.shop import payments
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.errors import DomainError
 from domain.groupbuys import closing, flow, offers
@@ -19,18 +19,11 @@ from domain.groupbuys.flow import Seat
 from domain.groupbuys.model import PAYLOAD_KIND
 from domain.numbers import whole_number
 from domain.outgoing import MessageRef, View
-from domain.points import accounts
-from domain.referrals import links
-from domain.referrals.links import Attribution
-from domain.shop import checkout
-from domain.shop.payments import refunds
-from domain.shop.payments.operator_refunds import refund_order
 
 log = logging.getLogger(__name__)
 
 EVERYWHERE = frozenset({PRIVATE_SCOPE, GROUP_SCOPE})
 PRIVATE_ONLY = frozenset({PRIVATE_SCOPE})
-INVITE = re.compile(r"^r_([a-z0-9]{4,16})$")
 GROUP_BUY = re.compile(r"^g_([a-z0-9]{4,16})$")
 MAX_OFFERS = 20
 
@@ -41,16 +34,6 @@ ERRORS = {
     "groupbuy.closed": N_("The group buy for {title} has ended."),
     "groupbuy.not_started": N_("The group buy for {title} opens once its starter has paid."),
     "groupbuy.already_joined": N_("You are already in the group buy for {title}."),
-    "points.not_enough": N_("You have {balance} points; that needs {points}."),
-    "points.bad_amount": N_("Give a positive number of points."),
-    "points.no_offer": N_("Your points do not buy a discount on this right now. Tap Buy to pay the full price."),
-    "points.no_longer_enough": N_("You no longer have enough points; press Buy again."),
-    "referral.no_code": N_("Your invite link could not be made just now. Please try again in a moment."),
-    "refund.not_allowed": N_("Only the shop's operators can refund orders."),
-    "refund.unknown_order": N_("There is no order #{number}."),
-    "refund.already": N_("Order #{number} is already refunded."),
-    "refund.not_paid": N_("Order #{number} is not paid, so there is nothing to refund."),
-    "refund.usage": N_("Send /refund followed by the order number, for example /refund 12."),
     "groupbuy.not_allowed": N_("Only the shop's operators can set group prices."),
     "groupbuy.unknown_product": N_("There is no product {sku} with a group price to change."),
     "groupbuy.bad_price": N_("A group price must be more than zero."),
@@ -66,37 +49,24 @@ ERRORS = {
 
 def register(table: HandlerTable) -> None:
     """Declare this capability's entries in the handler table."""
-    table.command(Command("points", points, N_("Your points"), EVERYWHERE))
-    table.command(Command("invite", invite, N_("Your invite link"), EVERYWHERE))
     table.command(Command("groupbuy", group_buys, N_("Start a group buy"), EVERYWHERE))
-    table.command(Command("refund", refund, N_("Refund an order (operators)"), PRIVATE_ONLY, in_menu=False))
     table.command(Command("groupprice", group_price, N_("Set a group price (operators)"), PRIVATE_ONLY, in_menu=False))
     table.action("gbstart", start_group_buy, int)
     table.action("gbjoin", join_group_buy, int)
-    table.action("buypts", shop.buy_with_points, int)  # points at checkout; the card is the shop's
     table.payment_kind(PAYLOAD_KIND, group_pre_checkout, payments.successful_payment)
-    table.notice("points.earned", rv.points_earned)
-    table.notice("points.expiring", rv.points_expiring)
-    table.notice(checkout.POINTS_RETURNED, rv.points_returned)
-    table.notice("referral.rewarded", rv.referral_rewarded)
-    table.notice("groupbuy.card", rv.card)
-    table.notice("groupbuy.filled", rv.group_filled)
-    table.notice("groupbuy.filled_chat", rv.group_filled_chat)
-    table.notice("groupbuy.cancelled", rv.group_cancelled)
-    table.notice("groupbuy.cancelled_chat", rv.group_cancelled_chat)
-    table.notice("order.refunded_by_shop", rv.order_refunded)
+    table.notice("groupbuy.card", views.card)
+    table.notice("groupbuy.filled", views.group_filled)
+    table.notice("groupbuy.filled_chat", views.group_filled_chat)
+    table.notice("groupbuy.cancelled", views.group_cancelled)
+    table.notice("groupbuy.cancelled_chat", views.group_cancelled_chat)
     table.errors(ERRORS)
 
 
-# -- /start links: r_<code> (invitation) and g_<code> (group buy) ---------------------------------------
+# -- /start links: g_<code> ----------------------------------------------------------------------------
 
 
 async def start_link(ctx: Context, event: CommandEvent) -> bool:
-    """Handle a rewards deep link. True if the link was fully answered; False lets /start welcome as usual."""
-    invited = INVITE.match(event.args)
-    if invited:
-        await _accept_invitation(ctx, event, invited.group(1))
-        return False
+    """Handle a group-buy link. True if the link was fully answered; False lets /start welcome as usual."""
     group = GROUP_BUY.match(event.args)
     if group:
         await _show_group_buy(ctx, event.chat, group.group(1))
@@ -104,71 +74,19 @@ async def start_link(ctx: Context, event: CommandEvent) -> bool:
     return False
 
 
-async def _accept_invitation(ctx: Context, event: CommandEvent, code: str) -> None:
-    async with ctx.uow() as uow:
-        result = await links.attribute(uow, ctx.now(), event.sender.id, code)
-        await uow.commit()
-    log.info("invitation %s opened by %s: %s", code, event.sender.id, result.outcome)
-    if result.outcome is Attribution.RECORDED and result.referrer_name is not None:
-        await ctx.messenger.send(
-            event.chat.id, View(ctx.t("You came here through {name}'s invitation.", name=result.referrer_name))
-        )
-    elif result.outcome is Attribution.SELF:
-        await ctx.messenger.send(event.chat.id, View(ctx.t("That is your own invite link: share it with friends.")))
-
-
 async def _show_group_buy(ctx: Context, chat: Chat, code: str) -> None:
     async with ctx.uow() as uow:
         group_buy, participants = await flow.by_code(uow, code)
-    await ctx.messenger.send(chat.id, rv.group_buy_summary(ctx, group_buy, participants))
+    await ctx.messenger.send(chat.id, views.group_buy_summary(ctx, group_buy, participants))
 
 
 # -- commands ------------------------------------------------------------------------------------------
 
 
-async def points(ctx: Context, event: CommandEvent) -> None:
-    async with ctx.uow() as uow:
-        summary = await accounts.current_summary(uow, ctx.now(), event.sender.id)
-        await uow.commit()
-    await ctx.messenger.send(event.chat.id, rv.points_view(ctx, summary))
-
-
-async def invite(ctx: Context, event: CommandEvent) -> None:
-    async with ctx.uow() as uow:
-        code = await links.invite_code(uow, event.sender.id)
-        await uow.commit()
-    await ctx.messenger.send(event.chat.id, rv.invite_view(ctx, code))
-
-
 async def group_buys(ctx: Context, event: CommandEvent) -> None:
     async with ctx.uow() as uow:
         found = await offers.buyable_offers(uow, MAX_OFFERS)
-    await ctx.messenger.send(event.chat.id, rv.offers_view(ctx, found))
-
-
-async def refund(ctx: Context, event: CommandEvent) -> None:
-    number = whole_number(event.args.strip().removeprefix("#"))
-    if number is None:
-        raise DomainError("refund.usage")
-    async with ctx.uow() as uow:
-        done = await refund_order(uow, ctx.now(), event.sender.id, ctx.settings.owner_ids, number)
-        await uow.commit()
-    ctx.services.outbox.wake()
-    # The member hears of it from the order's own refund notice; the refund itself adds nothing.
-    refunded = [
-        await refunds.refund_stars(
-            ctx.services.uow_factory, ctx.services.clock, ctx.messenger, payment, ctx.settings.owner_ids, answer=False
-        )
-        for payment in done.star_payments
-    ]
-    log.info("operator %s refunded order %s (stars refunded: %s)", event.sender.id, done.order.id, refunded)
-    if refunded and all(refunded):
-        text = ctx.t("Order #{number} is refunded.", number=done.order.id)
-    else:
-        text = ctx.t(
-            "Order #{number} is marked for refund; the payment goes back as soon as it can.", number=done.order.id
-        )
-    await ctx.messenger.send(event.chat.id, View(text))
+    await ctx.messenger.send(event.chat.id, views.offers_view(ctx, found))
 
 
 async def group_price(ctx: Context, event: CommandEvent) -> None:
@@ -234,7 +152,7 @@ async def join_group_buy(ctx: Context, event: ButtonEvent, callback: Callback) -
 
 
 async def _send_invoice(ctx: Context, event: ButtonEvent, chat_id: int, seat: Seat) -> None:
-    invoice = rv.invoice(ctx, seat.order, seat.participant.payload, event.sender.first_name, seat.group_buy.size)
+    invoice = views.invoice(ctx, seat.order, seat.participant.payload, event.sender.first_name, seat.group_buy.size)
     reply_to = event.message.message_id if isinstance(event.message, MessageRef) else None
     await ctx.messenger.send_invoice(chat_id, invoice, reply_to=reply_to)
     await ctx.messenger.answer_callback(event.callback_id, ctx.plain("Your invoice is ready: tap Pay."))
@@ -252,7 +170,7 @@ async def post_card(ctx: Context, group_buy_id: int) -> None:
     """The first payment opens the group buy: its progress card goes to the chat where it started."""
     async with ctx.uow() as uow:
         group_buy, participants = await flow.with_participants(uow, group_buy_id)
-    posted = await ctx.messenger.send(group_buy.chat_id, rv.card_of(ctx, group_buy, participants))
+    posted = await ctx.messenger.send(group_buy.chat_id, views.card_of(ctx, group_buy, participants))
     if posted.message_id is None:
         return
     async with ctx.uow() as uow:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from bots.core import views
 from bots.core.context import Context
 from bots.core.events import ChosenInlineEvent, InlineQueryEvent
+from bots.core.shop import views
 from domain.shop import catalog
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""What members see of points, invitations and group buys (texts are HTML; params are escaped by ctx.t)."""
+"""What members see of group buys (texts are HTML; params are escaped by ctx.t)."""
 
 from __future__ import annotations
 
@@ -8,80 +8,8 @@ from domain.groupbuys.model import LINK_PREFIX as GROUP_LINK
 from domain.groupbuys.model import GroupBuy, GroupOffer, Participant
 from domain.notices import NoticeParams
 from domain.outgoing import Button, Invoice, View
-from domain.points.accounts import Summary
-from domain.points.ledger import Entry, Reason
-from domain.referrals.links import LINK_PREFIX as INVITE_LINK
 from domain.shop.orders import Order
 from domain.shop.products import Product
-
-
-def reason_name(ctx: Context, reason: Reason) -> str:
-    names = {
-        Reason.PURCHASE: ctx.t("points for a purchase"),
-        Reason.REFERRAL: ctx.t("points for an invitation"),
-        Reason.GROUPBUY: ctx.t("points for leading a group buy"),
-        Reason.EVENT: ctx.t("points for an event"),
-        Reason.SPEND: ctx.t("points spent on a discount"),
-        Reason.RETURN: ctx.t("points returned by a refund"),
-        Reason.CLAWBACK: ctx.t("points taken back by a refund"),
-        Reason.SETTLE: ctx.t("owed points paid off"),
-        Reason.EXPIRE: ctx.t("points expired"),
-    }
-    return names[reason]
-
-
-def points_view(ctx: Context, summary: Summary) -> View:
-    lines = [ctx.t("<b>Your points: {balance}</b>", balance=summary.balance)]
-    if summary.next_expiry is not None:
-        lines.append(
-            ctx.t(
-                "{points} of them expire on {date}.",
-                points=summary.next_expiry.remaining,
-                date=summary.next_expiry.expires_at.strftime("%Y-%m-%d"),
-            )
-        )
-    if summary.owed:
-        lines.append(
-            ctx.t(
-                "{points} points are owed from a refunded order and come off your next earnings.", points=summary.owed
-            )
-        )
-    if summary.recent:
-        lines.append("")
-        lines.append(ctx.t("Recent:"))
-        lines.extend(_history_line(ctx, entry) for entry in summary.recent)
-    else:
-        lines.append(
-            ctx.t(
-                "You earn points with every paid order, by inviting friends (/invite) and by leading a "
-                "group buy (/groupbuy)."
-            )
-        )
-    return View("\n".join(lines))
-
-
-def _history_line(ctx: Context, entry: Entry) -> str:
-    sign = "+" if entry.delta > 0 else "−"
-    return f"{sign}{abs(entry.delta)} · {reason_name(ctx, entry.reason)} · {entry.created_at:%Y-%m-%d}"
-
-
-def invite_view(ctx: Context, code: str) -> View:
-    link = ctx.deep_link(f"{INVITE_LINK}{code}")
-    policy = ctx.settings.rewards
-    text = "\n".join(
-        [
-            ctx.t("<b>Your invite link</b>"),
-            link,
-            "",
-            ctx.t(
-                "When someone you invite pays for their first order, you earn {points} points once the order is "
-                "past its {days}-day refund window.",
-                points=policy.referral_points,
-                days=policy.referral_hold_days,
-            ),
-        ]
-    )
-    return View(text)
 
 
 def offers_view(ctx: Context, offers: list[tuple[GroupOffer, Product]]) -> View:
@@ -168,47 +96,6 @@ def invoice(ctx: Context, order: Order, payload: str, buyer_name: str, size: int
 # -- notices -------------------------------------------------------------------------------------------
 
 
-def points_earned(ctx: Context, params: NoticeParams) -> View:
-    return View(
-        ctx.t(
-            "You earned {points} points for order #{order}. Balance: {balance}. See /points.",
-            points=params["points"],
-            order=params["order"],
-            balance=params["balance"],
-        )
-    )
-
-
-def points_expiring(ctx: Context, params: NoticeParams) -> View:
-    return View(
-        ctx.t(
-            "{points} of your points expire on {date}. See /points.", points=params["points"], date=str(params["date"])
-        )
-    )
-
-
-def points_returned(ctx: Context, params: NoticeParams) -> View:
-    return View(
-        ctx.t(
-            "Your payment for {title} was not completed in time, so its {points} points are yours again. "
-            "Balance: {balance}. See /points.",
-            title=str(params["title"]),
-            points=params["points"],
-            balance=params["balance"],
-        )
-    )
-
-
-def referral_rewarded(ctx: Context, params: NoticeParams) -> View:
-    return View(
-        ctx.t(
-            "{name} paid their first order through your invitation: you earned {points} points.",
-            name=str(params["name"]),
-            points=params["points"],
-        )
-    )
-
-
 def group_filled(ctx: Context, params: NoticeParams) -> View:
     return View(
         ctx.t(
@@ -256,23 +143,5 @@ def group_cancelled_chat(ctx: Context, params: NoticeParams) -> View:
             title=str(params["title"]),
             paid=params["paid"],
             size=params["size"],
-        )
-    )
-
-
-def order_refunded(ctx: Context, params: NoticeParams) -> View:
-    if params.get("by_bot"):
-        return View(
-            ctx.t(
-                "Your order #{order} was refunded: {amount} is on its way back to you.",
-                order=params["order"],
-                amount=str(params["amount"]),
-            )
-        )
-    return View(
-        ctx.t(
-            "Your order #{order} was cancelled by the shop; {amount} will be refunded to you.",
-            order=params["order"],
-            amount=str(params["amount"]),
         )
     )
