@@ -38,7 +38,7 @@ from typing import Any
 
 from domain.drops.model import DropPlan, DropStatus
 from domain.money import Money
-from domain.products import NewProduct
+from domain.shop.products import NewProduct
 from storage.database import Database
 from tests.support.databases import fresh_database, postgres_admin_dsn
 

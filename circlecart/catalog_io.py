@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Literal
 
 from circlecart.errors import CliError
-from domain.catalog import ImportItem, ImportReport, import_products
-from domain.catalog_file import CatalogEntry, detect_format, dump_catalog, parse_catalog
-from domain.products import NewProduct
+from domain.shop.catalog import ImportItem, ImportReport, import_products
+from domain.shop.catalog_file import CatalogEntry, detect_format, dump_catalog, parse_catalog
+from domain.shop.products import NewProduct
 from storage.database import Database
 from storage.migrate import upgrade_async
 

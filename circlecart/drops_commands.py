@@ -24,7 +24,7 @@ from domain.drops.model import Drop, DropPlan
 from domain.drops.plan_file import DropFileError, parse_drop_file
 from domain.errors import DomainError
 from domain.money import parse_major
-from domain.products import Brand
+from domain.shop.products import Brand
 from storage.database import Database
 from storage.migrate import upgrade_async
 

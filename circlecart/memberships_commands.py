@@ -28,7 +28,7 @@ def describe(plan: Plan) -> str:
 
 async def run(database_url: str, args: argparse.Namespace, now: datetime) -> list[str]:
     """The lines to print. The command line acts as the operator: whoever runs it owns the database."""
-    from bots.core.handlers.memberships_views import dry_run_lines
+    from bots.core.memberships.views import dry_run_lines
     from storage.database import Database
     from storage.migrate import upgrade_async
 

@@ -12,7 +12,7 @@ import asyncio
 from circlecart.errors import CliError
 from circlecart.settings import Settings
 from domain.clock import Clock
-from domain.payments import refunds
+from domain.shop.payments import refunds
 from storage.database import Database
 from storage.migrate import upgrade_async
 

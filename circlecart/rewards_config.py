@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 from circlecart.settings import Settings
 from domain.points.ledger import Reason
-from domain.rewards.policy import RewardsPolicy
+from domain.points.policy import RewardsPolicy
 
 
 def rewards_policy(settings: Settings) -> RewardsPolicy:

@@ -1,4 +1,4 @@
-"""Knowing who is talking to the bot and in which language to answer."""
+"""Knowing who is talking to the bot, in which language to answer, and whether the bot may write first."""
 
 from __future__ import annotations
 
@@ -47,3 +47,12 @@ async def mark_blocked(uow: UnitOfWork, user_id: int) -> None:
     member = await uow.members.get(user_id)
     if member is not None and not member.blocked_bot:
         await uow.members.save(replace(member, blocked_bot=True))
+
+
+async def can_message(uow: UnitOfWork, user_id: int) -> bool:
+    """Only members who opened a private chat with the bot (and did not block it) can get a message first.
+
+    Enqueueing to anyone else would fail and mark them as having blocked the bot, which they did not.
+    """
+    member = await uow.members.get(user_id)
+    return member is not None and member.started_bot and not member.blocked_bot

@@ -14,7 +14,9 @@ from domain.groupbuys.ports import GroupBuyRepository
 from domain.members import Member
 from domain.memberships.ports import MembershipRepository, PlanRepository
 from domain.notices import Notice, NoticeStatus, OutboxEntry
-from domain.orders import (
+from domain.points.ports import PointsRepository
+from domain.referrals.ports import ReferralRepository
+from domain.shop.orders import (
     HoldStatus,
     NewOrder,
     NewPayment,
@@ -24,10 +26,8 @@ from domain.orders import (
     PaymentStatus,
     StockHold,
 )
-from domain.payments.ports import PaymentInboxRepository
-from domain.points.ports import PointsRepository
-from domain.products import Brand, NewProduct, Product
-from domain.referrals.ports import ReferralRepository
+from domain.shop.payments.ports import PaymentInboxRepository
+from domain.shop.products import Brand, NewProduct, Product
 from domain.updates import ProcessedUpdateRepository
 
 

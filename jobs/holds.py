@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from domain.checkout import release_expired_holds
 from domain.clock import Clock
 from domain.ports import UnitOfWorkFactory
+from domain.shop.checkout import release_expired_holds
 from jobs.spec import JobDeps, JobSpec
 
 log = logging.getLogger(__name__)

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from domain.groupbuys.closing import card_params
 from domain.notices import Notice
-from domain.payments import pipeline, reconciler, refunds
-from domain.payments.outcome import PaymentResult
-from domain.rewards.policy import RewardsPolicy
+from domain.points.policy import RewardsPolicy
+from domain.shop.payments import pipeline, reconciler, refunds
+from domain.shop.payments.outcome import PaymentResult
 from jobs.spec import JobDeps, JobSpec
 
 log = logging.getLogger(__name__)

@@ -11,11 +11,11 @@ import logging
 from domain.clock import Clock
 from domain.groupbuys import closing
 from domain.messenger import Messenger
-from domain.payments import refunds
 from domain.points import accounts, reminders
+from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWorkFactory
 from domain.referrals import rewards as referral_rewards
-from domain.rewards.policy import RewardsPolicy
+from domain.shop.payments import refunds
 from jobs.spec import JobDeps, JobSpec
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,6 @@ from domain.brands.ports import BrandOptInRepository, BrandStaffRepository
 from domain.drops.ports import DropClaimRepository, DropFanRepository, DropRepository
 from domain.groupbuys.ports import GroupBuyRepository
 from domain.memberships.ports import MembershipRepository, PlanRepository
-from domain.payments.ports import PaymentInboxRepository
 from domain.points.ports import PointsRepository
 from domain.ports import (
     BrandRepository,
@@ -25,6 +24,7 @@ from domain.ports import (
     UnitOfWork,
 )
 from domain.referrals.ports import ReferralRepository
+from domain.shop.payments.ports import PaymentInboxRepository
 from domain.updates import ProcessedUpdateRepository
 from storage.repositories import (
     SqlBrandOptInRepository,

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from bots.core.handlers import drops, groups, inline, memberships, orders, payments, rewards, shop, start
+from bots.core.community import handlers as community
+from bots.core.drops import handlers as drops
+from bots.core.groupbuys import handlers as groupbuys
 from bots.core.i18n import N_
+from bots.core.memberships import handlers as memberships
+from bots.core.points import handlers as points
+from bots.core.referrals import handlers as referrals
+from bots.core.shop import handlers as shop
+from bots.core.shop import inline, orders, payments
+from bots.core.start import handlers as start
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
-from domain.orders import PAYLOAD_PREFIX
+from domain.shop.orders import PAYLOAD_PREFIX
 
 PRIVATE_ONLY = frozenset({PRIVATE_SCOPE})
 PAYLOAD_KIND = PAYLOAD_PREFIX.rstrip(":")
@@ -30,10 +38,12 @@ def build_table() -> HandlerTable:
     table.inline_query = inline.inline_query
     table.chosen_inline = inline.chosen_inline
     table.payment_kind(PAYLOAD_KIND, payments.pre_checkout, payments.successful_payment)
-    table.bot_membership = groups.bot_membership
+    table.bot_membership = community.bot_membership
 
     payments.register(table)
-    rewards.register(table)
+    points.register(table)
+    referrals.register(table)
+    groupbuys.register(table)
     memberships.register(table)
     drops.register(table)
     return table

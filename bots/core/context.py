@@ -18,8 +18,8 @@ from domain.errors import DomainError
 from domain.members import Member
 from domain.messenger import Messenger
 from domain.money import STARS
+from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork, UnitOfWorkFactory
-from domain.rewards.policy import RewardsPolicy
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """The handler table: every command, button action and update kind is declared here once.
 
 Each framework adapter walks this table and registers it into its own routing. A new feature adds
-entries here (and a handler in bots/core/handlers); it needs no adapter code.
+entries here (and a handler in its feature's package, e.g. bots/core/shop); it needs no adapter code.
 """
 
 from __future__ import annotations

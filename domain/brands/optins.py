@@ -11,7 +11,7 @@ from datetime import datetime
 
 from domain.errors import DomainError
 from domain.ports import UnitOfWork
-from domain.products import Brand
+from domain.shop.products import Brand
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from domain.products import Brand
+from domain.shop.products import Brand
 
 
 class BrandStaffRepository(Protocol):

@@ -13,7 +13,7 @@ from datetime import datetime
 from domain.errors import DomainError
 from domain.numbers import whole_number
 from domain.ports import UnitOfWork
-from domain.products import Brand
+from domain.shop.products import Brand
 
 MAX_BRAND_NAME = 64
 

@@ -17,14 +17,14 @@ from domain.drops import notices, raffle, shelf
 from domain.drops.model import ClaimStatus, Drop, DropClaim, DropStatus, EntryStatus
 from domain.drops.rules import check_can_buy
 from domain.errors import DomainError
+from domain.member_registry import can_message
 from domain.memberships import perks
 from domain.money import Money
 from domain.numbers import whole_number
-from domain.orders import HOLD_TTL, NewOrder, Order, OrderLine, OrderStatus
-from domain.payments.outcome import PaymentOutcome
-from domain.payments.recording import record_against_order
 from domain.ports import UnitOfWork
-from domain.rewards.reach import can_message
+from domain.shop.orders import HOLD_TTL, NewOrder, Order, OrderLine, OrderStatus
+from domain.shop.payments.outcome import PaymentOutcome
+from domain.shop.payments.recording import record_against_order
 
 PAYLOAD_PREFIX = "drop:"
 

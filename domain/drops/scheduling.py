@@ -13,7 +13,7 @@ from domain.drops.rules import validate_plan
 from domain.errors import DomainError
 from domain.notices import NoticeStatus, OutboxEntry
 from domain.ports import UnitOfWork
-from domain.products import Product
+from domain.shop.products import Product
 
 EDITABLE = (DropStatus.DRAFT, DropStatus.SCHEDULED)
 

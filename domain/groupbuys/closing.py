@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.groupbuys.model import GroupBuy, GroupBuyStatus, Participant, ParticipantStatus, leader
+from domain.member_registry import can_message
 from domain.notices import Notice, NoticeParams
-from domain.orders import HoldStatus, OrderStatus, Payment, PaymentStatus
 from domain.points import accounts
 from domain.points.ledger import Reason
+from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork
-from domain.rewards import orders as order_rewards
-from domain.rewards.policy import RewardsPolicy
-from domain.rewards.reach import can_message
+from domain.shop import after_paid
+from domain.shop.orders import HoldStatus, OrderStatus, Payment, PaymentStatus
 
 OPEN_ORDER = (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED)
 
@@ -81,7 +81,7 @@ async def on_filled(uow: UnitOfWork, now: datetime, policy: RewardsPolicy, group
         if participant.status is not ParticipantStatus.PAID:
             continue
         order = await uow.orders.get(participant.order_id)
-        await order_rewards.order_paid(uow, now, policy, order)
+        await after_paid.order_paid(uow, now, policy, order)
         if await can_message(uow, participant.user_id):
             await uow.outbox.enqueue(
                 Notice(
@@ -168,7 +168,7 @@ async def refund_participant(
     for payment in await uow.payments.for_order(participant.order_id):
         if await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE):
             refunds.append(payment)
-    await order_rewards.order_refunded(uow, now, participant.order_id)
+    await after_paid.order_refunded(uow, now, participant.order_id)
     amount = refunds[0].amount if refunds else group_buy.price
     if await can_message(uow, participant.user_id):
         await uow.outbox.enqueue(

@@ -24,13 +24,13 @@ from domain.groupbuys.model import (
     participant_id_from_payload,
 )
 from domain.money import Money
-from domain.orders import HOLD_TTL, NewOrder, Order, OrderLine, OrderStatus, PaymentStatus, StockHold
-from domain.payments.outcome import PaymentOutcome, PaymentResult
-from domain.payments.shop_orders import record_payment
+from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork
-from domain.products import Product
 from domain.referrals.model import new_code
-from domain.rewards.policy import RewardsPolicy
+from domain.shop.orders import HOLD_TTL, NewOrder, Order, OrderLine, OrderStatus, PaymentStatus, StockHold
+from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
+from domain.shop.payments.shop_orders import record_payment
+from domain.shop.products import Product
 
 OPEN_ORDER = (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED)
 

@@ -8,7 +8,7 @@ from domain.errors import DomainError
 from domain.groupbuys.model import MAX_SIZE, MIN_SIZE, GroupOffer
 from domain.money import parse_major
 from domain.ports import UnitOfWork
-from domain.products import Product
+from domain.shop.products import Product
 
 MAX_HOURS = 24 * 30
 

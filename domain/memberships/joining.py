@@ -15,8 +15,8 @@ from domain.memberships.ports import MembershipPayment
 from domain.memberships.store import mutate
 from domain.money import Money
 from domain.numbers import whole_number
-from domain.orders import NewPayment, Payment, PaymentStatus
-from domain.payments.outcome import PaymentResult
+from domain.shop.orders import NewPayment, Payment, PaymentStatus
+from domain.shop.payments.outcome import PaymentResult
 
 if TYPE_CHECKING:
     from domain.ports import UnitOfWork

@@ -30,7 +30,7 @@ from domain.memberships.plans import (
 )
 from domain.money import Money
 from domain.notices import Notice
-from domain.products import Brand
+from domain.shop.products import Brand
 
 if TYPE_CHECKING:
     from domain.ports import UnitOfWork

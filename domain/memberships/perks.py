@@ -32,7 +32,7 @@ from domain.memberships.plans import (
     member_price_floor,
 )
 from domain.money import Money
-from domain.products import Product
+from domain.shop.products import Product
 
 if TYPE_CHECKING:
     from domain.ports import UnitOfWork

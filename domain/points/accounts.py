@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from domain.errors import DomainError
 from domain.points import ledger
 from domain.points.ledger import Entry, NewEntry, Reason
+from domain.points.policy import RewardsPolicy
 from domain.points.ports import PointsRepository
-from domain.rewards.policy import RewardsPolicy
 
 if TYPE_CHECKING:  # the unit of work's port imports this package's ports
     from domain.ports import UnitOfWork

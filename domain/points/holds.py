@@ -15,10 +15,10 @@ from datetime import datetime
 
 from domain.errors import DomainError
 from domain.money import Money
-from domain.orders import Order
 from domain.points import accounts, ledger
 from domain.points.ledger import Entry, Reason
 from domain.points.ports import PointsRepository
+from domain.shop.orders import Order
 
 
 @dataclass(frozen=True, slots=True)

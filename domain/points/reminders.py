@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.member_registry import can_message
 from domain.notices import Notice
 from domain.points import ledger
+from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork
-from domain.rewards.policy import RewardsPolicy
-from domain.rewards.reach import can_message
 
 
 async def remind_expiring(uow: UnitOfWork, now: datetime, policy: RewardsPolicy, user_id: int) -> int:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.member_registry import can_message
 from domain.notices import Notice
-from domain.orders import Order, OrderStatus
 from domain.points import accounts
 from domain.points.ledger import Entry, Reason
+from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork
 from domain.referrals.model import Referral, ReferralStatus
-from domain.rewards.policy import RewardsPolicy
-from domain.rewards.reach import can_message
+from domain.shop.orders import Order, OrderStatus
 
 
 @dataclass(frozen=True, slots=True)

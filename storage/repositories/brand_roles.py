@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from domain.products import Brand
+from domain.shop.products import Brand
 from storage.drops_tables import brand_optins, brand_staff
 from storage.repositories._base import SqlRepository
 from storage.tables import brands

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from sqlalchemy import RowMapping, insert, select
 
-from domain.products import Brand
+from domain.shop.products import Brand
 from storage.repositories._base import SqlRepository
 from storage.tables import brands
 

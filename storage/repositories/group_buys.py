@@ -15,7 +15,7 @@ from domain.groupbuys.model import (
     ParticipantStatus,
 )
 from domain.money import Money
-from domain.orders import HoldStatus
+from domain.shop.orders import HoldStatus
 from storage.repositories._base import SqlRepository, rowcount
 from storage.rewards_tables import group_buy_participants, group_buys, group_offers
 from storage.tables import stock_holds

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import RowMapping, insert, select, update
 
-from domain.orders import HoldStatus, StockHold
+from domain.shop.orders import HoldStatus, StockHold
 from storage.repositories._base import SqlRepository, rowcount
 from storage.tables import stock_holds
 

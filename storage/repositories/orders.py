@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import RowMapping, Select, exists, func, insert, select, update
 
 from domain.money import Money
-from domain.orders import NewOrder, Order, OrderLine, OrderStatus
+from domain.shop.orders import NewOrder, Order, OrderLine, OrderStatus
 from storage.repositories._base import SqlRepository, rowcount
 from storage.tables import order_lines, orders
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import RowMapping, select, update
 
 from domain.money import Money
-from domain.payments.received import InboxEntry, ReceivedPayment, Source
+from domain.shop.payments.received import InboxEntry, ReceivedPayment, Source
 from storage.payments_tables import payment_cursors, payment_inbox
 from storage.repositories._base import SqlRepository
 from storage.tables import payments

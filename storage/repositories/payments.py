@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import RowMapping, select, update
 
 from domain.money import Money
-from domain.orders import NewPayment, Payment, PaymentStatus
+from domain.shop.orders import NewPayment, Payment, PaymentStatus
 from storage.repositories._base import SqlRepository, rowcount
 from storage.tables import payments
 

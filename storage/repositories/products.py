@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 
 from domain.money import Money
-from domain.products import NewProduct, Product
+from domain.shop.products import NewProduct, Product
 from storage.repositories._base import SqlRepository, rowcount
 from storage.tables import products, tags_from_text, tags_to_text
 

@@ -7,12 +7,12 @@ added in domain/, so the codes are found statically in the source rather than li
 
 - the first argument of `DomainError("...")` and `ctx.explain("...")`;
 - reason codes that travel as values (refusals and refund reasons, e.g. `return "order.closed"` in
-  domain/payments, domain/drops/buying.py, domain/groupbuys): string literals of the code's shape that are
+  domain/shop/payments, domain/drops/buying.py, domain/groupbuys): string literals of the code's shape that are
   returned, assigned to a `reason`/`why`/`refusal`/`closed` name, passed as such a keyword, or the fallback
   in `... reason or "order.closed"`.
 
 Notice kinds are the `kind` of every `Notice(...)`, a literal or a module constant (e.g. `mn.REMINDER`),
-and every constant of the notice modules (domain/*/notices.py, domain/payments/answers.py).
+and every constant of the notice modules (domain/*/notices.py, domain/shop/payments/answers.py).
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ RAISERS = {"DomainError", "explain"}
 # Codes no member can meet, with the one module that raises each. `catalog.invalid` comes only from reading
 # a catalog file, which only `circlecart catalog import` does; the CLI prints every problem line itself.
 # test_cli_only_codes_stay_out_of_the_bot keeps that true: once bots/ reads catalog files, it needs a text.
-CLI_ONLY = {"catalog.invalid": "domain.catalog_file"}
-NOTICE_MODULES = ("domain/*/notices.py", "domain/payments/answers.py")
+CLI_ONLY = {"catalog.invalid": "domain.shop.catalog_file"}
+NOTICE_MODULES = ("domain/*/notices.py", "domain/shop/payments/answers.py")
 
 
 @dataclass

@@ -13,8 +13,8 @@ from domain.memberships.plans import NewPlan, Plan, PlanVersion, Terms
 from domain.memberships.ports import MembershipPayment
 from domain.money import Money
 from domain.notices import Notice
-from domain.orders import NewPayment, Payment, PaymentStatus
-from domain.products import Brand, Product
+from domain.shop.orders import NewPayment, Payment, PaymentStatus
+from domain.shop.products import Brand, Product
 
 
 @dataclass

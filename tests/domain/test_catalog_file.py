@@ -9,15 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.catalog_file import (
+from domain.errors import DomainError
+from domain.money import Money
+from domain.shop.catalog_file import (
     CatalogEntry,
     CatalogFileError,
     detect_format,
     dump_catalog,
     parse_catalog,
 )
-from domain.errors import DomainError
-from domain.money import Money
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

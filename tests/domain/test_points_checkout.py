@@ -14,21 +14,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain import checkout
-from domain.checkout import accept_pre_checkout, decide_pre_checkout, release_expired_holds
 from domain.errors import DomainError
 from domain.money import Money
-from domain.orders import HOLD_TTL, HoldStatus, Order, OrderStatus
-from domain.payments import outcome as payment_outcome
-from domain.payments import shop_orders
-from domain.payments.outcome import PaymentResult
 from domain.points import accounts
+from domain.points.checkout import offer_for, start_points_checkout
 from domain.points.holds import PointsDiscount, hold_reference
 from domain.points.ledger import Reason
-from domain.products import Product
-from domain.rewards import orders as order_rewards
-from domain.rewards.checkout import offer_for, start_points_checkout
-from domain.rewards.policy import RewardsPolicy, discount_for, points_needed
+from domain.points.policy import RewardsPolicy, discount_for, points_needed
+from domain.shop import after_paid, checkout
+from domain.shop.checkout import accept_pre_checkout, decide_pre_checkout, release_expired_holds
+from domain.shop.orders import HOLD_TTL, HoldStatus, Order, OrderStatus
+from domain.shop.payments import outcome as payment_outcome
+from domain.shop.payments import shop_orders
+from domain.shop.payments.outcome import PaymentResult
+from domain.shop.products import Product
 from storage.database import Database
 from tests.storage.builders import NOW, add_product
 
@@ -124,7 +123,7 @@ async def _pay(
         outcome = await shop_orders.record_payment(
             uow, NOW + at, order.user_id, order.payload, order.total, charge, None
         )
-        await order_rewards.after_payment(uow, NOW + at, POLICY, outcome)
+        await after_paid.after_payment(uow, NOW + at, POLICY, outcome)
         await uow.commit()
     return outcome
 
@@ -167,7 +166,7 @@ async def test_a_refund_gives_the_spent_points_back_and_takes_the_earned_ones(da
 
     for _ in range(2):  # a replayed refund changes nothing
         async with database.uow() as uow:
-            await order_rewards.order_refunded(uow, NOW + timedelta(hours=1), order.id)
+            await after_paid.order_refunded(uow, NOW + timedelta(hours=1), order.id)
             await uow.commit()
         assert await _balance(database) == 5000
 
@@ -245,7 +244,7 @@ async def test_a_payment_after_the_hold_lapsed_spends_the_points_again(database:
         entries = [e for e in await uow.points.for_order(order.id) if e.reason is Reason.SPEND]
     assert len(entries) == 2  # one per hold; the first one is returned
     async with database.uow() as uow:
-        await order_rewards.order_refunded(uow, NOW + timedelta(hours=1), order.id)
+        await after_paid.order_refunded(uow, NOW + timedelta(hours=1), order.id)
         await uow.commit()
     assert await _balance(database) == 5000  # both spends are back exactly once, the earning is taken
 

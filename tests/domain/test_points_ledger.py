@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from domain.errors import DomainError
 from domain.points import accounts, ledger
 from domain.points.ledger import Reason
-from domain.rewards.policy import RewardsPolicy
+from domain.points.policy import RewardsPolicy
 from tests.domain.points_memory import MemoryPoints
 
 USER = 7
@@ -247,6 +247,6 @@ def test_points_for_an_order_are_whole_units_times_the_multiplier(
     amount: int, currency: str, percent: int, points: int
 ) -> None:
     from domain.money import Money
-    from domain.rewards.policy import points_for
+    from domain.points.policy import points_for
 
     assert points_for(Money(amount, currency), RewardsPolicy(), percent) == points

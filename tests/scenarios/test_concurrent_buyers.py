@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from domain.orders import OrderStatus
+from domain.shop.orders import OrderStatus
 from tests.conftest import EXAMPLE_CATALOG
 from tests.scenarios.harness import running_shop
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 
-from domain.orders import OrderStatus
+from domain.shop.orders import OrderStatus
 from tests.conftest import EXAMPLE_CATALOG
 from tests.scenarios.drops_steps import (
     drop_state,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from domain.money import parse_major
-from domain.orders import OrderStatus, PaymentStatus
-from domain.products import NewProduct
+from domain.shop.orders import OrderStatus, PaymentStatus
+from domain.shop.products import NewProduct
 from tests.conftest import EXAMPLE_CATALOG
 from tests.scenarios.harness import Shop, running_shop
 

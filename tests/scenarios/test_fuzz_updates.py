@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from bots.core.app import build_table
-from domain.orders import OrderStatus
+from domain.shop.orders import OrderStatus
 from tests.fake_telegram.updates import new_query_id
 from tests.fake_telegram.world import QueryRecord
 from tests.scenarios.harness import BOT_ID, Shop

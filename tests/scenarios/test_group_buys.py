@@ -10,7 +10,7 @@ import pytest
 
 from domain.groupbuys.model import GroupBuyStatus
 from domain.money import Money
-from domain.orders import OrderStatus, PaymentStatus
+from domain.shop.orders import OrderStatus, PaymentStatus
 from tests.scenarios.harness import Shop
 from tests.scenarios.rewards_steps import (
     balance,
@@ -215,7 +215,7 @@ async def test_operators_set_and_withdraw_group_prices(shop: Shop) -> None:
 
 async def test_a_short_fiat_group_buy_is_marked_refund_due_and_members_told(framework: str, tmp_path: Path) -> None:
     from domain.money import parse_major
-    from domain.products import NewProduct
+    from domain.shop.products import NewProduct
 
     async with rewards_shop(framework, tmp_path, payment_provider_token="284685063:TEST:circlecart") as fiat:
         async with fiat.uow() as uow:

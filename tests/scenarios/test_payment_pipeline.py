@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from circlecart.cli import main
-from domain.orders import OrderStatus, PaymentStatus
+from domain.shop.orders import OrderStatus, PaymentStatus
 from tests.scenarios.drops_steps import open_rush_drop, press_buy
 from tests.scenarios.harness import Shop
 from tests.scenarios.rewards_steps import eventually, operator, rewards_shop, said

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import make_url
 
-from domain.orders import OrderStatus, PaymentStatus
+from domain.shop.orders import OrderStatus, PaymentStatus
 from tests.conftest import EXAMPLE_CATALOG
 from tests.scenarios.harness import Shop, running_shop
 from tests.scenarios.rewards_steps import OPERATOR_ID, eventually, operator, said

@@ -20,7 +20,7 @@ from typing import Any
 
 from circlecart.catalog_io import import_file
 from domain.notices import NoticeStatus
-from domain.orders import OrderStatus, PaymentStatus
+from domain.shop.orders import OrderStatus, PaymentStatus
 from storage.database import Database
 from tests.conftest import EXAMPLE_CATALOG
 from tests.fake_telegram.server import FakeTelegram

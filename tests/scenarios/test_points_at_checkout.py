@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from domain.orders import OrderStatus
 from domain.points import accounts
 from domain.points.ledger import Reason
-from domain.rewards.policy import RewardsPolicy
+from domain.points.policy import RewardsPolicy
+from domain.shop.orders import OrderStatus
 from tests.scenarios.harness import Shop
 from tests.scenarios.rewards_steps import balance, operator, rewards_shop
 

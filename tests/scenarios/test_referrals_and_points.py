@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from domain.orders import OrderStatus
 from domain.referrals.model import ReferralStatus
+from domain.shop.orders import OrderStatus
 from tests.scenarios.harness import Shop
 from tests.scenarios.rewards_steps import balance, eventually, operator, rewards_shop, said
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from domain.money import Money
-from domain.orders import OrderStatus
+from domain.shop.orders import OrderStatus
 from tests.scenarios.harness import BOT_USERNAME, Shop
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from circlecart.catalog_io import export_text, import_file
-from domain.orders import OrderStatus
+from domain.shop.orders import OrderStatus
 from tests.conftest import EXAMPLE_CATALOG
 from tests.scenarios.drops_steps import (
     allow_brand_directly,

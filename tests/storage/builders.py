@@ -7,8 +7,8 @@ from itertools import count
 from typing import Any
 
 from domain.money import Money
-from domain.orders import NewOrder, NewPayment, OrderLine
-from domain.products import NewProduct, Product
+from domain.shop.orders import NewOrder, NewPayment, OrderLine
+from domain.shop.products import NewProduct, Product
 from storage.database import Database
 
 NOW = datetime(2025, 3, 14, 12, 0, 0, 123456, tzinfo=UTC)

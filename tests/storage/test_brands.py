@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from domain.products import Brand
+from domain.shop.products import Brand
 from storage.database import Database
 
 

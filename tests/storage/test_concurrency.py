@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from domain.orders import NewPayment, PaymentStatus
+from domain.shop.orders import NewPayment, PaymentStatus
 from storage.database import Database
 from tests.storage.builders import add_product, new_payment
 

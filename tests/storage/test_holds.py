@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from domain.orders import HoldStatus
+from domain.shop.orders import HoldStatus
 from storage.database import Database
 from tests.storage.builders import NOW, add_product, later, line_for, new_order
 

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from domain.money import Money
-from domain.orders import Order, OrderStatus
-from domain.products import Product
+from domain.shop.orders import Order, OrderStatus
+from domain.shop.products import Product
 from storage.database import Database
 from tests.storage.builders import NOW, add_product, later, line_for, new_order
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from domain.money import Money
-from domain.orders import PaymentStatus
+from domain.shop.orders import PaymentStatus
 from storage.database import Database
 from tests.storage.builders import NOW, add_product, later, line_for, new_order, new_payment
 

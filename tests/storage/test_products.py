@@ -7,7 +7,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from domain.money import Money
-from domain.products import Product
+from domain.shop.products import Product
 from storage.database import Database
 from storage.tables import products
 from tests.storage.builders import add_product, new_product

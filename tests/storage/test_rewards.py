@@ -11,11 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from domain.errors import DomainError
 from domain.groupbuys.model import GroupBuyStatus, GroupOffer, NewGroupBuy, ParticipantStatus
 from domain.money import Money
-from domain.orders import HoldStatus
 from domain.points import accounts
 from domain.points.ledger import NewEntry, Reason
+from domain.points.policy import RewardsPolicy
 from domain.referrals.model import Referral, ReferralStatus
-from domain.rewards.policy import RewardsPolicy
+from domain.shop.orders import HoldStatus
 from storage.database import Database
 from tests.storage.builders import NOW, add_product, later, line_for, new_order
 

@@ -1,0 +1,1 @@
+"""The bot joining and leaving group chats (communities)."""

@@ -1,0 +1,116 @@
+"""Browsing, searching, product cards and Buy."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from bots.core.callbacks import Callback
+from bots.core.context import Context
+from bots.core.drops import handlers as drops
+from bots.core.events import ButtonEvent, Chat, CommandEvent
+from bots.core.shop import views
+from domain.memberships import perks
+from domain.outgoing import MessageRef, View
+from domain.points import checkout as points_checkout
+from domain.ports import UnitOfWork
+from domain.shop import catalog, checkout
+
+log = logging.getLogger(__name__)
+
+
+async def shop(ctx: Context, event: CommandEvent) -> None:
+    if event.args:
+        await find(ctx, event)
+        return
+    async with ctx.uow() as uow:
+        page = await catalog.browse(uow, 0)
+    await ctx.messenger.send(event.chat.id, views.catalog_page(ctx, page))
+
+
+async def find(ctx: Context, event: CommandEvent) -> None:
+    if not event.args:
+        await ctx.messenger.send(event.chat.id, View(ctx.t("What are you looking for? For example: /find tea")))
+        return
+    async with ctx.uow() as uow:
+        found = await catalog.search(uow, event.args)
+    await ctx.messenger.send(event.chat.id, views.search_results(ctx, event.args, found))
+
+
+async def turn_page(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    async with ctx.uow() as uow:
+        page = await catalog.browse(uow, callback.int_arg(0))
+    await ctx.messenger.edit(event.message, views.catalog_page(ctx, page))
+    await ctx.messenger.answer_callback(event.callback_id)
+
+
+async def open_product(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    async with ctx.uow() as uow:
+        product = await catalog.product(uow, callback.int_arg(0))
+        # In a group the card shows the opener's points offer; whoever presses it gets their own.
+        offer = await points_checkout.points_offer(uow, ctx.now(), ctx.settings.rewards, event.sender.id, product)
+        members = await perks.advertised_price(uow, product)
+    target = event.chat.id if event.chat else event.sender.id
+    card = views.product_card(ctx, product, offer, members)
+    await ctx.messenger.send(target, card, reply_to=event.message.message_id)
+    await ctx.messenger.answer_callback(event.callback_id)
+
+
+async def show_product_by_sku(ctx: Context, chat: Chat, sku: str) -> None:
+    async with ctx.uow() as uow:
+        product = await catalog.product_by_sku(uow, sku)
+        offer = None
+        if chat.is_private:  # a private chat's id is the member's
+            offer = await points_checkout.points_offer(uow, ctx.now(), ctx.settings.rewards, chat.id, product)
+        members = await perks.advertised_price(uow, product)
+    await ctx.messenger.send(chat.id, views.product_card(ctx, product, offer, members))
+
+
+async def buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    async def start(uow: UnitOfWork, chat_id: int, community_id: int | None) -> checkout.Checkout:
+        return await checkout.start_checkout(
+            uow, ctx.now(), event.sender.id, callback.int_arg(0), chat_id, community_id,
+            fiat_payments=bool(ctx.settings.payment_provider_token),
+        )  # fmt: skip
+
+    await _send_invoice(ctx, event, callback.int_arg(0), start)
+
+
+async def buy_with_points(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    """Buy with points: the offer is recomputed for the presser, whatever the button said."""
+
+    async def start(uow: UnitOfWork, chat_id: int, community_id: int | None) -> checkout.Checkout:
+        return await points_checkout.start_points_checkout(
+            uow, ctx.now(), ctx.settings.rewards, event.sender.id, callback.int_arg(0), chat_id, community_id,
+            fiat_payments=bool(ctx.settings.payment_provider_token),
+        )  # fmt: skip
+
+    await _send_invoice(ctx, event, callback.int_arg(0), start)
+
+
+async def _send_invoice(
+    ctx: Context,
+    event: ButtonEvent,
+    product_id: int,
+    start: Callable[[UnitOfWork, int, int | None], Awaitable[checkout.Checkout]],
+) -> None:
+    """Start the order where the button was pressed and send the member its invoice there (the drop's
+    invoice while the product is in a drop)."""
+    if await drops.buy_through_drop(ctx, event, product_id):
+        return
+    if event.chat is None:
+        # A card shared through inline mode: Telegram does not tell us the chat, so pay in private.
+        async with ctx.uow() as uow:
+            product = await catalog.product(uow, product_id)
+        await ctx.messenger.answer_callback(event.callback_id, url=ctx.deep_link(f"p_{product.sku}"))
+        return
+    community_id = event.chat.id if event.chat.is_group else None
+    async with ctx.uow() as uow:
+        started = await start(uow, event.chat.id, community_id)
+        await uow.commit()
+    order = started.order
+    invoice = views.invoice(ctx, order, event.sender.first_name)
+    reply_to = event.message.message_id if isinstance(event.message, MessageRef) else None
+    await ctx.messenger.send_invoice(event.chat.id, invoice, reply_to=reply_to)
+    await ctx.messenger.answer_callback(event.callback_id, ctx.plain("Your invoice is ready: tap Pay."))
+    log.info("invoice for order %s (%s points off) sent to chat %s", order.id, order.points_to_spend, event.chat.id)

@@ -1,7 +1,0 @@
-"""Payments: one pipeline for every kind (shop order, drop, membership, group buy).
-
-A payment is stored as received (`pipeline.receive`), then settled idempotently by its kind
-(`pipeline.settle`, `kinds`), retried until settled; refunds owed are done or handed to people
-(`refunds`); Telegram's own record is compared with ours (`reconciler`). The outcome every kind reports
-is in `outcome`.
-"""

@@ -1,1 +1,0 @@
-"""Rewards: the rules that tie points, referrals and group buys to the order loop."""

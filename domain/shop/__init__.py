@@ -1,0 +1,1 @@
+"""The shop: products and the catalog, orders, checkout and the payments every kind of sale goes through."""

@@ -1,0 +1,121 @@
+"""The payment kinds, told apart by the invoice payload's prefix, each settled by its own domain rules.
+
+Every kind reports the same `Settled`: what happened to the money, why if it goes back, and the member's
+one answer. A payload no kind owns is settled as a shop order that does not exist: recorded and refunded
+(unless the bot is embedded in a host bot, which keeps such payments for itself; see bots/core/runtime).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.drops import buying
+from domain.groupbuys import flow
+from domain.groupbuys.model import PAYLOAD_KIND as GROUP_BUY
+from domain.memberships import joining
+from domain.memberships.joining import PAYLOAD_KIND as MEMBERSHIP
+from domain.notices import Notice
+from domain.points.policy import RewardsPolicy
+from domain.ports import UnitOfWork
+from domain.shop import after_paid
+from domain.shop.orders import PAYLOAD_PREFIX, Payment
+from domain.shop.payments import answers, shop_orders
+from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
+from domain.shop.payments.received import ReceivedPayment
+
+ORDER = PAYLOAD_PREFIX.rstrip(":")
+DROP = buying.PAYLOAD_PREFIX.rstrip(":")
+KINDS = (ORDER, DROP, MEMBERSHIP, GROUP_BUY)
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    result: PaymentResult
+    payment: Payment
+    reason: str | None  # why the money goes back (a DomainError code)
+    title: str  # what was bought, for the refund notice
+    answer: Notice | None  # the member's answer when the money stays; refunds are answered by the refund
+    group_buy_to_post: int | None = None  # the first seat of a group buy: its progress card goes up now
+
+
+def kind_of(payload: str) -> str | None:
+    """The kind a payload belongs to, or None for a payload circlecart never issued."""
+    name, separator, _ = payload.partition(":")
+    return name if separator and name in KINDS else None
+
+
+def owns(payload: str) -> bool:
+    return kind_of(payload) is not None
+
+
+async def settle_kind(
+    uow: UnitOfWork, now: datetime, policy: RewardsPolicy, received: ReceivedPayment, grace: datetime | None
+) -> Settled:
+    kind = kind_of(received.payload)
+    if kind == MEMBERSHIP:
+        return await _membership(uow, now, received)
+    if kind == GROUP_BUY:
+        return await _group_buy(uow, now, policy, received, grace)
+    record = buying.record_payment if kind == DROP else shop_orders.record_payment
+    outcome = await record(
+        uow,
+        now,
+        received.user_id,
+        received.payload,
+        received.amount,
+        received.telegram_charge_id,
+        received.provider_charge_id,
+    )
+    # Points and the referrer's reward, for a drop purchase as for any paid order.
+    await after_paid.after_payment(uow, now, policy, outcome)
+    return _order_settled(outcome, received, grace)
+
+
+def _order_settled(outcome: PaymentOutcome, received: ReceivedPayment, grace: datetime | None) -> Settled:
+    title = outcome.order.lines[0].title if outcome.order is not None else ""
+    answer = None
+    if outcome.result is PaymentResult.PAID and outcome.order is not None:
+        answer = answers.receipt(received, outcome.order, grace)
+    return Settled(outcome.result, outcome.payment, outcome.reason, title, answer)
+
+
+async def _membership(uow: UnitOfWork, now: datetime, received: ReceivedPayment) -> Settled:
+    outcome = await joining.record_payment(
+        uow,
+        now,
+        received.user_id,
+        received.payload,
+        received.amount,
+        received.telegram_charge_id,
+        received.provider_charge_id,
+        received.subscription_expires_at,
+        recurring=received.is_recurring,
+    )
+    # A membership answers with its own notices (welcome, invite link, renewal), queued by joining.
+    reason = outcome.reason or ("membership.plan_unknown" if outcome.result is PaymentResult.REFUND else None)
+    return Settled(outcome.result, outcome.payment, reason, "", None)
+
+
+async def _group_buy(
+    uow: UnitOfWork, now: datetime, policy: RewardsPolicy, received: ReceivedPayment, grace: datetime | None
+) -> Settled:
+    joined = await flow.record_group_payment(
+        uow,
+        now,
+        policy,
+        received.user_id,
+        received.payload,
+        received.amount,
+        received.telegram_charge_id,
+        received.provider_charge_id,
+    )
+    outcome = joined.payment
+    group_buy = joined.group_buy
+    title = group_buy.title if group_buy is not None else ""
+    if joined.outcome is flow.Joined.DUPLICATE:
+        return Settled(PaymentResult.DUPLICATE, outcome.payment, None, title, None)
+    if joined.outcome is flow.Joined.REFUND or group_buy is None:
+        return Settled(PaymentResult.REFUND, outcome.payment, joined.reason or "order.closed", title, None)
+    answer = answers.seated(received, group_buy, grace)
+    return Settled(PaymentResult.PAID, outcome.payment, None, title, answer, group_buy.id if joined.first else None)

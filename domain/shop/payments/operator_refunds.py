@@ -1,0 +1,71 @@
+"""An operator refunds a paid order: the money goes back and so does everything the order earned.
+
+Telegram sends no update when a payment is refunded, so the refund starts here: the operator's command
+marks the payment refund-due in one transaction with the points reversal and the group-buy bookkeeping;
+the bot then refunds Stars through the API (a failed call is retried by the refund job), and other
+currencies stay refund-due for the brand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.drops import lifecycle as drop_lifecycle
+from domain.errors import DomainError
+from domain.groupbuys import closing
+from domain.member_registry import can_message
+from domain.notices import Notice
+from domain.ports import UnitOfWork
+from domain.shop import after_paid
+from domain.shop.orders import Order, OrderStatus, Payment, PaymentStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    order: Order
+    payments: tuple[Payment, ...]  # now refund-due
+
+    @property
+    def star_payments(self) -> tuple[Payment, ...]:
+        return tuple(p for p in self.payments if p.amount.is_stars)
+
+
+async def refund_order(
+    uow: UnitOfWork, now: datetime, actor_id: int, operators: Collection[int], order_id: int
+) -> Refund:
+    if actor_id not in operators:
+        raise DomainError("refund.not_allowed")
+    order = await uow.orders.get(order_id)
+    if order is None:
+        raise DomainError("refund.unknown_order", number=order_id)
+    if order.status in (OrderStatus.REFUND_DUE, OrderStatus.REFUNDED):
+        raise DomainError("refund.already", number=order_id)
+    if order.status is not OrderStatus.PAID or not await uow.orders.transition(
+        order.id, (OrderStatus.PAID,), OrderStatus.REFUND_DUE
+    ):
+        raise DomainError("refund.not_paid", number=order_id)
+    due: list[Payment] = []
+    for payment in await uow.payments.for_order(order.id):
+        if await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE):
+            refreshed = await uow.payments.get_by_charge(payment.telegram_charge_id)
+            due.append(refreshed or payment)
+    await closing.participant_refunded(uow, now, order.id)
+    await drop_lifecycle.order_refunded(uow, now, order.id, order.total.amount, tuple(operators))
+    await after_paid.order_refunded(uow, now, order.id)
+    if await can_message(uow, order.user_id):
+        total = order.total
+        await uow.outbox.enqueue(
+            Notice(
+                key=f"order:{order.id}:refunded",
+                chat_id=order.user_id,
+                kind="order.refunded_by_shop",
+                params={"order": order.id, "amount": total.display(), "by_bot": 1 if total.is_stars else 0},
+                language_of=order.user_id,
+            ),
+            now,
+        )
+    current = await uow.orders.get(order.id)
+    assert current is not None
+    return Refund(current, tuple(due))

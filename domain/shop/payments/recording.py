@@ -1,0 +1,54 @@
+"""Recording the money against an order, exactly once per charge, for every kind that sells through orders
+(shop orders, drops, group buys): the kind says only how to look up its order and how to deliver it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from domain.money import Money
+from domain.ports import UnitOfWork
+from domain.shop.orders import NewPayment, Order, OrderStatus, PaymentStatus
+from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
+
+# Marks the order paid (stock, holds, points); returns why it cannot be, or None when it is delivered.
+Deliver = Callable[[], Awaitable[str | None]]
+
+
+async def record_against_order(
+    uow: UnitOfWork,
+    now: datetime,
+    payer_id: int,
+    named: Order | None,
+    amount: Money,
+    telegram_charge_id: str,
+    provider_charge_id: str | None,
+    deliver: Deliver,
+) -> PaymentOutcome:
+    """`named`: the order the payload names. Another member's order is treated as naming none (the money
+    goes back as "order.not_yours"), so nobody's order is changed by someone else's payment."""
+    order = named if named is not None and named.user_id == payer_id else None
+    payment = await uow.payments.add_if_new(
+        NewPayment(order.id if order else None, payer_id, telegram_charge_id, provider_charge_id, amount, now)
+    )
+    if payment is None:  # Telegram delivered this charge before: change nothing
+        recorded = await uow.payments.get_by_charge(telegram_charge_id)
+        assert recorded is not None  # add_if_new refused it because it exists
+        current = await uow.orders.get(recorded.order_id) if recorded.order_id is not None else None
+        return PaymentOutcome(PaymentResult.DUPLICATE, recorded, current)
+    reason = "order.not_yours" if named is not None and order is None else await deliver()
+    if reason is None:
+        assert order is not None
+        return PaymentOutcome(PaymentResult.PAID, payment, await uow.orders.get(order.id))
+
+    await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE, reason=reason)
+    if order is not None and order.status is not OrderStatus.PAID:
+        await uow.orders.transition(
+            order.id,
+            (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED, OrderStatus.CANCELLED),
+            OrderStatus.REFUND_DUE,
+        )
+    refreshed = await uow.payments.get_by_charge(telegram_charge_id)
+    assert refreshed is not None
+    current = await uow.orders.get(order.id) if order else None
+    return PaymentOutcome(PaymentResult.REFUND, refreshed, current, reason)
