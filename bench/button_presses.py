@@ -44,8 +44,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.fake_telegram import FakeTelegram
-from tests.fake_telegram.world import FakeChat, FakeUser
+from circlecart.sandbox.bot_api import FakeTelegram
+from circlecart.sandbox.bot_api.world import FakeChat, FakeUser
 from tests.support.tracker import UpdateTracker
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_telegram.fixtures import *  # noqa: F403 - the fake Bot API server fixtures
+from tests.bot_api.fixtures import *  # noqa: F403 - the fake Bot API server fixtures
 from tests.support.databases import *  # noqa: F403 - database_url, database, sqlite/postgres fixtures
 
 EXAMPLE_CATALOG = Path(__file__).resolve().parent.parent / "examples" / "catalog.yaml"

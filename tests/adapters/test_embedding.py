@@ -16,9 +16,9 @@ from bots.aiogram.runner import create_bot
 from circlecart.app import CircleCart
 from circlecart.catalog_io import import_file
 from circlecart.embed import embed_in_aiogram, embed_in_ptb
+from circlecart.sandbox.bot_api.server import FakeTelegram
 from circlecart.settings import Settings
 from tests.conftest import EXAMPLE_CATALOG
-from tests.fake_telegram.server import FakeTelegram
 from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME
 from tests.scenarios.rewards_steps import eventually
 from tests.support.tracker import UpdateTracker

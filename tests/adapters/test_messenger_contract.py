@@ -11,9 +11,9 @@ import telegram
 from bots.aiogram.messenger import AiogramMessenger
 from bots.aiogram.runner import create_bot
 from bots.ptb.messenger import PtbMessenger
+from circlecart.sandbox.bot_api.server import FakeTelegram
 from domain.messenger import Messenger, RateLimited, RecipientUnavailable, Rejected, TransientFailure
 from domain.outgoing import Button, Document, MessageRef, View
-from tests.fake_telegram.server import FakeTelegram
 from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME
 
 

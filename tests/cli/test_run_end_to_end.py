@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from circlecart.catalog_io import import_file
+from circlecart.sandbox.bot_api.server import FakeTelegram
 from tests.conftest import EXAMPLE_CATALOG
-from tests.fake_telegram.server import FakeTelegram
 from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME
 
 ROOT = Path(__file__).resolve().parents[2]

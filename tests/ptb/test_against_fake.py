@@ -25,10 +25,10 @@ from bots.core.events import (
 )
 from bots.core.table import HandlerTable
 from bots.ptb.runner import PtbAdapter
+from circlecart.sandbox.bot_api.server import FakeTelegram
 from domain.messenger import RateLimited, RecipientUnavailable, Rejected, TransientFailure
 from domain.outgoing import BotCommand, Button, CommandMenu, InlineResult, Invoice, MessageRef, View
-from tests.fake_telegram.fixtures import BOT_TOKEN, BOT_USER_ID, BOT_USERNAME
-from tests.fake_telegram.server import FakeTelegram
+from tests.bot_api.fixtures import BOT_TOKEN, BOT_USER_ID, BOT_USERNAME
 from tests.ptb import payloads
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from circlecart.app import CircleCart
+from circlecart.sandbox.bot_api.server import FakeTelegram
 from circlecart.settings import Settings
-from tests.fake_telegram.fixtures import BOT_TOKEN
-from tests.fake_telegram.server import FakeTelegram
+from tests.bot_api.fixtures import BOT_TOKEN
 from tests.support.clock import FakeClock
 from tests.support.tracker import UpdateTracker
 

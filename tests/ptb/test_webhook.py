@@ -8,8 +8,8 @@ from aiohttp import web
 from bots.core.app import build_table
 from bots.core.events import CommandEvent
 from bots.ptb.runner import SECRET_HEADER, PtbAdapter
-from tests.fake_telegram.fixtures import BOT_TOKEN
-from tests.fake_telegram.server import FakeTelegram
+from circlecart.sandbox.bot_api.server import FakeTelegram
+from tests.bot_api.fixtures import BOT_TOKEN
 from tests.ptb import payloads
 from tests.ptb.test_against_fake import RecordingCore
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from circlecart.app import CircleCart
 from circlecart.catalog_io import import_file
+from circlecart.sandbox.bot_api.server import FakeTelegram
 from circlecart.settings import Settings
-from tests.fake_telegram.server import FakeTelegram
 from tests.support.clock import FakeClock
 from tests.support.tracker import UpdateTracker
 

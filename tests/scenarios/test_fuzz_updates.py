@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from bots.core.app import build_table
+from circlecart.sandbox.bot_api.updates import new_query_id
+from circlecart.sandbox.bot_api.world import QueryRecord
 from domain.shop.orders import OrderStatus
-from tests.fake_telegram.updates import new_query_id
-from tests.fake_telegram.world import QueryRecord
 from tests.scenarios.harness import BOT_ID, Shop
 
 UPDATES = 5_000

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from circlecart.catalog_io import import_file
+from circlecart.sandbox.bot_api.server import FakeTelegram
 from domain.notices import NoticeStatus
 from domain.shop.orders import OrderStatus, PaymentStatus
 from storage.database import Database
 from tests.conftest import EXAMPLE_CATALOG
-from tests.fake_telegram.server import FakeTelegram
 from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME
 
 PAYERS = 40

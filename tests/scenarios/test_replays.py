@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.fake_telegram.core import Call
+from circlecart.sandbox.bot_api.core import Call
 from tests.scenarios.drops_steps import make_staff
 from tests.scenarios.harness import Shop
 from tests.scenarios.memberships_steps import open_club

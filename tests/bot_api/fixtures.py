@@ -1,4 +1,4 @@
-"""pytest fixtures: ``from tests.fake_telegram.fixtures import fake_telegram`` (and the two framework
+"""pytest fixtures: ``from tests.bot_api.fixtures import fake_telegram`` (and the two framework
 clients pointed at it, ``aiogram_bot`` and ``ptb_bot``) in a test module or conftest."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from aiogram import Bot as AiogramBot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from .server import FakeTelegram
+from circlecart.sandbox.bot_api import FakeTelegram
 
 BOT_TOKEN = "123456:TEST-circlecart-token"
 BOT_USER_ID = 123456

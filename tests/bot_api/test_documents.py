@@ -8,8 +8,8 @@ from aiogram import Bot as AiogramBot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile
 
-from .fixtures import aiogram_bot, fake_telegram, ptb_bot
-from .server import FakeTelegram
+from circlecart.sandbox.bot_api import FakeTelegram
+from tests.bot_api.fixtures import aiogram_bot, fake_telegram, ptb_bot
 
 __all__ = ["aiogram_bot", "fake_telegram", "ptb_bot"]
 

@@ -1,4 +1,7 @@
-"""A fake Telegram Bot API server for scenario tests (real HTTP, real bot frameworks)."""
+"""A fake Telegram Bot API server (real HTTP, real bot frameworks): the sandbox's Telegram and the test suite's.
+
+It knows nothing of circlecart: bots talk to it over the Bot API, checked against the official spec in spec/;
+people act through the scenario methods (`send_message`, `press_button`, `pay`, ...)."""
 
 from .core import Call, ErrorRecord, FloodEvent, SendRecord
 from .scenario import Delivered, PaymentResult

@@ -31,9 +31,9 @@ from aiohttp import web
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import Application, CommandHandler
 
-from .fixtures import BOT_TOKEN, BOT_USER_ID, aiogram_bot, fake_telegram, ptb_bot
-from .server import FakeTelegram
-from .spec import DEFAULT_SPEC_PATH, SPEC_ENV
+from circlecart.sandbox.bot_api import FakeTelegram
+from circlecart.sandbox.bot_api.spec import DEFAULT_SPEC_PATH, SPEC_ENV
+from tests.bot_api.fixtures import BOT_TOKEN, BOT_USER_ID, aiogram_bot, fake_telegram, ptb_bot
 
 __all__ = ["aiogram_bot", "fake_telegram", "ptb_bot"]
 
