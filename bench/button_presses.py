@@ -46,7 +46,7 @@ from typing import Any
 
 from circlecart.sandbox.bot_api import FakeTelegram
 from circlecart.sandbox.bot_api.world import FakeChat, FakeUser
-from tests.support.tracker import UpdateTracker
+from circlecart.sandbox.tracker import UpdateTracker
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "examples" / "catalog.yaml"

@@ -47,9 +47,16 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="circlecart", description="Social commerce inside Telegram groups.")
     sub = parser.add_subparsers(title="commands")
 
-    run = sub.add_parser("run", help="run the bot (long polling); migrates the database first")
+    run = sub.add_parser(
+        "run", help="run the bot (long polling); migrates the database first. Without a token: the sandbox"
+    )
     run.add_argument("--framework", choices=["aiogram", "ptb"], help="overrides CIRCLECART_FRAMEWORK")
     run.set_defaults(handler=_run)
+    sandbox = sub.add_parser(
+        "sandbox", help="try the bot without Telegram: a local Bot API server and a web chat on 127.0.0.1"
+    )
+    sandbox.add_argument("--framework", choices=["aiogram", "ptb"], help="overrides CIRCLECART_FRAMEWORK")
+    sandbox.set_defaults(handler=_sandbox)
     jobs = sub.add_parser(
         "jobs",
         help="run only the scheduled jobs and the outbox sender (beside webhook workers); one process leads",
@@ -84,8 +91,22 @@ def _parser() -> argparse.ArgumentParser:
 def _run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     from circlecart.app import CircleCart
 
+    if not settings.has_token():
+        return _serve_sandbox(settings, "no CIRCLECART_BOT_TOKEN is set, so this is the sandbox")
     settings.token()  # fail fast with one line, before touching the database
     asyncio.run(CircleCart(settings, clock=clock).run_until_stopped())
+    return 0
+
+
+def _sandbox(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    return _serve_sandbox(settings, "the sandbox")
+
+
+def _serve_sandbox(settings: Settings, why: str) -> int:
+    """The real bot against a local Bot API server, with a web chat; it keeps its own clock (movable)."""
+    from circlecart.sandbox.runner import run_sandbox
+
+    asyncio.run(run_sandbox(settings, why))
     return 0
 
 

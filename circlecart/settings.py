@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     reconcile_after_seconds: float = Field(
         default=120.0, ge=0, le=86_400, description="a charge younger than this is left to its update"
     )
+    # the sandbox (`circlecart sandbox`, or `circlecart run` without a token): a local Bot API and web chat
+    sandbox_port: int = Field(default=8765, ge=0, le=65535, description="port of the sandbox on 127.0.0.1")
+    sandbox_dir: str = Field(default=".sandbox", description="the sandbox's database and clock live here")
 
     @field_validator("owner_ids", mode="before")
     @classmethod
@@ -138,6 +141,9 @@ class Settings(BaseSettings):
     def listen_address(self) -> tuple[str, int]:
         host, _, port = self.webhook_listen.rpartition(":")
         return host, int(port)
+
+    def has_token(self) -> bool:
+        return self.bot_token is not None and bool(self.bot_token.get_secret_value().strip())
 
     def token(self) -> str:
         if self.bot_token is None or not self.bot_token.get_secret_value().strip():

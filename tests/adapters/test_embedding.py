@@ -17,11 +17,11 @@ from circlecart.app import CircleCart
 from circlecart.catalog_io import import_file
 from circlecart.embed import embed_in_aiogram, embed_in_ptb
 from circlecart.sandbox.bot_api.server import FakeTelegram
+from circlecart.sandbox.tracker import UpdateTracker
 from circlecart.settings import Settings
 from tests.conftest import EXAMPLE_CATALOG
 from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME
 from tests.scenarios.rewards_steps import eventually
-from tests.support.tracker import UpdateTracker
 
 
 def _settings(tmp_path: Path) -> Settings:

@@ -28,8 +28,9 @@ def circlecart(
     )
 
 
-def test_run_without_a_token_exits_with_one_line_naming_the_setting(tmp_path: Path) -> None:
-    result = circlecart("run", cwd=tmp_path)
+def test_jobs_without_a_token_exits_with_one_line_naming_the_setting(tmp_path: Path) -> None:
+    # `run` without a token starts the sandbox instead (tests/sandbox/test_browser.py starts it that way).
+    result = circlecart("jobs", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "circlecart: set CIRCLECART_BOT_TOKEN to the token @BotFather gave you"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from circlecart.app import CircleCart
 from circlecart.sandbox.bot_api.server import FakeTelegram
+from circlecart.sandbox.tracker import UpdateTracker
 from circlecart.settings import Settings
 from tests.bot_api.fixtures import BOT_TOKEN
 from tests.support.clock import FakeClock
-from tests.support.tracker import UpdateTracker
 
 
 async def test_help_in_a_private_chat(fake_telegram: FakeTelegram, tmp_path: Path) -> None:

@@ -17,9 +17,9 @@ from typing import Any
 from circlecart.app import CircleCart
 from circlecart.catalog_io import import_file
 from circlecart.sandbox.bot_api.server import FakeTelegram
+from circlecart.sandbox.tracker import UpdateTracker
 from circlecart.settings import Settings
 from tests.support.clock import FakeClock
-from tests.support.tracker import UpdateTracker
 
 BOT_TOKEN = "123456:TEST-circlecart"
 BOT_ID = 123456

@@ -13,13 +13,13 @@ from typing import Any
 from circlecart.app import CircleCart
 from circlecart.catalog_io import import_file
 from circlecart.sandbox.bot_api.server import FakeTelegram
+from circlecart.sandbox.tracker import UpdateTracker
 from circlecart.settings import Settings
 from domain.memberships.lifecycle import Membership
 from domain.memberships.plans import STARS_SUBSCRIPTION_SECONDS, Plan
 from tests.conftest import EXAMPLE_CATALOG
 from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME, Shop
 from tests.support.clock import FakeClock
-from tests.support.tracker import UpdateTracker
 
 JOBS = ("membership_transitions", "membership_removals", "membership_reminders")
 PERIOD = timedelta(seconds=STARS_SUBSCRIPTION_SECONDS)

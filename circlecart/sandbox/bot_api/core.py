@@ -176,6 +176,8 @@ class FakeTelegramCore:
         self._flood: FloodConfig | None = None
         self._flood_blocked: dict[tuple[int, Any], float] = {}
         self._calls_changed = asyncio.Event()
+        # Called after every bot call and every person's action: the sandbox's web chat redraws on it.
+        self.change_listeners: list[Callable[[], None]] = []
         self._closing = False
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
@@ -189,12 +191,16 @@ class FakeTelegramCore:
             raise RuntimeError("FakeTelegram is not started")
         return f"http://127.0.0.1:{self.port}"
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0, setup: Callable[[web.Application], None] | None = None) -> None:
+        """Listen on 127.0.0.1 (only: this server trusts whoever reaches it) at `port` (0: any free one).
+        `setup` may add routes and middlewares (the sandbox's web chat) before the app starts."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_http)
+        if setup is not None:
+            setup(app)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         server = site._server
         assert server is not None and server.sockets  # type: ignore[attr-defined]
@@ -308,6 +314,23 @@ class FakeTelegramCore:
         request: web.Request | None = None,
     ) -> tuple[dict[str, Any], int]:
         """Run one Bot API call; return the JSON body and HTTP status."""
+        try:
+            return await self._execute(bot, name, raw, from_form, request)
+        finally:
+            self.notify_change()
+
+    def notify_change(self) -> None:
+        for listener in self.change_listeners:
+            listener()
+
+    async def _execute(
+        self,
+        bot: FakeBot,
+        name: str,
+        raw: dict[str, Any],
+        from_form: bool,
+        request: web.Request | None,
+    ) -> tuple[dict[str, Any], int]:
         frozen = self._frozen
         if frozen is not None:
             # Telegram is unreachable: the call hangs, and is never carried out.
@@ -485,6 +508,7 @@ class FakeTelegramCore:
         queue.history[update_id] = update
         queue.pending.append(_Pending(update_id, update))
         queue.notify()
+        self.notify_change()
         return update_id, update
 
     def requeue(self, update_id: int, bot: str | FakeBot | None = None) -> None:

@@ -56,6 +56,7 @@ class BotMethods(FakeTelegramCore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.photo_files: dict[str, list[dict[str, Any]]] = {}
+        self.photo_contents: dict[str, bytes] = {}  # file_id -> the bytes a bot uploaded (charts), for viewers
         self.document_files: dict[str, tuple[dict[str, Any], bytes]] = {}  # file_id -> (Document, content)
 
     # -- chats ----------------------------------------------------------------------------------
@@ -240,6 +241,8 @@ class BotMethods(FakeTelegramCore):
         sizes = photo_sizes(file_id, unique_id)
         for size in sizes:
             self.photo_files[size["file_id"]] = sizes
+            if isinstance(photo, UploadedFile):
+                self.photo_contents[size["file_id"]] = photo.content
         return sizes
 
     async def _m_sendPhoto(self, bot: FakeBot, params: dict[str, Any]) -> dict[str, Any]:
