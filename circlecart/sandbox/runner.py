@@ -99,6 +99,7 @@ class Sandbox:
         if first_start:
             await self._seed()
             (self.directory / SEEDED_MARK).write_text("the example data is in sandbox.db\n")
+        self.web.ready = True
 
     async def stop(self) -> None:
         if self.app is not None:

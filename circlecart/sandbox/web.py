@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 from aiohttp import web
 
 from circlecart.sandbox import world
@@ -48,11 +49,13 @@ class WebChat:
         self.version = 0
         self._changed = asyncio.Event()
         self._closing = False
+        self.ready = False  # until the bot runs and the example data is in, the page is asked to wait
 
     # -- wiring -----------------------------------------------------------------------------------
 
     def setup(self, app: web.Application) -> None:
         app.middlewares.append(loopback_only)
+        app.middlewares.append(self._until_ready)
         self.sandbox.fake.change_listeners.append(self._on_change)
         app.router.add_get("/", self._index)
         app.router.add_static("/sandbox/static/", STATIC)
@@ -72,6 +75,13 @@ class WebChat:
         ):
             app.router.add_post(f"/sandbox/api/{name}", handler)
 
+    @web.middleware
+    async def _until_ready(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if not self.ready and not request.path.startswith("/bot"):
+            raise web.HTTPServiceUnavailable(text="the sandbox is starting; try again in a few seconds")
+        response: web.StreamResponse = await handler(request)
+        return response
+
     async def close(self) -> None:
         self._closing = True
         self._on_change()
@@ -90,18 +100,21 @@ class WebChat:
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
         await response.prepare(request)
         seen = -1
-        while not self._closing:
-            if seen != self.version:
-                seen = self.version
-                await response.write(f"data: {seen}\n\n".encode())
-                await asyncio.sleep(0.05)  # a burst of bot calls redraws once
-                continue
-            changed = self._changed
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(15):
-                    await changed.wait()
-            if seen == self.version:
-                await response.write(b": keep-alive\n\n")
+        try:
+            while not self._closing:
+                if seen != self.version:
+                    seen = self.version
+                    await response.write(f"data: {seen}\n\n".encode())
+                    await asyncio.sleep(0.05)  # a burst of bot calls redraws once
+                    continue
+                changed = self._changed
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(15):
+                        await changed.wait()
+                if seen == self.version:
+                    await response.write(b": keep-alive\n\n")
+        except (ConnectionError, aiohttp.ClientConnectionResetError):
+            pass  # the page went away
         return response
 
     async def _file(self, request: web.Request) -> web.Response:
