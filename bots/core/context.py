@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bots.core.callbacks import CallbackCodec
@@ -104,6 +104,11 @@ class Context:
         msgid = self.services.error_text(error.code)
         translate = self.t if html else self.plain
         return translate(msgid, **bounded(error.params))  # params often quote what the member typed
+
+    def speaking_to(self, member: Member) -> Context:
+        """This context for `member` as just remembered: their chosen language wins over Telegram's."""
+        translations = self.services.translations
+        return replace(self, member=member, language=member.language(translations.supported, translations.default))
 
     def button(self, action: str, *args: int | str) -> str:
         return self.services.codec.encode(action, *args)

@@ -129,7 +129,9 @@ class BotCore:
 
     async def pre_checkout(self, event: PreCheckoutEvent) -> None:
         kind = self.table.payment_kind_of(event.payload)
-        ctx = await self._context(event)  # not deduplicated: a query must be answered on every delivery
+        # Not deduplicated: a query must be answered on every delivery. The payer is remembered inside the
+        # check's transaction (bots/core/pre_checkout.py), so nothing is written here.
+        ctx = await self._context(event, remember=False)
 
         async def refuse(text: str) -> None:
             # Telegram waits 10 s for an answer; an unanswered query fails the payment with a vague error.
