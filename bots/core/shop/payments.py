@@ -26,9 +26,10 @@ from bots.core.table import PRIVATE_SCOPE, Command, HandlerTable
 from domain.errors import DomainError
 from domain.messenger import MessengerError
 from domain.money import Money
-from domain.notices import OutboxEntry
+from domain.notices import Notice
 from domain.numbers import whole_number
 from domain.outgoing import View
+from domain.ports import UnitOfWork
 from domain.shop import checkout
 from domain.shop.payments import answering, answers, pipeline, refunds
 from domain.shop.payments.kinds import Settled
@@ -106,11 +107,14 @@ async def successful_payment(ctx: Context, event: PaymentEvent) -> None:
     settled = await _retrying(ctx, "settle", received, lambda: _settle(ctx, received.telegram_charge_id))
     if not isinstance(settled, Settled):
         return  # settled before (a replayed update), or left to the payments job
-    await after_settled(ctx, received, settled, event.message_id)
+    await after_settled(ctx, received, settled, event.message_id, asyncio.get_running_loop().time())
 
 
-async def after_settled(ctx: Context, received: ReceivedPayment, settled: Settled, reply_to: int | None) -> None:
-    """Refund what must go back, post a group buy's first card, and give the member their one answer."""
+async def after_settled(
+    ctx: Context, received: ReceivedPayment, settled: Settled, reply_to: int | None, settled_at: float
+) -> None:
+    """Refund what must go back, post a group buy's first card, and give the member their one answer.
+    `settled_at`: the event loop's time when the settling transaction committed."""
     if settled.result is PaymentResult.REFUND:
         log.warning("payment %s cannot stand (%s): refunding", received.telegram_charge_id, settled.reason)
         if settled.payment.amount.is_stars:
@@ -132,16 +136,33 @@ async def after_settled(ctx: Context, received: ReceivedPayment, settled: Settle
             await post_card(ctx, settled.group_buy_to_post)
         except MessengerError as error:
             log.warning("could not post the card of group buy %s: %s", settled.group_buy_to_post, error)
-    await deliver_answer(ctx, answers.answer_key(received.telegram_charge_id), reply_to)
+    elapsed = asyncio.get_running_loop().time() - settled_at
+    if settled.answer is not None and elapsed < ctx.settings.reply_grace.total_seconds() / 2:
+        await send_queued_answer(ctx, settled.answer, reply_to)
+    else:
+        await deliver_answer(ctx, answers.answer_key(received.telegram_charge_id), reply_to)
     ctx.services.outbox.wake()
 
 
+async def send_queued_answer(ctx: Context, answer: Notice, reply_to: int | None) -> None:
+    """Send the answer this handler just queued: it is born leased to it (due only after the reply grace,
+    half of which is still ahead), so no transaction is needed before the send, one marks it after."""
+    try:
+        sent = await ctx.messenger.send(answer.chat_id, RENDERERS[answer.kind](ctx, answer.params), reply_to=reply_to)
+    except Exception as error:
+        log.info("answer %s not sent now (%r); the outbox will send it", answer.key, error)
+        await _hand_to_outbox(ctx, answer.key, repr(error))
+        return
+    message_id = sent.message_id
+    await _mark_sent(ctx, answer.key, lambda uow: answering.delivered_as_queued(uow, answer.key, ctx.now(), message_id))
+
+
 async def deliver_answer(ctx: Context, key: str, reply_to: int | None) -> None:
-    """Send the queued answer now: lease its outbox row for the reply grace, send, mark it sent, each
-    step short so no transaction waits on Telegram. A failed send hands the row to the outbox at once; a
-    crash leaves the lease to lapse, and the outbox sends it then, so it is never lost. It goes twice only
-    if the process dies between Telegram's reply and the mark, which no design can close (Telegram has no
-    idempotency key for messages)."""
+    """Send an answer queued by someone else (a refund's) or late: lease its outbox row for the reply grace,
+    send, mark it sent, each step short so no transaction waits on Telegram. A failed send hands the row to
+    the outbox at once; a crash leaves the lease to lapse, and the outbox sends it then, so it is never
+    lost. It goes twice only if the process dies between Telegram's reply and the mark, which no design
+    can close (Telegram has no idempotency key for messages)."""
     lease_until = ctx.now() + ctx.settings.reply_grace
     try:
         async with ctx.uow() as uow:
@@ -157,12 +178,17 @@ async def deliver_answer(ctx: Context, key: str, reply_to: int | None) -> None:
         sent = await ctx.messenger.send(entry.notice.chat_id, view, reply_to=reply_to)
     except Exception as error:
         log.info("answer %s not sent now (%r); the outbox will send it", key, error)
-        await _hand_to_outbox(ctx, entry.id, repr(error))
+        await _hand_to_outbox(ctx, key, repr(error))
         return
-    await _mark_sent(ctx, entry, sent.message_id)
+
+    async def mark(uow: UnitOfWork) -> bool:
+        await answering.delivered(uow, entry, ctx.now(), sent.message_id)
+        return True
+
+    await _mark_sent(ctx, key, mark)
 
 
-async def _mark_sent(ctx: Context, entry: OutboxEntry, message_id: int | None) -> None:
+async def _mark_sent(ctx: Context, key: str, mark: Callable[[UnitOfWork], Awaitable[bool]]) -> None:
     """Record the send, retrying through a database hiccup while the lease still stands (after it, the
     outbox would take the row and send the answer a second time)."""
     loop = asyncio.get_running_loop()
@@ -171,27 +197,29 @@ async def _mark_sent(ctx: Context, entry: OutboxEntry, message_id: int | None) -
     while True:
         try:
             async with ctx.uow() as uow:
-                await answering.delivered(uow, entry, ctx.now(), message_id)
+                marked = await mark(uow)
                 await uow.commit()
+            if not marked:
+                log.warning("answer %s was sent, but the outbox had taken it: it may go twice", key)
             return
         except Exception as error:
             if loop.time() + delay >= lease_ends:
-                log.error("answer %s was sent but could not be marked sent (%r): it may go twice", entry.id, error)
+                log.error("answer %s was sent but could not be marked sent (%r): it may go twice", key, error)
                 return
-            log.warning("answer %s sent; marking it failed (%r), retrying in %.2fs", entry.id, error, delay)
+            log.warning("answer %s sent; marking it failed (%r), retrying in %.2fs", key, error, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
 
 
-async def _hand_to_outbox(ctx: Context, entry_id: int, error: str) -> None:
+async def _hand_to_outbox(ctx: Context, key: str, error: str) -> None:
     """Make the answer due now rather than after the grace (the handler is alive: it did not die)."""
     try:
         async with ctx.uow() as uow:
-            await answering.hand_back(uow, entry_id, ctx.now(), error)
+            await answering.hand_back(uow, key, ctx.now(), error)
             await uow.commit()
         ctx.services.outbox.wake()
     except Exception:
-        log.warning("could not hand answer %s to the outbox now; it goes after the grace", entry_id)
+        log.warning("could not hand answer %s to the outbox now; it goes after the grace", key)
 
 
 async def _store(ctx: Context, received: ReceivedPayment) -> bool:
