@@ -17,6 +17,7 @@ from domain.errors import DomainError
 from domain.messenger import Messenger, RateLimited, TransientFailure
 from domain.money import Money
 from domain.ports import UnitOfWork
+from domain.shop.errors import ShopError
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ async def answer_pre_checkout(
     try:
         amount = Money(event.total_amount, event.currency)
     except (DomainError, TypeError):
-        refusal = DomainError("order.amount_mismatch")
+        refusal = DomainError(ShopError.ORDER_AMOUNT_MISMATCH)
     else:
         async with ctx.uow() as uow:
             try:
