@@ -24,6 +24,7 @@ from domain.drops.model import Drop, DropPlan
 from domain.drops.plan_file import DropFileError, parse_drop_file
 from domain.errors import DomainError
 from domain.money import parse_major
+from domain.shop.errors import ShopError
 from domain.shop.products import Brand
 from storage.database import Database
 from storage.migrate import upgrade_async
@@ -72,7 +73,7 @@ async def schedule_file(database_url: str, path: Path, now: datetime, beacon: Be
                 brand = await roles.brand_by_name_or_id(uow, entry.brand)
                 product = await uow.products.get_by_sku(entry.sku)
                 if product is None:
-                    raise DomainError("product.not_found")
+                    raise DomainError(ShopError.PRODUCT_NOT_FOUND)
                 plan = DropPlan(
                     brand_id=brand.id,
                     product_id=product.id,

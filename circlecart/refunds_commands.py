@@ -12,6 +12,7 @@ import asyncio
 from circlecart.errors import CliError
 from circlecart.settings import Settings
 from domain.clock import Clock
+from domain.shop.errors import ShopError
 from domain.shop.payments import refunds
 from storage.database import Database
 from storage.migrate import upgrade_async
@@ -50,7 +51,7 @@ async def _owed(database_url: str) -> list[str]:
     if not owed:
         return ["no refunds are owed"]
     return [
-        f"#{p.id}\tmember {p.user_id}\t{p.amount.display()}\t{p.refund_reason or 'order.closed'}\t"
+        f"#{p.id}\tmember {p.user_id}\t{p.amount.display()}\t{p.refund_reason or ShopError.ORDER_CLOSED}\t"
         f"charge {p.provider_charge_id or p.telegram_charge_id}"
         for p in owed
     ]

@@ -14,7 +14,7 @@ from bots.core.i18n import Translations
 from bots.core.state import MemoryStateStore, StateStore
 from domain.clock import Clock
 from domain.drops.beacon import QUICKNET, BeaconChain
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.members import Member
 from domain.messenger import Messenger
 from domain.money import STARS
@@ -94,7 +94,7 @@ class Context:
         """Translate for plain-text fields (button alerts, pre-checkout errors): nothing is escaped."""
         return self.services.translations.translate(self.language, msgid, **params)
 
-    def explain(self, code: str, /, html: bool = True, **params: object) -> str:
+    def explain(self, code: ErrorCode, /, html: bool = True, **params: object) -> str:
         """A DomainError code (and its params) in the member's words, as HTML or plain text."""
         return self.explain_error(DomainError(code, **params), html=html)
 

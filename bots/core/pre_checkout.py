@@ -19,6 +19,7 @@ from domain.members import Member
 from domain.messenger import Messenger, RateLimited, TransientFailure
 from domain.money import Money
 from domain.ports import UnitOfWork
+from domain.shop.errors import ShopError
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ async def answer_pre_checkout(
     try:
         amount = Money(event.total_amount, event.currency)
     except (DomainError, TypeError):
-        refusal = DomainError("order.amount_mismatch")
+        refusal = DomainError(ShopError.ORDER_AMOUNT_MISMATCH)
     else:
         async with ctx.uow() as uow:
             # The payer is remembered in the check's own transaction, not one of its own first: in a rush

@@ -37,6 +37,7 @@ from domain.members import Member
 from domain.messenger import MessageGone, MessengerError, QueryExpired, RecipientUnavailable
 from domain.outgoing import View
 from domain.ports import UnitOfWork
+from domain.shop.errors import ShopError
 from domain.updates import claim_update
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,7 @@ class BotCore:
             return
         if kind is None:
             log.warning("pre-checkout %s with an unknown payload %r", event.query_id, event.payload)
-            await refuse(ctx.explain("order.unknown", html=False))
+            await refuse(ctx.explain(ShopError.ORDER_UNKNOWN, html=False))
             return
         await self._guard(ctx, event, lambda: kind.pre_checkout(ctx, event), refuse, html=False)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.brands.errors import BrandError
+from domain.communities import CommunityError
 from domain.errors import DomainError
 from domain.ports import UnitOfWork
 from domain.shop.products import Brand
@@ -22,7 +24,7 @@ class BrandChoice:
 
 async def brand_choices(uow: UnitOfWork, chat_id: int, is_moderator: bool) -> tuple[BrandChoice, ...]:
     if not is_moderator:
-        raise DomainError("community.moderators_only")
+        raise DomainError(CommunityError.MODERATORS_ONLY)
     decided = await uow.brand_optins.for_chat(chat_id)
     return tuple(BrandChoice(b, decided.get(b.id, False)) for b in await uow.brand_staff.all_brands())
 
@@ -31,12 +33,12 @@ async def set_brand_allowed(
     uow: UnitOfWork, now: datetime, chat_id: int, user_id: int, is_moderator: bool, brand_id: int, allowed: bool
 ) -> BrandChoice:
     if not is_moderator:
-        raise DomainError("community.moderators_only")
+        raise DomainError(CommunityError.MODERATORS_ONLY)
     community = await uow.communities.get(chat_id)
     if community is None or not community.active:
-        raise DomainError("community.unknown")
+        raise DomainError(CommunityError.UNKNOWN)
     brand = await uow.brands.get(brand_id)
     if brand is None:
-        raise DomainError("brand.unknown", brand=str(brand_id))
+        raise DomainError(BrandError.UNKNOWN, brand=str(brand_id))
     await uow.brand_optins.set(chat_id, brand_id, allowed, user_id, now)
     return BrandChoice(brand, allowed)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.brands.errors import BrandError
 from domain.errors import DomainError
 from domain.numbers import whole_number
 from domain.ports import UnitOfWork
@@ -32,15 +33,15 @@ class Actor:
 
 def require_operator(actor: Actor) -> None:
     if not actor.operator:
-        raise DomainError("brand.operator_only")
+        raise DomainError(BrandError.OPERATOR_ONLY)
 
 
 async def require_brand_staff(uow: UnitOfWork, actor: Actor, brand_id: int) -> Brand:
     brand = await uow.brands.get(brand_id)
     if brand is None:
-        raise DomainError("brand.unknown", brand=str(brand_id))
+        raise DomainError(BrandError.UNKNOWN, brand=str(brand_id))
     if not actor.operator and not await uow.brand_staff.is_staff(brand_id, actor.user_id):
-        raise DomainError("brand.not_staff", brand=brand.name)
+        raise DomainError(BrandError.NOT_STAFF, brand=brand.name)
     return brand
 
 
@@ -48,9 +49,9 @@ async def register_brand(uow: UnitOfWork, actor: Actor, name: str) -> Brand:
     require_operator(actor)
     name = " ".join(name.split())
     if not 1 <= len(name) <= MAX_BRAND_NAME:
-        raise DomainError("brand.bad_name", max=MAX_BRAND_NAME)
+        raise DomainError(BrandError.BAD_NAME, max=MAX_BRAND_NAME)
     if await uow.brands.get_by_name(name) is not None:
-        raise DomainError("brand.exists", brand=name)
+        raise DomainError(BrandError.EXISTS, brand=name)
     return await uow.brands.add(name)
 
 
@@ -61,7 +62,7 @@ async def brand_by_name_or_id(uow: UnitOfWork, text: str) -> Brand:
     if brand is None and number is not None:
         brand = await uow.brands.get(number)
     if brand is None:
-        raise DomainError("brand.unknown", brand=text)
+        raise DomainError(BrandError.UNKNOWN, brand=text)
     return brand
 
 
@@ -69,7 +70,7 @@ async def add_staff(uow: UnitOfWork, now: datetime, actor: Actor, brand_text: st
     """Make `user_id` staff of the brand (named or numbered). True when they were not staff yet."""
     require_operator(actor)
     if user_id <= 0:
-        raise DomainError("brand.bad_user", user=str(user_id))
+        raise DomainError(BrandError.BAD_USER, user=str(user_id))
     brand = await brand_by_name_or_id(uow, brand_text)
     added = await uow.brand_staff.add(brand.id, user_id, now)
     return brand, added

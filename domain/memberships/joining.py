@@ -6,15 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.memberships import lifecycle
 from domain.memberships import notices as mn
+from domain.memberships.errors import MembershipError
 from domain.memberships.lifecycle import Change, Membership, MembershipStatus
 from domain.memberships.plans import Plan, PlanVersion
 from domain.memberships.ports import MembershipPayment
 from domain.memberships.store import mutate
 from domain.money import Money
 from domain.numbers import whole_number
+from domain.shop.errors import ShopError
 from domain.shop.orders import NewPayment, Payment, PaymentStatus
 from domain.shop.payments.outcome import PaymentResult
 
@@ -58,9 +60,9 @@ class PlanStatus:
 async def active_plan(uow: UnitOfWork, plan_id: int) -> Plan:
     plan = await uow.plans.get(plan_id)
     if plan is None:
-        raise DomainError("membership.plan_unknown")
+        raise DomainError(MembershipError.PLAN_UNKNOWN)
     if not plan.active:
-        raise DomainError("membership.plan_closed", plan=plan.name)
+        raise DomainError(MembershipError.PLAN_CLOSED, plan=plan.name)
     return plan
 
 
@@ -90,10 +92,10 @@ async def offer(uow: UnitOfWork, now: datetime, user_id: int, plan_id: int, fiat
     plan = await active_plan(uow, plan_id)
     version = plan.current
     if not version.terms.is_stars and not fiat_payments:
-        raise DomainError("payment.currency_unavailable", currency=version.terms.price.currency)
+        raise DomainError(ShopError.CURRENCY_UNAVAILABLE, currency=version.terms.price.currency)
     membership = await uow.memberships.get_for(user_id, plan_id)
     if membership is not None and membership.renews_by_itself and membership.has_perks(now):
-        raise DomainError("membership.already_subscribed", plan=plan.name)
+        raise DomainError(MembershipError.ALREADY_SUBSCRIBED, plan=plan.name)
     return Offer(plan, version, membership)
 
 
@@ -102,16 +104,16 @@ async def check_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, payl
     version_id = version_id_from_payload(payload)
     version = await uow.plans.get_version(version_id) if version_id is not None else None
     if version is None:
-        raise DomainError("membership.plan_unknown")
+        raise DomainError(MembershipError.PLAN_UNKNOWN)
     plan = await active_plan(uow, version.plan_id)
     if plan.current.id != version.id:
         price = plan.current.terms.price.display()
-        raise DomainError("membership.terms_changed", plan=plan.name, price=price)
+        raise DomainError(MembershipError.TERMS_CHANGED, plan=plan.name, price=price)
     if amount != version.terms.price:
-        raise DomainError("order.amount_mismatch")
+        raise DomainError(ShopError.ORDER_AMOUNT_MISMATCH)
     membership = await uow.memberships.get_for(payer_id, plan.id)
     if version.terms.is_stars and membership is not None and membership.renews_by_itself and membership.has_perks(now):
-        raise DomainError("membership.already_subscribed", plan=plan.name)
+        raise DomainError(MembershipError.ALREADY_SUBSCRIBED, plan=plan.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +122,7 @@ class MembershipPaymentOutcome:
     payment: Payment
     membership: Membership | None = None
     change: Change | None = None
-    reason: str | None = None
+    reason: ErrorCode | None = None
 
 
 async def record_payment(
@@ -150,15 +152,15 @@ async def record_payment(
     version_id = version_id_from_payload(payload)
     version = await uow.plans.get_version(version_id) if version_id is not None else None
     plan = await uow.plans.get(version.plan_id) if version is not None else None
-    reason = None
+    reason: ErrorCode | None = None
     if version is None or plan is None:
-        reason = "membership.plan_unknown"
+        reason = MembershipError.PLAN_UNKNOWN
     elif amount != version.terms.price:
-        reason = "order.amount_mismatch"
+        reason = ShopError.ORDER_AMOUNT_MISMATCH
     elif not recurring and not plan.active:
-        reason = "membership.plan_closed"
+        reason = MembershipError.PLAN_CLOSED
     if reason is not None or version is None or plan is None:
-        reason = reason or "membership.plan_unknown"
+        reason = reason or MembershipError.PLAN_UNKNOWN
         await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE, reason=reason)
         refreshed = await uow.payments.get_by_charge(telegram_charge_id)
         assert refreshed is not None
@@ -220,7 +222,7 @@ async def start_trial(uow: UnitOfWork, now: datetime, user_id: int, plan_id: int
             )
         )
         if created is None:
-            raise DomainError("membership.busy")
+            raise DomainError(MembershipError.BUSY)
         membership = created
     else:
 

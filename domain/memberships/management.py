@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from domain.brands import roles
 from domain.errors import DomainError
 from domain.memberships import notices as mn
+from domain.memberships.errors import MembershipError
 from domain.memberships.lifecycle import MembershipStatus
 from domain.memberships.plan_text import OPTIONS
 from domain.memberships.plans import (
@@ -49,7 +50,7 @@ class Authority:
 
     def require(self, community_id: int | None) -> None:
         if not self.may_manage(community_id):
-            raise DomainError("membership.not_owner")
+            raise DomainError(MembershipError.NOT_OWNER)
 
     @property
     def actor(self) -> roles.Actor:
@@ -67,14 +68,14 @@ async def require_owner(
     kind = owner_kind(community_id, brand_id)
     if kind is OwnerKind.COMMUNITY:
         if brand_id is not None:
-            raise DomainError("membership.brand_plan_in_private")
+            raise DomainError(MembershipError.BRAND_PLAN_IN_PRIVATE)
         who.require(community_id)
         return None
     if kind is OwnerKind.BRAND:
         assert brand_id is not None
         return await roles.require_brand_staff(uow, who.actor, brand_id)
     if not who.operator:
-        raise DomainError("membership.platform_operator_only" if creating else "membership.not_owner")
+        raise DomainError(MembershipError.PLATFORM_OPERATOR_ONLY if creating else MembershipError.NOT_OWNER)
     return None
 
 
@@ -90,16 +91,16 @@ async def check_perks(uow: UnitOfWork, community_id: int | None, brand_id: int |
     for sku, price in benefits.member_prices:
         product = await uow.products.get_by_sku(sku)
         if product is None:
-            raise DomainError("membership.unknown_option", option=sku, options=", ".join(OPTIONS))
+            raise DomainError(MembershipError.UNKNOWN_OPTION, option=sku, options=", ".join(OPTIONS))
         products.append((product, price))
     kind = owner_kind(community_id, brand_id)
     if kind is OwnerKind.COMMUNITY and benefits.on_products:
-        raise DomainError("membership.community_product_perks", perks=", ".join(benefits.on_products))
+        raise DomainError(MembershipError.COMMUNITY_PRODUCT_PERKS, perks=", ".join(benefits.on_products))
     brand = await uow.brands.get(brand_id) if brand_id is not None else None
     for product, price in products:
         if kind is OwnerKind.BRAND and product.brand_id != brand_id:
             name = brand.name if brand is not None else str(brand_id)
-            raise DomainError("membership.member_price_other_brand", sku=product.sku, brand=name)
+            raise DomainError(MembershipError.MEMBER_PRICE_OTHER_BRAND, sku=product.sku, brand=name)
         check_member_price(product.sku, price, product.price)
 
 
@@ -121,17 +122,17 @@ async def create_plan(
 
 
 async def plan_of(uow: UnitOfWork, plan_id: int) -> Plan:
-    """A plan by its number, or "membership.plan_unknown"."""
+    """A plan by its number, or MembershipError.PLAN_UNKNOWN."""
     plan = await uow.plans.get(plan_id)
     if plan is None:
-        raise DomainError("membership.plan_unknown")
+        raise DomainError(MembershipError.PLAN_UNKNOWN)
     return plan
 
 
 async def managed_plan(uow: UnitOfWork, who: Authority, plan_id: int) -> Plan:
     plan = await uow.plans.get(plan_id)
     if plan is None:
-        raise DomainError("membership.plan_unknown")
+        raise DomainError(MembershipError.PLAN_UNKNOWN)
     await require_owner(uow, who, plan.community_id, plan.brand_id)
     return plan
 
@@ -148,9 +149,9 @@ async def change_terms(uow: UnitOfWork, now: datetime, who: Authority, plan_id: 
     await check_perks(uow, plan.community_id, plan.brand_id, terms)
     validate_terms(terms)
     if terms == plan.current.terms:
-        raise DomainError("membership.terms_unchanged")
+        raise DomainError(MembershipError.TERMS_UNCHANGED)
     if terms.price.currency != plan.current.terms.price.currency:
-        raise DomainError("membership.currency_fixed", currency=plan.current.terms.price.currency)
+        raise DomainError(MembershipError.CURRENCY_FIXED, currency=plan.current.terms.price.currency)
     version = await uow.plans.add_version(plan.id, terms, now)
     updated = replace(plan, current=version)
     told = 0
@@ -187,7 +188,7 @@ async def attach_group(uow: UnitOfWork, who: Authority, plan_id: int, chat_id: i
     admin of that group too (in `who.admin_of`) and created the join-request link."""
     plan = await managed_plan(uow, who, plan_id)
     if not who.operator and chat_id not in who.admin_of:
-        raise DomainError("membership.not_owner")
+        raise DomainError(MembershipError.NOT_OWNER)
     await uow.plans.set_group(plan.id, chat_id, invite_link)
     return replace(plan, group_chat_id=chat_id, invite_link=invite_link)
 
@@ -201,7 +202,7 @@ async def plans_managed_by(uow: UnitOfWork, who: Authority, community_id: int | 
             return tuple(plans)
         brands = {brand.id for brand in await roles.brands_of(uow, who.actor)}
         if not brands:
-            raise DomainError("membership.not_owner")
+            raise DomainError(MembershipError.NOT_OWNER)
         return tuple(p for p in plans if p.brand_id in brands)
     who.require(community_id)
     return tuple(p for p in plans if p.community_id == community_id)

@@ -19,32 +19,34 @@ from bots.core.drops.views import status_name
 from bots.core.events import ButtonEvent, TextEvent
 from domain.brands.roles import Actor, require_brand_staff
 from domain.drops import scheduling
+from domain.drops.errors import DropError
 from domain.drops.model import Drop, DropMode, DropPlan
 from domain.errors import DomainError
-from domain.money import parse_major
+from domain.money import MoneyError, parse_major
 from domain.numbers import whole_number
 from domain.outgoing import Button, View
 from domain.shop import catalog
+from domain.shop.errors import ShopError
 
 log = logging.getLogger(__name__)
 
 STEPS = ("product", "quantity", "price", "start", "hours", "limit", "early", "mode", "communities")
 # Where a domain refusal of the whole plan sends the brand back to.
 STEP_OF_ERROR = {
-    "product.not_found": "product",
-    "drop.not_brand_product": "product",
-    "drop.bad_quantity": "quantity",
-    "drop.bad_price": "price",
-    "drop.bad_currency": "price",
-    "price.invalid": "price",
-    "price.negative": "price",
-    "price.too_precise": "price",
-    "drop.starts_in_past": "start",
-    "drop.bad_time": "start",
-    "drop.bad_duration": "hours",
-    "drop.bad_limit": "limit",
-    "drop.bad_early_access": "early",
-    "drop.community_not_opted_in": "communities",
+    ShopError.PRODUCT_NOT_FOUND: "product",
+    DropError.NOT_BRAND_PRODUCT: "product",
+    DropError.BAD_QUANTITY: "quantity",
+    DropError.BAD_PRICE: "price",
+    DropError.BAD_CURRENCY: "price",
+    MoneyError.PRICE_INVALID: "price",
+    MoneyError.PRICE_NEGATIVE: "price",
+    MoneyError.PRICE_TOO_PRECISE: "price",
+    DropError.STARTS_IN_PAST: "start",
+    DropError.BAD_TIME: "start",
+    DropError.BAD_DURATION: "hours",
+    DropError.BAD_LIMIT: "limit",
+    DropError.BAD_EARLY_ACCESS: "early",
+    DropError.COMMUNITY_NOT_OPTED_IN: "communities",
 }
 CANCEL_WORDS = {"cancel", "stop", "取消"}
 

@@ -11,12 +11,14 @@ from bots.core.events import ButtonEvent, CommandEvent, JoinRequestEvent, PreChe
 from bots.core.i18n import N_
 from bots.core.memberships import views as mv
 from bots.core.memberships.chart import revenue_chart
+from bots.core.memberships.errors import MembershipCommandError
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payments
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.errors import DomainError
 from domain.memberships import cancelling, groups, joining, management, report, schedule
 from domain.memberships import notices as mn
+from domain.memberships.errors import MembershipError
 from domain.memberships.joining import PAYLOAD_KIND
 from domain.memberships.management import Authority
 from domain.memberships.plan_text import number, parse_new_plan, parse_options, parse_price, take_owner
@@ -86,7 +88,7 @@ async def cancel_confirmed(ctx: Context, event: ButtonEvent, callback: Callback)
             if "NOT_MODIFIED" not in str(error).upper():
                 log.warning("cancelling the Stars subscription of membership %s failed: %s", membership_id, error)
                 await ctx.messenger.answer_callback(
-                    event.callback_id, ctx.explain("membership.busy", html=False), alert=True
+                    event.callback_id, ctx.explain(MembershipError.BUSY, html=False), alert=True
                 )
                 return
     async with ctx.uow() as uow:
@@ -156,9 +158,9 @@ async def plan_command(ctx: Context, event: CommandEvent) -> None:
         elif action in ("price", "terms", "close", "open", "group") and len(words) >= 2 and number(words[1]):
             await _plan_change(ctx, event, action, number(words[1]) or 0, words[2:])
         else:
-            raise DomainError("membership.bad_command", detail=event.args)
+            raise DomainError(MembershipError.BAD_COMMAND, detail=event.args)
     except DomainError as error:
-        if error.code != "membership.bad_command":
+        if error.code is not MembershipError.BAD_COMMAND:
             raise
         problem = ctx.t(mv.ERRORS[error.code], detail=echo(str(error.params.get("detail", ""))))
         await ctx.messenger.send(event.chat.id, View(problem + "\n" + ctx.t(mv.USAGE)))
@@ -169,7 +171,7 @@ async def _plan_add(ctx: Context, event: CommandEvent, words: list[str], communi
     brand_text, words = take_owner(words)
     name, terms = parse_new_plan(words)
     if brand_text is not None and community is not None:
-        raise DomainError("membership.brand_plan_in_private")
+        raise DomainError(MembershipError.BRAND_PLAN_IN_PRIVATE)
     who = await authority(ctx, event.sender.id, community)
     async with ctx.uow() as uow:
         brand = await management.brand_named(uow, brand_text) if brand_text is not None else None
@@ -193,7 +195,7 @@ async def _plan_change(ctx: Context, event: CommandEvent, action: str, plan_id: 
     who = await authority(ctx, event.sender.id, plan.community_id, here)
     if action == "price":
         if len(rest) != 1:
-            raise DomainError("membership.bad_command", detail=" ".join(rest))
+            raise DomainError(MembershipError.BAD_COMMAND, detail=" ".join(rest))
         price = parse_price(rest[0], plan.current.terms.price.currency)
         async with ctx.uow() as uow:
             change = await management.change_price(uow, ctx.now(), who, plan.id, price)
@@ -209,7 +211,7 @@ async def _plan_change(ctx: Context, event: CommandEvent, action: str, plan_id: 
         )
     elif action == "terms":
         if not rest:
-            raise DomainError("membership.bad_command", detail=" ".join(rest))
+            raise DomainError(MembershipError.BAD_COMMAND, detail=" ".join(rest))
         terms = parse_options(rest, plan.current.terms)
         async with ctx.uow() as uow:
             change = await management.change_terms(uow, ctx.now(), who, plan.id, terms)
@@ -231,11 +233,11 @@ async def _plan_change(ctx: Context, event: CommandEvent, action: str, plan_id: 
         )
     else:
         if here is None:
-            raise DomainError("membership.group_needed")
+            raise DomainError(MembershipCommandError.GROUP_NEEDED)
         async with ctx.uow() as uow:
             await management.managed_plan(uow, who, plan.id)  # before Telegram makes any link for them
         if here not in who.admin_of and not who.operator:
-            raise DomainError("membership.not_owner")
+            raise DomainError(MembershipError.NOT_OWNER)
         link = await ctx.messenger.create_invite_link(here, name=plan.name[:32], join_request=True)
         async with ctx.uow() as uow:
             await management.attach_group(uow, who, plan.id, here, link)

@@ -22,8 +22,9 @@ from bots.core.events import CommandEvent, PaymentEvent, PreCheckoutEvent
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payment_views as pv
+from bots.core.shop.errors import RefundCommandError
 from bots.core.table import PRIVATE_SCOPE, Command, HandlerTable
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.messenger import MessengerError
 from domain.money import Money
 from domain.notices import Notice
@@ -31,6 +32,7 @@ from domain.numbers import whole_number
 from domain.outgoing import View
 from domain.ports import UnitOfWork
 from domain.shop import checkout
+from domain.shop.errors import ShopError
 from domain.shop.payments import answering, answers, pipeline, refunds
 from domain.shop.payments.kinds import Settled
 from domain.shop.payments.operator_refunds import refund_order
@@ -51,14 +53,16 @@ RENDERERS = {
 }
 
 
-ERRORS = {
-    "refund.not_allowed": N_("Only the shop's operators can refund orders."),
-    "refund.unknown_order": N_("There is no order #{number}."),
-    "refund.already": N_("Order #{number} is already refunded."),
-    "refund.not_paid": N_("Order #{number} is not paid, so there is nothing to refund."),
-    "refund.usage": N_("Send /refund followed by the order number, for example /refund 12."),
-    "refund.done_usage": N_("Send /refunded followed by the refund's number from /refunds, for example /refunded 7."),
-    "refund.not_owed": N_("No refund #{number} is owed."),
+ERRORS: dict[ErrorCode, str] = {
+    ShopError.REFUND_NOT_ALLOWED: N_("Only the shop's operators can refund orders."),
+    ShopError.REFUND_UNKNOWN_ORDER: N_("There is no order #{number}."),
+    ShopError.REFUND_ALREADY_DONE: N_("Order #{number} is already refunded."),
+    ShopError.REFUND_NOT_PAID: N_("Order #{number} is not paid, so there is nothing to refund."),
+    RefundCommandError.USAGE: N_("Send /refund followed by the order number, for example /refund 12."),
+    RefundCommandError.DONE_USAGE: N_(
+        "Send /refunded followed by the refund's number from /refunds, for example /refunded 7."
+    ),
+    RefundCommandError.NOT_OWED: N_("No refund #{number} is owed."),
 }
 
 
@@ -288,7 +292,7 @@ async def refund(ctx: Context, event: CommandEvent) -> None:
     """/refund N (operators, private): order N's money goes back, and everything it earned with it."""
     number = whole_number(event.args.strip().removeprefix("#"))
     if number is None:
-        raise DomainError("refund.usage")
+        raise DomainError(RefundCommandError.USAGE)
     async with ctx.uow() as uow:
         done = await refund_order(uow, ctx.now(), event.sender.id, ctx.settings.owner_ids, number)
         await uow.commit()
@@ -313,25 +317,27 @@ async def refund(ctx: Context, event: CommandEvent) -> None:
 async def refunds_owed(ctx: Context, event: CommandEvent) -> None:
     """/refunds (operators, private): every refund a person has to make."""
     if event.sender.id not in ctx.settings.owner_ids:
-        raise DomainError("refund.not_allowed")
+        raise DomainError(ShopError.REFUND_NOT_ALLOWED)
     async with ctx.uow() as uow:
         owed = await refunds.owed_by_people(uow)
-    lines = [(p.id, p.user_id, p.amount.display(), pv.why(ctx, p.refund_reason or "order.closed")) for p in owed]
+    lines = [
+        (p.id, p.user_id, p.amount.display(), pv.why(ctx, p.refund_reason or ShopError.ORDER_CLOSED)) for p in owed
+    ]
     await ctx.messenger.send(event.chat.id, pv.owed_list(ctx, lines))
 
 
 async def refunded(ctx: Context, event: CommandEvent) -> None:
     """/refunded N (operators, private): the refund of payment N was made by hand."""
     if event.sender.id not in ctx.settings.owner_ids:
-        raise DomainError("refund.not_allowed")
+        raise DomainError(ShopError.REFUND_NOT_ALLOWED)
     number = whole_number(event.args.strip().removeprefix("#"))
     if number is None:
-        raise DomainError("refund.done_usage")
+        raise DomainError(RefundCommandError.DONE_USAGE)
     async with ctx.uow() as uow:
         payment = await refunds.mark_done(uow, ctx.now(), number, event.sender.id)
         await uow.commit()
     if payment is None:
-        raise DomainError("refund.not_owed", number=number)
+        raise DomainError(RefundCommandError.NOT_OWED, number=number)
     ctx.services.outbox.wake()
     log.info("operator %s marked the refund of payment %s done", event.sender.id, payment.id)
     await ctx.messenger.send(

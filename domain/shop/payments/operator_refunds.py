@@ -19,6 +19,7 @@ from domain.member_registry import can_message
 from domain.notices import Notice
 from domain.ports import UnitOfWork
 from domain.shop import after_paid
+from domain.shop.errors import ShopError
 from domain.shop.orders import Order, OrderStatus, Payment, PaymentStatus
 
 
@@ -36,16 +37,16 @@ async def refund_order(
     uow: UnitOfWork, now: datetime, actor_id: int, operators: Collection[int], order_id: int
 ) -> Refund:
     if actor_id not in operators:
-        raise DomainError("refund.not_allowed")
+        raise DomainError(ShopError.REFUND_NOT_ALLOWED)
     order = await uow.orders.get(order_id)
     if order is None:
-        raise DomainError("refund.unknown_order", number=order_id)
+        raise DomainError(ShopError.REFUND_UNKNOWN_ORDER, number=order_id)
     if order.status in (OrderStatus.REFUND_DUE, OrderStatus.REFUNDED):
-        raise DomainError("refund.already", number=order_id)
+        raise DomainError(ShopError.REFUND_ALREADY_DONE, number=order_id)
     if order.status is not OrderStatus.PAID or not await uow.orders.transition(
         order.id, (OrderStatus.PAID,), OrderStatus.REFUND_DUE
     ):
-        raise DomainError("refund.not_paid", number=order_id)
+        raise DomainError(ShopError.REFUND_NOT_PAID, number=order_id)
     due: list[Payment] = []
     for payment in await uow.payments.for_order(order.id):
         if await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE):

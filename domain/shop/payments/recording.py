@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from domain.errors import ErrorCode
 from domain.money import Money
 from domain.ports import UnitOfWork
+from domain.shop.errors import ShopError
 from domain.shop.orders import NewPayment, Order, OrderStatus, PaymentStatus
 from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
 
 # Marks the order paid (stock, holds, points); returns why it cannot be, or None when it is delivered.
-Deliver = Callable[[], Awaitable[str | None]]
+Deliver = Callable[[], Awaitable[ErrorCode | None]]
 
 
 async def record_against_order(
@@ -26,7 +28,7 @@ async def record_against_order(
     deliver: Deliver,
 ) -> PaymentOutcome:
     """`named`: the order the payload names. Another member's order is treated as naming none (the money
-    goes back as "order.not_yours"), so nobody's order is changed by someone else's payment."""
+    goes back as ShopError.ORDER_NOT_YOURS), so nobody's order is changed by someone else's payment."""
     order = named if named is not None and named.user_id == payer_id else None
     payment = await uow.payments.add_if_new(
         NewPayment(order.id if order else None, payer_id, telegram_charge_id, provider_charge_id, amount, now)
@@ -36,7 +38,7 @@ async def record_against_order(
         assert recorded is not None  # add_if_new refused it because it exists
         current = await uow.orders.get(recorded.order_id) if recorded.order_id is not None else None
         return PaymentOutcome(PaymentResult.DUPLICATE, recorded, current)
-    reason = "order.not_yours" if named is not None and order is None else await deliver()
+    reason = ShopError.ORDER_NOT_YOURS if named is not None and order is None else await deliver()
     if reason is None:
         assert order is not None
         return PaymentOutcome(PaymentResult.PAID, payment, await uow.orders.get(order.id))

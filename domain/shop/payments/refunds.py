@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from domain.clock import Clock
+from domain.errors import ErrorCode
 from domain.messenger import Messenger, MessengerError, Rejected
 from domain.ports import UnitOfWork, UnitOfWorkFactory
+from domain.shop.errors import ShopError
 from domain.shop.orders import OrderStatus, Payment, PaymentStatus
 from domain.shop.payments import answers
 
@@ -33,7 +35,7 @@ async def refund_stars(
     title: str = "",
     not_before: datetime | None = None,
     answer: bool = True,
-    reason: str | None = None,
+    reason: ErrorCode | None = None,
 ) -> bool:
     """The one way a Stars payment goes back: ask Telegram, record it, tell the member once. True if done.
 
@@ -41,7 +43,7 @@ async def refund_stars(
     refusal counts towards handing it to the operators. `answer=False` when the caller tells the member
     in its own words (a cancelled group buy, an operator's refund).
     """
-    why = reason or payment.refund_reason or "order.closed"
+    why = reason or payment.refund_reason or ShopError.ORDER_CLOSED
 
     async def tell(uow: UnitOfWork, how: str) -> None:
         if answer:
@@ -99,7 +101,7 @@ async def refund_refused(
     refusals = await uow.payments.refund_refused(payment.id)
     if refusals < ESCALATE_AFTER or not await uow.payments.escalate(payment.id, now):
         return False
-    for notice in answers.refund_owed(payment, payment.refund_reason or "order.closed", operators, error):
+    for notice in answers.refund_owed(payment, payment.refund_reason or ShopError.ORDER_CLOSED, operators, error):
         await uow.outbox.enqueue(notice, now)
     return True
 
