@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from domain.actors import Actor
 from domain.brands import roles
 from domain.errors import DomainError
 from domain.memberships import notices as mn
@@ -52,8 +53,8 @@ class Authority:
             raise DomainError("membership.not_owner")
 
     @property
-    def actor(self) -> roles.Actor:
-        return roles.Actor(self.user_id, self.operator)
+    def actor(self) -> Actor:
+        return Actor(self.user_id, self.operator)
 
 
 OPERATOR = Authority(0, operator=True)  # the command line: whoever can run it owns the database
