@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
+from domain.actors import Actor
 from domain.errors import DomainError
 from domain.groupbuys.model import MAX_SIZE, MIN_SIZE, GroupOffer
 from domain.money import parse_major
@@ -15,15 +14,13 @@ MAX_HOURS = 24 * 30
 
 async def set_offer(
     uow: UnitOfWork,
-    actor_id: int,
-    operators: Collection[int],
+    actor: Actor,
     sku: str,
     price_text: str,
     size: int,
     hours: int | None = None,
 ) -> tuple[GroupOffer, Product]:
-    if actor_id not in operators:
-        raise DomainError("groupbuy.not_allowed")
+    actor.require_operator(refusal="groupbuy.not_allowed")
     product = await uow.products.get_by_sku(sku)
     if product is None:
         raise DomainError("groupbuy.unknown_product", sku=sku)
@@ -45,10 +42,9 @@ async def set_offer(
     return offer, product
 
 
-async def withdraw_offer(uow: UnitOfWork, actor_id: int, operators: Collection[int], sku: str) -> Product:
+async def withdraw_offer(uow: UnitOfWork, actor: Actor, sku: str) -> Product:
     """No new group buys of the product; the running ones finish as they were agreed."""
-    if actor_id not in operators:
-        raise DomainError("groupbuy.not_allowed")
+    actor.require_operator(refusal="groupbuy.not_allowed")
     product = await uow.products.get_by_sku(sku)
     offer = await uow.group_buys.offer(product.id) if product is not None else None
     if product is None or offer is None:
