@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from domain.brands.roles import Actor, require_brand_staff
+from domain.actors import Actor
+from domain.brands.roles import require_brand_staff
 from domain.drops import notices, raffle, shelf
 from domain.drops.beacon import QUICKNET, BeaconChain, draw_round
 from domain.drops.errors import DropError

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
+from domain.actors import Actor
 from domain.errors import DomainError
 from domain.groupbuys.errors import GroupBuyError
 from domain.groupbuys.model import MAX_SIZE, MIN_SIZE, GroupOffer
@@ -16,15 +15,13 @@ MAX_HOURS = 24 * 30
 
 async def set_offer(
     uow: UnitOfWork,
-    actor_id: int,
-    operators: Collection[int],
+    actor: Actor,
     sku: str,
     price_text: str,
     size: int,
     hours: int | None = None,
 ) -> tuple[GroupOffer, Product]:
-    if actor_id not in operators:
-        raise DomainError(GroupBuyError.NOT_ALLOWED)
+    actor.require_operator(refusal=GroupBuyError.NOT_ALLOWED)
     product = await uow.products.get_by_sku(sku)
     if product is None:
         raise DomainError(GroupBuyError.UNKNOWN_PRODUCT, sku=sku)
@@ -46,10 +43,9 @@ async def set_offer(
     return offer, product
 
 
-async def withdraw_offer(uow: UnitOfWork, actor_id: int, operators: Collection[int], sku: str) -> Product:
+async def withdraw_offer(uow: UnitOfWork, actor: Actor, sku: str) -> Product:
     """No new group buys of the product; the running ones finish as they were agreed."""
-    if actor_id not in operators:
-        raise DomainError(GroupBuyError.NOT_ALLOWED)
+    actor.require_operator(refusal=GroupBuyError.NOT_ALLOWED)
     product = await uow.products.get_by_sku(sku)
     offer = await uow.group_buys.offer(product.id) if product is not None else None
     if product is None or offer is None:

@@ -1,6 +1,6 @@
 """Owners define plans: the operator any plan, brand staff their brand's, a community's admins their own.
 
-Who someone is comes from facts the caller verified (the operator list from the settings, admin rights
+Who someone is comes from the `Actor` the caller built (the operator list from the settings, admin rights
 asked of Telegram) or from the brand staff list, never from what a message claims; every use case here
 checks it. A perk is granted only by whoever pays for it: a community's plan grants its members-only group
 and no perk on products; a brand's plan grants perks on that brand's products only (see `check_perks`).
@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from domain.actors import Actor
 from domain.brands import roles
 from domain.errors import DomainError
 from domain.memberships import notices as mn
@@ -37,31 +38,8 @@ if TYPE_CHECKING:
     from domain.ports import UnitOfWork
 
 
-@dataclass(frozen=True, slots=True)
-class Authority:
-    """Verified facts about the person acting."""
-
-    user_id: int
-    operator: bool = False
-    admin_of: frozenset[int] = frozenset()  # group chat ids where Telegram says they are an admin
-
-    def may_manage(self, community_id: int | None) -> bool:
-        return self.operator or (community_id is not None and community_id in self.admin_of)
-
-    def require(self, community_id: int | None) -> None:
-        if not self.may_manage(community_id):
-            raise DomainError(MembershipError.NOT_OWNER)
-
-    @property
-    def actor(self) -> roles.Actor:
-        return roles.Actor(self.user_id, self.operator)
-
-
-OPERATOR = Authority(0, operator=True)  # the command line: whoever can run it owns the database
-
-
 async def require_owner(
-    uow: UnitOfWork, who: Authority, community_id: int | None, brand_id: int | None, creating: bool = False
+    uow: UnitOfWork, who: Actor, community_id: int | None, brand_id: int | None, creating: bool = False
 ) -> Brand | None:
     """Raise unless `who` may act for this owner: the operator always; a community's admins for its plans;
     a brand's staff (checked in the staff list here, not taken from a menu) for its plans. Returns the brand."""
@@ -69,13 +47,12 @@ async def require_owner(
     if kind is OwnerKind.COMMUNITY:
         if brand_id is not None:
             raise DomainError(MembershipError.BRAND_PLAN_IN_PRIVATE)
-        who.require(community_id)
+        who.require_moderator(community_id, refusal=MembershipError.NOT_OWNER)
         return None
     if kind is OwnerKind.BRAND:
         assert brand_id is not None
-        return await roles.require_brand_staff(uow, who.actor, brand_id)
-    if not who.operator:
-        raise DomainError(MembershipError.PLATFORM_OPERATOR_ONLY if creating else MembershipError.NOT_OWNER)
+        return await roles.require_brand_staff(uow, who, brand_id)
+    who.require_operator(refusal=MembershipError.PLATFORM_OPERATOR_ONLY if creating else MembershipError.NOT_OWNER)
     return None
 
 
@@ -107,7 +84,7 @@ async def check_perks(uow: UnitOfWork, community_id: int | None, brand_id: int |
 async def create_plan(
     uow: UnitOfWork,
     now: datetime,
-    who: Authority,
+    who: Actor,
     name: str,
     community_id: int | None,
     terms: Terms,
@@ -129,7 +106,7 @@ async def plan_of(uow: UnitOfWork, plan_id: int) -> Plan:
     return plan
 
 
-async def managed_plan(uow: UnitOfWork, who: Authority, plan_id: int) -> Plan:
+async def managed_plan(uow: UnitOfWork, who: Actor, plan_id: int) -> Plan:
     plan = await uow.plans.get(plan_id)
     if plan is None:
         raise DomainError(MembershipError.PLAN_UNKNOWN)
@@ -143,7 +120,7 @@ class TermsChange:
     told: int  # members told in advance
 
 
-async def change_terms(uow: UnitOfWork, now: datetime, who: Authority, plan_id: int, terms: Terms) -> TermsChange:
+async def change_terms(uow: UnitOfWork, now: datetime, who: Actor, plan_id: int, terms: Terms) -> TermsChange:
     """A new version. Members keep theirs until they renew; each current member is told now, before then."""
     plan = await managed_plan(uow, who, plan_id)
     await check_perks(uow, plan.community_id, plan.brand_id, terms)
@@ -171,40 +148,45 @@ async def change_terms(uow: UnitOfWork, now: datetime, who: Authority, plan_id: 
     return TermsChange(version, told)
 
 
-async def change_price(uow: UnitOfWork, now: datetime, who: Authority, plan_id: int, price: Money) -> TermsChange:
+async def change_price(uow: UnitOfWork, now: datetime, who: Actor, plan_id: int, price: Money) -> TermsChange:
     plan = await managed_plan(uow, who, plan_id)
     return await change_terms(uow, now, who, plan_id, replace(plan.current.terms, price=price))
 
 
-async def set_active(uow: UnitOfWork, who: Authority, plan_id: int, active: bool) -> Plan:
+async def set_active(uow: UnitOfWork, who: Actor, plan_id: int, active: bool) -> Plan:
     """Closing a plan stops new members; current ones keep what they paid for."""
     plan = await managed_plan(uow, who, plan_id)
     await uow.plans.set_active(plan.id, active)
     return replace(plan, active=active)
 
 
-async def attach_group(uow: UnitOfWork, who: Authority, plan_id: int, chat_id: int, invite_link: str) -> Plan:
-    """Make `chat_id` the plan's members-only group. The caller checked with Telegram that the person is an
-    admin of that group too (in `who.admin_of`) and created the join-request link."""
+async def attachable_plan(uow: UnitOfWork, who: Actor, plan_id: int, chat_id: int) -> Plan:
+    """The plan, if `who` may make `chat_id` its members-only group: they manage the plan and moderate that
+    group too. Asked before Telegram is asked for a join-request link, so nobody else gets one made."""
     plan = await managed_plan(uow, who, plan_id)
-    if not who.operator and chat_id not in who.admin_of:
-        raise DomainError(MembershipError.NOT_OWNER)
+    who.require_moderator(chat_id, refusal=MembershipError.NOT_OWNER)
+    return plan
+
+
+async def attach_group(uow: UnitOfWork, who: Actor, plan_id: int, chat_id: int, invite_link: str) -> Plan:
+    """Make `chat_id` the plan's members-only group, with the join-request link the caller created."""
+    plan = await attachable_plan(uow, who, plan_id, chat_id)
     await uow.plans.set_group(plan.id, chat_id, invite_link)
     return replace(plan, group_chat_id=chat_id, invite_link=invite_link)
 
 
-async def plans_managed_by(uow: UnitOfWork, who: Authority, community_id: int | None) -> tuple[Plan, ...]:
+async def plans_managed_by(uow: UnitOfWork, who: Actor, community_id: int | None) -> tuple[Plan, ...]:
     """The plans this person may manage: in a group, that group's; in private, every plan for the operator
     and their brands' plans for brand staff."""
     plans = await uow.plans.list_plans(active_only=False)
     if community_id is None:
         if who.operator:
             return tuple(plans)
-        brands = {brand.id for brand in await roles.brands_of(uow, who.actor)}
+        brands = {brand.id for brand in await roles.brands_of(uow, who)}
         if not brands:
             raise DomainError(MembershipError.NOT_OWNER)
         return tuple(p for p in plans if p.brand_id in brands)
-    who.require(community_id)
+    who.require_moderator(community_id, refusal=MembershipError.NOT_OWNER)
     return tuple(p for p in plans if p.community_id == community_id)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.actors import Actor
 from domain.errors import DomainError
 from domain.memberships import cancelling, groups, joining, management, schedule
 from domain.memberships.plans import Terms
@@ -70,7 +71,7 @@ class World:
 async def _setup(world: World) -> None:
     terms = Terms(price=Money(100, "XTR"), trial_days=TRIAL.days, grace_days=GRACE.days)
     for number, group in PLAN_GROUPS.items():
-        plan = await management.create_plan(world.uow, START, management.OPERATOR, f"Club {number}", None, terms)
+        plan = await management.create_plan(world.uow, START, Actor.command_line(), f"Club {number}", None, terms)
         assert plan.id == number
         await world.uow.plans.set_group(plan.id, group, f"https://t.me/+{number}")
 
@@ -135,7 +136,7 @@ async def _play(steps: list[Step]) -> World:
                 except DomainError:
                     pass
         elif kind in ("close", "open"):
-            await management.set_active(world.uow, management.OPERATOR, arg, kind == "open")
+            await management.set_active(world.uow, Actor.command_line(), arg, kind == "open")
         elif kind == "join":
             decision = await groups.decide_join(world.uow, world.now, arg, user)
             approved = decision is not None and decision.approve

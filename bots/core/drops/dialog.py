@@ -16,8 +16,8 @@ from typing import Any
 from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.drops.views import status_name
-from bots.core.events import ButtonEvent, TextEvent
-from domain.brands.roles import Actor, require_brand_staff
+from bots.core.events import ButtonEvent, Sender, TextEvent
+from domain.brands.roles import require_brand_staff
 from domain.drops import scheduling
 from domain.drops.errors import DropError
 from domain.drops.model import Drop, DropMode, DropPlan
@@ -54,11 +54,6 @@ CANCEL_WORDS = {"cancel", "stop", "取消"}
 def dialog_key(user_id: int) -> str:
     """The state entry of a brand's open conversation: a new drop, or a change to one."""
     return f"drops:dialog:{user_id}"
-
-
-def actor(ctx: Context, user_id: int) -> Actor:
-    """Who acts, as the brand rules see them: the operator (OWNER_IDS) or a member who may be staff."""
-    return Actor.of(user_id, ctx.settings.owner_ids)
 
 
 def prompt(ctx: Context, step: str) -> str:
@@ -126,8 +121,9 @@ def parse_answer(step: str, text: str) -> Answer:
 
 async def start_dialog(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
     brand_id = callback.int_arg(0)
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
-        brand = await require_brand_staff(uow, actor(ctx, event.sender.id), brand_id)
+        brand = await require_brand_staff(uow, actor, brand_id)
     state = {"brand_id": brand.id, "step": STEPS[0], "answers": {}}
     await ctx.services.state.set(dialog_key(event.sender.id), state)
     await ctx.messenger.answer_callback(event.callback_id)
@@ -159,7 +155,7 @@ async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> No
         await ctx.messenger.send(event.chat.id, View(prompt(ctx, following[0])))
         return
     try:
-        draft = await _make_draft(ctx, event.sender.id, state)
+        draft = await _make_draft(ctx, event.sender, state)
     except DomainError as error:
         back = STEP_OF_ERROR.get(error.code, STEPS[0])
         state["answers"].pop(back, None)
@@ -172,8 +168,9 @@ async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> No
     await ctx.messenger.send(event.chat.id, preview(ctx, draft))
 
 
-async def _make_draft(ctx: Context, user_id: int, state: dict[str, Any]) -> Drop:
+async def _make_draft(ctx: Context, sender: Sender, state: dict[str, Any]) -> Drop:
     answers = state["answers"]
+    actor = await ctx.actor(sender)
     async with ctx.uow() as uow:
         product = await catalog.product_by_sku(uow, str(answers["product"]))
         starts = datetime.fromisoformat(str(answers["start"]))
@@ -189,9 +186,7 @@ async def _make_draft(ctx: Context, user_id: int, state: dict[str, Any]) -> Drop
             mode=DropMode(str(answers["mode"])),
             communities=tuple(int(c) for c in answers["communities"]),
         )
-        draft = await scheduling.schedule_drop(
-            uow, ctx.now(), actor(ctx, user_id), plan, draft=True, beacon=ctx.settings.beacon
-        )
+        draft = await scheduling.schedule_drop(uow, ctx.now(), actor, plan, draft=True, beacon=ctx.settings.beacon)
         await uow.commit()
     return draft
 
@@ -225,8 +220,9 @@ def preview(ctx: Context, drop: Drop) -> View:
 
 
 async def confirm(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
-        drop = await scheduling.confirm_drop(uow, ctx.now(), actor(ctx, event.sender.id), callback.int_arg(0))
+        drop = await scheduling.confirm_drop(uow, ctx.now(), actor, callback.int_arg(0))
         await uow.commit()
     log.info("drop %s scheduled by %s from the dialog", drop.id, event.sender.id)
     await ctx.messenger.edit(event.message, View(preview(ctx, drop).text))

@@ -77,8 +77,8 @@ def edit_menu(ctx: Context, drop: Drop) -> View:
 
 
 async def start_edit(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
-        actor = dialog.actor(ctx, event.sender.id)
         drop = await scheduling.editable_drop(uow, ctx.now(), actor, callback.int_arg(0))
     await ctx.messenger.answer_callback(event.callback_id)
     await ctx.messenger.send(event.sender.id, edit_menu(ctx, drop))
@@ -89,8 +89,8 @@ async def choose_field(ctx: Context, event: ButtonEvent, callback: Callback) -> 
     if field not in FIELDS:
         log.warning("refused edit of unknown field %r from %s", field, event.sender.id)
         raise DomainError(DropCommandError.UNKNOWN_FIELD)
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
-        actor = dialog.actor(ctx, event.sender.id)
         drop = await scheduling.editable_drop(uow, ctx.now(), actor, callback.int_arg(0))
     state = {"edit": drop.id, "step": field, "answers": {}}
     await ctx.services.state.set(dialog.dialog_key(event.sender.id), state)
@@ -115,7 +115,7 @@ async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> No
     if answer.problem is not None:
         await ctx.messenger.send(event.chat.id, View(ctx.t("That does not fit.") + " " + dialog.prompt(ctx, field)))
         return
-    actor = dialog.actor(ctx, event.sender.id)
+    actor = await ctx.actor(event.sender)
     try:
         async with ctx.uow() as uow:
             drop = await scheduling.editable_drop(uow, ctx.now(), actor, drop_id)

@@ -14,9 +14,9 @@ from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payments
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from domain.actors import Actor
 from domain.brands import optins, roles
 from domain.brands.errors import BrandError
-from domain.brands.roles import Actor
 from domain.communities import CommunityError
 from domain.drops import buying, notices, scheduling, shelf, standing
 from domain.drops.errors import DropError
@@ -95,9 +95,9 @@ def register(table: HandlerTable) -> None:
 
 # -- groups choose brands -----------------------------------------------------------------------------
 async def brands_in_group(ctx: Context, event: CommandEvent) -> None:
-    is_moderator = await ctx.messenger.is_chat_admin(event.chat.id, event.sender.id)
+    actor = await ctx.actor(event.sender, event.chat.id)
     async with ctx.uow() as uow:
-        choices = await optins.brand_choices(uow, event.chat.id, is_moderator)
+        choices = await optins.brand_choices(uow, event.chat.id, actor)
     await ctx.messenger.send(event.chat.id, views.brand_choices(ctx, choices))
 
 
@@ -105,13 +105,11 @@ async def toggle_brand(ctx: Context, event: ButtonEvent, callback: Callback) -> 
     if event.chat is None or not event.chat.is_group:
         raise DomainError(CommunityError.MODERATORS_ONLY)
     brand_id, allow = callback.int_arg(0), callback.int_arg(1) == 1
-    is_moderator = await ctx.messenger.is_chat_admin(event.chat.id, event.sender.id)
+    actor = await ctx.actor(event.sender, event.chat.id)
     async with ctx.uow() as uow:
-        choice = await optins.set_brand_allowed(
-            uow, ctx.now(), event.chat.id, event.sender.id, is_moderator, brand_id, allow
-        )
+        choice = await optins.set_brand_allowed(uow, ctx.now(), event.chat.id, actor, brand_id, allow)
         await uow.commit()
-        choices = await optins.brand_choices(uow, event.chat.id, is_moderator)
+        choices = await optins.brand_choices(uow, event.chat.id, actor)
     log.info("group %s: %s %s brand %s", event.chat.id, event.sender.id, "allowed" if allow else "blocked", brand_id)
     await ctx.messenger.edit(event.message, views.brand_choices(ctx, choices))
     if choice.allowed:
@@ -124,7 +122,7 @@ async def toggle_brand(ctx: Context, event: ButtonEvent, callback: Callback) -> 
 # -- the brand menu -----------------------------------------------------------------------------------
 async def brand_menu(ctx: Context, event: CommandEvent) -> None:
     """/brand: staff see their drops; the operator also `/brand add NAME` and `/brand staff BRAND USER_ID`."""
-    actor = dialog.actor(ctx, event.sender.id)
+    actor = await ctx.actor(event.sender)
     verb, _, rest = event.args.partition(" ")
     if verb == "add":
         async with ctx.uow() as uow:
@@ -168,7 +166,7 @@ async def private_text(ctx: Context, event: TextEvent) -> None:
 
 
 async def cancel_drop(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
-    actor = dialog.actor(ctx, event.sender.id)
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
         drop = await scheduling.cancel_drop(uow, ctx.now(), actor, callback.int_arg(0))
         await uow.commit()

@@ -94,15 +94,15 @@ async def group_buys(ctx: Context, event: CommandEvent) -> None:
 async def group_price(ctx: Context, event: CommandEvent) -> None:
     """/groupprice SKU PRICE SIZE [HOURS] or /groupprice SKU off (operators)."""
     parts = event.args.split()
-    operators = ctx.settings.owner_ids
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
         if len(parts) == 2 and parts[1].lower() == "off":
-            product = await offers.withdraw_offer(uow, event.sender.id, operators, parts[0])
+            product = await offers.withdraw_offer(uow, actor, parts[0])
             text = ctx.t("{title} has no group price any more.", title=product.title)
         elif len(parts) in (3, 4) and None not in (numbers := [whole_number(p, max_digits=5) for p in parts[2:]]):
             size, hours = numbers[0], (numbers[1] if len(numbers) == 2 else None)
             assert size is not None
-            offer, product = await offers.set_offer(uow, event.sender.id, operators, parts[0], parts[1], size, hours)
+            offer, product = await offers.set_offer(uow, actor, parts[0], parts[1], size, hours)
             text = ctx.t(
                 "{title}: {price} each in a group of {size}.",
                 title=product.title,

@@ -20,7 +20,6 @@ from domain.memberships import cancelling, groups, joining, management, report, 
 from domain.memberships import notices as mn
 from domain.memberships.errors import MembershipError
 from domain.memberships.joining import PAYLOAD_KIND
-from domain.memberships.management import Authority
 from domain.memberships.plan_text import number, parse_new_plan, parse_options, parse_price, take_owner
 from domain.messenger import MessengerError, RecipientUnavailable
 from domain.outgoing import View
@@ -131,25 +130,13 @@ async def join_request(ctx: Context, event: JoinRequestEvent) -> None:
 # -- owners ----------------------------------------------------------------------------------------------
 
 
-async def authority(ctx: Context, user_id: int, *chat_ids: int | None) -> Authority:
-    """Who is acting, asked of Telegram (admin rights) and the settings (operators), never of the message."""
-    admin_of = set()
-    for chat_id in {c for c in chat_ids if c is not None and c < 0}:
-        try:
-            if await ctx.messenger.is_chat_admin(chat_id, user_id):
-                admin_of.add(chat_id)
-        except MessengerError as error:
-            log.info("could not check admin rights of %s in %s: %s", user_id, chat_id, error)
-    return Authority(user_id, user_id in ctx.settings.owner_ids, frozenset(admin_of))
-
-
 async def plan_command(ctx: Context, event: CommandEvent) -> None:
     words = event.args.split()
     action = words[0].lower() if words else "list"
     community = None if event.chat.is_private else event.chat.id
     try:
         if action == "list":
-            who = await authority(ctx, event.sender.id, community)
+            who = await ctx.actor(event.sender, community)
             async with ctx.uow() as uow:
                 plans = await management.plans_managed_by(uow, who, community)
             await ctx.messenger.send(event.chat.id, mv.plan_list(ctx, plans))
@@ -172,7 +159,7 @@ async def _plan_add(ctx: Context, event: CommandEvent, words: list[str], communi
     name, terms = parse_new_plan(words)
     if brand_text is not None and community is not None:
         raise DomainError(MembershipError.BRAND_PLAN_IN_PRIVATE)
-    who = await authority(ctx, event.sender.id, community)
+    who = await ctx.actor(event.sender, community)
     async with ctx.uow() as uow:
         brand = await management.brand_named(uow, brand_text) if brand_text is not None else None
         plan = await management.create_plan(
@@ -192,7 +179,7 @@ async def _plan_change(ctx: Context, event: CommandEvent, action: str, plan_id: 
     async with ctx.uow() as uow:
         plan = await management.plan_of(uow, plan_id)
     here = None if event.chat.is_private else event.chat.id
-    who = await authority(ctx, event.sender.id, plan.community_id, here)
+    who = await ctx.actor(event.sender, plan.community_id, here)
     if action == "price":
         if len(rest) != 1:
             raise DomainError(MembershipError.BAD_COMMAND, detail=" ".join(rest))
@@ -235,9 +222,7 @@ async def _plan_change(ctx: Context, event: CommandEvent, action: str, plan_id: 
         if here is None:
             raise DomainError(MembershipCommandError.GROUP_NEEDED)
         async with ctx.uow() as uow:
-            await management.managed_plan(uow, who, plan.id)  # before Telegram makes any link for them
-        if here not in who.admin_of and not who.operator:
-            raise DomainError(MembershipError.NOT_OWNER)
+            await management.attachable_plan(uow, who, plan.id, here)  # before Telegram makes any link for them
         link = await ctx.messenger.create_invite_link(here, name=plan.name[:32], join_request=True)
         async with ctx.uow() as uow:
             await management.attach_group(uow, who, plan.id, here, link)
@@ -253,7 +238,7 @@ async def _plan_change(ctx: Context, event: CommandEvent, action: str, plan_id: 
 
 async def members_command(ctx: Context, event: CommandEvent) -> None:
     community = None if event.chat.is_private else event.chat.id
-    who = await authority(ctx, event.sender.id, community)
+    who = await ctx.actor(event.sender, community)
     async with ctx.uow() as uow:
         found = await report.members_report(uow, ctx.now(), who, community)
         previews = await schedule.removal_preview(uow, ctx.now()) if event.args.strip() == "dry-run" else None

@@ -293,8 +293,9 @@ async def refund(ctx: Context, event: CommandEvent) -> None:
     number = whole_number(event.args.strip().removeprefix("#"))
     if number is None:
         raise DomainError(RefundCommandError.USAGE)
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
-        done = await refund_order(uow, ctx.now(), event.sender.id, ctx.settings.owner_ids, number)
+        done = await refund_order(uow, ctx.now(), actor, number, ctx.settings.owner_ids)
         await uow.commit()
     ctx.services.outbox.wake()
     # The member hears of it from the order's own refund notice; the refund itself adds nothing.
@@ -316,10 +317,9 @@ async def refund(ctx: Context, event: CommandEvent) -> None:
 
 async def refunds_owed(ctx: Context, event: CommandEvent) -> None:
     """/refunds (operators, private): every refund a person has to make."""
-    if event.sender.id not in ctx.settings.owner_ids:
-        raise DomainError(ShopError.REFUND_NOT_ALLOWED)
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
-        owed = await refunds.owed_by_people(uow)
+        owed = await refunds.owed_by_people(uow, actor)
     lines = [
         (p.id, p.user_id, p.amount.display(), pv.why(ctx, p.refund_reason or ShopError.ORDER_CLOSED)) for p in owed
     ]
@@ -328,13 +328,12 @@ async def refunds_owed(ctx: Context, event: CommandEvent) -> None:
 
 async def refunded(ctx: Context, event: CommandEvent) -> None:
     """/refunded N (operators, private): the refund of payment N was made by hand."""
-    if event.sender.id not in ctx.settings.owner_ids:
-        raise DomainError(ShopError.REFUND_NOT_ALLOWED)
+    actor = await ctx.actor(event.sender)
     number = whole_number(event.args.strip().removeprefix("#"))
     if number is None:
         raise DomainError(RefundCommandError.DONE_USAGE)
     async with ctx.uow() as uow:
-        payment = await refunds.mark_done(uow, ctx.now(), number, event.sender.id)
+        payment = await refunds.mark_done(uow, ctx.now(), actor, number)
         await uow.commit()
     if payment is None:
         raise DomainError(RefundCommandError.NOT_OWED, number=number)

@@ -8,10 +8,11 @@ currencies stay refund-due for the brand.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.actors import Actor
 from domain.drops import lifecycle as drop_lifecycle
 from domain.errors import DomainError
 from domain.groupbuys import closing
@@ -33,11 +34,9 @@ class Refund:
         return tuple(p for p in self.payments if p.amount.is_stars)
 
 
-async def refund_order(
-    uow: UnitOfWork, now: datetime, actor_id: int, operators: Collection[int], order_id: int
-) -> Refund:
-    if actor_id not in operators:
-        raise DomainError(ShopError.REFUND_NOT_ALLOWED)
+async def refund_order(uow: UnitOfWork, now: datetime, actor: Actor, order_id: int, operators: Sequence[int]) -> Refund:
+    """`operators` are who hears of it (a drop's report when its brand has no staff), not who may act."""
+    actor.require_operator(refusal=ShopError.REFUND_NOT_ALLOWED)
     order = await uow.orders.get(order_id)
     if order is None:
         raise DomainError(ShopError.REFUND_UNKNOWN_ORDER, number=order_id)
@@ -53,7 +52,7 @@ async def refund_order(
             refreshed = await uow.payments.get_by_charge(payment.telegram_charge_id)
             due.append(refreshed or payment)
     await closing.participant_refunded(uow, now, order.id)
-    await drop_lifecycle.order_refunded(uow, now, order.id, order.total.amount, tuple(operators))
+    await drop_lifecycle.order_refunded(uow, now, order.id, order.total.amount, operators)
     await after_paid.order_refunded(uow, now, order.id)
     if await can_message(uow, order.user_id):
         total = order.total

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from domain.actors import Actor
 from domain.clock import Clock
 from domain.errors import ErrorCode
 from domain.messenger import Messenger, MessengerError, Rejected
@@ -87,8 +88,10 @@ async def star_refunds_due(uow: UnitOfWork, limit: int = 100) -> tuple[Payment, 
     return tuple(p for p in due if p.amount.is_stars and p.escalated_at is None)
 
 
-async def owed_by_people(uow: UnitOfWork, limit: int = 100) -> tuple[Payment, ...]:
-    """Refunds a person has to make: other currencies, and Stars refunds Telegram kept refusing."""
+async def owed_by_people(uow: UnitOfWork, actor: Actor, limit: int = 100) -> tuple[Payment, ...]:
+    """Refunds a person has to make: other currencies, and Stars refunds Telegram kept refusing. The
+    operators' list: it names members and what they paid."""
+    actor.require_operator(refusal=ShopError.REFUND_NOT_ALLOWED)
     due = await uow.payments.refunds_owed(limit)
     return tuple(p for p in due if not p.amount.is_stars or p.escalated_at is not None)
 
@@ -106,12 +109,14 @@ async def refund_refused(
     return True
 
 
-async def mark_done(uow: UnitOfWork, now: datetime, payment_id: int, operator_id: int) -> Payment | None:
-    """An operator refunded by hand. The payment, or None if no refund of that number is owed."""
+async def mark_done(uow: UnitOfWork, now: datetime, actor: Actor, payment_id: int) -> Payment | None:
+    """An operator refunded by hand (recorded as done by `actor`). The payment, or None if no refund of
+    that number is owed."""
+    actor.require_operator(refusal=ShopError.REFUND_NOT_ALLOWED)
     payment = await uow.payments.get(payment_id)
     if payment is None or payment.status is not PaymentStatus.REFUND_DUE:
         return None
-    if not await complete_refund(uow, now, payment, by=operator_id):
+    if not await complete_refund(uow, now, payment, by=actor.user_id):
         return None
     await uow.outbox.enqueue(answers.refunded_by_hand(payment), now)
     return await uow.payments.get(payment_id)
