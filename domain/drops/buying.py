@@ -26,6 +26,7 @@ from domain.ports import UnitOfWork
 from domain.shop.errors import ShopError
 from domain.shop.orders import HOLD_TTL, NewOrder, Order, OrderLine, OrderStatus
 from domain.shop.payments.outcome import PaymentOutcome
+from domain.shop.payments.received import ReceivedPayment
 from domain.shop.payments.recording import record_against_order
 
 PAYLOAD_PREFIX = "drop:"
@@ -174,31 +175,16 @@ async def accept_pre_checkout(
     return claim
 
 
-async def record_payment(
-    uow: UnitOfWork,
-    now: datetime,
-    payer_id: int,
-    payload: str,
-    amount: Money,
-    telegram_charge_id: str,
-    provider_charge_id: str | None,
-) -> PaymentOutcome:
+async def record_payment(uow: UnitOfWork, now: datetime, received: ReceivedPayment) -> PaymentOutcome:
     """Exactly once per charge: the held unit becomes sold; money for a unit we cannot give goes back."""
-    order_id = order_id_from(payload)
+    order_id = order_id_from(received.payload)
     named = await uow.drop_claims.get(order_id) if order_id is not None else None
     # Someone else's claim is as good as none: a forged payment never touches another member's order.
-    claim = named if named is not None and named.user_id == payer_id else None
+    claim = named if named is not None and named.user_id == received.user_id else None
     order = await uow.orders.get(named.order_id) if named is not None else None
     mine = order if claim is not None else None
     return await record_against_order(
-        uow,
-        now,
-        payer_id,
-        order,
-        amount,
-        telegram_charge_id,
-        provider_charge_id,
-        lambda: _deliver(uow, now, claim, mine, payer_id, amount),
+        uow, now, received, order, lambda: _deliver(uow, now, claim, mine, received.user_id, received.amount)
     )
 
 

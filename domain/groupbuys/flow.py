@@ -9,7 +9,7 @@ buy never has more paid members than its size. A payment that finds no seat is r
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -31,6 +31,7 @@ from domain.referrals.model import new_code
 from domain.shop.errors import ShopError
 from domain.shop.orders import HOLD_TTL, NewOrder, Order, OrderLine, OrderStatus, PaymentStatus, StockHold
 from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
+from domain.shop.payments.received import ReceivedPayment
 from domain.shop.payments.shop_orders import record_payment
 from domain.shop.products import Product
 
@@ -208,24 +209,15 @@ class GroupPayment:
 
 
 async def record_group_payment(
-    uow: UnitOfWork,
-    now: datetime,
-    policy: RewardsPolicy,
-    payer_id: int,
-    payload: str,
-    amount: Money,
-    telegram_charge_id: str,
-    provider_charge_id: str | None,
+    uow: UnitOfWork, now: datetime, policy: RewardsPolicy, received: ReceivedPayment
 ) -> GroupPayment:
     """Record the money exactly once (as for any order), then take a seat or send the money back."""
-    participant_id = participant_id_from_payload(payload)
+    participant_id = participant_id_from_payload(received.payload)
     participant = await uow.group_buys.participant(participant_id) if participant_id is not None else None
     order = await uow.orders.get(participant.order_id) if participant is not None else None
     # The order's own payload makes the core record the payment against it; an unknown participant falls
     # through with the original payload and is refunded as ShopError.ORDER_UNKNOWN.
-    recorded = await record_payment(
-        uow, now, payer_id, order.payload if order else payload, amount, telegram_charge_id, provider_charge_id
-    )
+    recorded = await record_payment(uow, now, replace(received, payload=order.payload) if order else received)
     group_buy = await uow.group_buys.get(participant.group_buy_id) if participant is not None else None
     if recorded.result is PaymentResult.DUPLICATE:
         return GroupPayment(Joined.DUPLICATE, recorded, group_buy)

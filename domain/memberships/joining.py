@@ -19,6 +19,7 @@ from domain.numbers import whole_number
 from domain.shop.errors import ShopError
 from domain.shop.orders import NewPayment, Payment, PaymentStatus
 from domain.shop.payments.outcome import PaymentResult
+from domain.shop.payments.received import ReceivedPayment
 
 if TYPE_CHECKING:
     from domain.ports import UnitOfWork
@@ -125,24 +126,16 @@ class MembershipPaymentOutcome:
     reason: ErrorCode | None = None
 
 
-async def record_payment(
-    uow: UnitOfWork,
-    now: datetime,
-    payer_id: int,
-    payload: str,
-    amount: Money,
-    telegram_charge_id: str,
-    provider_charge_id: str | None,
-    subscription_expiration: datetime | None = None,
-    recurring: bool = False,
-) -> MembershipPaymentOutcome:
+async def record_payment(uow: UnitOfWork, now: datetime, received: ReceivedPayment) -> MembershipPaymentOutcome:
     """Record a membership payment exactly once per charge and extend the membership.
 
     A redelivered update (same charge id) changes nothing. A Stars renewal is honoured even if the plan was
     closed since: Telegram took the money for terms we agreed to.
     """
+    payer_id, payload, amount = received.user_id, received.payload, received.amount
+    telegram_charge_id, subscription_expiration = received.telegram_charge_id, received.subscription_expires_at
     payment = await uow.payments.add_if_new(
-        NewPayment(None, payer_id, telegram_charge_id, provider_charge_id, amount, now)
+        NewPayment(None, payer_id, telegram_charge_id, received.provider_charge_id, amount, now)
     )
     if payment is None:
         recorded = await uow.payments.get_by_charge(telegram_charge_id)
@@ -157,7 +150,7 @@ async def record_payment(
         reason = MembershipError.PLAN_UNKNOWN
     elif amount != version.terms.price:
         reason = ShopError.ORDER_AMOUNT_MISMATCH
-    elif not recurring and not plan.active:
+    elif not received.is_recurring and not plan.active:
         reason = MembershipError.PLAN_CLOSED
     if reason is not None or version is None or plan is None:
         reason = reason or MembershipError.PLAN_UNKNOWN
@@ -192,7 +185,7 @@ async def record_payment(
             amount=amount,
             paid_at=now,
             period_end=membership.period_end,
-            recurring=recurring,
+            recurring=received.is_recurring,
         )
     )
     await uow.outbox.enqueue(mn.change_notice(plan, membership, change, f"pay{payment.id}"), now)

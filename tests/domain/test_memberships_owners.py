@@ -28,6 +28,7 @@ from domain.memberships.plans import (
     Terms,
 )
 from domain.money import Money
+from tests.domain.charges import charge
 from tests.domain.memberships_fakes import FakeUnitOfWork
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -296,7 +297,7 @@ def test_a_brand_is_named_by_its_name_with_underscores_for_spaces_or_its_number(
 async def _member_of(uow: Any, user: int, plan_id: int) -> None:
     plan = await uow.plans.get(plan_id)
     amount = plan.current.terms.price
-    await joining.record_payment(uow, NOW, user, f"mb:{plan.current.id}", amount, f"ch{user}:{plan_id}", None)
+    await joining.record_payment(uow, NOW, charge(user, f"mb:{plan.current.id}", amount, f"ch{user}:{plan_id}"))
 
 
 async def _stored(

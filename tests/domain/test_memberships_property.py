@@ -22,6 +22,7 @@ from domain.errors import DomainError
 from domain.memberships import cancelling, groups, joining, management, schedule
 from domain.memberships.plans import Terms
 from domain.money import Money
+from tests.domain import charges
 from tests.domain.memberships_fakes import FakeUnitOfWork
 
 SHARED, OWN = -100500, -100600  # two members-only groups
@@ -80,7 +81,9 @@ async def _pay(world: World, user: int, plan_id: int, charge: str) -> None:
     plan = await world.uow.plans.get(plan_id)
     expiration = world.now + PERIOD
     outcome = await joining.record_payment(
-        world.uow, world.now, user, f"mb:{plan.current.id}", Money(100, "XTR"), charge, None, expiration, True
+        world.uow,
+        world.now,
+        charges.charge(user, f"mb:{plan.current.id}", Money(100, "XTR"), charge, expires_at=expiration, recurring=True),
     )
     if outcome.result is joining.PaymentResult.PAID:
         world.paid_until[(user, plan_id)] = max(world.paid_until.get((user, plan_id), START), expiration)

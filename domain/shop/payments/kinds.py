@@ -61,15 +61,7 @@ async def settle_kind(
     if kind == GROUP_BUY:
         return await _group_buy(uow, now, policy, received, grace)
     record = buying.record_payment if kind == DROP else shop_orders.record_payment
-    outcome = await record(
-        uow,
-        now,
-        received.user_id,
-        received.payload,
-        received.amount,
-        received.telegram_charge_id,
-        received.provider_charge_id,
-    )
+    outcome = await record(uow, now, received)
     # Points and the referrer's reward, for a drop purchase as for any paid order.
     await after_paid.after_payment(uow, now, policy, outcome)
     return _order_settled(outcome, received, grace)
@@ -84,17 +76,7 @@ def _order_settled(outcome: PaymentOutcome, received: ReceivedPayment, grace: da
 
 
 async def _membership(uow: UnitOfWork, now: datetime, received: ReceivedPayment) -> Settled:
-    outcome = await joining.record_payment(
-        uow,
-        now,
-        received.user_id,
-        received.payload,
-        received.amount,
-        received.telegram_charge_id,
-        received.provider_charge_id,
-        received.subscription_expires_at,
-        recurring=received.is_recurring,
-    )
+    outcome = await joining.record_payment(uow, now, received)
     # A membership answers with its own notices (welcome, invite link, renewal), queued by joining.
     reason = outcome.reason or (MembershipError.PLAN_UNKNOWN if outcome.result is PaymentResult.REFUND else None)
     return Settled(outcome.result, outcome.payment, reason, "", None)
@@ -103,16 +85,7 @@ async def _membership(uow: UnitOfWork, now: datetime, received: ReceivedPayment)
 async def _group_buy(
     uow: UnitOfWork, now: datetime, policy: RewardsPolicy, received: ReceivedPayment, grace: datetime | None
 ) -> Settled:
-    joined = await flow.record_group_payment(
-        uow,
-        now,
-        policy,
-        received.user_id,
-        received.payload,
-        received.amount,
-        received.telegram_charge_id,
-        received.provider_charge_id,
-    )
+    joined = await flow.record_group_payment(uow, now, policy, received)
     outcome = joined.payment
     group_buy = joined.group_buy
     title = group_buy.title if group_buy is not None else ""

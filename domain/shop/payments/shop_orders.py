@@ -22,30 +22,16 @@ from domain.shop.orders import (
     order_id_from_payload,
 )
 from domain.shop.payments.outcome import PaymentOutcome
+from domain.shop.payments.received import ReceivedPayment
 from domain.shop.payments.recording import record_against_order
 
 
-async def record_payment(
-    uow: UnitOfWork,
-    now: datetime,
-    payer_id: int,
-    payload: str,
-    amount: Money,
-    telegram_charge_id: str,
-    provider_charge_id: str | None,
-) -> PaymentOutcome:
-    order_id = order_id_from_payload(payload)
+async def record_payment(uow: UnitOfWork, now: datetime, received: ReceivedPayment) -> PaymentOutcome:
+    order_id = order_id_from_payload(received.payload)
     named = await uow.orders.get(order_id) if order_id is not None else None
-    mine = named if named is not None and named.user_id == payer_id else None
+    mine = named if named is not None and named.user_id == received.user_id else None
     return await record_against_order(
-        uow,
-        now,
-        payer_id,
-        named,
-        amount,
-        telegram_charge_id,
-        provider_charge_id,
-        lambda: _deliver(uow, now, mine, payer_id, amount),
+        uow, now, received, named, lambda: _deliver(uow, now, mine, received.user_id, received.amount)
     )
 
 
