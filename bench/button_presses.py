@@ -4,7 +4,7 @@
     .venv/bin/python -m bench.button_presses --profile aiogram-full   # where the time of one row goes
 
 Every bot runs in this process against one in-process fake Telegram Bot API server
-(``tests/fake_telegram``, real HTTP on 127.0.0.1, every call checked against the Bot API spec), one bot at
+(``circlecart/sandbox/bot_api``, real HTTP on 127.0.0.1, every call checked against the Bot API spec), one bot at
 a time, each with its own token and group:
 
 - full: the real circlecart app (``circlecart.app.CircleCart``: domain + storage on a SQLite file in a temp
@@ -371,7 +371,7 @@ async def run(presses: int, concurrency: int, warmup: int, only: list[str]) -> l
 # -------------------------------------------------------------------------------------------------- profiling
 
 AREAS = [
-    (str(ROOT / "tests" / "fake_telegram"), "fake Bot API server (tests/fake_telegram)"),
+    (str(ROOT / "circlecart" / "sandbox" / "bot_api"), "fake Bot API server (circlecart/sandbox/bot_api)"),
     (str(ROOT / "tests"), "bench harness (tracker)"),
     (str(ROOT / "bench"), "bench harness (tracker)"),
     (str(ROOT / "bots"), "circlecart bots/ (core + adapter)"),

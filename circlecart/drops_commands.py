@@ -15,8 +15,8 @@ from pathlib import Path
 
 from circlecart.errors import CliError
 from circlecart.settings import Settings
+from domain.actors import Actor
 from domain.brands import roles
-from domain.brands.roles import Actor
 from domain.clock import Clock
 from domain.drops import lifecycle, raffle, scheduling
 from domain.drops.beacon import QUICKNET, BeaconChain
@@ -24,11 +24,10 @@ from domain.drops.model import Drop, DropPlan
 from domain.drops.plan_file import DropFileError, parse_drop_file
 from domain.errors import DomainError
 from domain.money import parse_major
+from domain.shop.errors import ShopError
 from domain.shop.products import Brand
 from storage.database import Database
 from storage.migrate import upgrade_async
-
-OPERATOR = Actor(user_id=0, operator=True)
 
 
 @asynccontextmanager
@@ -43,14 +42,14 @@ async def _database(url: str) -> AsyncIterator[Database]:
 
 async def add_brand(database_url: str, name: str) -> Brand:
     async with _database(database_url) as database, database.uow() as uow:
-        brand = await roles.register_brand(uow, OPERATOR, name)
+        brand = await roles.register_brand(uow, Actor.command_line(), name)
         await uow.commit()
     return brand
 
 
 async def add_staff(database_url: str, brand: str, user_id: int, now: datetime) -> tuple[Brand, bool]:
     async with _database(database_url) as database, database.uow() as uow:
-        found, added = await roles.add_staff(uow, now, OPERATOR, brand, user_id)
+        found, added = await roles.add_staff(uow, now, Actor.command_line(), brand, user_id)
         await uow.commit()
     return found, added
 
@@ -72,7 +71,7 @@ async def schedule_file(database_url: str, path: Path, now: datetime, beacon: Be
                 brand = await roles.brand_by_name_or_id(uow, entry.brand)
                 product = await uow.products.get_by_sku(entry.sku)
                 if product is None:
-                    raise DomainError("product.not_found")
+                    raise DomainError(ShopError.PRODUCT_NOT_FOUND)
                 plan = DropPlan(
                     brand_id=brand.id,
                     product_id=product.id,
@@ -86,9 +85,9 @@ async def schedule_file(database_url: str, path: Path, now: datetime, beacon: Be
                     communities=entry.communities,
                 )
                 if entry.drop_id is None:
-                    done.append(await scheduling.schedule_drop(uow, now, OPERATOR, plan, beacon=beacon))
+                    done.append(await scheduling.schedule_drop(uow, now, Actor.command_line(), plan, beacon=beacon))
                 else:
-                    done.append(await scheduling.edit_drop(uow, now, OPERATOR, entry.drop_id, plan, beacon))
+                    done.append(await scheduling.edit_drop(uow, now, Actor.command_line(), entry.drop_id, plan, beacon))
             except DomainError as error:
                 raise CliError(f"{path}: drop {number} ({entry.sku}): {error}") from None
         await uow.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
+from domain.actors import Actor
 from domain.memberships import management, schedule
 from domain.memberships.plan_text import parse_new_plan, parse_options, parse_price
 from domain.memberships.plans import Plan
@@ -34,7 +35,7 @@ async def run(database_url: str, args: argparse.Namespace, now: datetime) -> lis
 
     await upgrade_async(database_url)
     async with await Database.connect(database_url) as database, database.uow() as uow:
-        who = management.OPERATOR
+        who = Actor.command_line()
         if args.plan_command == "add":
             name, terms = parse_new_plan([args.price, args.currency, *args.words])
             brand = await management.brand_named(uow, args.brand) if args.brand is not None else None

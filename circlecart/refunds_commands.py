@@ -11,7 +11,9 @@ import asyncio
 
 from circlecart.errors import CliError
 from circlecart.settings import Settings
+from domain.actors import Actor
 from domain.clock import Clock
+from domain.shop.errors import ShopError
 from domain.shop.payments import refunds
 from storage.database import Database
 from storage.migrate import upgrade_async
@@ -46,11 +48,11 @@ def _done(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
 async def _owed(database_url: str) -> list[str]:
     await upgrade_async(database_url)
     async with await Database.connect(database_url) as database, database.uow() as uow:
-        owed = await refunds.owed_by_people(uow, limit=1000)
+        owed = await refunds.owed_by_people(uow, Actor.command_line(), limit=1000)
     if not owed:
         return ["no refunds are owed"]
     return [
-        f"#{p.id}\tmember {p.user_id}\t{p.amount.display()}\t{p.refund_reason or 'order.closed'}\t"
+        f"#{p.id}\tmember {p.user_id}\t{p.amount.display()}\t{p.refund_reason or ShopError.ORDER_CLOSED}\t"
         f"charge {p.provider_charge_id or p.telegram_charge_id}"
         for p in owed
     ]
@@ -59,7 +61,7 @@ async def _owed(database_url: str) -> list[str]:
 async def _mark_done(database_url: str, number: int, by: int, clock: Clock) -> str:
     await upgrade_async(database_url)
     async with await Database.connect(database_url) as database, database.uow() as uow:
-        payment = await refunds.mark_done(uow, clock.now(), number, by)
+        payment = await refunds.mark_done(uow, clock.now(), Actor.command_line(by), number)
         if payment is None:
             raise CliError(f"no refund #{number} is owed (see `circlecart refunds list`)")
         await uow.commit()

@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.errors import ErrorCode
+
+
+class CommunityError(ErrorCode):
+    UNKNOWN = "community.unknown"
+    MODERATORS_ONLY = "community.moderators_only"
+
 
 @dataclass(frozen=True, slots=True)
 class Community:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from domain.errors import DomainError
-from domain.members import Member
+from domain.members import Member, MemberError
 from domain.ports import UnitOfWork
 
 
@@ -34,10 +34,10 @@ async def remember_member(
 
 async def choose_language(uow: UnitOfWork, user_id: int, language: str, supported: tuple[str, ...]) -> Member:
     if language not in supported:
-        raise DomainError("language.unsupported", language=language)
+        raise DomainError(MemberError.LANGUAGE_UNSUPPORTED, language=language)
     member = await uow.members.get(user_id)
     if member is None:
-        raise DomainError("member.unknown")
+        raise DomainError(MemberError.UNKNOWN)
     member = replace(member, chosen_language=language)
     await uow.members.save(member)
     return member

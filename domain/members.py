@@ -5,6 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from domain.errors import ErrorCode
+
+
+class MemberError(ErrorCode):
+    UNKNOWN = "member.unknown"  # someone who never sent /start
+    LANGUAGE_UNSUPPORTED = "language.unsupported"
+
 
 @dataclass(frozen=True, slots=True)
 class Member:

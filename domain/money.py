@@ -5,8 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.numbers import is_decimal
+
+
+class MoneyError(ErrorCode):
+    """A price or a currency someone typed, or amounts that cannot be added: every feature reads money."""
+
+    CURRENCY_UNKNOWN = "currency.unknown"
+    CURRENCY_MISMATCH = "currency.mismatch"
+    PRICE_INVALID = "price.invalid"
+    PRICE_NEGATIVE = "price.negative"
+    PRICE_TOO_PRECISE = "price.too_precise"
+
 
 # Minor-unit exponents (ISO 4217, plus Telegram Stars). Unknown currencies are refused rather than guessed,
 # because a wrong exponent silently multiplies or divides every price by 100.
@@ -43,7 +54,7 @@ def exponent(currency: str) -> int:
     try:
         return CURRENCY_EXPONENTS[currency]
     except KeyError:
-        raise DomainError("currency.unknown", currency=currency) from None
+        raise DomainError(MoneyError.CURRENCY_UNKNOWN, currency=currency) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +72,7 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         if other.currency != self.currency:
-            raise DomainError("currency.mismatch", left=self.currency, right=other.currency)
+            raise DomainError(MoneyError.CURRENCY_MISMATCH, left=self.currency, right=other.currency)
         return Money(self.amount + other.amount, self.currency)
 
     @property
@@ -92,24 +103,24 @@ def parse_major(text: str | int | Decimal, currency: str) -> Money:
     """
     exp = exponent(currency)
     if isinstance(text, bool):
-        raise DomainError("price.invalid", value=str(text))
+        raise DomainError(MoneyError.PRICE_INVALID, value=str(text))
     if isinstance(text, str):
         # Decimal() itself reads '١٢', '1_000' and '1e2': a price typed as text must be plain ASCII digits.
         stripped = text.strip()
         if stripped.startswith("-") and is_decimal(stripped[1:]):
-            raise DomainError("price.negative", value=text)
+            raise DomainError(MoneyError.PRICE_NEGATIVE, value=text)
         if not is_decimal(stripped):
-            raise DomainError("price.invalid", value=text)
+            raise DomainError(MoneyError.PRICE_INVALID, value=text)
     try:
         value = Decimal(str(text).strip())
     except InvalidOperation:
-        raise DomainError("price.invalid", value=str(text)) from None
+        raise DomainError(MoneyError.PRICE_INVALID, value=str(text)) from None
     if not value.is_finite():
-        raise DomainError("price.invalid", value=str(text))
+        raise DomainError(MoneyError.PRICE_INVALID, value=str(text))
     if value < 0:
-        raise DomainError("price.negative", value=str(text))
+        raise DomainError(MoneyError.PRICE_NEGATIVE, value=str(text))
     as_tuple = value.normalize().as_tuple()
     decimals = -as_tuple.exponent if isinstance(as_tuple.exponent, int) and as_tuple.exponent < 0 else 0
     if decimals > exp:
-        raise DomainError("price.too_precise", value=str(text), currency=currency, decimals=exp)
+        raise DomainError(MoneyError.PRICE_TOO_PRECISE, value=str(text), currency=currency, decimals=exp)
     return Money(int(value.scaleb(exp)), currency)

@@ -172,6 +172,10 @@ class OutboxRepository(Protocol):
         """Lease the PENDING entry with this key while it still waits out the delay it was queued with (no
         sender has touched it), until `lease_until`; None otherwise. The caller commits, sends, marks it sent."""
 
+    async def mark_sent_if_untouched(self, key: str, at: datetime, message_id: int | None) -> bool:
+        """Mark the entry with this key sent if it is PENDING and no sender has touched it (it still waits
+        out the delay it was queued with); False if a sender took it meanwhile."""
+
     async def retry_later(self, entry_id: int, at: datetime, error: str, count: bool = True) -> None:
         """Make the entry due again at `at`, releasing its lease; `count` adds one to its attempts."""
 

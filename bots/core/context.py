@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bots.core.callbacks import CallbackCodec
 from bots.core.echo import bounded
 from bots.core.error_messages import message_for
+from bots.core.events import Sender
 from bots.core.i18n import Translations
 from bots.core.state import MemoryStateStore, StateStore
+from domain.actors import Actor
 from domain.clock import Clock
 from domain.drops.beacon import QUICKNET, BeaconChain
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.members import Member
-from domain.messenger import Messenger
+from domain.messenger import Messenger, MessengerError
 from domain.money import STARS
 from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +90,22 @@ class Context:
     def now(self) -> datetime:
         return self.services.clock.now()
 
+    async def actor(self, sender: Sender, *chat_ids: int | None) -> Actor:
+        """Who is acting on this update, for the domain to judge: the operator if the settings say so, and an
+        admin of each of `chat_ids` (groups; None and private chats are skipped) where Telegram says so now.
+        The sender is the update's, which Telegram vouches for; nothing a message or button says counts.
+
+        A chat Telegram cannot answer for (the bot was removed, a passing error) counts as one they do not
+        administer: a permission is never granted on a failed question."""
+        admin_of = set()
+        for chat_id in {c for c in chat_ids if c is not None and c < 0}:
+            try:
+                if await self.messenger.is_chat_admin(chat_id, sender.id):
+                    admin_of.add(chat_id)
+            except MessengerError as error:
+                log.info("could not check admin rights of %s in %s: %s", sender.id, chat_id, error)
+        return Actor(sender.id, operator=sender.id in self.settings.owner_ids, admin_of=frozenset(admin_of))
+
     def t(self, msgid: str, /, **params: object) -> str:
         """Translate into the member's language; params are HTML-escaped because messages are HTML."""
         safe = {k: html.escape(v) if isinstance(v, str) else v for k, v in params.items()}
@@ -94,7 +115,7 @@ class Context:
         """Translate for plain-text fields (button alerts, pre-checkout errors): nothing is escaped."""
         return self.services.translations.translate(self.language, msgid, **params)
 
-    def explain(self, code: str, /, html: bool = True, **params: object) -> str:
+    def explain(self, code: ErrorCode, /, html: bool = True, **params: object) -> str:
         """A DomainError code (and its params) in the member's words, as HTML or plain text."""
         return self.explain_error(DomainError(code, **params), html=html)
 
@@ -104,6 +125,11 @@ class Context:
         msgid = self.services.error_text(error.code)
         translate = self.t if html else self.plain
         return translate(msgid, **bounded(error.params))  # params often quote what the member typed
+
+    def speaking_to(self, member: Member) -> Context:
+        """This context for `member` as just remembered: their chosen language wins over Telegram's."""
+        translations = self.services.translations
+        return replace(self, member=member, language=member.language(translations.supported, translations.default))
 
     def button(self, action: str, *args: int | str) -> str:
         return self.services.codec.encode(action, *args)

@@ -37,6 +37,7 @@ from domain.members import Member
 from domain.messenger import MessageGone, MessengerError, QueryExpired, RecipientUnavailable
 from domain.outgoing import View
 from domain.ports import UnitOfWork
+from domain.shop.errors import ShopError
 from domain.updates import claim_update
 
 log = logging.getLogger(__name__)
@@ -129,7 +130,9 @@ class BotCore:
 
     async def pre_checkout(self, event: PreCheckoutEvent) -> None:
         kind = self.table.payment_kind_of(event.payload)
-        ctx = await self._context(event)  # not deduplicated: a query must be answered on every delivery
+        # Not deduplicated: a query must be answered on every delivery. The payer is remembered inside the
+        # check's transaction (bots/core/pre_checkout.py), so nothing is written here.
+        ctx = await self._context(event, remember=False)
 
         async def refuse(text: str) -> None:
             # Telegram waits 10 s for an answer; an unanswered query fails the payment with a vague error.
@@ -142,7 +145,7 @@ class BotCore:
             return
         if kind is None:
             log.warning("pre-checkout %s with an unknown payload %r", event.query_id, event.payload)
-            await refuse(ctx.explain("order.unknown", html=False))
+            await refuse(ctx.explain(ShopError.ORDER_UNKNOWN, html=False))
             return
         await self._guard(ctx, event, lambda: kind.pre_checkout(ctx, event), refuse, html=False)
 

@@ -6,7 +6,7 @@ entries here (and a handler in its feature's package, e.g. bots/core/shop); it n
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ from bots.core.events import (
     PreCheckoutEvent,
     TextEvent,
 )
+from domain.errors import ErrorCode
 from domain.notices import NoticeParams
 from domain.outgoing import View
 
@@ -81,7 +82,8 @@ class HandlerTable:
     join_request: JoinRequestFn | None = None
     text: TextFn | None = None  # plain private-chat text, for dialogs kept in the state store
     notices: dict[str, NoticeFn] = field(default_factory=dict)
-    error_messages: dict[str, str] = field(default_factory=dict)  # DomainError code -> English msgid
+    # An ErrorCode's value -> English msgid: stored refund reasons and notices carry the value, not the member.
+    error_messages: dict[str, str] = field(default_factory=dict)
 
     def command(self, command: Command) -> None:
         if command.name in self.commands:
@@ -97,12 +99,13 @@ class HandlerTable:
         name, separator, _ = payload.partition(":")
         return self.payment_kinds.get(name) if separator else None
 
-    def errors(self, messages: dict[str, str]) -> None:
+    def errors(self, messages: Mapping[ErrorCode, str]) -> None:
         """Member-facing texts for a capability's DomainError codes (mark them with N_ for translation)."""
-        clash = messages.keys() & self.error_messages.keys()
+        by_value = {code.value: text for code, text in messages.items()}
+        clash = by_value.keys() & self.error_messages.keys()
         if clash:
             raise ValueError(f"error codes declared twice: {sorted(clash)}")
-        self.error_messages.update(messages)
+        self.error_messages.update(by_value)
 
     def message_for(self, code: str) -> str:
         return self.error_messages.get(code) or message_for(code)

@@ -1,15 +1,16 @@
 """Who may act for a brand. The operator (OWNER_IDS) may do everything; brand staff act for their brands.
 
 Every use case that acts for a brand calls these checks itself: a menu that hides a button is a
-convenience, not a permission.
+convenience, not a permission. Staff is looked up here, in the action's own unit of work, rather than
+carried in the `Actor` (see its docstring): a revoked member cannot act on an Actor built before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
+from domain.actors import Actor
+from domain.brands.errors import BrandError
 from domain.errors import DomainError
 from domain.numbers import whole_number
 from domain.ports import UnitOfWork
@@ -18,39 +19,22 @@ from domain.shop.products import Brand
 MAX_BRAND_NAME = 64
 
 
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Someone acting through the bot or the CLI. `operator` comes from settings, never from a message."""
-
-    user_id: int
-    operator: bool = False
-
-    @classmethod
-    def of(cls, user_id: int, owner_ids: Sequence[int]) -> Actor:
-        return cls(user_id, user_id in owner_ids)
-
-
-def require_operator(actor: Actor) -> None:
-    if not actor.operator:
-        raise DomainError("brand.operator_only")
-
-
 async def require_brand_staff(uow: UnitOfWork, actor: Actor, brand_id: int) -> Brand:
     brand = await uow.brands.get(brand_id)
     if brand is None:
-        raise DomainError("brand.unknown", brand=str(brand_id))
+        raise DomainError(BrandError.UNKNOWN, brand=str(brand_id))
     if not actor.operator and not await uow.brand_staff.is_staff(brand_id, actor.user_id):
-        raise DomainError("brand.not_staff", brand=brand.name)
+        raise DomainError(BrandError.NOT_STAFF, brand=brand.name)
     return brand
 
 
 async def register_brand(uow: UnitOfWork, actor: Actor, name: str) -> Brand:
-    require_operator(actor)
+    actor.require_operator(refusal=BrandError.OPERATOR_ONLY)
     name = " ".join(name.split())
     if not 1 <= len(name) <= MAX_BRAND_NAME:
-        raise DomainError("brand.bad_name", max=MAX_BRAND_NAME)
+        raise DomainError(BrandError.BAD_NAME, max=MAX_BRAND_NAME)
     if await uow.brands.get_by_name(name) is not None:
-        raise DomainError("brand.exists", brand=name)
+        raise DomainError(BrandError.EXISTS, brand=name)
     return await uow.brands.add(name)
 
 
@@ -61,15 +45,15 @@ async def brand_by_name_or_id(uow: UnitOfWork, text: str) -> Brand:
     if brand is None and number is not None:
         brand = await uow.brands.get(number)
     if brand is None:
-        raise DomainError("brand.unknown", brand=text)
+        raise DomainError(BrandError.UNKNOWN, brand=text)
     return brand
 
 
 async def add_staff(uow: UnitOfWork, now: datetime, actor: Actor, brand_text: str, user_id: int) -> tuple[Brand, bool]:
     """Make `user_id` staff of the brand (named or numbered). True when they were not staff yet."""
-    require_operator(actor)
+    actor.require_operator(refusal=BrandError.OPERATOR_ONLY)
     if user_id <= 0:
-        raise DomainError("brand.bad_user", user=str(user_id))
+        raise DomainError(BrandError.BAD_USER, user=str(user_id))
     brand = await brand_by_name_or_id(uow, brand_text)
     added = await uow.brand_staff.add(brand.id, user_id, now)
     return brand, added

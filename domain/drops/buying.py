@@ -14,16 +14,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.drops import notices, raffle, shelf
+from domain.drops.errors import DropError
 from domain.drops.model import ClaimStatus, Drop, DropClaim, DropStatus, EntryStatus
 from domain.drops.rules import check_can_buy
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.member_registry import can_message
 from domain.memberships import perks
 from domain.money import Money
 from domain.numbers import whole_number
 from domain.ports import UnitOfWork
+from domain.shop.errors import ShopError
 from domain.shop.orders import HOLD_TTL, NewOrder, Order, OrderLine, OrderStatus
 from domain.shop.payments.outcome import PaymentOutcome
+from domain.shop.payments.received import ReceivedPayment
 from domain.shop.payments.recording import record_against_order
 
 PAYLOAD_PREFIX = "drop:"
@@ -53,7 +56,7 @@ class DropCheckout:
 async def _drop(uow: UnitOfWork, drop_id: int) -> Drop:
     drop = await uow.drops.get(drop_id)
     if drop is None or drop.status is DropStatus.DRAFT:
-        raise DomainError("drop.unknown")
+        raise DomainError(DropError.UNKNOWN)
     return drop
 
 
@@ -61,10 +64,10 @@ async def _check_raffle_offer(uow: UnitOfWork, now: datetime, drop: Drop, user_i
     entry = await uow.drop_fans.entry(drop.id, user_id)
     if entry is None or entry.status is not EntryStatus.OFFERED:
         if entry is not None and entry.status is EntryStatus.CLAIMED:
-            raise DomainError("drop.limit_reached", limit=1)
-        raise DomainError("drop.not_a_winner", title=drop.title)
+            raise DomainError(DropError.LIMIT_REACHED, limit=1)
+        raise DomainError(DropError.NOT_A_WINNER, title=drop.title)
     if entry.offer_expires_at is not None and now >= entry.offer_expires_at:
-        raise DomainError("drop.offer_expired", title=drop.title)
+        raise DomainError(DropError.OFFER_EXPIRED, title=drop.title)
 
 
 async def start_purchase(
@@ -90,7 +93,7 @@ async def start_purchase(
         )
         check_can_buy(drop, now, early_access_member)
     if not drop.price.is_stars and not fiat_payments:
-        raise DomainError("payment.currency_unavailable", currency=drop.price.currency)
+        raise DomainError(ShopError.CURRENCY_UNAVAILABLE, currency=drop.price.currency)
     limit = 1 if drop.is_raffle else drop.per_member_limit
     existing = await uow.drop_claims.open_for(drop.id, user_id)
     if existing is not None:
@@ -98,10 +101,10 @@ async def start_purchase(
         if order is not None:
             return DropCheckout(drop, order)
     if await uow.drop_claims.allowance_used(drop.id, user_id) >= limit:
-        raise DomainError("drop.limit_reached", limit=limit)
+        raise DomainError(DropError.LIMIT_REACHED, limit=limit)
     product = await uow.products.get(drop.product_id)
     if product is None:
-        raise DomainError("product.not_found")
+        raise DomainError(ShopError.PRODUCT_NOT_FOUND)
     line = OrderLine(product.id, product.sku, drop.title, 1, drop.price)
     order = await uow.orders.add(NewOrder(user_id, chat_id, community_id, (line,), now))
     await uow.drop_claims.add(DropClaim(order.id, drop.id, user_id, 1, ClaimStatus.PENDING, None, now))
@@ -113,7 +116,7 @@ async def _claim_and_order(uow: UnitOfWork, payload: str) -> tuple[DropClaim, Or
     claim = await uow.drop_claims.get(order_id) if order_id is not None else None
     order = await uow.orders.get(claim.order_id) if claim is not None else None
     if claim is None or order is None:
-        raise DomainError("order.unknown")
+        raise DomainError(ShopError.ORDER_UNKNOWN)
     return claim, order
 
 
@@ -121,11 +124,11 @@ async def _take_units(uow: UnitOfWork, now: datetime, drop: Drop, claim: DropCla
     """Take the member's allowance and the drop's units, both or neither."""
     limit = 1 if drop.is_raffle else drop.per_member_limit
     if not await uow.drop_claims.take_allowance(drop.id, claim.user_id, claim.quantity, limit):
-        raise DomainError("drop.limit_reached", limit=limit)
+        raise DomainError(DropError.LIMIT_REACHED, limit=limit)
     statuses = (DropStatus.OPEN, DropStatus.CLOSED) if drop.is_raffle else (DropStatus.SCHEDULED, DropStatus.OPEN)
     if not await uow.drops.claim_units(drop.id, claim.quantity, statuses):
         await uow.drop_claims.give_back_allowance(drop.id, claim.user_id, claim.quantity)
-        raise DomainError("drop.sold_out", title=drop.title)
+        raise DomainError(DropError.SOLD_OUT, title=drop.title)
 
 
 async def accept_pre_checkout(
@@ -134,14 +137,14 @@ async def accept_pre_checkout(
     """Hold a unit for the invoice, or raise why not. Repeating it for the same order extends the hold."""
     claim, order = await _claim_and_order(uow, payload)
     if order.user_id != payer_id:
-        raise DomainError("order.not_yours")
+        raise DomainError(ShopError.ORDER_NOT_YOURS)
     if order.status is OrderStatus.PAID or claim.status is ClaimStatus.PAID:
-        raise DomainError("order.already_paid")
+        raise DomainError(ShopError.ORDER_ALREADY_PAID)
     closed = _closed_reason(order)
     if closed is not None:  # e.g. refunded: paying its invoice again must take neither a unit nor the allowance
         raise DomainError(closed)
     if amount != order.total:
-        raise DomainError("order.amount_mismatch")
+        raise DomainError(ShopError.ORDER_AMOUNT_MISMATCH)
     drop = await _drop(uow, claim.drop_id)
     expires = now + hold_ttl
     if claim.status is ClaimStatus.HELD and await uow.drop_claims.extend(claim.order_id, expires):
@@ -149,75 +152,62 @@ async def accept_pre_checkout(
     if drop.is_raffle:
         await _check_raffle_offer(uow, now, drop, payer_id)
     elif drop.ended or now >= drop.ends_at:
-        raise DomainError("drop.cancelled" if drop.status is DropStatus.CANCELLED else "drop.ended", title=drop.title)
+        raise DomainError(
+            DropError.CANCELLED if drop.status is DropStatus.CANCELLED else DropError.ENDED, title=drop.title
+        )
     elif drop.status is not DropStatus.OPEN and now < drop.starts_at - drop.early_access:
         # The order was made under early access (Buy checked membership); anything earlier is forged.
-        raise DomainError("drop.not_open", title=drop.title)
+        raise DomainError(DropError.NOT_OPEN, title=drop.title)
     if drop.remaining < claim.quantity:
         # Read before any write so that a rush of late buyers costs one read each; the conditional
         # update in _take_units is still what guarantees no overselling.
-        raise DomainError("drop.sold_out", title=drop.title)
+        raise DomainError(DropError.SOLD_OUT, title=drop.title)
     # Moving the claim first serialises two pre-checkouts of one order: the loser extends the winner's hold.
     if not await uow.drop_claims.transition(
         claim.order_id, (ClaimStatus.PENDING, ClaimStatus.RELEASED), ClaimStatus.HELD, expires_at=expires
     ):
         if await uow.drop_claims.extend(claim.order_id, expires):
             return claim
-        raise DomainError("order.closed")
+        raise DomainError(ShopError.ORDER_CLOSED)
     # On refusal the caller rolls the whole transaction back, this claim's move included.
     await _take_units(uow, now, drop, claim)
     await uow.orders.transition(order.id, (OrderStatus.PENDING, OrderStatus.EXPIRED), OrderStatus.HELD)
     return claim
 
 
-async def record_payment(
-    uow: UnitOfWork,
-    now: datetime,
-    payer_id: int,
-    payload: str,
-    amount: Money,
-    telegram_charge_id: str,
-    provider_charge_id: str | None,
-) -> PaymentOutcome:
+async def record_payment(uow: UnitOfWork, now: datetime, received: ReceivedPayment) -> PaymentOutcome:
     """Exactly once per charge: the held unit becomes sold; money for a unit we cannot give goes back."""
-    order_id = order_id_from(payload)
+    order_id = order_id_from(received.payload)
     named = await uow.drop_claims.get(order_id) if order_id is not None else None
     # Someone else's claim is as good as none: a forged payment never touches another member's order.
-    claim = named if named is not None and named.user_id == payer_id else None
+    claim = named if named is not None and named.user_id == received.user_id else None
     order = await uow.orders.get(named.order_id) if named is not None else None
     mine = order if claim is not None else None
     return await record_against_order(
-        uow,
-        now,
-        payer_id,
-        order,
-        amount,
-        telegram_charge_id,
-        provider_charge_id,
-        lambda: _deliver(uow, now, claim, mine, payer_id, amount),
+        uow, now, received, order, lambda: _deliver(uow, now, claim, mine, received.user_id, received.amount)
     )
 
 
 async def _deliver(
     uow: UnitOfWork, now: datetime, claim: DropClaim | None, order: Order | None, payer_id: int, amount: Money
-) -> str | None:
+) -> ErrorCode | None:
     if claim is None or order is None:
-        return "order.unknown"
+        return ShopError.ORDER_UNKNOWN
     if order.user_id != payer_id:
-        return "order.not_yours"
+        return ShopError.ORDER_NOT_YOURS
     if order.status is OrderStatus.PAID or claim.status is ClaimStatus.PAID:
-        return "order.already_paid"
+        return ShopError.ORDER_ALREADY_PAID
     closed = _closed_reason(order)
     if closed is not None:
         return closed
     if amount != order.total:
-        return "order.amount_mismatch"
+        return ShopError.ORDER_AMOUNT_MISMATCH
     drop = await _drop(uow, claim.drop_id)
     if not await uow.drop_claims.transition(claim.order_id, (ClaimStatus.HELD,), ClaimStatus.PAID, paid_at=now):
         # The hold lapsed (or never happened) before the money came: sell only if a unit is still free.
         late = (ClaimStatus.PENDING, ClaimStatus.RELEASED)
         if not await uow.drop_claims.transition(claim.order_id, late, ClaimStatus.PAID, paid_at=now):
-            return "order.already_paid"
+            return ShopError.ORDER_ALREADY_PAID
         try:
             await _take_units(uow, now, drop, claim)
         except DomainError as refusal:
@@ -229,7 +219,7 @@ async def _deliver(
         if await uow.drop_claims.transition(claim.order_id, (ClaimStatus.PAID,), ClaimStatus.RELEASED):
             await uow.drops.release_units(drop.id, claim.quantity)
             await uow.drop_claims.give_back_allowance(drop.id, claim.user_id, claim.quantity)
-        return "order.closed"
+        return ShopError.ORDER_CLOSED
     await uow.drops.record_sale(drop.id, claim.quantity, amount.amount, now)
     await shelf.sell(uow, drop, claim.quantity)
     if drop.is_raffle:
@@ -240,12 +230,12 @@ async def _deliver(
 PAYABLE = (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED)
 
 
-def _closed_reason(order: Order) -> str | None:
+def _closed_reason(order: Order) -> ShopError | None:
     """Why an order that is not paid can no longer be paid, or None while it can."""
     if order.status in (OrderStatus.REFUND_DUE, OrderStatus.REFUNDED):
-        return "order.refunded"
+        return ShopError.ORDER_REFUNDED
     if order.status not in PAYABLE:
-        return "order.closed"
+        return ShopError.ORDER_CLOSED
     return None
 
 
@@ -265,9 +255,9 @@ async def remind_me(uow: UnitOfWork, now: datetime, drop_id: int, user_id: int) 
     """Ask for a private reminder when the drop opens. False if asked already."""
     drop = await _drop(uow, drop_id)
     if drop.ended:
-        raise DomainError("drop.ended", title=drop.title)
+        raise DomainError(DropError.ENDED, title=drop.title)
     if drop.status is DropStatus.OPEN:
-        raise DomainError("drop.already_open", title=drop.title)
+        raise DomainError(DropError.ALREADY_OPEN, title=drop.title)
     return await uow.drop_fans.add_reminder(drop.id, user_id, now)
 
 
@@ -300,23 +290,23 @@ async def enter_raffle(
     pseudonym, so that they can find themselves in the published list."""
     drop = await _drop(uow, drop_id)
     if not drop.is_raffle:
-        raise DomainError("drop.not_a_raffle", title=drop.title)
+        raise DomainError(DropError.NOT_A_RAFFLE, title=drop.title)
     if drop.ended or now >= drop.ends_at:
-        raise DomainError("drop.ended", title=drop.title)
+        raise DomainError(DropError.ENDED, title=drop.title)
     if drop.status is not DropStatus.OPEN:
-        raise DomainError("drop.not_open", title=drop.title)
+        raise DomainError(DropError.NOT_OPEN, title=drop.title)
     existing = await uow.drop_fans.entry(drop.id, user_id)
     if existing is not None:
         return RaffleEntryResult(drop, False, existing.pseudonym)
     if not await can_message(uow, user_id):
-        raise DomainError("drop.start_bot_first", title=drop.title)
+        raise DomainError(DropError.START_BOT_FIRST, title=drop.title)
     name = await _free_pseudonym(uow, drop, user_id)
     if not await uow.drop_fans.enter(drop.id, user_id, now, name):
         entered = await uow.drop_fans.entry(drop.id, user_id)  # a second press won the race
         return RaffleEntryResult(drop, False, entered.pseudonym if entered else name)
     if not await uow.drops.count_entrant(drop.id):
         # Entries closed meanwhile; the caller rolls the entry back with the transaction.
-        raise DomainError("drop.ended", title=drop.title)
+        raise DomainError(DropError.ENDED, title=drop.title)
     if tell_in_private:
         await uow.outbox.enqueue(notices.raffle_entered(drop, user_id, name), now)
     return RaffleEntryResult(drop, True, name)

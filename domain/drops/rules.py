@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from domain.drops.errors import DropError
 from domain.drops.model import Drop, DropPlan, DropStatus
 from domain.errors import DomainError
 from domain.numbers import whole_number
@@ -17,19 +18,19 @@ MAX_DURATION = timedelta(days=30)
 
 def validate_plan(plan: DropPlan, now: datetime) -> None:
     if not 1 <= plan.quantity <= MAX_QUANTITY:
-        raise DomainError("drop.bad_quantity", max=MAX_QUANTITY)
+        raise DomainError(DropError.BAD_QUANTITY, max=MAX_QUANTITY)
     if plan.price.amount <= 0:
-        raise DomainError("drop.bad_price")
+        raise DomainError(DropError.BAD_PRICE)
     if not 1 <= plan.per_member_limit <= MAX_LIMIT:
-        raise DomainError("drop.bad_limit", max=MAX_LIMIT)
+        raise DomainError(DropError.BAD_LIMIT, max=MAX_LIMIT)
     if not 0 <= plan.early_access_minutes <= MAX_EARLY_ACCESS_MINUTES:
-        raise DomainError("drop.bad_early_access", max=MAX_EARLY_ACCESS_MINUTES)
+        raise DomainError(DropError.BAD_EARLY_ACCESS, max=MAX_EARLY_ACCESS_MINUTES)
     if plan.starts_at.tzinfo is None or plan.ends_at.tzinfo is None:
-        raise DomainError("drop.bad_time")
+        raise DomainError(DropError.BAD_TIME)
     if plan.starts_at - plan.early_access <= now:
-        raise DomainError("drop.starts_in_past")
+        raise DomainError(DropError.STARTS_IN_PAST)
     if not MIN_DURATION <= plan.ends_at - plan.starts_at <= MAX_DURATION:
-        raise DomainError("drop.bad_duration")
+        raise DomainError(DropError.BAD_DURATION)
 
 
 def sales_start_for(drop: Drop, is_member: bool) -> datetime:
@@ -42,15 +43,15 @@ def sales_start_for(drop: Drop, is_member: bool) -> datetime:
 def check_can_buy(drop: Drop, now: datetime, is_member: bool) -> None:
     """Raise the reason this member cannot buy now; return if they can (stock and limits aside)."""
     if drop.status is DropStatus.CANCELLED:
-        raise DomainError("drop.cancelled", title=drop.title)
+        raise DomainError(DropError.CANCELLED, title=drop.title)
     if drop.status is DropStatus.CLOSED or now >= drop.ends_at:
-        raise DomainError("drop.ended", title=drop.title)
+        raise DomainError(DropError.ENDED, title=drop.title)
     if drop.status not in (DropStatus.SCHEDULED, DropStatus.OPEN) or now < sales_start_for(drop, is_member):
-        raise DomainError("drop.not_open", title=drop.title)
+        raise DomainError(DropError.NOT_OPEN, title=drop.title)
     if drop.is_raffle:
-        raise DomainError("drop.raffle_only", title=drop.title)
+        raise DomainError(DropError.RAFFLE_ONLY, title=drop.title)
     if drop.remaining <= 0:
-        raise DomainError("drop.sold_out", title=drop.title)
+        raise DomainError(DropError.SOLD_OUT, title=drop.title)
 
 
 def parse_leads(text: str) -> tuple[int, ...]:

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from domain.brands.roles import Actor, require_brand_staff
+from domain.actors import Actor
+from domain.brands.roles import require_brand_staff
 from domain.drops import notices, raffle, shelf
 from domain.drops.beacon import QUICKNET, BeaconChain, draw_round
+from domain.drops.errors import DropError
 from domain.drops.model import Drop, DropMode, DropPlan, DropStatus
 from domain.drops.rules import validate_plan
 from domain.errors import DomainError
 from domain.notices import NoticeStatus, OutboxEntry
 from domain.ports import UnitOfWork
+from domain.shop.errors import ShopError
 from domain.shop.products import Product
 
 EDITABLE = (DropStatus.DRAFT, DropStatus.SCHEDULED)
@@ -22,17 +25,17 @@ async def _checked(uow: UnitOfWork, now: datetime, actor: Actor, plan: DropPlan)
     await require_brand_staff(uow, actor, plan.brand_id)
     product = await uow.products.get(plan.product_id)
     if product is None:
-        raise DomainError("product.not_found")
+        raise DomainError(ShopError.PRODUCT_NOT_FOUND)
     if product.brand_id != plan.brand_id:
-        raise DomainError("drop.not_brand_product", title=product.title)
+        raise DomainError(DropError.NOT_BRAND_PRODUCT, title=product.title)
     if plan.price.currency != product.price.currency:
-        raise DomainError("drop.bad_currency", currency=product.price.currency)
+        raise DomainError(DropError.BAD_CURRENCY, currency=product.price.currency)
     validate_plan(plan, now)
     if plan.communities:
         allowed = set(await uow.brand_optins.allowed_chats(plan.brand_id))
         refused = [chat for chat in plan.communities if chat not in allowed]
         if refused:
-            raise DomainError("drop.community_not_opted_in", chat=str(refused[0]))
+            raise DomainError(DropError.COMMUNITY_NOT_OPTED_IN, chat=str(refused[0]))
     return product
 
 
@@ -77,7 +80,7 @@ async def _set_aside_if_scheduled(uow: UnitOfWork, drop: Drop) -> Drop:
 async def get_drop(uow: UnitOfWork, drop_id: int) -> Drop:
     drop = await uow.drops.get(drop_id)
     if drop is None:
-        raise DomainError("drop.unknown")
+        raise DomainError(DropError.UNKNOWN)
     return drop
 
 
@@ -85,9 +88,9 @@ async def confirm_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: in
     drop = await get_drop(uow, drop_id)
     await require_brand_staff(uow, actor, drop.brand_id)
     if drop.starts_at - drop.early_access <= now:
-        raise DomainError("drop.starts_in_past")
+        raise DomainError(DropError.STARTS_IN_PAST)
     if not await uow.drops.transition(drop_id, (DropStatus.DRAFT,), DropStatus.SCHEDULED, now):
-        raise DomainError("drop.not_editable", title=drop.title)
+        raise DomainError(DropError.NOT_EDITABLE, title=drop.title)
     return await _set_aside_if_scheduled(uow, await get_drop(uow, drop_id))
 
 
@@ -96,7 +99,7 @@ async def editable_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: i
     drop = await get_drop(uow, drop_id)
     await require_brand_staff(uow, actor, drop.brand_id)
     if drop.status not in EDITABLE or now >= drop.starts_at - drop.early_access:
-        raise DomainError("drop.not_editable", title=drop.title)
+        raise DomainError(DropError.NOT_EDITABLE, title=drop.title)
     return drop
 
 
@@ -107,12 +110,12 @@ async def edit_drop(
     raffle's beacon round follows its new end (entries have not opened, so nothing was published yet)."""
     drop = await editable_drop(uow, now, actor, drop_id)
     if plan.brand_id != drop.brand_id or plan.mode is not drop.mode:
-        raise DomainError("drop.not_editable", title=drop.title)
+        raise DomainError(DropError.NOT_EDITABLE, title=drop.title)
     product = await _checked(uow, now, actor, plan)
     new_round = draw_round(beacon, plan.ends_at) if drop.verifiable else None
     await shelf.give_back(uow, drop_id)  # to the product it had; the new plan sets its units aside below
     if not await uow.drops.replan(drop_id, plan, product.title, EDITABLE, new_round):
-        raise DomainError("drop.not_editable", title=drop.title)
+        raise DomainError(DropError.NOT_EDITABLE, title=drop.title)
     # Read after the update: on PostgreSQL a teaser that committed while this waited for the row shows here.
     edited = await _set_aside_if_scheduled(uow, await get_drop(uow, drop_id))
     if plan != drop.plan:
@@ -145,7 +148,7 @@ async def cancel_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: int
     """Cancel before it opens. Groups that saw a teaser and members waiting for a reminder are told."""
     drop = await editable_drop(uow, now, actor, drop_id)
     if not await uow.drops.transition(drop_id, EDITABLE, DropStatus.CANCELLED, now):
-        raise DomainError("drop.not_editable", title=drop.title)
+        raise DomainError(DropError.NOT_EDITABLE, title=drop.title)
     await shelf.give_back(uow, drop_id)
     if drop.last_teaser_minutes is not None:
         for chat_id in await audience(uow, drop):

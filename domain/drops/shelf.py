@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.drops.errors import DropError
 from domain.drops.model import Drop, DropStatus
 from domain.errors import DomainError
 from domain.ports import UnitOfWork
+from domain.shop.errors import ShopError
 
 CAS_ATTEMPTS = 5
 
@@ -40,17 +42,17 @@ async def live_drop(uow: UnitOfWork, now: datetime, product_id: int) -> Drop | N
 async def refuse_if_in_drop(uow: UnitOfWork, now: datetime, product_id: int, title: str) -> None:
     """The shop's own sale of a product in a running drop: refused, the drop sells it."""
     if await live_drop(uow, now, product_id) is not None:
-        raise DomainError("product.in_drop", title=title)
+        raise DomainError(ShopError.PRODUCT_IN_DROP, title=title)
 
 
 async def set_aside(uow: UnitOfWork, drop: Drop) -> None:
     """Take the drop's quantity off its product's shelf, or refuse with how many the shop has for sale."""
     if not await uow.products.claim_stock(drop.product_id, drop.quantity):
         product = await uow.products.get(drop.product_id)
-        raise DomainError("drop.not_enough_stock", title=drop.title, stock=product.stock if product else 0)
+        raise DomainError(DropError.NOT_ENOUGH_STOCK, title=drop.title, stock=product.stock if product else 0)
     if not await uow.drops.move_reserved(drop.id, 0, drop.quantity):
         # Another transaction set units aside for this drop meanwhile; the caller rolls this one back.
-        raise DomainError("drop.not_editable", title=drop.title)
+        raise DomainError(DropError.NOT_EDITABLE, title=drop.title)
 
 
 async def give_back(uow: UnitOfWork, drop_id: int) -> int:

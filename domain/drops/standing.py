@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.drops import lifecycle
+from domain.drops.errors import DropError
 from domain.drops.model import Drop, DropStatus, RaffleEntry
 from domain.drops.raffle import RaffleRecord
 from domain.errors import DomainError
@@ -26,8 +27,8 @@ class RaffleStanding:
 async def raffle_standing(uow: UnitOfWork, drop_id: int, user_id: int) -> RaffleStanding:
     drop = await uow.drops.get(drop_id)
     if drop is None or drop.status is DropStatus.DRAFT:
-        raise DomainError("drop.unknown")
+        raise DomainError(DropError.UNKNOWN)
     if not drop.is_raffle:
-        raise DomainError("drop.not_a_raffle", title=drop.title)
+        raise DomainError(DropError.NOT_A_RAFFLE, title=drop.title)
     entry = await uow.drop_fans.entry(drop_id, user_id)
     return RaffleStanding(drop, entry, await lifecycle.published_record(uow, drop))

@@ -9,12 +9,13 @@ buy never has more paid members than its size. A payment that finds no seat is r
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.groupbuys import closing
+from domain.groupbuys.errors import GroupBuyError
 from domain.groupbuys.model import (
     GroupBuy,
     GroupBuyStatus,
@@ -27,8 +28,10 @@ from domain.money import Money
 from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork
 from domain.referrals.model import new_code
+from domain.shop.errors import ShopError
 from domain.shop.orders import HOLD_TTL, NewOrder, Order, OrderLine, OrderStatus, PaymentStatus, StockHold
 from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
+from domain.shop.payments.received import ReceivedPayment
 from domain.shop.payments.shop_orders import record_payment
 from domain.shop.products import Product
 
@@ -89,15 +92,15 @@ async def join(
     """A member opened the link and pressed Join: their invoice's order. Nobody holds two seats."""
     group_buy = await uow.group_buys.get(group_buy_id)
     if group_buy is None:
-        raise DomainError("groupbuy.unknown")
+        raise DomainError(GroupBuyError.UNKNOWN)
     if not group_buy.price.is_stars and not fiat_payments:
-        raise DomainError("payment.currency_unavailable", currency=group_buy.price.currency)
+        raise DomainError(ShopError.CURRENCY_UNAVAILABLE, currency=group_buy.price.currency)
     _check_open(group_buy, now, user_id)
     existing = await uow.group_buys.participant_of(group_buy.id, user_id)
     if existing is None:
         return await _new_seat(uow, now, group_buy, user_id, name)
     if existing.status is ParticipantStatus.PAID:
-        raise DomainError("groupbuy.already_joined", title=group_buy.title)
+        raise DomainError(GroupBuyError.ALREADY_JOINED, title=group_buy.title)
     order = await uow.orders.get(existing.order_id)
     if existing.status is ParticipantStatus.JOINED and order is not None and order.status in OPEN_ORDER:
         return Seat(group_buy, existing, order)
@@ -106,7 +109,7 @@ async def join(
     if not await uow.group_buys.rejoin(
         existing.id, order.id, (ParticipantStatus.JOINED, ParticipantStatus.REFUNDED, ParticipantStatus.DROPPED)
     ):
-        raise DomainError("groupbuy.already_joined", title=group_buy.title)
+        raise DomainError(GroupBuyError.ALREADY_JOINED, title=group_buy.title)
     participant = await uow.group_buys.participant(existing.id)
     assert participant is not None
     return Seat(group_buy, participant, order)
@@ -114,14 +117,14 @@ async def join(
 
 def _check_open(group_buy: GroupBuy, now: datetime, user_id: int) -> None:
     if group_buy.status is GroupBuyStatus.FILLED:
-        raise DomainError("groupbuy.full", title=group_buy.title)
+        raise DomainError(GroupBuyError.FULL, title=group_buy.title)
     if group_buy.status is GroupBuyStatus.CANCELLED or group_buy.deadline <= now:
-        raise DomainError("groupbuy.closed", title=group_buy.title)
+        raise DomainError(GroupBuyError.CLOSED, title=group_buy.title)
     if group_buy.status is GroupBuyStatus.PENDING and group_buy.starter_id != user_id:
         # Nobody can join before the starter paid: a group buy with no paying member is not a group buy.
-        raise DomainError("groupbuy.not_started", title=group_buy.title)
+        raise DomainError(GroupBuyError.NOT_STARTED, title=group_buy.title)
     if group_buy.paid_count >= group_buy.size:
-        raise DomainError("groupbuy.full", title=group_buy.title)
+        raise DomainError(GroupBuyError.FULL, title=group_buy.title)
 
 
 async def _new_seat(uow: UnitOfWork, now: datetime, group_buy: GroupBuy, user_id: int, name: str) -> Seat:
@@ -129,14 +132,14 @@ async def _new_seat(uow: UnitOfWork, now: datetime, group_buy: GroupBuy, user_id
     participant = await uow.group_buys.add_participant(group_buy.id, user_id, name[:64], order.id, now)
     if participant is None:  # a concurrent press by the same member got there first
         await uow.orders.transition(order.id, (OrderStatus.PENDING,), OrderStatus.CANCELLED)
-        raise DomainError("groupbuy.already_joined", title=group_buy.title)
+        raise DomainError(GroupBuyError.ALREADY_JOINED, title=group_buy.title)
     return Seat(group_buy, participant, order)
 
 
 async def _order(uow: UnitOfWork, now: datetime, group_buy: GroupBuy, user_id: int) -> Order:
     product = await uow.products.get(group_buy.product_id)
     if product is None or not product.active:
-        raise DomainError("product.not_found")
+        raise DomainError(ShopError.PRODUCT_NOT_FOUND)
     line = OrderLine(product.id, product.sku, product.title, 1, group_buy.price)
     return await uow.orders.add(NewOrder(user_id, group_buy.chat_id, group_buy.community_id, (line,), now))
 
@@ -145,13 +148,13 @@ async def _offer(uow: UnitOfWork, product_id: int, fiat_payments: bool) -> tuple
     product = await uow.products.get(product_id)
     offer = await uow.group_buys.offer(product_id)
     if product is None or not product.active:
-        raise DomainError("product.not_found")
+        raise DomainError(ShopError.PRODUCT_NOT_FOUND)
     if offer is None or not offer.active:
-        raise DomainError("groupbuy.no_offer", title=product.title)
+        raise DomainError(GroupBuyError.NO_OFFER, title=product.title)
     if not offer.price.is_stars and not fiat_payments:
-        raise DomainError("payment.currency_unavailable", currency=offer.price.currency)
+        raise DomainError(ShopError.CURRENCY_UNAVAILABLE, currency=offer.price.currency)
     if product.stock < 1:
-        raise DomainError("product.sold_out", title=product.title)
+        raise DomainError(ShopError.PRODUCT_SOLD_OUT, title=product.title)
     return product, offer.price, offer.size, offer.hours
 
 
@@ -160,30 +163,30 @@ async def accept_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, pay
     participant_id = participant_id_from_payload(payload)
     participant = await uow.group_buys.participant(participant_id) if participant_id is not None else None
     if participant is None:
-        raise DomainError("order.unknown")
+        raise DomainError(ShopError.ORDER_UNKNOWN)
     if participant.user_id != payer_id:
-        raise DomainError("order.not_yours")
+        raise DomainError(ShopError.ORDER_NOT_YOURS)
     group_buy = await uow.group_buys.get(participant.group_buy_id)
     assert group_buy is not None
     if participant.status is ParticipantStatus.PAID:
-        raise DomainError("groupbuy.already_joined", title=group_buy.title)
+        raise DomainError(GroupBuyError.ALREADY_JOINED, title=group_buy.title)
     _check_open(group_buy, now, payer_id)
     if participant.status is not ParticipantStatus.JOINED:
-        raise DomainError("order.closed")
+        raise DomainError(ShopError.ORDER_CLOSED)
     order = await uow.orders.get(participant.order_id)
     if order is None or order.status not in OPEN_ORDER:
-        raise DomainError("order.closed")
+        raise DomainError(ShopError.ORDER_CLOSED)
     if amount != order.total:
-        raise DomainError("order.amount_mismatch")
+        raise DomainError(ShopError.ORDER_AMOUNT_MISMATCH)
     product = await uow.products.get(group_buy.product_id)
     if product is None or not product.active:
-        raise DomainError("product.not_found")
+        raise DomainError(ShopError.PRODUCT_NOT_FOUND)
     hold = await uow.holds.active_for_order(order.id)
     expires_at = now + HOLD_TTL
     if hold is not None and await uow.holds.extend(hold.id, expires_at):
         return hold
     if not await uow.products.claim_stock(product.id, 1):
-        raise DomainError("product.sold_out", title=product.title)
+        raise DomainError(ShopError.PRODUCT_SOLD_OUT, title=product.title)
     hold = await uow.holds.add(order.id, product.id, 1, expires_at)
     await uow.orders.transition(order.id, (OrderStatus.PENDING, OrderStatus.EXPIRED), OrderStatus.HELD)
     return hold
@@ -201,29 +204,20 @@ class GroupPayment:
     outcome: Joined
     payment: PaymentOutcome
     group_buy: GroupBuy | None
-    reason: str | None = None  # why the money goes back
+    reason: ErrorCode | None = None  # why the money goes back
     first: bool = False  # the first paid member: the progress card is posted now
 
 
 async def record_group_payment(
-    uow: UnitOfWork,
-    now: datetime,
-    policy: RewardsPolicy,
-    payer_id: int,
-    payload: str,
-    amount: Money,
-    telegram_charge_id: str,
-    provider_charge_id: str | None,
+    uow: UnitOfWork, now: datetime, policy: RewardsPolicy, received: ReceivedPayment
 ) -> GroupPayment:
     """Record the money exactly once (as for any order), then take a seat or send the money back."""
-    participant_id = participant_id_from_payload(payload)
+    participant_id = participant_id_from_payload(received.payload)
     participant = await uow.group_buys.participant(participant_id) if participant_id is not None else None
     order = await uow.orders.get(participant.order_id) if participant is not None else None
     # The order's own payload makes the core record the payment against it; an unknown participant falls
-    # through with the original payload and is refunded as "order.unknown".
-    recorded = await record_payment(
-        uow, now, payer_id, order.payload if order else payload, amount, telegram_charge_id, provider_charge_id
-    )
+    # through with the original payload and is refunded as ShopError.ORDER_UNKNOWN.
+    recorded = await record_payment(uow, now, replace(received, payload=order.payload) if order else received)
     group_buy = await uow.group_buys.get(participant.group_buy_id) if participant is not None else None
     if recorded.result is PaymentResult.DUPLICATE:
         return GroupPayment(Joined.DUPLICATE, recorded, group_buy)
@@ -234,7 +228,7 @@ async def record_group_payment(
         participant.id, ParticipantStatus.JOINED, ParticipantStatus.PAID, paid_at=now
     )
     if not moved or not await uow.group_buys.take_seat(group_buy.id, now):
-        reason = _why(await uow.group_buys.get(group_buy.id), now) or "groupbuy.closed"
+        reason = _why(await uow.group_buys.get(group_buy.id), now) or GroupBuyError.CLOSED
         refreshed = await _no_seat(uow, now, participant, recorded)
         return GroupPayment(Joined.REFUND, refreshed, group_buy, reason)
 
@@ -251,14 +245,14 @@ async def record_group_payment(
     return GroupPayment(Joined.SEATED, recorded, seated, first=first)
 
 
-def _why(group_buy: GroupBuy | None, now: datetime) -> str | None:
+def _why(group_buy: GroupBuy | None, now: datetime) -> ErrorCode | None:
     """Why a group-buy payment cannot stand, in the group's terms (its own order may only say "closed")."""
     if group_buy is None:
-        return "order.unknown"
+        return ShopError.ORDER_UNKNOWN
     if group_buy.status is GroupBuyStatus.FILLED or group_buy.paid_count >= group_buy.size:
-        return "groupbuy.full"
+        return GroupBuyError.FULL
     if group_buy.status is GroupBuyStatus.CANCELLED or group_buy.deadline <= now:
-        return "groupbuy.closed"
+        return GroupBuyError.CLOSED
     return None
 
 
@@ -273,13 +267,13 @@ async def _no_seat(
     payment = await uow.payments.get_by_charge(recorded.payment.telegram_charge_id)
     order = await uow.orders.get(participant.order_id)
     assert payment is not None
-    return PaymentOutcome(PaymentResult.REFUND, payment, order, "groupbuy.full")
+    return PaymentOutcome(PaymentResult.REFUND, payment, order, GroupBuyError.FULL)
 
 
 async def with_participants(uow: UnitOfWork, group_buy_id: int) -> tuple[GroupBuy, list[Participant]]:
     group_buy = await uow.group_buys.get(group_buy_id)
     if group_buy is None:
-        raise DomainError("groupbuy.unknown")
+        raise DomainError(GroupBuyError.UNKNOWN)
     return group_buy, list(await uow.group_buys.participants(group_buy.id))
 
 
@@ -287,5 +281,5 @@ async def by_code(uow: UnitOfWork, code: str) -> tuple[GroupBuy, list[Participan
     """A group buy by the code in its shared link, with who is in it."""
     group_buy = await uow.group_buys.get_by_code(code)
     if group_buy is None:
-        raise DomainError("groupbuy.unknown")
+        raise DomainError(GroupBuyError.UNKNOWN)
     return group_buy, list(await uow.group_buys.participants(group_buy.id))

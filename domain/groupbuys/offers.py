@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
+from domain.actors import Actor
 from domain.errors import DomainError
+from domain.groupbuys.errors import GroupBuyError
 from domain.groupbuys.model import MAX_SIZE, MIN_SIZE, GroupOffer
 from domain.money import parse_major
 from domain.ports import UnitOfWork
@@ -15,44 +15,41 @@ MAX_HOURS = 24 * 30
 
 async def set_offer(
     uow: UnitOfWork,
-    actor_id: int,
-    operators: Collection[int],
+    actor: Actor,
     sku: str,
     price_text: str,
     size: int,
     hours: int | None = None,
 ) -> tuple[GroupOffer, Product]:
-    if actor_id not in operators:
-        raise DomainError("groupbuy.not_allowed")
+    actor.require_operator(refusal=GroupBuyError.NOT_ALLOWED)
     product = await uow.products.get_by_sku(sku)
     if product is None:
-        raise DomainError("groupbuy.unknown_product", sku=sku)
+        raise DomainError(GroupBuyError.UNKNOWN_PRODUCT, sku=sku)
     try:
         price = parse_major(price_text, product.price.currency)
     except DomainError:
-        raise DomainError("groupbuy.bad_price_text", value=price_text, currency=product.price.currency) from None
+        raise DomainError(GroupBuyError.BAD_PRICE_TEXT, value=price_text, currency=product.price.currency) from None
     if price.amount <= 0:
-        raise DomainError("groupbuy.bad_price")
+        raise DomainError(GroupBuyError.BAD_PRICE)
     if price.amount >= product.price.amount:
         # A "group price" above the shelf price would only ever cost the members who trusted it.
-        raise DomainError("groupbuy.price_not_lower", price=product.price.display())
+        raise DomainError(GroupBuyError.PRICE_NOT_LOWER, price=product.price.display())
     if not MIN_SIZE <= size <= MAX_SIZE:
-        raise DomainError("groupbuy.bad_size", min=MIN_SIZE, max=MAX_SIZE)
+        raise DomainError(GroupBuyError.BAD_SIZE, min=MIN_SIZE, max=MAX_SIZE)
     if hours is not None and not 1 <= hours <= MAX_HOURS:
-        raise DomainError("groupbuy.bad_hours", max=MAX_HOURS)
+        raise DomainError(GroupBuyError.BAD_HOURS, max=MAX_HOURS)
     offer = GroupOffer(product.id, price, size, hours)
     await uow.group_buys.save_offer(offer)
     return offer, product
 
 
-async def withdraw_offer(uow: UnitOfWork, actor_id: int, operators: Collection[int], sku: str) -> Product:
+async def withdraw_offer(uow: UnitOfWork, actor: Actor, sku: str) -> Product:
     """No new group buys of the product; the running ones finish as they were agreed."""
-    if actor_id not in operators:
-        raise DomainError("groupbuy.not_allowed")
+    actor.require_operator(refusal=GroupBuyError.NOT_ALLOWED)
     product = await uow.products.get_by_sku(sku)
     offer = await uow.group_buys.offer(product.id) if product is not None else None
     if product is None or offer is None:
-        raise DomainError("groupbuy.unknown_product", sku=sku)
+        raise DomainError(GroupBuyError.UNKNOWN_PRODUCT, sku=sku)
     await uow.group_buys.save_offer(GroupOffer(offer.product_id, offer.price, offer.size, offer.hours, active=False))
     return product
 

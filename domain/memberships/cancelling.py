@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from domain.errors import DomainError
 from domain.memberships import lifecycle
 from domain.memberships import notices as mn
+from domain.memberships.errors import MembershipError
 from domain.memberships.lifecycle import Change, Membership
 from domain.memberships.store import mutate
 
@@ -19,7 +20,7 @@ async def cancellable(uow: UnitOfWork, now: datetime, user_id: int, membership_i
     """Check before telling Telegram to stop the subscription: it is theirs and it can be cancelled."""
     membership = await uow.memberships.get(membership_id)
     if membership is None or membership.user_id != user_id:
-        raise DomainError("membership.unknown")
+        raise DomainError(MembershipError.UNKNOWN)
     lifecycle.cancel(membership, now)  # raises why not
     return membership
 

@@ -6,17 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.memberships import lifecycle
 from domain.memberships import notices as mn
+from domain.memberships.errors import MembershipError
 from domain.memberships.lifecycle import Change, Membership, MembershipStatus
 from domain.memberships.plans import Plan, PlanVersion
 from domain.memberships.ports import MembershipPayment
 from domain.memberships.store import mutate
 from domain.money import Money
 from domain.numbers import whole_number
+from domain.shop.errors import ShopError
 from domain.shop.orders import NewPayment, Payment, PaymentStatus
 from domain.shop.payments.outcome import PaymentResult
+from domain.shop.payments.received import ReceivedPayment
 
 if TYPE_CHECKING:
     from domain.ports import UnitOfWork
@@ -58,9 +61,9 @@ class PlanStatus:
 async def active_plan(uow: UnitOfWork, plan_id: int) -> Plan:
     plan = await uow.plans.get(plan_id)
     if plan is None:
-        raise DomainError("membership.plan_unknown")
+        raise DomainError(MembershipError.PLAN_UNKNOWN)
     if not plan.active:
-        raise DomainError("membership.plan_closed", plan=plan.name)
+        raise DomainError(MembershipError.PLAN_CLOSED, plan=plan.name)
     return plan
 
 
@@ -90,10 +93,10 @@ async def offer(uow: UnitOfWork, now: datetime, user_id: int, plan_id: int, fiat
     plan = await active_plan(uow, plan_id)
     version = plan.current
     if not version.terms.is_stars and not fiat_payments:
-        raise DomainError("payment.currency_unavailable", currency=version.terms.price.currency)
+        raise DomainError(ShopError.CURRENCY_UNAVAILABLE, currency=version.terms.price.currency)
     membership = await uow.memberships.get_for(user_id, plan_id)
     if membership is not None and membership.renews_by_itself and membership.has_perks(now):
-        raise DomainError("membership.already_subscribed", plan=plan.name)
+        raise DomainError(MembershipError.ALREADY_SUBSCRIBED, plan=plan.name)
     return Offer(plan, version, membership)
 
 
@@ -102,16 +105,16 @@ async def check_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, payl
     version_id = version_id_from_payload(payload)
     version = await uow.plans.get_version(version_id) if version_id is not None else None
     if version is None:
-        raise DomainError("membership.plan_unknown")
+        raise DomainError(MembershipError.PLAN_UNKNOWN)
     plan = await active_plan(uow, version.plan_id)
     if plan.current.id != version.id:
         price = plan.current.terms.price.display()
-        raise DomainError("membership.terms_changed", plan=plan.name, price=price)
+        raise DomainError(MembershipError.TERMS_CHANGED, plan=plan.name, price=price)
     if amount != version.terms.price:
-        raise DomainError("order.amount_mismatch")
+        raise DomainError(ShopError.ORDER_AMOUNT_MISMATCH)
     membership = await uow.memberships.get_for(payer_id, plan.id)
     if version.terms.is_stars and membership is not None and membership.renews_by_itself and membership.has_perks(now):
-        raise DomainError("membership.already_subscribed", plan=plan.name)
+        raise DomainError(MembershipError.ALREADY_SUBSCRIBED, plan=plan.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,27 +123,19 @@ class MembershipPaymentOutcome:
     payment: Payment
     membership: Membership | None = None
     change: Change | None = None
-    reason: str | None = None
+    reason: ErrorCode | None = None
 
 
-async def record_payment(
-    uow: UnitOfWork,
-    now: datetime,
-    payer_id: int,
-    payload: str,
-    amount: Money,
-    telegram_charge_id: str,
-    provider_charge_id: str | None,
-    subscription_expiration: datetime | None = None,
-    recurring: bool = False,
-) -> MembershipPaymentOutcome:
+async def record_payment(uow: UnitOfWork, now: datetime, received: ReceivedPayment) -> MembershipPaymentOutcome:
     """Record a membership payment exactly once per charge and extend the membership.
 
     A redelivered update (same charge id) changes nothing. A Stars renewal is honoured even if the plan was
     closed since: Telegram took the money for terms we agreed to.
     """
+    payer_id, payload, amount = received.user_id, received.payload, received.amount
+    telegram_charge_id, subscription_expiration = received.telegram_charge_id, received.subscription_expires_at
     payment = await uow.payments.add_if_new(
-        NewPayment(None, payer_id, telegram_charge_id, provider_charge_id, amount, now)
+        NewPayment(None, payer_id, telegram_charge_id, received.provider_charge_id, amount, now)
     )
     if payment is None:
         recorded = await uow.payments.get_by_charge(telegram_charge_id)
@@ -150,15 +145,15 @@ async def record_payment(
     version_id = version_id_from_payload(payload)
     version = await uow.plans.get_version(version_id) if version_id is not None else None
     plan = await uow.plans.get(version.plan_id) if version is not None else None
-    reason = None
+    reason: ErrorCode | None = None
     if version is None or plan is None:
-        reason = "membership.plan_unknown"
+        reason = MembershipError.PLAN_UNKNOWN
     elif amount != version.terms.price:
-        reason = "order.amount_mismatch"
-    elif not recurring and not plan.active:
-        reason = "membership.plan_closed"
+        reason = ShopError.ORDER_AMOUNT_MISMATCH
+    elif not received.is_recurring and not plan.active:
+        reason = MembershipError.PLAN_CLOSED
     if reason is not None or version is None or plan is None:
-        reason = reason or "membership.plan_unknown"
+        reason = reason or MembershipError.PLAN_UNKNOWN
         await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE, reason=reason)
         refreshed = await uow.payments.get_by_charge(telegram_charge_id)
         assert refreshed is not None
@@ -190,7 +185,7 @@ async def record_payment(
             amount=amount,
             paid_at=now,
             period_end=membership.period_end,
-            recurring=recurring,
+            recurring=received.is_recurring,
         )
     )
     await uow.outbox.enqueue(mn.change_notice(plan, membership, change, f"pay{payment.id}"), now)
@@ -220,7 +215,7 @@ async def start_trial(uow: UnitOfWork, now: datetime, user_id: int, plan_id: int
             )
         )
         if created is None:
-            raise DomainError("membership.busy")
+            raise DomainError(MembershipError.BUSY)
         membership = created
     else:
 

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.errors import DomainError
+from domain.memberships.errors import MembershipError
 from domain.memberships.plans import PlanVersion
 
 # Telegram charges a Stars renewal at the expiration moment; its update can arrive a little later. Waiting
@@ -185,11 +186,11 @@ def first_payment(
 def may_start_trial(current: Membership | None, version: PlanVersion, now: datetime) -> None:
     """Raise why a trial cannot start: trials are once per person and plan, and only for non-members."""
     if version.terms.trial_days <= 0:
-        raise DomainError("membership.no_trial")
+        raise DomainError(MembershipError.NO_TRIAL)
     if current is not None and current.trial_used:
-        raise DomainError("membership.trial_used")
+        raise DomainError(MembershipError.TRIAL_USED)
     if current is not None and current.has_perks(now):
-        raise DomainError("membership.already_member")
+        raise DomainError(MembershipError.ALREADY_MEMBER)
 
 
 def trial_terms(version: PlanVersion, now: datetime) -> tuple[datetime, datetime]:
@@ -220,8 +221,8 @@ def cancel(current: Membership, now: datetime) -> Membership:
     if current.status in (MembershipStatus.ACTIVE, MembershipStatus.GRACE):
         return replace(current, status=MembershipStatus.EXPIRED, grace_end=min(current.grace_end, now))
     if current.status is MembershipStatus.CANCELLED:
-        raise DomainError("membership.already_cancelled")
-    raise DomainError("membership.not_active")
+        raise DomainError(MembershipError.ALREADY_CANCELLED)
+    raise DomainError(MembershipError.NOT_ACTIVE)
 
 
 def due_status(current: Membership, now: datetime) -> MembershipStatus | None:
@@ -249,7 +250,7 @@ def advance(current: Membership, now: datetime) -> tuple[Membership, Change] | N
 
 def admit(current: Membership, chat_id: int, now: datetime) -> Membership:
     if not current.has_perks(now):
-        raise DomainError("membership.not_active")
+        raise DomainError(MembershipError.NOT_ACTIVE)
     return replace(current, seat=Seat.IN, seat_chat_id=chat_id)
 
 
@@ -269,7 +270,7 @@ def removal_reason(current: Membership, now: datetime) -> str | None:
 
 def claim_removal(current: Membership, now: datetime) -> Membership:
     if current.seat is not Seat.IN or removal_reason(current, now) is None:
-        raise DomainError("membership.not_removable")
+        raise DomainError(MembershipError.NOT_REMOVABLE)
     return replace(current, seat=Seat.REMOVING)
 
 

@@ -1,6 +1,6 @@
 """Owners define plans: the operator any plan, brand staff their brand's, a community's admins their own.
 
-Who someone is comes from facts the caller verified (the operator list from the settings, admin rights
+Who someone is comes from the `Actor` the caller built (the operator list from the settings, admin rights
 asked of Telegram) or from the brand staff list, never from what a message claims; every use case here
 checks it. A perk is granted only by whoever pays for it: a community's plan grants its members-only group
 and no perk on products; a brand's plan grants perks on that brand's products only (see `check_perks`).
@@ -12,9 +12,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from domain.actors import Actor
 from domain.brands import roles
 from domain.errors import DomainError
 from domain.memberships import notices as mn
+from domain.memberships.errors import MembershipError
 from domain.memberships.lifecycle import MembershipStatus
 from domain.memberships.plan_text import OPTIONS
 from domain.memberships.plans import (
@@ -36,45 +38,21 @@ if TYPE_CHECKING:
     from domain.ports import UnitOfWork
 
 
-@dataclass(frozen=True, slots=True)
-class Authority:
-    """Verified facts about the person acting."""
-
-    user_id: int
-    operator: bool = False
-    admin_of: frozenset[int] = frozenset()  # group chat ids where Telegram says they are an admin
-
-    def may_manage(self, community_id: int | None) -> bool:
-        return self.operator or (community_id is not None and community_id in self.admin_of)
-
-    def require(self, community_id: int | None) -> None:
-        if not self.may_manage(community_id):
-            raise DomainError("membership.not_owner")
-
-    @property
-    def actor(self) -> roles.Actor:
-        return roles.Actor(self.user_id, self.operator)
-
-
-OPERATOR = Authority(0, operator=True)  # the command line: whoever can run it owns the database
-
-
 async def require_owner(
-    uow: UnitOfWork, who: Authority, community_id: int | None, brand_id: int | None, creating: bool = False
+    uow: UnitOfWork, who: Actor, community_id: int | None, brand_id: int | None, creating: bool = False
 ) -> Brand | None:
     """Raise unless `who` may act for this owner: the operator always; a community's admins for its plans;
     a brand's staff (checked in the staff list here, not taken from a menu) for its plans. Returns the brand."""
     kind = owner_kind(community_id, brand_id)
     if kind is OwnerKind.COMMUNITY:
         if brand_id is not None:
-            raise DomainError("membership.brand_plan_in_private")
-        who.require(community_id)
+            raise DomainError(MembershipError.BRAND_PLAN_IN_PRIVATE)
+        who.require_moderator(community_id, refusal=MembershipError.NOT_OWNER)
         return None
     if kind is OwnerKind.BRAND:
         assert brand_id is not None
-        return await roles.require_brand_staff(uow, who.actor, brand_id)
-    if not who.operator:
-        raise DomainError("membership.platform_operator_only" if creating else "membership.not_owner")
+        return await roles.require_brand_staff(uow, who, brand_id)
+    who.require_operator(refusal=MembershipError.PLATFORM_OPERATOR_ONLY if creating else MembershipError.NOT_OWNER)
     return None
 
 
@@ -90,23 +68,23 @@ async def check_perks(uow: UnitOfWork, community_id: int | None, brand_id: int |
     for sku, price in benefits.member_prices:
         product = await uow.products.get_by_sku(sku)
         if product is None:
-            raise DomainError("membership.unknown_option", option=sku, options=", ".join(OPTIONS))
+            raise DomainError(MembershipError.UNKNOWN_OPTION, option=sku, options=", ".join(OPTIONS))
         products.append((product, price))
     kind = owner_kind(community_id, brand_id)
     if kind is OwnerKind.COMMUNITY and benefits.on_products:
-        raise DomainError("membership.community_product_perks", perks=", ".join(benefits.on_products))
+        raise DomainError(MembershipError.COMMUNITY_PRODUCT_PERKS, perks=", ".join(benefits.on_products))
     brand = await uow.brands.get(brand_id) if brand_id is not None else None
     for product, price in products:
         if kind is OwnerKind.BRAND and product.brand_id != brand_id:
             name = brand.name if brand is not None else str(brand_id)
-            raise DomainError("membership.member_price_other_brand", sku=product.sku, brand=name)
+            raise DomainError(MembershipError.MEMBER_PRICE_OTHER_BRAND, sku=product.sku, brand=name)
         check_member_price(product.sku, price, product.price)
 
 
 async def create_plan(
     uow: UnitOfWork,
     now: datetime,
-    who: Authority,
+    who: Actor,
     name: str,
     community_id: int | None,
     terms: Terms,
@@ -121,17 +99,17 @@ async def create_plan(
 
 
 async def plan_of(uow: UnitOfWork, plan_id: int) -> Plan:
-    """A plan by its number, or "membership.plan_unknown"."""
+    """A plan by its number, or MembershipError.PLAN_UNKNOWN."""
     plan = await uow.plans.get(plan_id)
     if plan is None:
-        raise DomainError("membership.plan_unknown")
+        raise DomainError(MembershipError.PLAN_UNKNOWN)
     return plan
 
 
-async def managed_plan(uow: UnitOfWork, who: Authority, plan_id: int) -> Plan:
+async def managed_plan(uow: UnitOfWork, who: Actor, plan_id: int) -> Plan:
     plan = await uow.plans.get(plan_id)
     if plan is None:
-        raise DomainError("membership.plan_unknown")
+        raise DomainError(MembershipError.PLAN_UNKNOWN)
     await require_owner(uow, who, plan.community_id, plan.brand_id)
     return plan
 
@@ -142,15 +120,15 @@ class TermsChange:
     told: int  # members told in advance
 
 
-async def change_terms(uow: UnitOfWork, now: datetime, who: Authority, plan_id: int, terms: Terms) -> TermsChange:
+async def change_terms(uow: UnitOfWork, now: datetime, who: Actor, plan_id: int, terms: Terms) -> TermsChange:
     """A new version. Members keep theirs until they renew; each current member is told now, before then."""
     plan = await managed_plan(uow, who, plan_id)
     await check_perks(uow, plan.community_id, plan.brand_id, terms)
     validate_terms(terms)
     if terms == plan.current.terms:
-        raise DomainError("membership.terms_unchanged")
+        raise DomainError(MembershipError.TERMS_UNCHANGED)
     if terms.price.currency != plan.current.terms.price.currency:
-        raise DomainError("membership.currency_fixed", currency=plan.current.terms.price.currency)
+        raise DomainError(MembershipError.CURRENCY_FIXED, currency=plan.current.terms.price.currency)
     version = await uow.plans.add_version(plan.id, terms, now)
     updated = replace(plan, current=version)
     told = 0
@@ -170,40 +148,45 @@ async def change_terms(uow: UnitOfWork, now: datetime, who: Authority, plan_id: 
     return TermsChange(version, told)
 
 
-async def change_price(uow: UnitOfWork, now: datetime, who: Authority, plan_id: int, price: Money) -> TermsChange:
+async def change_price(uow: UnitOfWork, now: datetime, who: Actor, plan_id: int, price: Money) -> TermsChange:
     plan = await managed_plan(uow, who, plan_id)
     return await change_terms(uow, now, who, plan_id, replace(plan.current.terms, price=price))
 
 
-async def set_active(uow: UnitOfWork, who: Authority, plan_id: int, active: bool) -> Plan:
+async def set_active(uow: UnitOfWork, who: Actor, plan_id: int, active: bool) -> Plan:
     """Closing a plan stops new members; current ones keep what they paid for."""
     plan = await managed_plan(uow, who, plan_id)
     await uow.plans.set_active(plan.id, active)
     return replace(plan, active=active)
 
 
-async def attach_group(uow: UnitOfWork, who: Authority, plan_id: int, chat_id: int, invite_link: str) -> Plan:
-    """Make `chat_id` the plan's members-only group. The caller checked with Telegram that the person is an
-    admin of that group too (in `who.admin_of`) and created the join-request link."""
+async def attachable_plan(uow: UnitOfWork, who: Actor, plan_id: int, chat_id: int) -> Plan:
+    """The plan, if `who` may make `chat_id` its members-only group: they manage the plan and moderate that
+    group too. Asked before Telegram is asked for a join-request link, so nobody else gets one made."""
     plan = await managed_plan(uow, who, plan_id)
-    if not who.operator and chat_id not in who.admin_of:
-        raise DomainError("membership.not_owner")
+    who.require_moderator(chat_id, refusal=MembershipError.NOT_OWNER)
+    return plan
+
+
+async def attach_group(uow: UnitOfWork, who: Actor, plan_id: int, chat_id: int, invite_link: str) -> Plan:
+    """Make `chat_id` the plan's members-only group, with the join-request link the caller created."""
+    plan = await attachable_plan(uow, who, plan_id, chat_id)
     await uow.plans.set_group(plan.id, chat_id, invite_link)
     return replace(plan, group_chat_id=chat_id, invite_link=invite_link)
 
 
-async def plans_managed_by(uow: UnitOfWork, who: Authority, community_id: int | None) -> tuple[Plan, ...]:
+async def plans_managed_by(uow: UnitOfWork, who: Actor, community_id: int | None) -> tuple[Plan, ...]:
     """The plans this person may manage: in a group, that group's; in private, every plan for the operator
     and their brands' plans for brand staff."""
     plans = await uow.plans.list_plans(active_only=False)
     if community_id is None:
         if who.operator:
             return tuple(plans)
-        brands = {brand.id for brand in await roles.brands_of(uow, who.actor)}
+        brands = {brand.id for brand in await roles.brands_of(uow, who)}
         if not brands:
-            raise DomainError("membership.not_owner")
+            raise DomainError(MembershipError.NOT_OWNER)
         return tuple(p for p in plans if p.brand_id in brands)
-    who.require(community_id)
+    who.require_moderator(community_id, refusal=MembershipError.NOT_OWNER)
     return tuple(p for p in plans if p.community_id == community_id)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from domain.errors import DomainError
+from domain.memberships.errors import MembershipError
 from domain.memberships.plans import DEFAULT_GRACE_DAYS, Benefits, Terms
 from domain.money import STARS, Money, parse_major
 from domain.numbers import whole_number
@@ -18,7 +19,7 @@ _MULTIPLIER = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?")
 def _int(key: str, value: str) -> int:
     number = whole_number(value, max_digits=PLAN_DIGITS) if value == value.strip() else None
     if number is None:
-        raise DomainError("membership.bad_command", detail=f"{key}={value}")
+        raise DomainError(MembershipError.BAD_COMMAND, detail=f"{key}={value}")
     return number
 
 
@@ -31,7 +32,7 @@ def number(text: str) -> int | None:
 def multiplier_percent(text: str) -> int:
     """'1.5' -> 150, exactly (no float); at most two decimals, ASCII digits only."""
     if _MULTIPLIER.fullmatch(text) is None:
-        raise DomainError("membership.bad_command", detail=f"points={text}")
+        raise DomainError(MembershipError.BAD_COMMAND, detail=f"points={text}")
     whole, _, cents = text.partition(".")
     return int(whole) * 100 + int(cents.ljust(2, "0"))
 
@@ -51,7 +52,7 @@ def parse_options(words: list[str], base: Terms) -> Terms:
     for word in words:
         key, sep, value = word.partition("=")
         if not sep or not key or not value:
-            raise DomainError("membership.bad_command", detail=word)
+            raise DomainError(MembershipError.BAD_COMMAND, detail=word)
         lowered = key.lower()
         if lowered in ("days", "trial", "grace"):
             values[lowered] = _int(lowered, value)
@@ -62,7 +63,7 @@ def parse_options(words: list[str], base: Terms) -> Terms:
         elif lowered == "early":
             early = _int(lowered, value)
         elif lowered == OWNER_OPTION:
-            raise DomainError("membership.owner_fixed")
+            raise DomainError(MembershipError.OWNER_FIXED)
         elif value.lower() == "off":
             prices.pop(key, None)  # SKU=off withdraws that product's member price
         else:
@@ -80,7 +81,7 @@ def _member_price(word: str, value: str, currency: str) -> Money:
     try:
         return parse_major(value, currency)
     except DomainError:
-        raise DomainError("membership.bad_command", detail=word) from None
+        raise DomainError(MembershipError.BAD_COMMAND, detail=word) from None
 
 
 def take_owner(words: list[str]) -> tuple[str | None, list[str]]:
@@ -91,7 +92,7 @@ def take_owner(words: list[str]) -> tuple[str | None, list[str]]:
         key, sep, value = word.partition("=")
         if sep and key.lower() == OWNER_OPTION:
             if owner is not None or not value:
-                raise DomainError("membership.bad_command", detail=word)
+                raise DomainError(MembershipError.BAD_COMMAND, detail=word)
             owner = value
         else:
             rest.append(word)
@@ -101,7 +102,7 @@ def take_owner(words: list[str]) -> tuple[str | None, list[str]]:
 def parse_new_plan(words: list[str]) -> tuple[str, Terms]:
     """PRICE CURRENCY NAME WORDS... [key=value ...] -> (name, terms)."""
     if len(words) < 3:
-        raise DomainError("membership.bad_command", detail=" ".join(words))
+        raise DomainError(MembershipError.BAD_COMMAND, detail=" ".join(words))
     price_text, currency = words[0], words[1].upper()
     price = parse_major(price_text, currency)
     name = " ".join(w for w in words[2:] if "=" not in w)

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.errors import DomainError
+from domain.memberships.errors import MembershipError
 from domain.money import Money
 
 # Telegram Stars subscriptions renew every 30 days: the only period the Bot API accepts.
@@ -144,7 +145,7 @@ class NewPlan:
 def validate_name(name: str) -> str:
     clean = " ".join(name.split())
     if not 1 <= len(clean) <= MAX_NAME:
-        raise DomainError("membership.plan_name_invalid", max=MAX_NAME)
+        raise DomainError(MembershipError.PLAN_NAME_INVALID, max=MAX_NAME)
     return clean
 
 
@@ -158,33 +159,33 @@ def validate_terms(terms: Terms) -> Terms:
     """Refuse terms Telegram or arithmetic cannot honour, or perks beyond their bounds, with a code that
     names the bound. Member prices are checked against the catalog by `management.check_perks`."""
     if terms.price.amount <= 0:
-        raise DomainError("membership.price_invalid")
+        raise DomainError(MembershipError.PRICE_INVALID)
     if terms.is_stars and terms.period_days != STARS_SUBSCRIPTION_PERIOD.days:
-        raise DomainError("membership.stars_period", days=STARS_SUBSCRIPTION_PERIOD.days)
+        raise DomainError(MembershipError.STARS_PERIOD, days=STARS_SUBSCRIPTION_PERIOD.days)
     if not MIN_PERIOD_DAYS <= terms.period_days <= MAX_PERIOD_DAYS:
-        raise DomainError("membership.period_invalid", min=MIN_PERIOD_DAYS, max=MAX_PERIOD_DAYS)
+        raise DomainError(MembershipError.PERIOD_INVALID, min=MIN_PERIOD_DAYS, max=MAX_PERIOD_DAYS)
     if not 0 <= terms.trial_days <= MAX_TRIAL_DAYS:
-        raise DomainError("membership.trial_invalid", max=MAX_TRIAL_DAYS)
+        raise DomainError(MembershipError.TRIAL_INVALID, max=MAX_TRIAL_DAYS)
     if not 0 <= terms.grace_days <= MAX_GRACE_DAYS:
-        raise DomainError("membership.grace_invalid", max=MAX_GRACE_DAYS)
+        raise DomainError(MembershipError.GRACE_INVALID, max=MAX_GRACE_DAYS)
     benefits = terms.benefits
     discount = benefits.discount_percent
     if discount != 0 and not MIN_DISCOUNT_PERCENT <= discount <= MAX_DISCOUNT_PERCENT:
-        raise DomainError("membership.discount_invalid", min=MIN_DISCOUNT_PERCENT, max=MAX_DISCOUNT_PERCENT)
+        raise DomainError(MembershipError.DISCOUNT_INVALID, min=MIN_DISCOUNT_PERCENT, max=MAX_DISCOUNT_PERCENT)
     if not MIN_MULTIPLIER_PERCENT <= benefits.points_multiplier_percent <= MAX_MULTIPLIER_PERCENT:
         raise DomainError(
-            "membership.multiplier_invalid",
+            MembershipError.MULTIPLIER_INVALID,
             min=multiplier_text(MIN_MULTIPLIER_PERCENT),
             max=multiplier_text(MAX_MULTIPLIER_PERCENT),
         )
     if not 0 <= benefits.early_access_minutes <= MAX_EARLY_ACCESS_MINUTES:
-        raise DomainError("membership.early_access_invalid", max=MAX_EARLY_ACCESS_MINUTES)
+        raise DomainError(MembershipError.EARLY_ACCESS_INVALID, max=MAX_EARLY_ACCESS_MINUTES)
     skus = [sku for sku, _ in benefits.member_prices]
     if len(set(skus)) != len(skus):
-        raise DomainError("membership.member_price_twice")
+        raise DomainError(MembershipError.MEMBER_PRICE_TWICE)
     for sku, price in benefits.member_prices:
         if price.amount <= 0:
-            raise DomainError("membership.member_price_not_positive", sku=sku)
+            raise DomainError(MembershipError.MEMBER_PRICE_NOT_POSITIVE, sku=sku)
     return terms
 
 
@@ -196,13 +197,13 @@ def member_price_floor(list_price: Money) -> Money:
 def check_member_price(sku: str, price: Money, list_price: Money) -> None:
     """A member price is in the product's currency, more than zero, at most its price and at least the floor."""
     if price.currency != list_price.currency:
-        raise DomainError("membership.member_price_currency", sku=sku, currency=list_price.currency)
+        raise DomainError(MembershipError.MEMBER_PRICE_CURRENCY, sku=sku, currency=list_price.currency)
     if price.amount <= 0:
-        raise DomainError("membership.member_price_not_positive", sku=sku)
+        raise DomainError(MembershipError.MEMBER_PRICE_NOT_POSITIVE, sku=sku)
     if price.amount > list_price.amount:
-        raise DomainError("membership.member_price_above_list", sku=sku, price=list_price.display())
+        raise DomainError(MembershipError.MEMBER_PRICE_ABOVE_LIST, sku=sku, price=list_price.display())
     floor = member_price_floor(list_price)
     if price.amount < floor.amount:
         raise DomainError(
-            "membership.member_price_too_low", sku=sku, percent=MIN_MEMBER_PRICE_PERCENT, min=floor.display()
+            MembershipError.MEMBER_PRICE_TOO_LOW, sku=sku, percent=MIN_MEMBER_PRICE_PERCENT, min=floor.display()
         )

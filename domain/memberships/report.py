@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from domain.actors import Actor
 from domain.memberships.lifecycle import MembershipStatus
-from domain.memberships.management import Authority, plans_managed_by
+from domain.memberships.management import plans_managed_by
 from domain.memberships.plans import Plan
 from domain.money import Money
 
@@ -41,7 +42,7 @@ def month_start(moment: datetime, back: int = 0) -> datetime:
     return moment.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-async def members_report(uow: UnitOfWork, now: datetime, who: Authority, community_id: int | None) -> MembersReport:
+async def members_report(uow: UnitOfWork, now: datetime, who: Actor, community_id: int | None) -> MembersReport:
     plans = await plans_managed_by(uow, who, community_id)
     ids = [p.id for p in plans]
     memberships = await uow.memberships.list_for_plans(ids) if ids else ()

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 from domain.errors import DomainError
+from domain.memberships.errors import MembershipError
 from domain.memberships.lifecycle import Membership
 
 if TYPE_CHECKING:
@@ -26,10 +27,10 @@ async def mutate(
     for _ in range(ATTEMPTS):
         current = await uow.memberships.get(membership_id)
         if current is None:
-            raise DomainError("membership.unknown")
+            raise DomainError(MembershipError.UNKNOWN)
         updated, extra = decide(current)
         if updated == current:
             return current, extra, False
         if await uow.memberships.update(current, updated):
             return replace(updated, revision=current.revision + 1), extra, True
-    raise DomainError("membership.busy")
+    raise DomainError(MembershipError.BUSY)

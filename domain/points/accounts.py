@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from domain.errors import DomainError
 from domain.points import ledger
+from domain.points.errors import PointsError
 from domain.points.ledger import Entry, NewEntry, Reason
 from domain.points.policy import RewardsPolicy
 from domain.points.ports import PointsRepository
@@ -78,7 +79,7 @@ async def spend(
 ) -> Entry | None:
     """Debit points for a discount. None if this reference was already spent (a replay)."""
     if points <= 0:
-        raise DomainError("points.bad_amount")
+        raise DomainError(PointsError.BAD_AMOUNT)
     existing = await points_repo.get(Reason.SPEND, reference)
     if existing is not None:
         return None
@@ -86,7 +87,7 @@ async def spend(
     await expire_due(points_repo, now, user_id)
     available = await points_repo.balance(user_id)
     if points > available:
-        raise DomainError("points.not_enough", balance=available, points=points)
+        raise DomainError(PointsError.NOT_ENOUGH, balance=available, points=points)
     return await points_repo.append(NewEntry(user_id, -points, Reason.SPEND, reference, now, order_id=order_id))
 
 

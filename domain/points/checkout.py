@@ -15,11 +15,13 @@ from domain.errors import DomainError
 from domain.memberships import perks
 from domain.money import Money
 from domain.points import holds as points_holds
+from domain.points.errors import PointsError
 from domain.points.holds import PointsDiscount
 from domain.points.policy import RewardsPolicy, max_discount, points_needed
 from domain.ports import UnitOfWork
 from domain.shop import checkout
 from domain.shop.checkout import Checkout
+from domain.shop.errors import ShopError
 from domain.shop.products import Product
 
 
@@ -74,12 +76,12 @@ async def start_points_checkout(
     """The member pressed Buy with points: an order for one unit with the discount their points buy now."""
     product = await uow.products.get(product_id)
     if product is None or not product.active:
-        raise DomainError("product.not_found")
+        raise DomainError(ShopError.PRODUCT_NOT_FOUND)
     if not product.buyable:
-        raise DomainError("product.sold_out", title=product.title)
+        raise DomainError(ShopError.PRODUCT_SOLD_OUT, title=product.title)
     offer = await points_offer(uow, now, policy, user_id, product)
     if offer is None:
-        raise DomainError("points.no_offer")
+        raise DomainError(PointsError.NO_OFFER)
     return await checkout.start_checkout(
         uow,
         now,

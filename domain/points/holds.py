@@ -16,6 +16,7 @@ from datetime import datetime
 from domain.errors import DomainError
 from domain.money import Money
 from domain.points import accounts, ledger
+from domain.points.errors import PointsError
 from domain.points.ledger import Entry, Reason
 from domain.points.ports import PointsRepository
 from domain.shop.orders import Order
@@ -59,8 +60,8 @@ async def spend_for_hold(points_repo: PointsRepository, now: datetime, order: Or
             points_repo, now, order.user_id, order.points_to_spend, hold_reference(hold_id), order.id
         )
     except DomainError as error:
-        if error.code == "points.not_enough":
-            raise DomainError("points.no_longer_enough", points=order.points_to_spend) from error
+        if error.code is PointsError.NOT_ENOUGH:
+            raise DomainError(PointsError.NO_LONGER_ENOUGH, points=order.points_to_spend) from error
         raise
 
 

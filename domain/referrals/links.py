@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from domain.errors import DomainError
 from domain.ports import UnitOfWork
+from domain.referrals.errors import ReferralError
 from domain.referrals.model import CODE_PATTERN, Referral, ReferralStatus, new_code
 
 LINK_PREFIX = "r_"
@@ -39,7 +40,7 @@ async def invite_code(uow: UnitOfWork, user_id: int, make_code: Callable[[], str
         await uow.referrals.add_code(user_id, make_code())
     existing = await uow.referrals.code_of(user_id)
     if existing is None:  # five colliding codes in a row: the generator is broken, not unlucky
-        raise DomainError("referral.no_code")
+        raise DomainError(ReferralError.NO_CODE)
     return existing
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from domain.errors import DomainError
 from domain.ports import UnitOfWork
+from domain.shop.errors import ShopError
 from domain.shop.products import NewProduct, Product
 
 PAGE_SIZE = 5
@@ -48,14 +49,14 @@ async def search(uow: UnitOfWork, text: str, limit: int = SEARCH_LIMIT) -> tuple
 async def product(uow: UnitOfWork, product_id: int) -> Product:
     found = await uow.products.get(product_id)
     if found is None:
-        raise DomainError("product.not_found")
+        raise DomainError(ShopError.PRODUCT_NOT_FOUND)
     return found
 
 
 async def product_by_sku(uow: UnitOfWork, sku: str) -> Product:
     found = await uow.products.get_by_sku(sku)
     if found is None:
-        raise DomainError("product.not_found")
+        raise DomainError(ShopError.PRODUCT_NOT_FOUND)
     return found
 
 

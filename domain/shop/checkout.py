@@ -16,8 +16,10 @@ from domain.memberships import perks
 from domain.money import Money
 from domain.notices import Notice, NoticeParams
 from domain.points import holds as points_holds
+from domain.points.errors import PointsError
 from domain.points.holds import PointsDiscount
 from domain.ports import UnitOfWork
+from domain.shop.errors import ShopError
 from domain.shop.orders import (
     HOLD_TTL,
     HoldStatus,
@@ -58,15 +60,15 @@ async def start_checkout(
     `domain.points.checkout`) takes money off the order; its points are spent at pre-checkout.
     """
     if not 1 <= quantity <= MAX_QUANTITY:
-        raise DomainError("order.bad_quantity", max=MAX_QUANTITY)
+        raise DomainError(ShopError.ORDER_BAD_QUANTITY, max=MAX_QUANTITY)
     product = await uow.products.get(product_id)
     if product is None or not product.active:
-        raise DomainError("product.not_found")
+        raise DomainError(ShopError.PRODUCT_NOT_FOUND)
     if not product.price.is_stars and not fiat_payments:
-        raise DomainError("payment.currency_unavailable", currency=product.price.currency)
+        raise DomainError(ShopError.CURRENCY_UNAVAILABLE, currency=product.price.currency)
     await shelf.refuse_if_in_drop(uow, now, product.id, product.title)  # Buy on its card goes through the drop
     if product.stock < quantity:
-        raise DomainError("product.sold_out", title=product.title)
+        raise DomainError(ShopError.PRODUCT_SOLD_OUT, title=product.title)
     price = await perks.unit_price(uow, now, user_id, product)  # the member price, if they are one
     discount, points = _points_discount(points_discount, price * quantity)
     existing = await uow.orders.find_open(user_id, product_id, chat_id)
@@ -88,9 +90,9 @@ def _points_discount(points_discount: PointsDiscount | None, subtotal: Money) ->
         return 0, 0
     discount = points_discount.discount
     if discount.currency != subtotal.currency or not 0 < discount.amount < subtotal.amount:
-        raise DomainError("points.no_offer")
+        raise DomainError(PointsError.NO_OFFER)
     if points_discount.points <= 0:
-        raise DomainError("points.bad_amount")
+        raise DomainError(PointsError.BAD_AMOUNT)
     return discount.amount, points_discount.points
 
 
@@ -125,24 +127,24 @@ async def accept_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, pay
     """
     order = await _order_for_payload(uow, payload)
     if order.user_id != payer_id:
-        raise DomainError("order.not_yours")
+        raise DomainError(ShopError.ORDER_NOT_YOURS)
     if order.status is OrderStatus.PAID:
-        raise DomainError("order.already_paid")
+        raise DomainError(ShopError.ORDER_ALREADY_PAID)
     if order.status in (OrderStatus.REFUND_DUE, OrderStatus.REFUNDED):
-        raise DomainError("order.refunded")
+        raise DomainError(ShopError.ORDER_REFUNDED)
     if order.status not in (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED):
-        raise DomainError("order.closed")
+        raise DomainError(ShopError.ORDER_CLOSED)
     line = order.lines[0]
     product = await uow.products.get(line.product_id)
     if product is None or not product.active:
         await uow.orders.transition(order.id, (OrderStatus.PENDING, OrderStatus.EXPIRED), OrderStatus.CANCELLED)
-        raise DomainError("product.not_found")
+        raise DomainError(ShopError.PRODUCT_NOT_FOUND)
     price = await perks.unit_price(uow, now, order.user_id, product)
     if price != line.unit_price:
         await _cancel(uow, now, order)
-        raise DomainError("product.price_changed", title=product.title, price=price.display())
+        raise DomainError(ShopError.PRODUCT_PRICE_CHANGED, title=product.title, price=price.display())
     if amount != order.total:
-        raise DomainError("order.amount_mismatch")
+        raise DomainError(ShopError.ORDER_AMOUNT_MISMATCH)
 
     hold = await uow.holds.active_for_order(order.id)
     expires_at = now + HOLD_TTL
@@ -153,9 +155,9 @@ async def accept_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, pay
     # The points are checked before the stock is claimed: the caller commits a refusal, and a refusal must
     # leave neither points spent nor a unit claimed.
     if order.points_to_spend and not await points_holds.has_enough(uow.points, now, payer_id, order.points_to_spend):
-        raise DomainError("points.no_longer_enough", points=order.points_to_spend)
+        raise DomainError(PointsError.NO_LONGER_ENOUGH, points=order.points_to_spend)
     if not await uow.products.claim_stock(product.id, line.quantity):
-        raise DomainError("product.sold_out", title=product.title)
+        raise DomainError(ShopError.PRODUCT_SOLD_OUT, title=product.title)
     hold = await uow.holds.add(order.id, product.id, line.quantity, expires_at)
     try:
         await points_holds.spend_for_hold(uow.points, now, order, hold.id)
@@ -170,7 +172,7 @@ async def _order_for_payload(uow: UnitOfWork, payload: str) -> Order:
     order_id = order_id_from_payload(payload)
     order = await uow.orders.get(order_id) if order_id is not None else None
     if order is None:
-        raise DomainError("order.unknown")
+        raise DomainError(ShopError.ORDER_UNKNOWN)
     return order
 
 

@@ -111,6 +111,18 @@ class SqlOutboxRepository(SqlRepository):
         row = (await self._session.execute(statement)).mappings().first()
         return _entry(row) if row is not None else None
 
+    async def mark_sent_if_untouched(self, key: str, at: datetime, message_id: int | None) -> bool:
+        statement = (
+            update(outbox)
+            .where(
+                outbox.c.key == key,
+                outbox.c.status == NoticeStatus.PENDING.value,
+                outbox.c.next_attempt_at == outbox.c.not_before,
+            )
+            .values(status=NoticeStatus.SENT.value, sent_at=at, message_id=message_id)
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
     async def retry_later(self, entry_id: int, at: datetime, error: str, count: bool = True) -> None:
         """Make the entry due again at `at` (ending its lease; it stays PENDING); `count` adds an attempt."""
         values: dict[str, Any] = {"next_attempt_at": at, "last_error": error}

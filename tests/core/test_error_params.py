@@ -7,8 +7,13 @@ from typing import Any
 from bots.core.callbacks import CallbackCodec
 from bots.core.context import BotSettings, Context, Services
 from bots.core.i18n import Translations
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from tests.support.clock import FakeClock
+
+
+class Probe(ErrorCode):
+    WITH_EVERY_NAME = "x.y"
+    WITH_TWO = "x.z"
 
 
 def _context(language: str = "en") -> Context:
@@ -22,10 +27,10 @@ def _context(language: str = "en") -> Context:
 
 
 def test_params_named_like_the_calls_own_arguments_fill_the_message() -> None:
-    error = DomainError("x.y", language="fr", code="c", html="<h>", msgid="m", self="s")
+    error = DomainError(Probe.WITH_EVERY_NAME, language="fr", code="c", html="<h>", msgid="m", self="s")
     ctx = _context()
     assert ctx.explain_error(error, html=False) == "fr c <h> m s"
     assert ctx.explain_error(error) == "fr c &lt;h&gt; m s"
-    assert ctx.explain("x.z", html=False, language="fr", code="c") == "fr c"
+    assert ctx.explain(Probe.WITH_TWO, html=False, language="fr", code="c") == "fr c"
     assert ctx.t("{msgid}/{language}", msgid="a", language="b") == "a/b"
     assert Translations().translate("zh", "{language}", language="fr") == "fr"

@@ -11,12 +11,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.actors import Actor
 from domain.errors import DomainError
 from domain.memberships import joining, lifecycle, management, perks
 from domain.memberships.lifecycle import Membership, MembershipStatus, Seat
 from domain.memberships.plan_text import parse_new_plan
 from domain.memberships.plans import Benefits, PlanVersion, Terms, validate_terms
 from domain.money import Money
+from tests.domain.charges import charge
 from tests.domain.memberships_fakes import FakeUnitOfWork
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -130,18 +132,18 @@ def test_plan_terms_are_read_exactly_from_the_owners_words() -> None:
 def test_a_price_change_is_a_new_version_and_current_members_are_told_before_they_renew() -> None:
     async def play() -> None:
         uow: Any = FakeUnitOfWork()
-        owner = management.Authority(5, admin_of=frozenset({-100}))
+        owner = Actor(5, admin_of=frozenset({-100}))
         plan = await management.create_plan(uow, NOW, owner, "Club", -100, VERSION.terms)
-        await joining.record_payment(uow, NOW, 7, f"mb:{plan.current.id}", Money(500, "USD"), "ch1", "p1")
+        await joining.record_payment(uow, NOW, charge(7, f"mb:{plan.current.id}", Money(500, "USD"), "ch1", "p1"))
         change = await management.change_price(uow, NOW, owner, plan.id, Money(600, "USD"))
         assert change.version.number == 2 and change.told == 1
         member = await uow.memberships.get_for(7, plan.id)
         assert member.version_id == plan.current.id  # keeps the old terms until renewal
         with pytest.raises(DomainError, match="terms_changed"):
             await joining.check_pre_checkout(uow, NOW, 7, f"mb:{plan.current.id}", Money(500, "USD"))
-        await joining.record_payment(uow, NOW, 7, f"mb:{change.version.id}", Money(600, "USD"), "ch2", "p2")
+        await joining.record_payment(uow, NOW, charge(7, f"mb:{change.version.id}", Money(600, "USD"), "ch2", "p2"))
         assert (await uow.memberships.get_for(7, plan.id)).version_id == change.version.id
-        stranger = management.Authority(9, admin_of=frozenset({-200}))
+        stranger = Actor(9, admin_of=frozenset({-200}))
         with pytest.raises(DomainError, match="not_owner"):
             await management.change_price(uow, NOW, stranger, plan.id, Money(1, "USD"))
 

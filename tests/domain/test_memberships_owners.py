@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from domain.actors import Actor
 from domain.errors import DomainError
 from domain.memberships import joining, management, perks
-from domain.memberships.management import OPERATOR, Authority
 from domain.memberships.plan_text import parse_new_plan, parse_options
 from domain.memberships.plans import (
     MAX_DISCOUNT_PERCENT,
@@ -28,12 +28,14 @@ from domain.memberships.plans import (
     Terms,
 )
 from domain.money import Money
+from tests.domain.charges import charge
 from tests.domain.memberships_fakes import FakeUnitOfWork
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 GROUP = -100
 ADMIN, STAFF, OTHER_STAFF, STRANGER, MEMBER = 5, 6, 7, 8, 9
-ADMIN_HERE = Authority(ADMIN, admin_of=frozenset({GROUP}))
+OPERATOR = Actor.command_line()
+ADMIN_HERE = Actor(ADMIN, admin_of=frozenset({GROUP}))
 
 
 def _shop() -> Any:
@@ -79,7 +81,7 @@ def test_a_community_plan_gates_its_group_and_only_its_admins_make_it() -> None:
         plan = await management.create_plan(uow, NOW, ADMIN_HERE, "Tea Club", GROUP, Terms(Money(100, "XTR")))
         assert plan.owner is OwnerKind.COMMUNITY and plan.community_id == GROUP and plan.brand_id is None
         with _refused("membership.not_owner"):
-            await management.create_plan(uow, NOW, Authority(STRANGER), "Mine", GROUP, Terms(Money(100, "XTR")))
+            await management.create_plan(uow, NOW, Actor(STRANGER), "Mine", GROUP, Terms(Money(100, "XTR")))
 
     _run(play)
 
@@ -87,7 +89,7 @@ def test_a_community_plan_gates_its_group_and_only_its_admins_make_it() -> None:
 def test_only_the_operator_makes_platform_plans() -> None:
     async def play(uow: Any) -> None:
         terms = Terms(Money(100, "XTR"), benefits=Benefits(discount_percent=10))
-        for who in (ADMIN_HERE, Authority(STAFF)):
+        for who in (ADMIN_HERE, Actor(STAFF)):
             with _refused("membership.platform_operator_only"):
                 await management.create_plan(uow, NOW, who, "Everything", None, terms)
         plan = await management.create_plan(uow, NOW, OPERATOR, "Everything", None, terms)
@@ -102,7 +104,7 @@ def test_brand_staff_make_and_manage_plans_of_their_own_brand_only() -> None:
     async def play(uow: Any) -> None:
         terms = Terms(Money(100, "XTR"), benefits=Benefits(discount_percent=20, early_access_minutes=60))
         celadon = uow.celadon.id
-        for who in (Authority(OTHER_STAFF), Authority(STRANGER), ADMIN_HERE):
+        for who in (Actor(OTHER_STAFF), Actor(STRANGER), ADMIN_HERE):
             with _refused("brand.not_staff"):
                 await management.create_plan(uow, NOW, who, "Celadon Circle", None, terms, brand_id=celadon)
         with _refused("brand.unknown"):
@@ -110,21 +112,21 @@ def test_brand_staff_make_and_manage_plans_of_their_own_brand_only() -> None:
         with _refused("membership.brand_plan_in_private"):
             await management.create_plan(uow, NOW, ADMIN_HERE, "Both", GROUP, terms, brand_id=celadon)
 
-        plan = await management.create_plan(uow, NOW, Authority(STAFF), "Celadon Circle", None, terms, celadon)
+        plan = await management.create_plan(uow, NOW, Actor(STAFF), "Celadon Circle", None, terms, celadon)
         assert plan.owner is OwnerKind.BRAND and plan.brand_id == celadon
         by_operator = await management.create_plan(uow, NOW, OPERATOR, "Celadon Club", None, terms, celadon)
         assert by_operator.brand_id == celadon
 
-        await management.change_price(uow, NOW, Authority(STAFF), plan.id, Money(120, "XTR"))
+        await management.change_price(uow, NOW, Actor(STAFF), plan.id, Money(120, "XTR"))
         with _refused("brand.not_staff"):
-            await management.change_price(uow, NOW, Authority(OTHER_STAFF), plan.id, Money(1, "XTR"))
+            await management.change_price(uow, NOW, Actor(OTHER_STAFF), plan.id, Money(1, "XTR"))
         with _refused("brand.not_staff"):
-            await management.set_active(uow, Authority(OTHER_STAFF), plan.id, False)
-        mine = await management.plans_managed_by(uow, Authority(STAFF), None)
+            await management.set_active(uow, Actor(OTHER_STAFF), plan.id, False)
+        mine = await management.plans_managed_by(uow, Actor(STAFF), None)
         assert [p.id for p in mine] == [plan.id, by_operator.id]
-        assert await management.plans_managed_by(uow, Authority(OTHER_STAFF), None) == ()
+        assert await management.plans_managed_by(uow, Actor(OTHER_STAFF), None) == ()
         with _refused("membership.not_owner"):
-            await management.plans_managed_by(uow, Authority(STRANGER), None)
+            await management.plans_managed_by(uow, Actor(STRANGER), None)
 
     _run(play)
 
@@ -133,12 +135,12 @@ def test_a_brand_plans_member_prices_name_only_that_brands_products() -> None:
     async def play(uow: Any) -> None:
         celadon = uow.celadon.id
         ok = parse_options(["TEA-SET-01=200", "TEA-CUP-PAIR=80"], Terms(Money(100, "XTR")))
-        plan = await management.create_plan(uow, NOW, Authority(STAFF), "Celadon Circle", None, ok, celadon)
+        plan = await management.create_plan(uow, NOW, Actor(STAFF), "Celadon Circle", None, ok, celadon)
         assert plan.current.terms.benefits.member_price_of("TEA-SET-01") == Money(200, "XTR")
         for foreign in ("PRINT-WAVE-A3=400", "PIN-CRANE=30"):
             terms = parse_options([foreign], Terms(Money(100, "XTR")))
             with _refused("membership.member_price_other_brand") as refusal:
-                await management.create_plan(uow, NOW, Authority(STAFF), "Greedy", None, terms, celadon)
+                await management.create_plan(uow, NOW, Actor(STAFF), "Greedy", None, terms, celadon)
             assert refusal.value.params["brand"] == "Celadon Studio"
         # The operator's plan may name any product.
         any_product = parse_options(["PRINT-WAVE-A3=400", "PIN-CRANE=30"], Terms(Money(100, "XTR")))
@@ -248,7 +250,7 @@ def test_changing_terms_keeps_every_bound_and_the_owners_limits() -> None:
             terms = parse_options(["discount=10"], community.current.terms)
             await management.change_terms(uow, NOW, ADMIN_HERE, community.id, terms)
         celadon = await management.create_plan(
-            uow, NOW, Authority(STAFF), "Celadon Circle", None, Terms(Money(100, "XTR")), uow.celadon.id
+            uow, NOW, Actor(STAFF), "Celadon Circle", None, Terms(Money(100, "XTR")), uow.celadon.id
         )
         for words, code in (
             (["discount=60"], "membership.discount_invalid"),
@@ -258,12 +260,12 @@ def test_changing_terms_keeps_every_bound_and_the_owners_limits() -> None:
         ):
             with _refused(code):
                 terms = parse_options(words, celadon.current.terms)
-                await management.change_terms(uow, NOW, Authority(STAFF), celadon.id, terms)
+                await management.change_terms(uow, NOW, Actor(STAFF), celadon.id, terms)
         with _refused("membership.owner_fixed"):
             parse_options(["brand=City_Museum_Shop"], celadon.current.terms)
         assert (await uow.plans.get(celadon.id)).current.number == 1
         terms = parse_options(["discount=20", "TEA-SET-01=200"], celadon.current.terms)
-        change = await management.change_terms(uow, NOW, Authority(STAFF), celadon.id, terms)
+        change = await management.change_terms(uow, NOW, Actor(STAFF), celadon.id, terms)
         assert change.version.number == 2
         withdrawn = parse_options(["TEA-SET-01=off"], change.version.terms)
         assert withdrawn.benefits.member_prices == () and withdrawn.benefits.discount_percent == 20
@@ -295,7 +297,7 @@ def test_a_brand_is_named_by_its_name_with_underscores_for_spaces_or_its_number(
 async def _member_of(uow: Any, user: int, plan_id: int) -> None:
     plan = await uow.plans.get(plan_id)
     amount = plan.current.terms.price
-    await joining.record_payment(uow, NOW, user, f"mb:{plan.current.id}", amount, f"ch{user}:{plan_id}", None)
+    await joining.record_payment(uow, NOW, charge(user, f"mb:{plan.current.id}", amount, f"ch{user}:{plan_id}"))
 
 
 async def _stored(
@@ -314,7 +316,7 @@ def test_a_brand_plan_discounts_only_its_own_products_and_a_community_plan_none(
         celadon = await management.create_plan(
             uow,
             NOW,
-            Authority(STAFF),
+            Actor(STAFF),
             "Celadon Circle",
             None,
             Terms(Money(100, "XTR"), benefits=Benefits(20, (("TEA-SET-01", Money(150, "XTR")),), 200, 60)),

@@ -17,10 +17,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.actors import Actor
 from domain.errors import DomainError
 from domain.memberships import cancelling, groups, joining, management, schedule
 from domain.memberships.plans import Terms
 from domain.money import Money
+from tests.domain import charges
 from tests.domain.memberships_fakes import FakeUnitOfWork
 
 SHARED, OWN = -100500, -100600  # two members-only groups
@@ -70,7 +72,7 @@ class World:
 async def _setup(world: World) -> None:
     terms = Terms(price=Money(100, "XTR"), trial_days=TRIAL.days, grace_days=GRACE.days)
     for number, group in PLAN_GROUPS.items():
-        plan = await management.create_plan(world.uow, START, management.OPERATOR, f"Club {number}", None, terms)
+        plan = await management.create_plan(world.uow, START, Actor.command_line(), f"Club {number}", None, terms)
         assert plan.id == number
         await world.uow.plans.set_group(plan.id, group, f"https://t.me/+{number}")
 
@@ -79,7 +81,9 @@ async def _pay(world: World, user: int, plan_id: int, charge: str) -> None:
     plan = await world.uow.plans.get(plan_id)
     expiration = world.now + PERIOD
     outcome = await joining.record_payment(
-        world.uow, world.now, user, f"mb:{plan.current.id}", Money(100, "XTR"), charge, None, expiration, True
+        world.uow,
+        world.now,
+        charges.charge(user, f"mb:{plan.current.id}", Money(100, "XTR"), charge, expires_at=expiration, recurring=True),
     )
     if outcome.result is joining.PaymentResult.PAID:
         world.paid_until[(user, plan_id)] = max(world.paid_until.get((user, plan_id), START), expiration)
@@ -135,7 +139,7 @@ async def _play(steps: list[Step]) -> World:
                 except DomainError:
                     pass
         elif kind in ("close", "open"):
-            await management.set_active(world.uow, management.OPERATOR, arg, kind == "open")
+            await management.set_active(world.uow, Actor.command_line(), arg, kind == "open")
         elif kind == "join":
             decision = await groups.decide_join(world.uow, world.now, arg, user)
             approved = decision is not None and decision.approve

@@ -29,6 +29,7 @@ from domain.shop.payments import shop_orders
 from domain.shop.payments.outcome import PaymentResult
 from domain.shop.products import Product
 from storage.database import Database
+from tests.domain import charges
 from tests.storage.builders import NOW, add_product
 
 POLICY = RewardsPolicy(daily_caps=MappingProxyType({}))  # 100 points per star, at most 20% of an order
@@ -121,7 +122,7 @@ async def _pay(
 ) -> payment_outcome.PaymentOutcome:
     async with database.uow() as uow:
         outcome = await shop_orders.record_payment(
-            uow, NOW + at, order.user_id, order.payload, order.total, charge, None
+            uow, NOW + at, charges.charge(order.user_id, order.payload, order.total, charge)
         )
         await after_paid.after_payment(uow, NOW + at, POLICY, outcome)
         await uow.commit()

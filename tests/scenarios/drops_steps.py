@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from domain.brands.roles import Actor
+from domain.actors import Actor
 from domain.drops import scheduling
 from domain.drops.model import Drop, DropMode, DropPlan
 from domain.money import Money
 from domain.notices import NoticeStatus
 from tests.scenarios.harness import Shop
 
-OPERATOR = Actor(0, operator=True)
+OPERATOR = Actor.command_line()
 
 
 async def brand_named(shop: Shop, name: str) -> Any:

@@ -39,6 +39,9 @@ async def test_the_operator_sets_up_a_brand_and_its_staff_schedule_and_cancel_dr
         assert "is now staff of Celadon Studio" in capsys.readouterr().out
 
         group = await shop.group_with_bot("Tea Lovers")
+        group.add_member(operator)  # in the group, not its admin: which brands may announce is the group's say
+        (refusal,) = await shop.say(operator, group, "/brands")
+        assert "Only this group's moderators" in refusal.content
         await allow_brand_directly(shop, group.id, "Celadon Studio")
         starts = shop.clock.now() + timedelta(hours=2)
         plan = tmp_path / "drops.yaml"

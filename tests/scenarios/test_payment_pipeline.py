@@ -170,6 +170,8 @@ async def test_operators_see_fiat_refunds_owed_and_mark_them_done(framework: str
         number = listing.content.split("#")[1].split(":")[0]
         (stranger_try,) = await shop.say(mei, None, f"/refunded {number}")
         assert "operators" in stranger_try.content
+        (stranger_look,) = await shop.say(mei, None, "/refunds")  # it names members and what they paid
+        assert "operators" in stranger_look.content and "$19.99" not in stranger_look.content
         (done,) = await shop.say(boss, None, f"/refunded {number}")
         assert "marked done" in done.content
         await shop.outbox_drained()

@@ -16,35 +16,37 @@ from typing import Any
 from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.drops.views import status_name
-from bots.core.events import ButtonEvent, TextEvent
-from domain.brands.roles import Actor, require_brand_staff
+from bots.core.events import ButtonEvent, Sender, TextEvent
+from domain.brands.roles import require_brand_staff
 from domain.drops import scheduling
+from domain.drops.errors import DropError
 from domain.drops.model import Drop, DropMode, DropPlan
 from domain.errors import DomainError
-from domain.money import parse_major
+from domain.money import MoneyError, parse_major
 from domain.numbers import whole_number
 from domain.outgoing import Button, View
 from domain.shop import catalog
+from domain.shop.errors import ShopError
 
 log = logging.getLogger(__name__)
 
 STEPS = ("product", "quantity", "price", "start", "hours", "limit", "early", "mode", "communities")
 # Where a domain refusal of the whole plan sends the brand back to.
 STEP_OF_ERROR = {
-    "product.not_found": "product",
-    "drop.not_brand_product": "product",
-    "drop.bad_quantity": "quantity",
-    "drop.bad_price": "price",
-    "drop.bad_currency": "price",
-    "price.invalid": "price",
-    "price.negative": "price",
-    "price.too_precise": "price",
-    "drop.starts_in_past": "start",
-    "drop.bad_time": "start",
-    "drop.bad_duration": "hours",
-    "drop.bad_limit": "limit",
-    "drop.bad_early_access": "early",
-    "drop.community_not_opted_in": "communities",
+    ShopError.PRODUCT_NOT_FOUND: "product",
+    DropError.NOT_BRAND_PRODUCT: "product",
+    DropError.BAD_QUANTITY: "quantity",
+    DropError.BAD_PRICE: "price",
+    DropError.BAD_CURRENCY: "price",
+    MoneyError.PRICE_INVALID: "price",
+    MoneyError.PRICE_NEGATIVE: "price",
+    MoneyError.PRICE_TOO_PRECISE: "price",
+    DropError.STARTS_IN_PAST: "start",
+    DropError.BAD_TIME: "start",
+    DropError.BAD_DURATION: "hours",
+    DropError.BAD_LIMIT: "limit",
+    DropError.BAD_EARLY_ACCESS: "early",
+    DropError.COMMUNITY_NOT_OPTED_IN: "communities",
 }
 CANCEL_WORDS = {"cancel", "stop", "取消"}
 
@@ -52,11 +54,6 @@ CANCEL_WORDS = {"cancel", "stop", "取消"}
 def dialog_key(user_id: int) -> str:
     """The state entry of a brand's open conversation: a new drop, or a change to one."""
     return f"drops:dialog:{user_id}"
-
-
-def actor(ctx: Context, user_id: int) -> Actor:
-    """Who acts, as the brand rules see them: the operator (OWNER_IDS) or a member who may be staff."""
-    return Actor.of(user_id, ctx.settings.owner_ids)
 
 
 def prompt(ctx: Context, step: str) -> str:
@@ -124,8 +121,9 @@ def parse_answer(step: str, text: str) -> Answer:
 
 async def start_dialog(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
     brand_id = callback.int_arg(0)
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
-        brand = await require_brand_staff(uow, actor(ctx, event.sender.id), brand_id)
+        brand = await require_brand_staff(uow, actor, brand_id)
     state = {"brand_id": brand.id, "step": STEPS[0], "answers": {}}
     await ctx.services.state.set(dialog_key(event.sender.id), state)
     await ctx.messenger.answer_callback(event.callback_id)
@@ -157,7 +155,7 @@ async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> No
         await ctx.messenger.send(event.chat.id, View(prompt(ctx, following[0])))
         return
     try:
-        draft = await _make_draft(ctx, event.sender.id, state)
+        draft = await _make_draft(ctx, event.sender, state)
     except DomainError as error:
         back = STEP_OF_ERROR.get(error.code, STEPS[0])
         state["answers"].pop(back, None)
@@ -170,8 +168,9 @@ async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> No
     await ctx.messenger.send(event.chat.id, preview(ctx, draft))
 
 
-async def _make_draft(ctx: Context, user_id: int, state: dict[str, Any]) -> Drop:
+async def _make_draft(ctx: Context, sender: Sender, state: dict[str, Any]) -> Drop:
     answers = state["answers"]
+    actor = await ctx.actor(sender)
     async with ctx.uow() as uow:
         product = await catalog.product_by_sku(uow, str(answers["product"]))
         starts = datetime.fromisoformat(str(answers["start"]))
@@ -187,9 +186,7 @@ async def _make_draft(ctx: Context, user_id: int, state: dict[str, Any]) -> Drop
             mode=DropMode(str(answers["mode"])),
             communities=tuple(int(c) for c in answers["communities"]),
         )
-        draft = await scheduling.schedule_drop(
-            uow, ctx.now(), actor(ctx, user_id), plan, draft=True, beacon=ctx.settings.beacon
-        )
+        draft = await scheduling.schedule_drop(uow, ctx.now(), actor, plan, draft=True, beacon=ctx.settings.beacon)
         await uow.commit()
     return draft
 
@@ -223,8 +220,9 @@ def preview(ctx: Context, drop: Drop) -> View:
 
 
 async def confirm(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
-        drop = await scheduling.confirm_drop(uow, ctx.now(), actor(ctx, event.sender.id), callback.int_arg(0))
+        drop = await scheduling.confirm_drop(uow, ctx.now(), actor, callback.int_arg(0))
         await uow.commit()
     log.info("drop %s scheduled by %s from the dialog", drop.id, event.sender.id)
     await ctx.messenger.edit(event.message, View(preview(ctx, drop).text))

@@ -16,9 +16,11 @@ from typing import Any
 from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.drops import dialog
+from bots.core.drops.errors import DropCommandError
 from bots.core.drops.views import status_name
 from bots.core.events import ButtonEvent, TextEvent
 from domain.drops import revisions, scheduling
+from domain.drops.errors import DropError
 from domain.drops.model import Drop, DropPlan, DropStatus
 from domain.errors import DomainError
 from domain.money import parse_major
@@ -75,8 +77,8 @@ def edit_menu(ctx: Context, drop: Drop) -> View:
 
 
 async def start_edit(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
-        actor = dialog.actor(ctx, event.sender.id)
         drop = await scheduling.editable_drop(uow, ctx.now(), actor, callback.int_arg(0))
     await ctx.messenger.answer_callback(event.callback_id)
     await ctx.messenger.send(event.sender.id, edit_menu(ctx, drop))
@@ -86,9 +88,9 @@ async def choose_field(ctx: Context, event: ButtonEvent, callback: Callback) -> 
     field = callback.str_arg(1)
     if field not in FIELDS:
         log.warning("refused edit of unknown field %r from %s", field, event.sender.id)
-        raise DomainError("drop.unknown_field")
+        raise DomainError(DropCommandError.UNKNOWN_FIELD)
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
-        actor = dialog.actor(ctx, event.sender.id)
         drop = await scheduling.editable_drop(uow, ctx.now(), actor, callback.int_arg(0))
     state = {"edit": drop.id, "step": field, "answers": {}}
     await ctx.services.state.set(dialog.dialog_key(event.sender.id), state)
@@ -113,7 +115,7 @@ async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> No
     if answer.problem is not None:
         await ctx.messenger.send(event.chat.id, View(ctx.t("That does not fit.") + " " + dialog.prompt(ctx, field)))
         return
-    actor = dialog.actor(ctx, event.sender.id)
+    actor = await ctx.actor(event.sender)
     try:
         async with ctx.uow() as uow:
             drop = await scheduling.editable_drop(uow, ctx.now(), actor, drop_id)
@@ -121,7 +123,7 @@ async def on_answer(ctx: Context, event: TextEvent, state: dict[str, Any]) -> No
             drop = await scheduling.edit_drop(uow, ctx.now(), actor, drop_id, plan, ctx.settings.beacon)
             await uow.commit()
     except DomainError as error:
-        if error.code == "drop.not_editable":
+        if error.code is DropError.NOT_EDITABLE:
             await ctx.services.state.delete(key)
             raise
         problem = ctx.explain_error(error, html=True)

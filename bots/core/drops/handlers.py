@@ -8,15 +8,19 @@ import re
 from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.drops import dialog, edit, views
+from bots.core.drops.errors import DropCommandError
 from bots.core.events import ButtonEvent, CommandEvent, PreCheckoutEvent, TextEvent
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payments
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from domain.actors import Actor
 from domain.brands import optins, roles
-from domain.brands.roles import Actor
+from domain.brands.errors import BrandError
+from domain.communities import CommunityError
 from domain.drops import buying, notices, scheduling, shelf, standing
-from domain.errors import DomainError
+from domain.drops.errors import DropError
+from domain.errors import DomainError, ErrorCode
 from domain.numbers import whole_number
 from domain.outgoing import MessageRef, View
 
@@ -24,41 +28,41 @@ log = logging.getLogger(__name__)
 
 PAYMENT_KIND = buying.PAYLOAD_PREFIX.rstrip(":")
 
-ERRORS = {
-    "drop.unknown": N_("That drop does not exist."),
-    "drop.ended": N_("The drop of {title} has ended."),
-    "drop.cancelled": N_("The drop of {title} was cancelled."),
-    "drop.not_open": N_("The drop of {title} has not opened yet."),
-    "drop.already_open": N_("The drop of {title} is open now: buy it on the announcement."),
-    "drop.sold_out": N_("Sorry, {title} is sold out."),
-    "drop.limit_reached": N_("You have reached the limit of {limit} per member for this drop."),
-    "drop.raffle_only": N_("{title} is sold by raffle: enter the raffle instead."),
-    "drop.not_a_raffle": N_("{title} is not a raffle."),
-    "drop.not_a_winner": N_("Only raffle winners can buy {title}."),
-    "drop.offer_expired": N_("Your time to buy {title} has run out; the unit went to the next entrant."),
-    "drop.start_bot_first": N_("Open a private chat with me first, so that I can tell you if you win {title}."),
-    "drop.not_editable": N_("The drop of {title} can no longer be changed."),
-    "drop.unknown_field": N_("That button is no longer valid: open the drop from /brand again."),
-    "drop.starts_in_past": N_("The drop must start in the future."),
-    "drop.bad_quantity": N_("The quantity must be between 1 and {max}."),
-    "drop.bad_price": N_("The price must be more than zero."),
-    "drop.bad_limit": N_("The per-member limit must be between 1 and {max}."),
-    "drop.bad_early_access": N_("Early access must be between 0 and {max} minutes."),
-    "drop.bad_time": N_("Give the start and end with a time zone."),
-    "drop.bad_duration": N_("A drop must last between one minute and 30 days."),
-    "drop.bad_currency": N_("The drop must be priced in {currency}, like its product."),
-    "drop.not_brand_product": N_("{title} is not one of this brand's products."),
-    "drop.community_not_opted_in": N_("Group {chat} has not allowed this brand's drops."),
-    "drop.not_enough_stock": N_("Only {stock} of {title} are for sale in the shop: a drop cannot set aside more."),
-    "brand.operator_only": N_("Only the operator can do that."),
-    "brand.unknown": N_("There is no brand {brand}."),
-    "brand.not_staff": N_("You are not staff of {brand}."),
-    "brand.bad_name": N_("A brand name has 1 to {max} characters."),
-    "brand.exists": N_("The brand {brand} exists already."),
-    "brand.bad_user": N_("{user} is not a Telegram user id."),
-    "brand.no_brands": N_("You are not staff of any brand."),
-    "community.moderators_only": N_("Only this group's moderators can do that."),
-    "community.unknown": N_("I don't know this group yet: remove me and add me again."),
+ERRORS: dict[ErrorCode, str] = {
+    DropError.UNKNOWN: N_("That drop does not exist."),
+    DropError.ENDED: N_("The drop of {title} has ended."),
+    DropError.CANCELLED: N_("The drop of {title} was cancelled."),
+    DropError.NOT_OPEN: N_("The drop of {title} has not opened yet."),
+    DropError.ALREADY_OPEN: N_("The drop of {title} is open now: buy it on the announcement."),
+    DropError.SOLD_OUT: N_("Sorry, {title} is sold out."),
+    DropError.LIMIT_REACHED: N_("You have reached the limit of {limit} per member for this drop."),
+    DropError.RAFFLE_ONLY: N_("{title} is sold by raffle: enter the raffle instead."),
+    DropError.NOT_A_RAFFLE: N_("{title} is not a raffle."),
+    DropError.NOT_A_WINNER: N_("Only raffle winners can buy {title}."),
+    DropError.OFFER_EXPIRED: N_("Your time to buy {title} has run out; the unit went to the next entrant."),
+    DropError.START_BOT_FIRST: N_("Open a private chat with me first, so that I can tell you if you win {title}."),
+    DropError.NOT_EDITABLE: N_("The drop of {title} can no longer be changed."),
+    DropCommandError.UNKNOWN_FIELD: N_("That button is no longer valid: open the drop from /brand again."),
+    DropError.STARTS_IN_PAST: N_("The drop must start in the future."),
+    DropError.BAD_QUANTITY: N_("The quantity must be between 1 and {max}."),
+    DropError.BAD_PRICE: N_("The price must be more than zero."),
+    DropError.BAD_LIMIT: N_("The per-member limit must be between 1 and {max}."),
+    DropError.BAD_EARLY_ACCESS: N_("Early access must be between 0 and {max} minutes."),
+    DropError.BAD_TIME: N_("Give the start and end with a time zone."),
+    DropError.BAD_DURATION: N_("A drop must last between one minute and 30 days."),
+    DropError.BAD_CURRENCY: N_("The drop must be priced in {currency}, like its product."),
+    DropError.NOT_BRAND_PRODUCT: N_("{title} is not one of this brand's products."),
+    DropError.COMMUNITY_NOT_OPTED_IN: N_("Group {chat} has not allowed this brand's drops."),
+    DropError.NOT_ENOUGH_STOCK: N_("Only {stock} of {title} are for sale in the shop: a drop cannot set aside more."),
+    BrandError.OPERATOR_ONLY: N_("Only the operator can do that."),
+    BrandError.UNKNOWN: N_("There is no brand {brand}."),
+    BrandError.NOT_STAFF: N_("You are not staff of {brand}."),
+    BrandError.BAD_NAME: N_("A brand name has 1 to {max} characters."),
+    BrandError.EXISTS: N_("The brand {brand} exists already."),
+    BrandError.BAD_USER: N_("{user} is not a Telegram user id."),
+    DropCommandError.NO_BRANDS: N_("You are not staff of any brand."),
+    CommunityError.MODERATORS_ONLY: N_("Only this group's moderators can do that."),
+    CommunityError.UNKNOWN: N_("I don't know this group yet: remove me and add me again."),
 }
 
 
@@ -91,23 +95,21 @@ def register(table: HandlerTable) -> None:
 
 # -- groups choose brands -----------------------------------------------------------------------------
 async def brands_in_group(ctx: Context, event: CommandEvent) -> None:
-    is_moderator = await ctx.messenger.is_chat_admin(event.chat.id, event.sender.id)
+    actor = await ctx.actor(event.sender, event.chat.id)
     async with ctx.uow() as uow:
-        choices = await optins.brand_choices(uow, event.chat.id, is_moderator)
+        choices = await optins.brand_choices(uow, event.chat.id, actor)
     await ctx.messenger.send(event.chat.id, views.brand_choices(ctx, choices))
 
 
 async def toggle_brand(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
     if event.chat is None or not event.chat.is_group:
-        raise DomainError("community.moderators_only")
+        raise DomainError(CommunityError.MODERATORS_ONLY)
     brand_id, allow = callback.int_arg(0), callback.int_arg(1) == 1
-    is_moderator = await ctx.messenger.is_chat_admin(event.chat.id, event.sender.id)
+    actor = await ctx.actor(event.sender, event.chat.id)
     async with ctx.uow() as uow:
-        choice = await optins.set_brand_allowed(
-            uow, ctx.now(), event.chat.id, event.sender.id, is_moderator, brand_id, allow
-        )
+        choice = await optins.set_brand_allowed(uow, ctx.now(), event.chat.id, actor, brand_id, allow)
         await uow.commit()
-        choices = await optins.brand_choices(uow, event.chat.id, is_moderator)
+        choices = await optins.brand_choices(uow, event.chat.id, actor)
     log.info("group %s: %s %s brand %s", event.chat.id, event.sender.id, "allowed" if allow else "blocked", brand_id)
     await ctx.messenger.edit(event.message, views.brand_choices(ctx, choices))
     if choice.allowed:
@@ -120,7 +122,7 @@ async def toggle_brand(ctx: Context, event: ButtonEvent, callback: Callback) -> 
 # -- the brand menu -----------------------------------------------------------------------------------
 async def brand_menu(ctx: Context, event: CommandEvent) -> None:
     """/brand: staff see their drops; the operator also `/brand add NAME` and `/brand staff BRAND USER_ID`."""
-    actor = dialog.actor(ctx, event.sender.id)
+    actor = await ctx.actor(event.sender)
     verb, _, rest = event.args.partition(" ")
     if verb == "add":
         async with ctx.uow() as uow:
@@ -147,7 +149,7 @@ async def _menu(ctx: Context, actor: Actor) -> View:
     async with ctx.uow() as uow:
         brands = await roles.brands_of(uow, actor)
         if not brands:
-            raise DomainError("brand.no_brands")
+            raise DomainError(DropCommandError.NO_BRANDS)
         drops = await scheduling.drops_of(uow, actor, [b.id for b in brands])
     return views.brand_menu(ctx, brands, drops)
 
@@ -164,7 +166,7 @@ async def private_text(ctx: Context, event: TextEvent) -> None:
 
 
 async def cancel_drop(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
-    actor = dialog.actor(ctx, event.sender.id)
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
         drop = await scheduling.cancel_drop(uow, ctx.now(), actor, callback.int_arg(0))
         await uow.commit()
@@ -230,7 +232,7 @@ async def enter_raffle(ctx: Context, event: ButtonEvent, callback: Callback) -> 
             result = await buying.enter_raffle(uow, ctx.now(), drop_id, event.sender.id, tell_in_private=in_group)
             await uow.commit()
     except DomainError as error:
-        if error.code != "drop.start_bot_first":
+        if error.code is not DropError.START_BOT_FIRST:
             raise
         await ctx.messenger.answer_callback(event.callback_id, url=ctx.deep_link(f"{RAFFLE_LINK_PREFIX}{drop_id}"))
         return

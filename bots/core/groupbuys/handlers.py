@@ -9,12 +9,14 @@ from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.events import ButtonEvent, Chat, CommandEvent, PreCheckoutEvent
 from bots.core.groupbuys import views
+from bots.core.groupbuys.errors import GroupBuyCommandError
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payments
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.groupbuys import closing, flow, offers
+from domain.groupbuys.errors import GroupBuyError
 from domain.groupbuys.flow import Seat
 from domain.groupbuys.model import PAYLOAD_KIND
 from domain.numbers import whole_number
@@ -27,21 +29,21 @@ PRIVATE_ONLY = frozenset({PRIVATE_SCOPE})
 GROUP_BUY = re.compile(r"^g_([a-z0-9]{4,16})$")
 MAX_OFFERS = 20
 
-ERRORS = {
-    "groupbuy.unknown": N_("That group buy does not exist. Ask for a fresh link."),
-    "groupbuy.no_offer": N_("{title} has no group price."),
-    "groupbuy.full": N_("The group buy for {title} is already full."),
-    "groupbuy.closed": N_("The group buy for {title} has ended."),
-    "groupbuy.not_started": N_("The group buy for {title} opens once its starter has paid."),
-    "groupbuy.already_joined": N_("You are already in the group buy for {title}."),
-    "groupbuy.not_allowed": N_("Only the shop's operators can set group prices."),
-    "groupbuy.unknown_product": N_("There is no product {sku} with a group price to change."),
-    "groupbuy.bad_price": N_("A group price must be more than zero."),
-    "groupbuy.bad_price_text": N_("“{value}” is not a price in {currency}."),
-    "groupbuy.price_not_lower": N_("A group price must be lower than the price of {price}."),
-    "groupbuy.bad_size": N_("A group has {min} to {max} members."),
-    "groupbuy.bad_hours": N_("A group buy lasts 1 to {max} hours."),
-    "groupbuy.usage": N_(
+ERRORS: dict[ErrorCode, str] = {
+    GroupBuyError.UNKNOWN: N_("That group buy does not exist. Ask for a fresh link."),
+    GroupBuyError.NO_OFFER: N_("{title} has no group price."),
+    GroupBuyError.FULL: N_("The group buy for {title} is already full."),
+    GroupBuyError.CLOSED: N_("The group buy for {title} has ended."),
+    GroupBuyError.NOT_STARTED: N_("The group buy for {title} opens once its starter has paid."),
+    GroupBuyError.ALREADY_JOINED: N_("You are already in the group buy for {title}."),
+    GroupBuyError.NOT_ALLOWED: N_("Only the shop's operators can set group prices."),
+    GroupBuyError.UNKNOWN_PRODUCT: N_("There is no product {sku} with a group price to change."),
+    GroupBuyError.BAD_PRICE: N_("A group price must be more than zero."),
+    GroupBuyError.BAD_PRICE_TEXT: N_("“{value}” is not a price in {currency}."),
+    GroupBuyError.PRICE_NOT_LOWER: N_("A group price must be lower than the price of {price}."),
+    GroupBuyError.BAD_SIZE: N_("A group has {min} to {max} members."),
+    GroupBuyError.BAD_HOURS: N_("A group buy lasts 1 to {max} hours."),
+    GroupBuyCommandError.USAGE: N_(
         "Send /groupprice SKU PRICE SIZE [HOURS], for example /groupprice TEA-SET-01 200 3, or /groupprice SKU off."
     ),
 }
@@ -92,15 +94,15 @@ async def group_buys(ctx: Context, event: CommandEvent) -> None:
 async def group_price(ctx: Context, event: CommandEvent) -> None:
     """/groupprice SKU PRICE SIZE [HOURS] or /groupprice SKU off (operators)."""
     parts = event.args.split()
-    operators = ctx.settings.owner_ids
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
         if len(parts) == 2 and parts[1].lower() == "off":
-            product = await offers.withdraw_offer(uow, event.sender.id, operators, parts[0])
+            product = await offers.withdraw_offer(uow, actor, parts[0])
             text = ctx.t("{title} has no group price any more.", title=product.title)
         elif len(parts) in (3, 4) and None not in (numbers := [whole_number(p, max_digits=5) for p in parts[2:]]):
             size, hours = numbers[0], (numbers[1] if len(numbers) == 2 else None)
             assert size is not None
-            offer, product = await offers.set_offer(uow, event.sender.id, operators, parts[0], parts[1], size, hours)
+            offer, product = await offers.set_offer(uow, actor, parts[0], parts[1], size, hours)
             text = ctx.t(
                 "{title}: {price} each in a group of {size}.",
                 title=product.title,
@@ -108,7 +110,7 @@ async def group_price(ctx: Context, event: CommandEvent) -> None:
                 size=offer.size,
             )
         else:
-            raise DomainError("groupbuy.usage")
+            raise DomainError(GroupBuyCommandError.USAGE)
         await uow.commit()
     await ctx.messenger.send(event.chat.id, View(text))
 

@@ -11,14 +11,15 @@ from bots.core.events import ButtonEvent, CommandEvent, JoinRequestEvent, PreChe
 from bots.core.i18n import N_
 from bots.core.memberships import views as mv
 from bots.core.memberships.chart import revenue_chart
+from bots.core.memberships.errors import MembershipCommandError
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payments
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.errors import DomainError
 from domain.memberships import cancelling, groups, joining, management, report, schedule
 from domain.memberships import notices as mn
+from domain.memberships.errors import MembershipError
 from domain.memberships.joining import PAYLOAD_KIND
-from domain.memberships.management import Authority
 from domain.memberships.plan_text import number, parse_new_plan, parse_options, parse_price, take_owner
 from domain.messenger import MessengerError, RecipientUnavailable
 from domain.outgoing import View
@@ -86,7 +87,7 @@ async def cancel_confirmed(ctx: Context, event: ButtonEvent, callback: Callback)
             if "NOT_MODIFIED" not in str(error).upper():
                 log.warning("cancelling the Stars subscription of membership %s failed: %s", membership_id, error)
                 await ctx.messenger.answer_callback(
-                    event.callback_id, ctx.explain("membership.busy", html=False), alert=True
+                    event.callback_id, ctx.explain(MembershipError.BUSY, html=False), alert=True
                 )
                 return
     async with ctx.uow() as uow:
@@ -129,25 +130,13 @@ async def join_request(ctx: Context, event: JoinRequestEvent) -> None:
 # -- owners ----------------------------------------------------------------------------------------------
 
 
-async def authority(ctx: Context, user_id: int, *chat_ids: int | None) -> Authority:
-    """Who is acting, asked of Telegram (admin rights) and the settings (operators), never of the message."""
-    admin_of = set()
-    for chat_id in {c for c in chat_ids if c is not None and c < 0}:
-        try:
-            if await ctx.messenger.is_chat_admin(chat_id, user_id):
-                admin_of.add(chat_id)
-        except MessengerError as error:
-            log.info("could not check admin rights of %s in %s: %s", user_id, chat_id, error)
-    return Authority(user_id, user_id in ctx.settings.owner_ids, frozenset(admin_of))
-
-
 async def plan_command(ctx: Context, event: CommandEvent) -> None:
     words = event.args.split()
     action = words[0].lower() if words else "list"
     community = None if event.chat.is_private else event.chat.id
     try:
         if action == "list":
-            who = await authority(ctx, event.sender.id, community)
+            who = await ctx.actor(event.sender, community)
             async with ctx.uow() as uow:
                 plans = await management.plans_managed_by(uow, who, community)
             await ctx.messenger.send(event.chat.id, mv.plan_list(ctx, plans))
@@ -156,9 +145,9 @@ async def plan_command(ctx: Context, event: CommandEvent) -> None:
         elif action in ("price", "terms", "close", "open", "group") and len(words) >= 2 and number(words[1]):
             await _plan_change(ctx, event, action, number(words[1]) or 0, words[2:])
         else:
-            raise DomainError("membership.bad_command", detail=event.args)
+            raise DomainError(MembershipError.BAD_COMMAND, detail=event.args)
     except DomainError as error:
-        if error.code != "membership.bad_command":
+        if error.code is not MembershipError.BAD_COMMAND:
             raise
         problem = ctx.t(mv.ERRORS[error.code], detail=echo(str(error.params.get("detail", ""))))
         await ctx.messenger.send(event.chat.id, View(problem + "\n" + ctx.t(mv.USAGE)))
@@ -169,8 +158,8 @@ async def _plan_add(ctx: Context, event: CommandEvent, words: list[str], communi
     brand_text, words = take_owner(words)
     name, terms = parse_new_plan(words)
     if brand_text is not None and community is not None:
-        raise DomainError("membership.brand_plan_in_private")
-    who = await authority(ctx, event.sender.id, community)
+        raise DomainError(MembershipError.BRAND_PLAN_IN_PRIVATE)
+    who = await ctx.actor(event.sender, community)
     async with ctx.uow() as uow:
         brand = await management.brand_named(uow, brand_text) if brand_text is not None else None
         plan = await management.create_plan(
@@ -190,10 +179,10 @@ async def _plan_change(ctx: Context, event: CommandEvent, action: str, plan_id: 
     async with ctx.uow() as uow:
         plan = await management.plan_of(uow, plan_id)
     here = None if event.chat.is_private else event.chat.id
-    who = await authority(ctx, event.sender.id, plan.community_id, here)
+    who = await ctx.actor(event.sender, plan.community_id, here)
     if action == "price":
         if len(rest) != 1:
-            raise DomainError("membership.bad_command", detail=" ".join(rest))
+            raise DomainError(MembershipError.BAD_COMMAND, detail=" ".join(rest))
         price = parse_price(rest[0], plan.current.terms.price.currency)
         async with ctx.uow() as uow:
             change = await management.change_price(uow, ctx.now(), who, plan.id, price)
@@ -209,7 +198,7 @@ async def _plan_change(ctx: Context, event: CommandEvent, action: str, plan_id: 
         )
     elif action == "terms":
         if not rest:
-            raise DomainError("membership.bad_command", detail=" ".join(rest))
+            raise DomainError(MembershipError.BAD_COMMAND, detail=" ".join(rest))
         terms = parse_options(rest, plan.current.terms)
         async with ctx.uow() as uow:
             change = await management.change_terms(uow, ctx.now(), who, plan.id, terms)
@@ -231,11 +220,9 @@ async def _plan_change(ctx: Context, event: CommandEvent, action: str, plan_id: 
         )
     else:
         if here is None:
-            raise DomainError("membership.group_needed")
+            raise DomainError(MembershipCommandError.GROUP_NEEDED)
         async with ctx.uow() as uow:
-            await management.managed_plan(uow, who, plan.id)  # before Telegram makes any link for them
-        if here not in who.admin_of and not who.operator:
-            raise DomainError("membership.not_owner")
+            await management.attachable_plan(uow, who, plan.id, here)  # before Telegram makes any link for them
         link = await ctx.messenger.create_invite_link(here, name=plan.name[:32], join_request=True)
         async with ctx.uow() as uow:
             await management.attach_group(uow, who, plan.id, here, link)
@@ -251,7 +238,7 @@ async def _plan_change(ctx: Context, event: CommandEvent, action: str, plan_id: 
 
 async def members_command(ctx: Context, event: CommandEvent) -> None:
     community = None if event.chat.is_private else event.chat.id
-    who = await authority(ctx, event.sender.id, community)
+    who = await ctx.actor(event.sender, community)
     async with ctx.uow() as uow:
         found = await report.members_report(uow, ctx.now(), who, community)
         previews = await schedule.removal_preview(uow, ctx.now()) if event.args.strip() == "dry-run" else None

@@ -8,6 +8,9 @@ from datetime import datetime
 
 from bots.core.context import Context
 from bots.core.i18n import N_
+from bots.core.memberships.errors import MembershipCommandError
+from domain.errors import ErrorCode
+from domain.memberships.errors import MembershipError
 from domain.memberships.joining import Offer, PlanStatus, invoice_payload
 from domain.memberships.lifecycle import Membership, MembershipStatus
 from domain.memberships.plans import STARS_SUBSCRIPTION_SECONDS, Benefits, OwnerKind, Plan, Terms, multiplier_text
@@ -25,58 +28,58 @@ STATUS_NAMES = {
     MembershipStatus.CANCELLED: N_("cancelled"),
 }
 
-ERRORS = {
-    "membership.plan_unknown": N_("That membership plan does not exist."),
-    "membership.plan_closed": N_("The plan {plan} is closed to new members."),
-    "membership.already_member": N_("You are already a member."),
-    "membership.already_subscribed": N_("Your {plan} subscription is running and renews by itself."),
-    "membership.already_cancelled": N_("This membership is already cancelled."),
-    "membership.not_active": N_("This membership is not active."),
-    "membership.not_removable": N_("This member keeps their place."),
-    "membership.no_trial": N_("This plan has no free trial."),
-    "membership.trial_used": N_("You have already used the free trial of this plan."),
-    "membership.terms_changed": N_("The price of {plan} changed to {price}. Send /membership for a new invoice."),
-    "membership.unknown": N_("That membership was not found."),
-    "membership.busy": N_("Too many changes at once. Please try again."),
-    "membership.not_owner": N_("Only the operator or an admin of this community can do that."),
-    "membership.plan_name_invalid": N_("A plan name is 1 to {max} characters."),
-    "membership.price_invalid": N_("A price must be more than zero."),
-    "membership.stars_period": N_("Plans paid in Telegram Stars renew every {days} days."),
-    "membership.period_invalid": N_("A period is {min} to {max} days."),
-    "membership.trial_invalid": N_("A free trial is 0 to {max} days."),
-    "membership.grace_invalid": N_("A grace period is 0 to {max} days."),
-    "membership.discount_invalid": N_("A discount is {min} to {max} percent (or 0 for none)."),
-    "membership.multiplier_invalid": N_("A points multiplier is {min} to {max}."),
-    "membership.early_access_invalid": N_("Early access is 0 to {max} minutes."),
-    "membership.member_price_twice": N_("Each product can have one member price."),
-    "membership.member_price_not_positive": N_("The member price of {sku} must be more than zero."),
-    "membership.member_price_currency": N_("{sku} is priced in {currency}: its member price must be too."),
-    "membership.member_price_above_list": N_("The member price of {sku} must not be above its price, {price}."),
-    "membership.member_price_too_low": N_(
+ERRORS: dict[ErrorCode, str] = {
+    MembershipError.PLAN_UNKNOWN: N_("That membership plan does not exist."),
+    MembershipError.PLAN_CLOSED: N_("The plan {plan} is closed to new members."),
+    MembershipError.ALREADY_MEMBER: N_("You are already a member."),
+    MembershipError.ALREADY_SUBSCRIBED: N_("Your {plan} subscription is running and renews by itself."),
+    MembershipError.ALREADY_CANCELLED: N_("This membership is already cancelled."),
+    MembershipError.NOT_ACTIVE: N_("This membership is not active."),
+    MembershipError.NOT_REMOVABLE: N_("This member keeps their place."),
+    MembershipError.NO_TRIAL: N_("This plan has no free trial."),
+    MembershipError.TRIAL_USED: N_("You have already used the free trial of this plan."),
+    MembershipError.TERMS_CHANGED: N_("The price of {plan} changed to {price}. Send /membership for a new invoice."),
+    MembershipError.UNKNOWN: N_("That membership was not found."),
+    MembershipError.BUSY: N_("Too many changes at once. Please try again."),
+    MembershipError.NOT_OWNER: N_("Only the operator or an admin of this community can do that."),
+    MembershipError.PLAN_NAME_INVALID: N_("A plan name is 1 to {max} characters."),
+    MembershipError.PRICE_INVALID: N_("A price must be more than zero."),
+    MembershipError.STARS_PERIOD: N_("Plans paid in Telegram Stars renew every {days} days."),
+    MembershipError.PERIOD_INVALID: N_("A period is {min} to {max} days."),
+    MembershipError.TRIAL_INVALID: N_("A free trial is 0 to {max} days."),
+    MembershipError.GRACE_INVALID: N_("A grace period is 0 to {max} days."),
+    MembershipError.DISCOUNT_INVALID: N_("A discount is {min} to {max} percent (or 0 for none)."),
+    MembershipError.MULTIPLIER_INVALID: N_("A points multiplier is {min} to {max}."),
+    MembershipError.EARLY_ACCESS_INVALID: N_("Early access is 0 to {max} minutes."),
+    MembershipError.MEMBER_PRICE_TWICE: N_("Each product can have one member price."),
+    MembershipError.MEMBER_PRICE_NOT_POSITIVE: N_("The member price of {sku} must be more than zero."),
+    MembershipError.MEMBER_PRICE_CURRENCY: N_("{sku} is priced in {currency}: its member price must be too."),
+    MembershipError.MEMBER_PRICE_ABOVE_LIST: N_("The member price of {sku} must not be above its price, {price}."),
+    MembershipError.MEMBER_PRICE_TOO_LOW: N_(
         "The member price of {sku} must be at least {percent}% of its price: {min} or more."
     ),
-    "membership.member_price_other_brand": N_(
+    MembershipError.MEMBER_PRICE_OTHER_BRAND: N_(
         "{sku} is not a product of {brand}: a brand's plan gives member prices on its own products only."
     ),
-    "membership.unknown_option": N_(
+    MembershipError.UNKNOWN_OPTION: N_(
         "There is no option or product SKU “{option}”. Options are {options}, or SKU=PRICE for a product's "
         "member price."
     ),
-    "membership.community_product_perks": N_(
+    MembershipError.COMMUNITY_PRODUCT_PERKS: N_(
         "A community's plan can open its members-only group, but it cannot give perks on products ({perks}). "
         "Discounts, member prices, points multipliers and early access come only from the operator or from "
         "the product's brand. Nothing was saved."
     ),
-    "membership.platform_operator_only": N_(
+    MembershipError.PLATFORM_OPERATOR_ONLY: N_(
         "Only the operator makes plans for the whole shop. Brand staff: add brand=NAME (an underscore for each "
         "space) for a plan of your brand."
     ),
-    "membership.brand_plan_in_private": N_("Make a brand's plan in a private chat with me, not in a group."),
-    "membership.owner_fixed": N_("A plan keeps its owner; make a new plan for another."),
-    "membership.terms_unchanged": N_("Those are already the plan's terms."),
-    "membership.currency_fixed": N_("A plan keeps its currency ({currency}); make a new plan for another."),
-    "membership.bad_command": N_("I could not read “{detail}”."),
-    "membership.group_needed": N_("Send this in the members-only group itself, where I am an admin."),
+    MembershipError.BRAND_PLAN_IN_PRIVATE: N_("Make a brand's plan in a private chat with me, not in a group."),
+    MembershipError.OWNER_FIXED: N_("A plan keeps its owner; make a new plan for another."),
+    MembershipError.TERMS_UNCHANGED: N_("Those are already the plan's terms."),
+    MembershipError.CURRENCY_FIXED: N_("A plan keeps its currency ({currency}); make a new plan for another."),
+    MembershipError.BAD_COMMAND: N_("I could not read “{detail}”."),
+    MembershipCommandError.GROUP_NEEDED: N_("Send this in the members-only group itself, where I am an admin."),
 }
 
 

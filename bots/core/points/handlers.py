@@ -8,16 +8,18 @@ from bots.core.i18n import N_
 from bots.core.points import views
 from bots.core.shop import handlers as shop
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from domain.errors import ErrorCode
 from domain.points import accounts
+from domain.points.errors import PointsError
 from domain.shop import checkout
 
 EVERYWHERE = frozenset({PRIVATE_SCOPE, GROUP_SCOPE})
 
-ERRORS = {
-    "points.not_enough": N_("You have {balance} points; that needs {points}."),
-    "points.bad_amount": N_("Give a positive number of points."),
-    "points.no_offer": N_("Your points do not buy a discount on this right now. Tap Buy to pay the full price."),
-    "points.no_longer_enough": N_("You no longer have enough points; press Buy again."),
+ERRORS: dict[ErrorCode, str] = {
+    PointsError.NOT_ENOUGH: N_("You have {balance} points; that needs {points}."),
+    PointsError.BAD_AMOUNT: N_("Give a positive number of points."),
+    PointsError.NO_OFFER: N_("Your points do not buy a discount on this right now. Tap Buy to pay the full price."),
+    PointsError.NO_LONGER_ENOUGH: N_("You no longer have enough points; press Buy again."),
 }
 
 

@@ -10,8 +10,10 @@ from bots.core.events import CommandEvent
 from bots.core.i18n import N_
 from bots.core.referrals import views
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from domain.errors import ErrorCode
 from domain.outgoing import View
 from domain.referrals import links
+from domain.referrals.errors import ReferralError
 from domain.referrals.links import Attribution
 
 log = logging.getLogger(__name__)
@@ -19,8 +21,8 @@ log = logging.getLogger(__name__)
 EVERYWHERE = frozenset({PRIVATE_SCOPE, GROUP_SCOPE})
 INVITE = re.compile(r"^r_([a-z0-9]{4,16})$")
 
-ERRORS = {
-    "referral.no_code": N_("Your invite link could not be made just now. Please try again in a moment."),
+ERRORS: dict[ErrorCode, str] = {
+    ReferralError.NO_CODE: N_("Your invite link could not be made just now. Please try again in a moment."),
 }
 
 

@@ -22,14 +22,17 @@ from bots.core.events import CommandEvent, PaymentEvent, PreCheckoutEvent
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payment_views as pv
+from bots.core.shop.errors import RefundCommandError
 from bots.core.table import PRIVATE_SCOPE, Command, HandlerTable
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorCode
 from domain.messenger import MessengerError
 from domain.money import Money
-from domain.notices import OutboxEntry
+from domain.notices import Notice
 from domain.numbers import whole_number
 from domain.outgoing import View
+from domain.ports import UnitOfWork
 from domain.shop import checkout
+from domain.shop.errors import ShopError
 from domain.shop.payments import answering, answers, pipeline, refunds
 from domain.shop.payments.kinds import Settled
 from domain.shop.payments.operator_refunds import refund_order
@@ -50,14 +53,16 @@ RENDERERS = {
 }
 
 
-ERRORS = {
-    "refund.not_allowed": N_("Only the shop's operators can refund orders."),
-    "refund.unknown_order": N_("There is no order #{number}."),
-    "refund.already": N_("Order #{number} is already refunded."),
-    "refund.not_paid": N_("Order #{number} is not paid, so there is nothing to refund."),
-    "refund.usage": N_("Send /refund followed by the order number, for example /refund 12."),
-    "refund.done_usage": N_("Send /refunded followed by the refund's number from /refunds, for example /refunded 7."),
-    "refund.not_owed": N_("No refund #{number} is owed."),
+ERRORS: dict[ErrorCode, str] = {
+    ShopError.REFUND_NOT_ALLOWED: N_("Only the shop's operators can refund orders."),
+    ShopError.REFUND_UNKNOWN_ORDER: N_("There is no order #{number}."),
+    ShopError.REFUND_ALREADY_DONE: N_("Order #{number} is already refunded."),
+    ShopError.REFUND_NOT_PAID: N_("Order #{number} is not paid, so there is nothing to refund."),
+    RefundCommandError.USAGE: N_("Send /refund followed by the order number, for example /refund 12."),
+    RefundCommandError.DONE_USAGE: N_(
+        "Send /refunded followed by the refund's number from /refunds, for example /refunded 7."
+    ),
+    RefundCommandError.NOT_OWED: N_("No refund #{number} is owed."),
 }
 
 
@@ -106,11 +111,14 @@ async def successful_payment(ctx: Context, event: PaymentEvent) -> None:
     settled = await _retrying(ctx, "settle", received, lambda: _settle(ctx, received.telegram_charge_id))
     if not isinstance(settled, Settled):
         return  # settled before (a replayed update), or left to the payments job
-    await after_settled(ctx, received, settled, event.message_id)
+    await after_settled(ctx, received, settled, event.message_id, asyncio.get_running_loop().time())
 
 
-async def after_settled(ctx: Context, received: ReceivedPayment, settled: Settled, reply_to: int | None) -> None:
-    """Refund what must go back, post a group buy's first card, and give the member their one answer."""
+async def after_settled(
+    ctx: Context, received: ReceivedPayment, settled: Settled, reply_to: int | None, settled_at: float
+) -> None:
+    """Refund what must go back, post a group buy's first card, and give the member their one answer.
+    `settled_at`: the event loop's time when the settling transaction committed."""
     if settled.result is PaymentResult.REFUND:
         log.warning("payment %s cannot stand (%s): refunding", received.telegram_charge_id, settled.reason)
         if settled.payment.amount.is_stars:
@@ -132,16 +140,33 @@ async def after_settled(ctx: Context, received: ReceivedPayment, settled: Settle
             await post_card(ctx, settled.group_buy_to_post)
         except MessengerError as error:
             log.warning("could not post the card of group buy %s: %s", settled.group_buy_to_post, error)
-    await deliver_answer(ctx, answers.answer_key(received.telegram_charge_id), reply_to)
+    elapsed = asyncio.get_running_loop().time() - settled_at
+    if settled.answer is not None and elapsed < ctx.settings.reply_grace.total_seconds() / 2:
+        await send_queued_answer(ctx, settled.answer, reply_to)
+    else:
+        await deliver_answer(ctx, answers.answer_key(received.telegram_charge_id), reply_to)
     ctx.services.outbox.wake()
 
 
+async def send_queued_answer(ctx: Context, answer: Notice, reply_to: int | None) -> None:
+    """Send the answer this handler just queued: it is born leased to it (due only after the reply grace,
+    half of which is still ahead), so no transaction is needed before the send, one marks it after."""
+    try:
+        sent = await ctx.messenger.send(answer.chat_id, RENDERERS[answer.kind](ctx, answer.params), reply_to=reply_to)
+    except Exception as error:
+        log.info("answer %s not sent now (%r); the outbox will send it", answer.key, error)
+        await _hand_to_outbox(ctx, answer.key, repr(error))
+        return
+    message_id = sent.message_id
+    await _mark_sent(ctx, answer.key, lambda uow: answering.delivered_as_queued(uow, answer.key, ctx.now(), message_id))
+
+
 async def deliver_answer(ctx: Context, key: str, reply_to: int | None) -> None:
-    """Send the queued answer now: lease its outbox row for the reply grace, send, mark it sent, each
-    step short so no transaction waits on Telegram. A failed send hands the row to the outbox at once; a
-    crash leaves the lease to lapse, and the outbox sends it then, so it is never lost. It goes twice only
-    if the process dies between Telegram's reply and the mark, which no design can close (Telegram has no
-    idempotency key for messages)."""
+    """Send an answer queued by someone else (a refund's) or late: lease its outbox row for the reply grace,
+    send, mark it sent, each step short so no transaction waits on Telegram. A failed send hands the row to
+    the outbox at once; a crash leaves the lease to lapse, and the outbox sends it then, so it is never
+    lost. It goes twice only if the process dies between Telegram's reply and the mark, which no design
+    can close (Telegram has no idempotency key for messages)."""
     lease_until = ctx.now() + ctx.settings.reply_grace
     try:
         async with ctx.uow() as uow:
@@ -157,12 +182,17 @@ async def deliver_answer(ctx: Context, key: str, reply_to: int | None) -> None:
         sent = await ctx.messenger.send(entry.notice.chat_id, view, reply_to=reply_to)
     except Exception as error:
         log.info("answer %s not sent now (%r); the outbox will send it", key, error)
-        await _hand_to_outbox(ctx, entry.id, repr(error))
+        await _hand_to_outbox(ctx, key, repr(error))
         return
-    await _mark_sent(ctx, entry, sent.message_id)
+
+    async def mark(uow: UnitOfWork) -> bool:
+        await answering.delivered(uow, entry, ctx.now(), sent.message_id)
+        return True
+
+    await _mark_sent(ctx, key, mark)
 
 
-async def _mark_sent(ctx: Context, entry: OutboxEntry, message_id: int | None) -> None:
+async def _mark_sent(ctx: Context, key: str, mark: Callable[[UnitOfWork], Awaitable[bool]]) -> None:
     """Record the send, retrying through a database hiccup while the lease still stands (after it, the
     outbox would take the row and send the answer a second time)."""
     loop = asyncio.get_running_loop()
@@ -171,27 +201,29 @@ async def _mark_sent(ctx: Context, entry: OutboxEntry, message_id: int | None) -
     while True:
         try:
             async with ctx.uow() as uow:
-                await answering.delivered(uow, entry, ctx.now(), message_id)
+                marked = await mark(uow)
                 await uow.commit()
+            if not marked:
+                log.warning("answer %s was sent, but the outbox had taken it: it may go twice", key)
             return
         except Exception as error:
             if loop.time() + delay >= lease_ends:
-                log.error("answer %s was sent but could not be marked sent (%r): it may go twice", entry.id, error)
+                log.error("answer %s was sent but could not be marked sent (%r): it may go twice", key, error)
                 return
-            log.warning("answer %s sent; marking it failed (%r), retrying in %.2fs", entry.id, error, delay)
+            log.warning("answer %s sent; marking it failed (%r), retrying in %.2fs", key, error, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
 
 
-async def _hand_to_outbox(ctx: Context, entry_id: int, error: str) -> None:
+async def _hand_to_outbox(ctx: Context, key: str, error: str) -> None:
     """Make the answer due now rather than after the grace (the handler is alive: it did not die)."""
     try:
         async with ctx.uow() as uow:
-            await answering.hand_back(uow, entry_id, ctx.now(), error)
+            await answering.hand_back(uow, key, ctx.now(), error)
             await uow.commit()
         ctx.services.outbox.wake()
     except Exception:
-        log.warning("could not hand answer %s to the outbox now; it goes after the grace", entry_id)
+        log.warning("could not hand answer %s to the outbox now; it goes after the grace", key)
 
 
 async def _store(ctx: Context, received: ReceivedPayment) -> bool:
@@ -260,9 +292,10 @@ async def refund(ctx: Context, event: CommandEvent) -> None:
     """/refund N (operators, private): order N's money goes back, and everything it earned with it."""
     number = whole_number(event.args.strip().removeprefix("#"))
     if number is None:
-        raise DomainError("refund.usage")
+        raise DomainError(RefundCommandError.USAGE)
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
-        done = await refund_order(uow, ctx.now(), event.sender.id, ctx.settings.owner_ids, number)
+        done = await refund_order(uow, ctx.now(), actor, number, ctx.settings.owner_ids)
         await uow.commit()
     ctx.services.outbox.wake()
     # The member hears of it from the order's own refund notice; the refund itself adds nothing.
@@ -284,26 +317,26 @@ async def refund(ctx: Context, event: CommandEvent) -> None:
 
 async def refunds_owed(ctx: Context, event: CommandEvent) -> None:
     """/refunds (operators, private): every refund a person has to make."""
-    if event.sender.id not in ctx.settings.owner_ids:
-        raise DomainError("refund.not_allowed")
+    actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
-        owed = await refunds.owed_by_people(uow)
-    lines = [(p.id, p.user_id, p.amount.display(), pv.why(ctx, p.refund_reason or "order.closed")) for p in owed]
+        owed = await refunds.owed_by_people(uow, actor)
+    lines = [
+        (p.id, p.user_id, p.amount.display(), pv.why(ctx, p.refund_reason or ShopError.ORDER_CLOSED)) for p in owed
+    ]
     await ctx.messenger.send(event.chat.id, pv.owed_list(ctx, lines))
 
 
 async def refunded(ctx: Context, event: CommandEvent) -> None:
     """/refunded N (operators, private): the refund of payment N was made by hand."""
-    if event.sender.id not in ctx.settings.owner_ids:
-        raise DomainError("refund.not_allowed")
+    actor = await ctx.actor(event.sender)
     number = whole_number(event.args.strip().removeprefix("#"))
     if number is None:
-        raise DomainError("refund.done_usage")
+        raise DomainError(RefundCommandError.DONE_USAGE)
     async with ctx.uow() as uow:
-        payment = await refunds.mark_done(uow, ctx.now(), number, event.sender.id)
+        payment = await refunds.mark_done(uow, ctx.now(), actor, number)
         await uow.commit()
     if payment is None:
-        raise DomainError("refund.not_owed", number=number)
+        raise DomainError(RefundCommandError.NOT_OWED, number=number)
     ctx.services.outbox.wake()
     log.info("operator %s marked the refund of payment %s done", event.sender.id, payment.id)
     await ctx.messenger.send(

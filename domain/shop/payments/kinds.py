@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.drops import buying
+from domain.errors import ErrorCode
 from domain.groupbuys import flow
 from domain.groupbuys.model import PAYLOAD_KIND as GROUP_BUY
 from domain.memberships import joining
+from domain.memberships.errors import MembershipError
 from domain.memberships.joining import PAYLOAD_KIND as MEMBERSHIP
 from domain.notices import Notice
 from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork
 from domain.shop import after_paid
+from domain.shop.errors import ShopError
 from domain.shop.orders import PAYLOAD_PREFIX, Payment
 from domain.shop.payments import answers, shop_orders
 from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
@@ -33,7 +36,7 @@ KINDS = (ORDER, DROP, MEMBERSHIP, GROUP_BUY)
 class Settled:
     result: PaymentResult
     payment: Payment
-    reason: str | None  # why the money goes back (a DomainError code)
+    reason: ErrorCode | None  # why the money goes back
     title: str  # what was bought, for the refund notice
     answer: Notice | None  # the member's answer when the money stays; refunds are answered by the refund
     group_buy_to_post: int | None = None  # the first seat of a group buy: its progress card goes up now
@@ -58,15 +61,7 @@ async def settle_kind(
     if kind == GROUP_BUY:
         return await _group_buy(uow, now, policy, received, grace)
     record = buying.record_payment if kind == DROP else shop_orders.record_payment
-    outcome = await record(
-        uow,
-        now,
-        received.user_id,
-        received.payload,
-        received.amount,
-        received.telegram_charge_id,
-        received.provider_charge_id,
-    )
+    outcome = await record(uow, now, received)
     # Points and the referrer's reward, for a drop purchase as for any paid order.
     await after_paid.after_payment(uow, now, policy, outcome)
     return _order_settled(outcome, received, grace)
@@ -81,41 +76,22 @@ def _order_settled(outcome: PaymentOutcome, received: ReceivedPayment, grace: da
 
 
 async def _membership(uow: UnitOfWork, now: datetime, received: ReceivedPayment) -> Settled:
-    outcome = await joining.record_payment(
-        uow,
-        now,
-        received.user_id,
-        received.payload,
-        received.amount,
-        received.telegram_charge_id,
-        received.provider_charge_id,
-        received.subscription_expires_at,
-        recurring=received.is_recurring,
-    )
+    outcome = await joining.record_payment(uow, now, received)
     # A membership answers with its own notices (welcome, invite link, renewal), queued by joining.
-    reason = outcome.reason or ("membership.plan_unknown" if outcome.result is PaymentResult.REFUND else None)
+    reason = outcome.reason or (MembershipError.PLAN_UNKNOWN if outcome.result is PaymentResult.REFUND else None)
     return Settled(outcome.result, outcome.payment, reason, "", None)
 
 
 async def _group_buy(
     uow: UnitOfWork, now: datetime, policy: RewardsPolicy, received: ReceivedPayment, grace: datetime | None
 ) -> Settled:
-    joined = await flow.record_group_payment(
-        uow,
-        now,
-        policy,
-        received.user_id,
-        received.payload,
-        received.amount,
-        received.telegram_charge_id,
-        received.provider_charge_id,
-    )
+    joined = await flow.record_group_payment(uow, now, policy, received)
     outcome = joined.payment
     group_buy = joined.group_buy
     title = group_buy.title if group_buy is not None else ""
     if joined.outcome is flow.Joined.DUPLICATE:
         return Settled(PaymentResult.DUPLICATE, outcome.payment, None, title, None)
     if joined.outcome is flow.Joined.REFUND or group_buy is None:
-        return Settled(PaymentResult.REFUND, outcome.payment, joined.reason or "order.closed", title, None)
+        return Settled(PaymentResult.REFUND, outcome.payment, joined.reason or ShopError.ORDER_CLOSED, title, None)
     answer = answers.seated(received, group_buy, grace)
     return Settled(PaymentResult.PAID, outcome.payment, None, title, answer, group_buy.id if joined.first else None)

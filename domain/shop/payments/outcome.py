@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.errors import ErrorCode
 from domain.shop.orders import Order, Payment
 
 
@@ -19,4 +20,4 @@ class PaymentOutcome:
     result: PaymentResult
     payment: Payment
     order: Order | None
-    reason: str | None = None  # a DomainError-style code explaining a refund
+    reason: ErrorCode | None = None  # why the money goes back

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork
+from domain.shop.errors import ShopError
 from domain.shop.payments import answers
 from domain.shop.payments.kinds import Settled, settle_kind
 from domain.shop.payments.outcome import PaymentResult
@@ -54,7 +55,7 @@ async def settle(
     if settled.answer is not None:
         await uow.outbox.enqueue(settled.answer, now)
     if settled.result is PaymentResult.REFUND and not received.amount.is_stars:
-        reason = settled.reason or "order.closed"
+        reason = settled.reason or ShopError.ORDER_CLOSED
         owed = answers.refund_owed(
             settled.payment, reason, operators, chat_id=received.chat_id, not_before=held_until, title=settled.title
         )

@@ -6,37 +6,40 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from domain.money import Money
+from domain.errors import ErrorCode
 from domain.ports import UnitOfWork
+from domain.shop.errors import ShopError
 from domain.shop.orders import NewPayment, Order, OrderStatus, PaymentStatus
 from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
+from domain.shop.payments.received import ReceivedPayment
 
 # Marks the order paid (stock, holds, points); returns why it cannot be, or None when it is delivered.
-Deliver = Callable[[], Awaitable[str | None]]
+Deliver = Callable[[], Awaitable[ErrorCode | None]]
 
 
 async def record_against_order(
-    uow: UnitOfWork,
-    now: datetime,
-    payer_id: int,
-    named: Order | None,
-    amount: Money,
-    telegram_charge_id: str,
-    provider_charge_id: str | None,
-    deliver: Deliver,
+    uow: UnitOfWork, now: datetime, received: ReceivedPayment, named: Order | None, deliver: Deliver
 ) -> PaymentOutcome:
     """`named`: the order the payload names. Another member's order is treated as naming none (the money
-    goes back as "order.not_yours"), so nobody's order is changed by someone else's payment."""
-    order = named if named is not None and named.user_id == payer_id else None
+    goes back as ShopError.ORDER_NOT_YOURS), so nobody's order is changed by someone else's payment."""
+    order = named if named is not None and named.user_id == received.user_id else None
+    telegram_charge_id = received.telegram_charge_id
     payment = await uow.payments.add_if_new(
-        NewPayment(order.id if order else None, payer_id, telegram_charge_id, provider_charge_id, amount, now)
+        NewPayment(
+            order.id if order else None,
+            received.user_id,
+            telegram_charge_id,
+            received.provider_charge_id,
+            received.amount,
+            now,
+        )
     )
     if payment is None:  # Telegram delivered this charge before: change nothing
         recorded = await uow.payments.get_by_charge(telegram_charge_id)
         assert recorded is not None  # add_if_new refused it because it exists
         current = await uow.orders.get(recorded.order_id) if recorded.order_id is not None else None
         return PaymentOutcome(PaymentResult.DUPLICATE, recorded, current)
-    reason = "order.not_yours" if named is not None and order is None else await deliver()
+    reason = ShopError.ORDER_NOT_YOURS if named is not None and order is None else await deliver()
     if reason is None:
         assert order is not None
         return PaymentOutcome(PaymentResult.PAID, payment, await uow.orders.get(order.id))

@@ -12,9 +12,12 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
+from domain.actors import Actor
 from domain.clock import Clock
+from domain.errors import ErrorCode
 from domain.messenger import Messenger, MessengerError, Rejected
 from domain.ports import UnitOfWork, UnitOfWorkFactory
+from domain.shop.errors import ShopError
 from domain.shop.orders import OrderStatus, Payment, PaymentStatus
 from domain.shop.payments import answers
 
@@ -33,7 +36,7 @@ async def refund_stars(
     title: str = "",
     not_before: datetime | None = None,
     answer: bool = True,
-    reason: str | None = None,
+    reason: ErrorCode | None = None,
 ) -> bool:
     """The one way a Stars payment goes back: ask Telegram, record it, tell the member once. True if done.
 
@@ -41,7 +44,7 @@ async def refund_stars(
     refusal counts towards handing it to the operators. `answer=False` when the caller tells the member
     in its own words (a cancelled group buy, an operator's refund).
     """
-    why = reason or payment.refund_reason or "order.closed"
+    why = reason or payment.refund_reason or ShopError.ORDER_CLOSED
 
     async def tell(uow: UnitOfWork, how: str) -> None:
         if answer:
@@ -85,8 +88,10 @@ async def star_refunds_due(uow: UnitOfWork, limit: int = 100) -> tuple[Payment, 
     return tuple(p for p in due if p.amount.is_stars and p.escalated_at is None)
 
 
-async def owed_by_people(uow: UnitOfWork, limit: int = 100) -> tuple[Payment, ...]:
-    """Refunds a person has to make: other currencies, and Stars refunds Telegram kept refusing."""
+async def owed_by_people(uow: UnitOfWork, actor: Actor, limit: int = 100) -> tuple[Payment, ...]:
+    """Refunds a person has to make: other currencies, and Stars refunds Telegram kept refusing. The
+    operators' list: it names members and what they paid."""
+    actor.require_operator(refusal=ShopError.REFUND_NOT_ALLOWED)
     due = await uow.payments.refunds_owed(limit)
     return tuple(p for p in due if not p.amount.is_stars or p.escalated_at is not None)
 
@@ -99,17 +104,19 @@ async def refund_refused(
     refusals = await uow.payments.refund_refused(payment.id)
     if refusals < ESCALATE_AFTER or not await uow.payments.escalate(payment.id, now):
         return False
-    for notice in answers.refund_owed(payment, payment.refund_reason or "order.closed", operators, error):
+    for notice in answers.refund_owed(payment, payment.refund_reason or ShopError.ORDER_CLOSED, operators, error):
         await uow.outbox.enqueue(notice, now)
     return True
 
 
-async def mark_done(uow: UnitOfWork, now: datetime, payment_id: int, operator_id: int) -> Payment | None:
-    """An operator refunded by hand. The payment, or None if no refund of that number is owed."""
+async def mark_done(uow: UnitOfWork, now: datetime, actor: Actor, payment_id: int) -> Payment | None:
+    """An operator refunded by hand (recorded as done by `actor`). The payment, or None if no refund of
+    that number is owed."""
+    actor.require_operator(refusal=ShopError.REFUND_NOT_ALLOWED)
     payment = await uow.payments.get(payment_id)
     if payment is None or payment.status is not PaymentStatus.REFUND_DUE:
         return None
-    if not await complete_refund(uow, now, payment, by=operator_id):
+    if not await complete_refund(uow, now, payment, by=actor.user_id):
         return None
     await uow.outbox.enqueue(answers.refunded_by_hand(payment), now)
     return await uow.payments.get(payment_id)

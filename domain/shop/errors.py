@@ -1,0 +1,26 @@
+"""What can go wrong in the shop: an order and its invoice, a product, the payment's currency, a refund."""
+
+from __future__ import annotations
+
+from domain.errors import ErrorCode
+
+
+class ShopError(ErrorCode):
+    # An order's invoice; these also travel as the reason a payment is refunded (stored, so never renamed).
+    ORDER_UNKNOWN = "order.unknown"
+    ORDER_NOT_YOURS = "order.not_yours"
+    ORDER_ALREADY_PAID = "order.already_paid"
+    ORDER_CLOSED = "order.closed"
+    ORDER_REFUNDED = "order.refunded"
+    ORDER_AMOUNT_MISMATCH = "order.amount_mismatch"
+    ORDER_BAD_QUANTITY = "order.bad_quantity"
+    PRODUCT_NOT_FOUND = "product.not_found"
+    PRODUCT_SOLD_OUT = "product.sold_out"
+    PRODUCT_PRICE_CHANGED = "product.price_changed"
+    PRODUCT_IN_DROP = "product.in_drop"
+    CURRENCY_UNAVAILABLE = "payment.currency_unavailable"
+    # An operator refunding an order with /refund.
+    REFUND_NOT_ALLOWED = "refund.not_allowed"
+    REFUND_UNKNOWN_ORDER = "refund.unknown_order"
+    REFUND_ALREADY_DONE = "refund.already"
+    REFUND_NOT_PAID = "refund.not_paid"
