@@ -4,6 +4,7 @@ It knows nothing of circlecart: bots talk to it over the Bot API, checked agains
 people act through the scenario methods (`send_message`, `press_button`, `pay`, ...)."""
 
 from .core import Call, ErrorRecord, FloodEvent, SendRecord
+from .polls import PollRecord, PollVoteRefused
 from .scenario import Delivered, PaymentResult
 from .server import FakeTelegram
 from .spec import ApiError, Spec, load_spec
@@ -33,6 +34,8 @@ __all__ = [
     "FloodEvent",
     "InvoiceRecord",
     "PaymentResult",
+    "PollRecord",
+    "PollVoteRefused",
     "PreCheckoutAnswer",
     "Refund",
     "SendRecord",

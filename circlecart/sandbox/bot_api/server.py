@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .scenario import Scenario
+from .polls import Polls
 
 
-class FakeTelegram(Scenario):
+class FakeTelegram(Polls):
     """The fake Bot API server.
 
     ``fake = FakeTelegram(); await fake.start()`` (or ``async with FakeTelegram() as fake``), then
