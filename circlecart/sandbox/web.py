@@ -20,7 +20,7 @@ import aiohttp
 from aiohttp import web
 
 from circlecart.sandbox import world
-from circlecart.sandbox.bot_api import FakeChat, FakeUser, InvoiceRecord, StoredMessage
+from circlecart.sandbox.bot_api import FakeChat, FakeUser, InvoiceRecord, PollVoteRefused, StoredMessage
 
 if TYPE_CHECKING:
     from circlecart.sandbox.runner import Sandbox
@@ -70,6 +70,7 @@ class WebChat:
             ("inline/choose", self._inline_choose),
             ("invoice", self._invoice_info),
             ("pay", self._pay),
+            ("vote", self._vote),
             ("join", self._join),
             ("clock", self._clock),
         ):
@@ -161,7 +162,11 @@ class WebChat:
         chat = self._chat_for(me, request.query.get("chat"))
         fake = self.sandbox.fake
         where: Any = chat if chat is not None else me
-        messages = [self._message_json(m) for m in fake.messages(where)]
+        stored = fake.messages(where)
+        messages = [self._message_json(m) for m in stored]
+        for out, message in zip(messages, stored, strict=True):
+            if "poll" in out:  # the person's own choice, to mark it and offer retracting it
+                out["poll"] = {**out["poll"], "chosen": fake.vote_of(message, me)}
         commands = self._commands(me, chat, language)
         return web.json_response({"messages": messages, "commands": commands, "version": self.version})
 
@@ -383,6 +388,27 @@ class WebChat:
         return web.json_response(
             {"ok": result.accepted, "answered": result.answered, "error": result.error_message}
         )
+
+    async def _vote(self, request: web.Request) -> web.Response:
+        body, me = await self._body(request)
+        chat = self._chat_for(me, body.get("chat"))
+        fake = self.sandbox.fake
+        message = fake.message(chat if chat is not None else me, int(body.get("message_id") or 0))
+        if message is None or message.deleted:
+            raise web.HTTPBadRequest(text="that message is gone")
+        options = body.get("options")
+        if not isinstance(options, list) or not all(isinstance(i, int) for i in options):
+            raise web.HTTPBadRequest(text="options: a list of option numbers expected")
+        try:
+            await fake.vote(me, message, options)
+        except PollVoteRefused as refused:
+            return web.json_response({"ok": False, "error": str(refused)})
+        except LookupError as error:
+            raise web.HTTPBadRequest(text=str(error)) from None
+        # No waiting for the bot: a bot need not ask for poll updates (allowed_updates), and the vote
+        # itself is Telegram's to show.
+        self._on_change()
+        return web.json_response({"ok": True})
 
     async def _join(self, request: web.Request) -> web.Response:
         body, me = await self._body(request)

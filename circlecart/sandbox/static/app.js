@@ -15,6 +15,8 @@ const TEXTS = {
     name: "Name", phone_number: "Phone", email: "Email", shipping_address: "Address", reply: "Reply",
     edited: "edited", no_answer: "The bot did not answer in time.", moved: "Time moved forward",
     bot: "bot", no_results: "No results", link_unknown: "That link leads outside the sandbox.",
+    poll_public: "Poll", poll_anonymous: "Anonymous poll", quiz: "Quiz", poll_multi: "choose one or more",
+    poll_closed: "Final results", poll_votes: "{n} votes", vote: "Vote", retract: "Retract vote",
   },
   zh: {
     title: "circlecart 沙盒", you_are: "当前身份", chats: "聊天", clock: "沙盒时间", plus_day: "+1 天",
@@ -29,6 +31,8 @@ const TEXTS = {
     name: "姓名", phone_number: "电话", email: "邮箱", shipping_address: "地址", reply: "回复",
     edited: "已编辑", no_answer: "机器人没有及时回应。", moved: "时间已前移",
     bot: "机器人", no_results: "没有结果", link_unknown: "这个链接指向沙盒之外。",
+    poll_public: "公开投票", poll_anonymous: "匿名投票", quiz: "测验", poll_multi: "可多选",
+    poll_closed: "最终结果", poll_votes: "{n} 票", vote: "投票", retract: "撤回投票",
   },
 };
 
@@ -36,6 +40,7 @@ const state = {
   lang: (navigator.language || "en").toLowerCase().startsWith("zh") ? "zh" : "en",
   world: null, me: null, chat: null, messages: [], commands: [], replyTo: null,
   inlineQueryId: null, inlineTimer: null, refreshing: false, again: false,
+  pollPicks: {}, // "chat:message" -> options ticked in a multiple-answer poll, not yet sent
 };
 
 const $ = (sel) => document.querySelector(sel);
@@ -130,10 +135,7 @@ function renderMessage(m) {
     if (!m.buttons.length) html += `<div class="kb"><div class="kbrow"><button data-pay="${m.id}">${esc(t("pay"))} ${esc(inv.amount)}</button></div></div>`;
     html += "</div>";
   }
-  if (m.poll) {
-    html += `<div class="poll"><b>📊 ${esc(m.poll.question)}</b>` +
-      m.poll.options.map((o) => `<div>▫️ ${esc(o.text)} <small>${o.voter_count}</small></div>`).join("") + "</div>";
-  }
+  if (m.poll) html += renderPoll(m);
   if (m.text) html += `<div class="text">${renderEntities(m.text, m.entities)}</div>`;
   if (m.buttons.length) {
     html += `<div class="kb">` + m.buttons.map((row) => `<div class="kbrow">` + row.map((b, i) => {
@@ -145,6 +147,51 @@ function renderMessage(m) {
   html += `<div class="meta">${m.edited ? esc(t("edited")) + " · " : ""}${time}</div>`;
   html += `<button class="act" data-reply="${m.id}" title="${esc(t("reply"))}">↩</button></div>`;
   return html;
+}
+
+function renderPoll(m) {
+  const p = m.poll, chosen = p.chosen || [], voted = chosen.length > 0;
+  const picks = state.pollPicks[`${state.chat}:${m.id}`] || [];
+  // Telegram lets a person vote until the poll closes, and change the vote only where the poll allows it.
+  const open = !p.is_closed && (!voted || p.allows_revoting);
+  const kind = p.type === "quiz" ? "quiz" : p.is_anonymous ? "poll_anonymous" : "poll_public";
+  let html = `<div class="poll${p.is_closed ? " closed" : ""}" data-testid="poll"><b>📊 ${esc(p.question)}</b>` +
+    `<div class="poll-kind">${esc(t(p.is_closed ? "poll_closed" : kind))}` +
+    `${p.allows_multiple_answers && open ? " · " + esc(t("poll_multi")) : ""}</div>`;
+  html += p.options.map((o, i) => {
+    const share = p.total_voter_count ? Math.round((100 * o.voter_count) / p.total_voter_count) : 0;
+    const mark = chosen.includes(i) ? "✔️" : picks.includes(i) ? "☑️" : p.allows_multiple_answers ? "⬜" : "⚪";
+    const inner = `<span class="poll-text">${mark} ${esc(o.text)}</span><span class="poll-count">${o.voter_count} · ${share}%</span>` +
+      `<span class="poll-bar" style="width:${share}%"></span>`;
+    return open
+      ? `<button class="poll-option" data-vote="${i}" data-testid="poll-option">${inner}</button>`
+      : `<div class="poll-option">${inner}</div>`;
+  }).join("");
+  html += `<div class="poll-foot"><small>${esc(t("poll_votes", { n: p.total_voter_count }))}</small>`;
+  if (open && p.allows_multiple_answers && picks.length) html += `<button data-vote-send="1" data-testid="poll-vote">${esc(t("vote"))}</button>`;
+  if (!p.is_closed && voted && p.allows_revoting) html += `<button data-retract="1" data-testid="poll-retract">${esc(t("retract"))}</button>`;
+  return html + "</div></div>";
+}
+
+async function vote(messageId, options) {
+  delete state.pollPicks[`${state.chat}:${messageId}`];
+  const answer = await api("/sandbox/api/vote", { chat: state.chat, message_id: messageId, options });
+  if (!answer.ok) toast(answer.error);
+  await refresh();
+}
+
+async function pollClick(el) {
+  const m = state.messages.find((x) => x.id === Number(el.closest(".msg").dataset.id));
+  if (!m || !m.poll) return;
+  const d = el.dataset;
+  if (d.retract) return vote(m.id, []);
+  if (d.voteSend) return vote(m.id, state.pollPicks[`${state.chat}:${m.id}`] || []);
+  const i = Number(d.vote);
+  if (!m.poll.allows_multiple_answers) return vote(m.id, [i]);
+  const key = `${state.chat}:${m.id}`;
+  const picks = state.pollPicks[key] || [];
+  state.pollPicks[key] = picks.includes(i) ? picks.filter((x) => x !== i) : [...picks, i].sort((a, b) => a - b);
+  renderMessages();
 }
 
 function renderMessages() {
@@ -332,12 +379,13 @@ function onInput() {
 // -- events ------------------------------------------------------------------------------------------
 
 document.addEventListener("click", async (event) => {
-  const el = event.target.closest("[data-person],[data-chat],[data-button],[data-pay],[data-command],[data-link],[data-suggest],[data-result],[data-reply],[data-advance]");
+  const el = event.target.closest("[data-person],[data-chat],[data-button],[data-pay],[data-command],[data-link],[data-suggest],[data-result],[data-reply],[data-advance],[data-vote],[data-vote-send],[data-retract]");
   if (!el) return;
   event.preventDefault();
   const d = el.dataset;
   try {
-    if (d.person) choosePerson(Number(d.person));
+    if (d.vote !== undefined || d.voteSend || d.retract) await pollClick(el);
+    else if (d.person) choosePerson(Number(d.person));
     else if (d.chat) openChat(Number(d.chat));
     else if (d.button) await pressButton(Number(el.closest(".msg").dataset.id), JSON.parse(d.button));
     else if (d.pay) await openSheet({ chat: state.chat, message_id: Number(d.pay) });
