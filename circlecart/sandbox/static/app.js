@@ -16,7 +16,7 @@ const TEXTS = {
     edited: "edited", no_answer: "The bot did not answer in time.", moved: "Time moved forward",
     bot: "bot", no_results: "No results", link_unknown: "That link leads outside the sandbox.",
     poll_public: "Poll", poll_anonymous: "Anonymous poll", quiz: "Quiz", poll_multi: "choose one or more",
-    poll_closed: "Final results", poll_votes: "{n} votes", vote: "Vote", retract: "Retract vote",
+    poll_closed: "Final results", poll_votes: "{n} votes", poll_vote: "1 vote", vote: "Vote", retract: "Retract vote",
   },
   zh: {
     title: "circlecart 沙盒", you_are: "当前身份", chats: "聊天", clock: "沙盒时间", plus_day: "+1 天",
@@ -32,7 +32,7 @@ const TEXTS = {
     edited: "已编辑", no_answer: "机器人没有及时回应。", moved: "时间已前移",
     bot: "机器人", no_results: "没有结果", link_unknown: "这个链接指向沙盒之外。",
     poll_public: "公开投票", poll_anonymous: "匿名投票", quiz: "测验", poll_multi: "可多选",
-    poll_closed: "最终结果", poll_votes: "{n} 票", vote: "投票", retract: "撤回投票",
+    poll_closed: "最终结果", poll_votes: "{n} 票", poll_vote: "1 票", vote: "投票", retract: "撤回投票",
   },
 };
 
@@ -167,7 +167,7 @@ function renderPoll(m) {
       ? `<button class="poll-option" data-vote="${i}" data-testid="poll-option">${inner}</button>`
       : `<div class="poll-option">${inner}</div>`;
   }).join("");
-  html += `<div class="poll-foot"><small>${esc(t("poll_votes", { n: p.total_voter_count }))}</small>`;
+  html += `<div class="poll-foot"><small>${esc(p.total_voter_count === 1 ? t("poll_vote") : t("poll_votes", { n: p.total_voter_count }))}</small>`;
   if (open && p.allows_multiple_answers && picks.length) html += `<button data-vote-send="1" data-testid="poll-vote">${esc(t("vote"))}</button>`;
   if (!p.is_closed && voted && p.allows_revoting) html += `<button data-retract="1" data-testid="poll-retract">${esc(t("retract"))}</button>`;
   return html + "</div></div>";
