@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from circlecart.errors import CliError
+from circlecart.redaction import redact_logs
 from circlecart.settings import ConfigurationError, Settings, load_settings
 from domain.clock import Clock, SystemClock
 from domain.errors import DomainError
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
             stream=sys.stderr,
         )
+        redact_logs(settings)
         # Alembic narrates every step at INFO; an operator only needs to hear about problems.
         logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
         return int(args.handler(settings, args, clock or SystemClock()) or 0)

@@ -16,6 +16,10 @@ from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME
 ROOT = Path(__file__).resolve().parents[2]
 
 
+PROVIDER_TOKEN = "284685063:TEST:provider-secret-4f9a"
+WEBHOOK_SECRET = "webhook-secret-never-logged"
+
+
 async def test_circlecart_run_serves_shop_buy_and_pay_then_stops_cleanly(framework: str, tmp_path: Path) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
     await import_file(database_url, EXAMPLE_CATALOG)
@@ -27,6 +31,11 @@ async def test_circlecart_run_serves_shop_buy_and_pay_then_stops_cleanly(framewo
         CIRCLECART_BOT_TOKEN=BOT_TOKEN,
         CIRCLECART_TELEGRAM_API_URL=fake.base_url,
         CIRCLECART_DATABASE_URL=database_url,
+        # At DEBUG every library says the most it ever will: httpx logs each request URL, which carries the
+        # bot token. None of the secrets may reach the log all the same.
+        CIRCLECART_LOG_LEVEL="DEBUG",
+        CIRCLECART_PAYMENT_PROVIDER_TOKEN=PROVIDER_TOKEN,
+        CIRCLECART_WEBHOOK_SECRET=WEBHOOK_SECRET,
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -55,3 +64,9 @@ async def test_circlecart_run_serves_shop_buy_and_pay_then_stops_cleanly(framewo
         await fake.stop()
     assert process.returncode == 0, stderr.decode()[-2000:]
     assert b"Traceback" not in stderr, stderr.decode()[-2000:]
+    log = stderr.decode()
+    secret_half = BOT_TOKEN.partition(":")[2]
+    for secret in (secret_half, PROVIDER_TOKEN, WEBHOOK_SECRET):
+        assert secret not in log, f"a secret reached the log: {secret[:4]}…"
+    if framework == "ptb":
+        assert "<redacted>" in log  # httpx logged the bot's calls, with the token cut out
