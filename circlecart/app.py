@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from dataclasses import dataclass, field
 from datetime import timedelta
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bots.core.adapter import FrameworkAdapter
 from bots.core.app import build_table
@@ -16,10 +20,11 @@ from bots.core.menu import command_menus
 from bots.core.notices import TableNoticeRenderer
 from bots.core.runtime import BotCore, UpdateListener
 from bots.core.state import make_state_store
+from circlecart.errors import StartupError
 from circlecart.rewards_config import rewards_policy
 from circlecart.settings import Settings
 from domain.clock import Clock, SystemClock
-from domain.messenger import MessengerError
+from domain.messenger import MessengerError, RecipientUnavailable, Rejected, TransientFailure, Unauthorized
 from jobs.leader import JobsLeader
 from jobs.outbox import OutboxSender
 from jobs.scheduler import ShopJobs
@@ -28,6 +33,8 @@ from storage.database import Database
 from storage.migrate import upgrade_async
 
 log = logging.getLogger(__name__)
+
+START_RETRY_MAX_SECONDS = 60.0  # the longest wait between two tries to reach Telegram at start-up
 
 
 def make_adapter(settings: Settings) -> FrameworkAdapter:
@@ -61,15 +68,13 @@ class CircleCart:
     async def start(self) -> None:
         adapter = self.adapter or make_adapter(self.settings)
         self.adapter = adapter
-        await upgrade_async(self.settings.database_url)
-        self.database = await Database.connect(self.settings.database_url)
+        database = self.database = await self._open_database()
         translations = Translations(default=self.settings.default_language)
         table = build_table()
-        username = await adapter.username()
-        bot_id = await adapter.bot_id()
+        username, bot_id = await self._who_am_i(adapter)
         services = Services(
             messenger=adapter.messenger,
-            uow_factory=self.database.uow,
+            uow_factory=database.uow,
             clock=self.clock,
             translations=translations,
             codec=table.codec,
@@ -110,7 +115,7 @@ class CircleCart:
             # The workers take in that backlog; give them the same quiet time before the catch-up.
             await asyncio.sleep(self.settings.startup_settle_seconds)
         self.leader = JobsLeader(
-            self.database.job_lock(),
+            database.job_lock(),
             self._take_over_jobs,
             self._step_down_from_jobs,
             retry_seconds=self.settings.jobs_lock_retry_seconds,
@@ -208,8 +213,48 @@ class CircleCart:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await self.start()
+        starting = asyncio.create_task(self.start())
+        stopping = asyncio.create_task(stop.wait())
         try:
-            await stop.wait()
+            await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if starting.done():
+                starting.result()  # a StartupError ends here, after the cleanup below
+                await stopping
+            else:  # Ctrl-C while still starting (say, Telegram unreachable): stop without a traceback
+                starting.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await starting
         finally:
+            stopping.cancel()
             await self.stop()
+
+    async def _open_database(self) -> Database:
+        url = self.settings.database_url
+        try:
+            await upgrade_async(url)
+            return await Database.connect(url)
+        except (OSError, TimeoutError, OperationalError, InterfaceError) as error:
+            shown = make_url(url).render_as_string(hide_password=True)
+            cause = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+            raise StartupError(
+                f"cannot reach the database at {shown} ({cause}): check CIRCLECART_DATABASE_URL and that the "
+                "database server is running"
+            ) from None
+
+    async def _who_am_i(self, adapter: FrameworkAdapter) -> tuple[str, int]:
+        """The bot's username and id (getMe). Telegram out of reach is waited out with backoff; a token
+        Telegram does not know is the operator's to fix."""
+        delay = 1.0
+        while True:
+            try:
+                return await adapter.username(), await adapter.bot_id()
+            except (Unauthorized, RecipientUnavailable, Rejected) as error:
+                raise StartupError(
+                    f"Telegram does not accept the bot token ({error}): set CIRCLECART_BOT_TOKEN to the token "
+                    "@BotFather gave you"
+                ) from None
+            except TransientFailure as error:
+                where = self.settings.telegram_api_url
+                log.warning("Telegram is not reachable at %s (%s); trying again in %.0fs", where, error, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, START_RETRY_MAX_SECONDS)

@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from circlecart.errors import CliError
+from circlecart.errors import CliError, StartupError
 from circlecart.redaction import redact_logs
 from circlecart.settings import ConfigurationError, Settings, load_settings
 from domain.clock import Clock, SystemClock
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
         # Alembic narrates every step at INFO; an operator only needs to hear about problems.
         logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
         return int(args.handler(settings, args, clock or SystemClock()) or 0)
-    except ConfigurationError as error:
+    except (ConfigurationError, StartupError) as error:
         print(f"circlecart: {error}", file=sys.stderr)
         return 2
     except (CliError, DomainError) as error:

@@ -5,3 +5,7 @@ from __future__ import annotations
 
 class CliError(Exception):
     pass
+
+
+class StartupError(Exception):
+    """A fault the operator must fix before the bot can start; its text names the cause and the fix."""

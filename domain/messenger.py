@@ -32,6 +32,10 @@ class TransientFailure(MessengerError):
     """Network error or a 5xx: worth retrying with backoff."""
 
 
+class Unauthorized(MessengerError):
+    """Telegram does not accept the bot's token (revoked, mistyped, or not a token at all)."""
+
+
 class Rejected(MessengerError):
     """A 400 the request itself caused (e.g. message not modified, query too old)."""
 

@@ -16,6 +16,7 @@ from aiogram.exceptions import (
     TelegramNotFound,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.types import (
     BotCommand,
@@ -42,6 +43,7 @@ from domain.messenger import (
     Rejected,
     StarTransaction,
     TransientFailure,
+    Unauthorized,
 )
 from domain.outgoing import Button, CommandMenu, InlineResult, Invoice, Keyboard, MessageRef, View
 
@@ -80,11 +82,13 @@ def _ref(message: Message) -> MessageRef:
     return MessageRef(chat_id=message.chat.id, message_id=message.message_id)
 
 
-async def _mapped(call: Awaitable[T]) -> T:
+async def mapped(call: Awaitable[T]) -> T:
     try:
         return await call
     except TelegramRetryAfter as error:
         raise RateLimited(error.retry_after) from error
+    except TelegramUnauthorizedError as error:
+        raise Unauthorized(error.message) from error
     except (TelegramForbiddenError, TelegramNotFound) as error:
         raise RecipientUnavailable(error.message) from error
     except TelegramBadRequest as error:
@@ -109,7 +113,7 @@ class AiogramMessenger:
     async def send(self, chat_id: int, view: View, reply_to: int | None = None) -> MessageRef:
         markup = keyboard(view.buttons)
         if view.document is not None:
-            sent = await _mapped(
+            sent = await mapped(
                 self.bot.send_document(
                     chat_id,
                     BufferedInputFile(view.document.content, view.document.filename),
@@ -120,7 +124,7 @@ class AiogramMessenger:
                 )
             )
         elif view.photo or view.photo_bytes is not None:
-            sent = await _mapped(
+            sent = await mapped(
                 self.bot.send_photo(
                     chat_id,
                     view.photo or BufferedInputFile(view.photo_bytes or b"", "image.png"),
@@ -131,7 +135,7 @@ class AiogramMessenger:
                 )
             )
         else:
-            sent = await _mapped(
+            sent = await mapped(
                 self.bot.send_message(
                     chat_id,
                     view.text,
@@ -147,7 +151,7 @@ class AiogramMessenger:
         markup = keyboard(view.buttons)
         try:
             if view.photo or view.document is not None:
-                await _mapped(
+                await mapped(
                     self.bot.edit_message_caption(
                         chat_id=chat_id,
                         message_id=message_id,
@@ -158,7 +162,7 @@ class AiogramMessenger:
                     )
                 )
             else:
-                await _mapped(
+                await mapped(
                     self.bot.edit_message_text(
                         chat_id=chat_id,
                         message_id=message_id,
@@ -174,7 +178,7 @@ class AiogramMessenger:
                 raise
 
     async def send_invoice(self, chat_id: int, invoice: Invoice, reply_to: int | None = None) -> MessageRef:
-        sent = await _mapped(
+        sent = await mapped(
             self.bot.send_invoice(
                 chat_id,
                 title=invoice.title,
@@ -191,7 +195,7 @@ class AiogramMessenger:
         return _ref(sent)
 
     async def create_invoice_link(self, invoice: Invoice) -> str:
-        return await _mapped(
+        return await mapped(
             self.bot.create_invoice_link(
                 title=invoice.title,
                 description=invoice.description,
@@ -207,7 +211,7 @@ class AiogramMessenger:
     async def answer_callback(
         self, callback_id: str, text: str | None = None, alert: bool = False, url: str | None = None
     ) -> None:
-        await _mapped(self.bot.answer_callback_query(callback_id, text=text, show_alert=alert, url=url))
+        await mapped(self.bot.answer_callback_query(callback_id, text=text, show_alert=alert, url=url))
 
     async def answer_inline(
         self, query_id: str, results: Sequence[InlineResult], cache_time: int = 0, is_personal: bool = True
@@ -223,42 +227,42 @@ class AiogramMessenger:
             )
             for r in results
         ]
-        await _mapped(
+        await mapped(
             self.bot.answer_inline_query(query_id, list(articles), cache_time=cache_time, is_personal=is_personal)
         )
 
     async def answer_pre_checkout(self, query_id: str, ok: bool, error_message: str | None = None) -> None:
-        await _mapped(self.bot.answer_pre_checkout_query(query_id, ok=ok, error_message=error_message))
+        await mapped(self.bot.answer_pre_checkout_query(query_id, ok=ok, error_message=error_message))
 
     async def refund_star_payment(self, user_id: int, telegram_charge_id: str) -> None:
-        await _mapped(self.bot.refund_star_payment(user_id, telegram_charge_id))
+        await mapped(self.bot.refund_star_payment(user_id, telegram_charge_id))
 
     async def star_transactions(self, offset: int, limit: int) -> Sequence[StarTransaction]:
-        found = await _mapped(self.bot.get_star_transactions(offset=offset, limit=limit))
+        found = await mapped(self.bot.get_star_transactions(offset=offset, limit=limit))
         return [star_transaction(t) for t in found.transactions]
 
     async def set_commands(self, menu: CommandMenu) -> None:
         commands = [BotCommand(command=c.command, description=c.description) for c in menu.commands]
         scope = SCOPES[menu.scope]()
-        await _mapped(self.bot.set_my_commands(commands, scope=scope, language_code=menu.language))
+        await mapped(self.bot.set_my_commands(commands, scope=scope, language_code=menu.language))
 
     async def is_chat_admin(self, chat_id: int, user_id: int) -> bool:
-        member = await _mapped(self.bot.get_chat_member(chat_id, user_id))
+        member = await mapped(self.bot.get_chat_member(chat_id, user_id))
         return member.status in ADMIN_STATUSES
 
     async def create_invite_link(self, chat_id: int, name: str | None = None, join_request: bool = True) -> str:
-        link = await _mapped(self.bot.create_chat_invite_link(chat_id, name=name, creates_join_request=join_request))
+        link = await mapped(self.bot.create_chat_invite_link(chat_id, name=name, creates_join_request=join_request))
         return link.invite_link
 
     async def approve_join_request(self, chat_id: int, user_id: int) -> None:
-        await _mapped(self.bot.approve_chat_join_request(chat_id, user_id))
+        await mapped(self.bot.approve_chat_join_request(chat_id, user_id))
 
     async def decline_join_request(self, chat_id: int, user_id: int) -> None:
-        await _mapped(self.bot.decline_chat_join_request(chat_id, user_id))
+        await mapped(self.bot.decline_chat_join_request(chat_id, user_id))
 
     async def remove_member(self, chat_id: int, user_id: int) -> None:
-        await _mapped(self.bot.ban_chat_member(chat_id, user_id))
-        await _mapped(self.bot.unban_chat_member(chat_id, user_id, only_if_banned=True))
+        await mapped(self.bot.ban_chat_member(chat_id, user_id))
+        await mapped(self.bot.unban_chat_member(chat_id, user_id, only_if_banned=True))
 
     async def edit_star_subscription(self, user_id: int, telegram_charge_id: str, canceled: bool) -> None:
-        await _mapped(self.bot.edit_user_star_subscription(user_id, telegram_charge_id, is_canceled=canceled))
+        await mapped(self.bot.edit_user_star_subscription(user_id, telegram_charge_id, is_canceled=canceled))

@@ -16,7 +16,7 @@ from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bots.aiogram.messenger import AiogramMessenger
+from bots.aiogram.messenger import AiogramMessenger, mapped
 from bots.aiogram.router import UpdateDoneMiddleware, build_router
 from bots.core.runtime import BotCore
 
@@ -102,11 +102,11 @@ class AiogramAdapter:
         self._web: web.AppRunner | None = None
 
     async def username(self) -> str:
-        me = await self.bot.me()
+        me = await mapped(self.bot.me())
         return me.username or ""
 
     async def bot_id(self) -> int:
-        return (await self.bot.me()).id
+        return (await mapped(self.bot.me())).id
 
     def attach(self, core: BotCore) -> None:
         self.dispatcher = create_dispatcher(core)

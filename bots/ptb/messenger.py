@@ -24,7 +24,7 @@ from telegram import (
     ReplyParameters,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.warnings import PTBDeprecationWarning
 
 from bots.core.adapter import MESSAGE_GONE_MARKERS, QUERY_EXPIRED_MARKERS
@@ -37,6 +37,7 @@ from domain.messenger import (
     Rejected,
     StarTransaction,
     TransientFailure,
+    Unauthorized,
 )
 from domain.outgoing import Button, CommandMenu, InlineResult, Invoice, Keyboard, MessageRef, View
 
@@ -95,6 +96,8 @@ def map_error(error: TelegramError) -> Exception:
     """The messenger error a PTB error means. Order matters: BadRequest and TimedOut are NetworkErrors."""
     if isinstance(error, RetryAfter):
         return RateLimited(retry_after_seconds(error))
+    if isinstance(error, InvalidToken):
+        return Unauthorized(error.message)
     if isinstance(error, Forbidden):
         return RecipientUnavailable(error.message)
     if isinstance(error, BadRequest):
@@ -111,7 +114,7 @@ def map_error(error: TelegramError) -> Exception:
     return Rejected(error.message)
 
 
-async def _mapped(call: Awaitable[T]) -> T:
+async def mapped(call: Awaitable[T]) -> T:
     try:
         return await call
     except TelegramError as error:
@@ -125,7 +128,7 @@ class PtbMessenger:
     async def send(self, chat_id: int, view: View, reply_to: int | None = None) -> MessageRef:
         markup = keyboard(view.buttons)
         if view.document is not None:
-            sent = await _mapped(
+            sent = await mapped(
                 self.bot.send_document(
                     chat_id,
                     InputFile(view.document.content, filename=view.document.filename),
@@ -136,7 +139,7 @@ class PtbMessenger:
                 )
             )
         elif view.photo or view.photo_bytes is not None:
-            sent = await _mapped(
+            sent = await mapped(
                 self.bot.send_photo(
                     chat_id,
                     view.photo or InputFile(view.photo_bytes or b"", filename="image.png"),
@@ -147,7 +150,7 @@ class PtbMessenger:
                 )
             )
         else:
-            sent = await _mapped(
+            sent = await mapped(
                 self.bot.send_message(
                     chat_id,
                     view.text,
@@ -163,7 +166,7 @@ class PtbMessenger:
         markup = keyboard(view.buttons)
         try:
             if view.photo or view.document is not None:
-                await _mapped(
+                await mapped(
                     self.bot.edit_message_caption(
                         chat_id=chat_id,
                         message_id=message_id,
@@ -174,7 +177,7 @@ class PtbMessenger:
                     )
                 )
             else:
-                await _mapped(
+                await mapped(
                     self.bot.edit_message_text(
                         view.text,
                         chat_id=chat_id,
@@ -190,7 +193,7 @@ class PtbMessenger:
                 raise
 
     async def send_invoice(self, chat_id: int, invoice: Invoice, reply_to: int | None = None) -> MessageRef:
-        sent = await _mapped(
+        sent = await mapped(
             self.bot.send_invoice(
                 chat_id,
                 title=invoice.title,
@@ -207,7 +210,7 @@ class PtbMessenger:
         return _ref(sent)
 
     async def create_invoice_link(self, invoice: Invoice) -> str:
-        return await _mapped(
+        return await mapped(
             self.bot.create_invoice_link(
                 title=invoice.title,
                 description=invoice.description,
@@ -223,7 +226,7 @@ class PtbMessenger:
     async def answer_callback(
         self, callback_id: str, text: str | None = None, alert: bool = False, url: str | None = None
     ) -> None:
-        await _mapped(self.bot.answer_callback_query(callback_id, text=text, show_alert=alert, url=url))
+        await mapped(self.bot.answer_callback_query(callback_id, text=text, show_alert=alert, url=url))
 
     async def answer_inline(
         self, query_id: str, results: Sequence[InlineResult], cache_time: int = 0, is_personal: bool = True
@@ -239,40 +242,40 @@ class PtbMessenger:
             )
             for r in results
         ]
-        await _mapped(self.bot.answer_inline_query(query_id, articles, cache_time=cache_time, is_personal=is_personal))
+        await mapped(self.bot.answer_inline_query(query_id, articles, cache_time=cache_time, is_personal=is_personal))
 
     async def answer_pre_checkout(self, query_id: str, ok: bool, error_message: str | None = None) -> None:
-        await _mapped(self.bot.answer_pre_checkout_query(query_id, ok=ok, error_message=error_message))
+        await mapped(self.bot.answer_pre_checkout_query(query_id, ok=ok, error_message=error_message))
 
     async def refund_star_payment(self, user_id: int, telegram_charge_id: str) -> None:
-        await _mapped(self.bot.refund_star_payment(user_id, telegram_charge_id))
+        await mapped(self.bot.refund_star_payment(user_id, telegram_charge_id))
 
     async def star_transactions(self, offset: int, limit: int) -> Sequence[StarTransaction]:
-        found = await _mapped(self.bot.get_star_transactions(offset=offset, limit=limit))
+        found = await mapped(self.bot.get_star_transactions(offset=offset, limit=limit))
         return [star_transaction(t) for t in found.transactions]
 
     async def set_commands(self, menu: CommandMenu) -> None:
         commands = [BotCommand(command=c.command, description=c.description) for c in menu.commands]
         scope = SCOPES[menu.scope]()
-        await _mapped(self.bot.set_my_commands(commands, scope=scope, language_code=menu.language))
+        await mapped(self.bot.set_my_commands(commands, scope=scope, language_code=menu.language))
 
     async def is_chat_admin(self, chat_id: int, user_id: int) -> bool:
-        member = await _mapped(self.bot.get_chat_member(chat_id, user_id))
+        member = await mapped(self.bot.get_chat_member(chat_id, user_id))
         return str(member.status) in ADMIN_STATUSES
 
     async def create_invite_link(self, chat_id: int, name: str | None = None, join_request: bool = True) -> str:
-        link = await _mapped(self.bot.create_chat_invite_link(chat_id, name=name, creates_join_request=join_request))
+        link = await mapped(self.bot.create_chat_invite_link(chat_id, name=name, creates_join_request=join_request))
         return link.invite_link
 
     async def approve_join_request(self, chat_id: int, user_id: int) -> None:
-        await _mapped(self.bot.approve_chat_join_request(chat_id, user_id))
+        await mapped(self.bot.approve_chat_join_request(chat_id, user_id))
 
     async def decline_join_request(self, chat_id: int, user_id: int) -> None:
-        await _mapped(self.bot.decline_chat_join_request(chat_id, user_id))
+        await mapped(self.bot.decline_chat_join_request(chat_id, user_id))
 
     async def remove_member(self, chat_id: int, user_id: int) -> None:
-        await _mapped(self.bot.ban_chat_member(chat_id, user_id))
-        await _mapped(self.bot.unban_chat_member(chat_id, user_id, only_if_banned=True))
+        await mapped(self.bot.ban_chat_member(chat_id, user_id))
+        await mapped(self.bot.unban_chat_member(chat_id, user_id, only_if_banned=True))
 
     async def edit_star_subscription(self, user_id: int, telegram_charge_id: str, canceled: bool) -> None:
-        await _mapped(self.bot.edit_user_star_subscription(user_id, telegram_charge_id, is_canceled=canceled))
+        await mapped(self.bot.edit_user_star_subscription(user_id, telegram_charge_id, is_canceled=canceled))

@@ -16,7 +16,7 @@ from telegram.ext import Application, BaseUpdateProcessor
 
 from bots.core.runtime import BotCore
 from bots.ptb.handlers import AnyApplication, add_handlers
-from bots.ptb.messenger import PtbMessenger
+from bots.ptb.messenger import PtbMessenger, mapped
 
 log = logging.getLogger(__name__)
 
@@ -112,11 +112,11 @@ class PtbAdapter:
         self._web: web.AppRunner | None = None
 
     async def username(self) -> str:
-        await self.application.initialize()  # calls getMe once; a no-op when already initialized
+        await mapped(self.application.initialize())  # calls getMe once; a no-op when already initialized
         return self.application.bot.username or ""
 
     async def bot_id(self) -> int:
-        await self.application.initialize()
+        await mapped(self.application.initialize())
         return int(self.application.bot.id)
 
     def attach(self, core: BotCore) -> None:

@@ -26,6 +26,7 @@ from domain.messenger import (
     RecipientUnavailable,
     Rejected,
     TransientFailure,
+    Unauthorized,
 )
 
 # PTB's own RetryAfter constructor reads retry_after the deprecated way; nothing to do about it here.
@@ -48,7 +49,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecatio
         (NetworkError("Bad Gateway"), TransientFailure),
         (ChatMigrated(-100123), Rejected),
         (Conflict("terminated by other getUpdates request"), Rejected),
-        (InvalidToken(), Rejected),
+        (InvalidToken(), Unauthorized),
         (EndPointNotFound("Not Found"), Rejected),
         (TelegramError("something else"), Rejected),
     ],
