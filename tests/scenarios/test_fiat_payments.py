@@ -10,7 +10,7 @@ import pytest
 from domain.money import parse_major
 from domain.shop.orders import OrderStatus, PaymentStatus
 from domain.shop.products import NewProduct
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.harness import Shop, running_shop
 
 PROVIDER_TOKEN = "284685063:TEST:circlecart"
@@ -27,7 +27,7 @@ async def _add_usd_product(shop: Shop, stock: int = 3) -> None:
 @pytest.fixture
 async def fiat_shop(framework: str, tmp_path: Path) -> AsyncIterator[Shop]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
-    async with running_shop(framework, url, str(EXAMPLE_CATALOG), payment_provider_token=PROVIDER_TOKEN) as shop:
+    async with running_shop(framework, url, str(STARS_CATALOG), payment_provider_token=PROVIDER_TOKEN) as shop:
         await _add_usd_product(shop)
         yield shop
 
