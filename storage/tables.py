@@ -133,6 +133,11 @@ class OrderRow(SQLModel, table=True):
     points_to_spend: int = Field(
         default=0, sa_type=BigInteger, nullable=False, sa_column_kwargs={"server_default": "0"}
     )
+    # physical goods (migration 0014): the shipping chosen in the payment form, and the country only
+    shipping_amount: int = Field(
+        default=0, sa_type=BigInteger, nullable=False, sa_column_kwargs={"server_default": "0"}
+    )
+    ship_country: str | None = Field(default=None, sa_type=String(2), nullable=True)
 
 
 class OrderLineRow(SQLModel, table=True):

@@ -89,6 +89,9 @@ class Sandbox:
                 "database_url": self.database_url,
                 "owner_ids": (world.OPERATOR_ID,),
                 "payment_provider_token": SecretStr(world.PROVIDER_TOKEN),
+                # The example shop's physical goods ship to these countries (unless configured otherwise).
+                "shipping_zones": self.settings.shipping_zones or "DE FR NL AT BE=4.90; GB CH=9.90; US CA=14",
+                "shipping_free_over": self.settings.shipping_free_over or "60",
                 "webhook_url": "",
                 "redis_url": "",
                 "startup_settle_seconds": 0.3,
