@@ -82,6 +82,7 @@ class CircleCart:
                 username=username,
                 bot_id=bot_id,
                 payment_provider_token=self.settings.payment_provider_token.get_secret_value(),
+                shipping=self.settings.shipping_rules(),
                 owner_ids=self.settings.owner_ids,
                 rewards=rewards_policy(self.settings),
                 beacon=self.settings.beacon(),

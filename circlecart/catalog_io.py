@@ -23,7 +23,18 @@ async def import_file(database_url: str, path: Path) -> ImportReport:
     entries = parse_catalog(text, fmt)  # raises CatalogFileError naming every bad line: nothing imported
     items = [
         ImportItem(
-            NewProduct(e.sku, e.title, e.description, e.price, e.stock, e.tags, e.photo, e.active),
+            NewProduct(
+                e.sku,
+                e.title,
+                e.description,
+                e.price,
+                e.stock,
+                e.tags,
+                e.photo,
+                e.active,
+                kind=e.kind,
+                content=e.content,
+            ),
             e.brand,
         )
         for e in entries
@@ -60,6 +71,8 @@ async def export_text(database_url: str, fmt: Literal["yaml", "csv"]) -> str:
             active=p.active,
             brand=(b.name if p.brand_id and (b := brands.get(p.brand_id)) else None),
             line=0,
+            kind=p.kind,
+            content=p.content,
         )
         for p in products
     ]

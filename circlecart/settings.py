@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bots.core.i18n import Translations
 from domain.drops.beacon import QUICKNET, BeaconChain
 from domain.numbers import whole_number
+from domain.shop.shipping import ShippingRules
 
 ENV_PREFIX = "CIRCLECART_"
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -26,6 +27,9 @@ class Settings(BaseSettings):
     framework: Literal["aiogram", "ptb"] = "aiogram"
     default_language: str = "en"
     payment_provider_token: SecretStr = SecretStr("")
+    # Physical goods: countries shipped to and their prices (order currency), and the free-shipping threshold.
+    shipping_zones: str = ""
+    shipping_free_over: str = ""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     webhook_url: str = Field(default="", description="Public HTTPS URL of the webhook; empty: long polling")
     webhook_secret: SecretStr = SecretStr("")
@@ -79,6 +83,27 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
         return value
+
+    @field_validator("shipping_zones")
+    @classmethod
+    def _shipping_zones(cls, value: str) -> str:
+        from domain.shop.shipping import parse_rules
+
+        parse_rules(value)  # raises ValueError (ShippingRulesError) with the reason
+        return value
+
+    @field_validator("shipping_free_over")
+    @classmethod
+    def _shipping_free_over(cls, value: str) -> str:
+        from domain.shop.shipping import parse_rules
+
+        parse_rules("", value)
+        return value
+
+    def shipping_rules(self) -> ShippingRules:
+        from domain.shop.shipping import parse_rules
+
+        return parse_rules(self.shipping_zones, self.shipping_free_over)
 
     @field_validator("drop_teasers")
     @classmethod

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from domain.outgoing import CommandMenu, InlineResult, Invoice, MessageRef, View
+from domain.outgoing import CommandMenu, InlineResult, Invoice, MessageRef, ShippingChoice, View
 
 
 class MessengerError(Exception):
@@ -75,6 +75,9 @@ class Messenger(Protocol):
         self, query_id: str, results: Sequence[InlineResult], cache_time: int = 0, is_personal: bool = True
     ) -> None: ...
     async def answer_pre_checkout(self, query_id: str, ok: bool, error_message: str | None = None) -> None: ...
+    async def answer_shipping_query(
+        self, query_id: str, ok: bool, options: Sequence[ShippingChoice] = (), error_message: str | None = None
+    ) -> None: ...
     async def refund_star_payment(self, user_id: int, telegram_charge_id: str) -> None: ...
     async def star_transactions(self, offset: int, limit: int) -> Sequence[StarTransaction]:
         """Telegram's record of the bot's Stars, oldest first, from position `offset`."""

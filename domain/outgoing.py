@@ -46,6 +46,19 @@ class Invoice:
     photo_url: str | None = None
     buttons: Keyboard = ()  # first button must be the pay button when given
     subscription_period: int | None = None  # seconds; Telegram Stars subscriptions (invoice links only)
+    # Physical goods: the payment form asks for name, phone and shipping address, and the bot answers the
+    # shipping_query with options (need_name, need_phone_number, need_shipping_address, is_flexible).
+    ships: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ShippingChoice:
+    """One shipping option in the answer to a shipping query (Telegram's ShippingOption, one price)."""
+
+    id: str  # 1-64 bytes
+    title: str
+    label: str
+    amount: int  # minor units of the invoice's currency
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,6 +112,9 @@ class OrderRepository(Protocol):
     ) -> bool:
         """Conditional status change (UPDATE ... WHERE status IN from_statuses). True if this call moved it."""
 
+    async def set_shipping(self, order_id: int, amount: int, country: str) -> bool:
+        """Store the chosen shipping on an order not paid yet (PENDING, HELD or EXPIRED); True if stored."""
+
 
 class HoldRepository(Protocol):
     async def add(self, order_id: int, product_id: int, quantity: int, expires_at: datetime) -> StockHold: ...

@@ -90,6 +90,7 @@ class ProductRow(SQLModel, table=True):
         ForeignKeyConstraint(["brand_id"], ["brands.id"], name="fk_products_brand_id_brands"),
         Index("ix_products_active", "active"),
         Index("ix_products_brand_id", "brand_id"),
+        CheckConstraint("kind IN ('physical', 'digital', 'service')", name="ck_products_kind"),
     )
 
     id: int | None = Field(default=None, sa_type=Integer, primary_key=True)
@@ -105,6 +106,10 @@ class ProductRow(SQLModel, table=True):
     photo: str | None = Field(default=None, sa_type=String, nullable=True)
     active: bool = Field(default=True, sa_type=Boolean, nullable=False)
     brand_id: int | None = Field(default=None, sa_type=Integer, nullable=True)
+    kind: str = Field(  # physical, digital or service (see 0013)
+        default="physical", sa_type=String(16), nullable=False, sa_column_kwargs={"server_default": "physical"}
+    )
+    content: str | None = Field(default=None, sa_type=Text, nullable=True)  # digital goods: link or file_id
 
 
 class OrderRow(SQLModel, table=True):
@@ -128,6 +133,11 @@ class OrderRow(SQLModel, table=True):
     points_to_spend: int = Field(
         default=0, sa_type=BigInteger, nullable=False, sa_column_kwargs={"server_default": "0"}
     )
+    # physical goods (migration 0014): the shipping chosen in the payment form, and the country only
+    shipping_amount: int = Field(
+        default=0, sa_type=BigInteger, nullable=False, sa_column_kwargs={"server_default": "0"}
+    )
+    ship_country: str | None = Field(default=None, sa_type=String(2), nullable=True)
 
 
 class OrderLineRow(SQLModel, table=True):

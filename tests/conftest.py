@@ -11,7 +11,7 @@ import pytest
 from tests.bot_api.fixtures import *  # noqa: F403 - the fake Bot API server fixtures
 from tests.support.databases import *  # noqa: F403 - database_url, database, sqlite/postgres fixtures
 
-EXAMPLE_CATALOG = Path(__file__).resolve().parent.parent / "examples" / "catalog.yaml"
+STARS_CATALOG = Path(__file__).resolve().parent / "support" / "stars_catalog.yaml"  # Stars prices: services
 FRAMEWORKS = ["aiogram", "ptb"]
 
 # No test reaches the internet: a raffle drawn without a test's own fake drand server asks a local port that
@@ -29,5 +29,5 @@ async def shop(framework: str, tmp_path: Path) -> AsyncIterator[object]:
     """circlecart with the example catalog on a fresh SQLite file, on each framework."""
     from tests.scenarios.harness import running_shop
 
-    async with running_shop(framework, f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}", str(EXAMPLE_CATALOG)) as s:
+    async with running_shop(framework, f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}", str(STARS_CATALOG)) as s:
         yield s

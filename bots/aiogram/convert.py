@@ -13,6 +13,7 @@ from aiogram.types import (
     InlineQuery,
     Message,
     PreCheckoutQuery,
+    ShippingQuery,
     User,
 )
 from aiogram.types import Chat as TgChat
@@ -28,6 +29,7 @@ from bots.core.events import (
     PaymentEvent,
     PreCheckoutEvent,
     Sender,
+    ShippingQueryEvent,
     TextEvent,
 )
 from domain.outgoing import MessageRef
@@ -82,6 +84,14 @@ def pre_checkout(update_id: int, query: PreCheckoutQuery) -> PreCheckoutEvent:
         query.currency,
         query.total_amount,
         query.invoice_payload,
+        query.shipping_option_id,
+        address.country_code if (address := query.order_info and query.order_info.shipping_address) else None,
+    )
+
+
+def shipping_query(update_id: int, query: ShippingQuery) -> ShippingQueryEvent:
+    return ShippingQueryEvent(
+        update_id, sender(query.from_user), query.id, query.invoice_payload, query.shipping_address.country_code
     )
 
 

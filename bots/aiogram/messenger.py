@@ -31,6 +31,7 @@ from aiogram.types import (
     LabeledPrice,
     Message,
     ReplyParameters,
+    ShippingOption,
 )
 
 from bots.core.adapter import MESSAGE_GONE_MARKERS, QUERY_EXPIRED_MARKERS
@@ -45,7 +46,7 @@ from domain.messenger import (
     TransientFailure,
     Unauthorized,
 )
-from domain.outgoing import Button, CommandMenu, InlineResult, Invoice, Keyboard, MessageRef, View
+from domain.outgoing import Button, CommandMenu, InlineResult, Invoice, Keyboard, MessageRef, ShippingChoice, View
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -188,6 +189,10 @@ class AiogramMessenger:
                 prices=[LabeledPrice(label=invoice.label, amount=invoice.amount)],
                 provider_token=invoice.provider_token or None,
                 photo_url=invoice.photo_url,
+                need_name=invoice.ships or None,
+                need_phone_number=invoice.ships or None,
+                need_shipping_address=invoice.ships or None,
+                is_flexible=invoice.ships or None,
                 reply_markup=keyboard(invoice.buttons),
                 reply_parameters=_reply(reply_to),
             )
@@ -204,6 +209,10 @@ class AiogramMessenger:
                 prices=[LabeledPrice(label=invoice.label, amount=invoice.amount)],
                 provider_token=invoice.provider_token or None,
                 photo_url=invoice.photo_url,
+                need_name=invoice.ships or None,
+                need_phone_number=invoice.ships or None,
+                need_shipping_address=invoice.ships or None,
+                is_flexible=invoice.ships or None,
                 subscription_period=invoice.subscription_period,
             )
         )
@@ -229,6 +238,22 @@ class AiogramMessenger:
         ]
         await mapped(
             self.bot.answer_inline_query(query_id, list(articles), cache_time=cache_time, is_personal=is_personal)
+        )
+
+    async def answer_shipping_query(
+        self, query_id: str, ok: bool, options: Sequence[ShippingChoice] = (), error_message: str | None = None
+    ) -> None:
+        await mapped(
+            self.bot.answer_shipping_query(
+                query_id,
+                ok=ok,
+                shipping_options=[
+                    ShippingOption(id=o.id, title=o.title, prices=[LabeledPrice(label=o.label, amount=o.amount)])
+                    for o in options
+                ]
+                or None,
+                error_message=error_message,
+            )
         )
 
     async def answer_pre_checkout(self, query_id: str, ok: bool, error_message: str | None = None) -> None:

@@ -20,6 +20,7 @@ from aiogram.types import (
     InlineQuery,
     Message,
     PreCheckoutQuery,
+    ShippingQuery,
     TelegramObject,
     Update,
 )
@@ -57,6 +58,9 @@ def build_router(core: BotCore, name: str = "circlecart") -> Router:
     async def on_pre_checkout(query: PreCheckoutQuery, event_update: Update) -> None:
         await core.pre_checkout(convert.pre_checkout(event_update.update_id, query))
 
+    async def on_shipping(query: ShippingQuery, event_update: Update) -> None:
+        await core.shipping_query(convert.shipping_query(event_update.update_id, query))
+
     async def on_bot_membership(update: ChatMemberUpdated, event_update: Update) -> None:
         await core.bot_membership(convert.bot_membership(event_update.update_id, update))
 
@@ -84,6 +88,8 @@ def build_router(core: BotCore, name: str = "circlecart") -> Router:
         router.chosen_inline_result.register(on_chosen)
     # Always: every pre-checkout query must be answered within 10 s, even one for an unknown payload.
     router.pre_checkout_query.register(on_pre_checkout)
+    if table.shipping_query is not None:  # flexible invoices (physical goods): options by address
+        router.shipping_query.register(on_shipping)
     if table.bot_membership is not None:
         router.my_chat_member.register(on_bot_membership)
     if table.join_request is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from domain.messenger import Messenger, StarTransaction
-from domain.outgoing import CommandMenu, InlineResult, Invoice, MessageRef, View
+from domain.outgoing import CommandMenu, InlineResult, Invoice, MessageRef, ShippingChoice, View
 
 
 class AnswerTracking:
@@ -49,6 +49,11 @@ class AnswerTracking:
 
     async def answer_pre_checkout(self, query_id: str, ok: bool, error_message: str | None = None) -> None:
         await self.inner.answer_pre_checkout(query_id, ok, error_message)
+
+    async def answer_shipping_query(
+        self, query_id: str, ok: bool, options: Sequence[ShippingChoice] = (), error_message: str | None = None
+    ) -> None:
+        await self.inner.answer_shipping_query(query_id, ok, options, error_message)
 
     async def refund_star_payment(self, user_id: int, telegram_charge_id: str) -> None:
         await self.inner.refund_star_payment(user_id, telegram_charge_id)

@@ -10,7 +10,7 @@ from bots.core.memberships import handlers as memberships
 from bots.core.points import handlers as points
 from bots.core.referrals import handlers as referrals
 from bots.core.shop import handlers as shop
-from bots.core.shop import inline, orders, payments
+from bots.core.shop import inline, orders, payments, shipping
 from bots.core.start import handlers as start
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.shop.orders import PAYLOAD_PREFIX
@@ -38,6 +38,7 @@ def build_table() -> HandlerTable:
     table.inline_query = inline.inline_query
     table.chosen_inline = inline.chosen_inline
     table.payment_kind(PAYLOAD_KIND, payments.pre_checkout, payments.successful_payment)
+    table.shipping_query = shipping.shipping_query
     table.bot_membership = community.bot_membership
 
     payments.register(table)

@@ -23,6 +23,7 @@ from domain.messenger import Messenger, MessengerError
 from domain.money import STARS
 from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork, UnitOfWorkFactory
+from domain.shop.shipping import ShippingRules
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ class BotSettings:
     bot_id: int = 0  # the bot's Telegram user id: update_ids are per bot (processed updates are keyed by both)
     payment_provider_token: str = ""  # empty: Telegram Stars
     currency: str = STARS
+    shipping: ShippingRules = field(default_factory=ShippingRules)  # physical goods (CIRCLECART_SHIPPING_*)
     owner_ids: tuple[int, ...] = ()  # the operators (CIRCLECART_OWNER_IDS)
     rewards: RewardsPolicy = field(default_factory=RewardsPolicy)  # points, referrals, group buys
     beacon: BeaconChain = QUICKNET  # the drand chain new raffles draw with

@@ -28,6 +28,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ShopError.ORDER_AMOUNT_MISMATCH: N_("The amount does not match the invoice. Press Buy on the product again."),
     ShopError.ORDER_BAD_QUANTITY: N_("You can buy between 1 and {max} units at a time."),
     ShopError.CURRENCY_UNAVAILABLE: N_("This product is priced in {currency}, which this shop cannot accept yet."),
+    ShopError.SHIPPING_COUNTRY_UNAVAILABLE: N_(
+        "Sorry, this shop does not ship to {country}. Choose an address in a country it ships to."
+    ),
     MemberError.LANGUAGE_UNSUPPORTED: N_("That language is not available."),
     MemberError.UNKNOWN: N_("Please send /start first."),
     # Money rules (domain/money.py) are shared by every feature that reads a price or a currency typed by

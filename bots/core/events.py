@@ -86,6 +86,17 @@ class PreCheckoutEvent(Event):
     currency: str
     total_amount: int
     payload: str
+    shipping_option_id: str | None = None  # flexible invoices (physical goods): the option chosen
+    country_code: str | None = None  # and the shipping address's country
+
+
+@dataclass(frozen=True, slots=True)
+class ShippingQueryEvent(Event):
+    """The member entered a shipping address in a flexible invoice's payment form: offer options or refuse."""
+
+    query_id: str
+    payload: str
+    country_code: str  # ISO 3166-1 alpha-2, from the shipping address
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from bots.core.events import (
     JoinRequestEvent,
     PaymentEvent,
     PreCheckoutEvent,
+    ShippingQueryEvent,
     TextEvent,
 )
 from bots.core.pre_checkout import answer_within_window
@@ -148,6 +149,22 @@ class BotCore:
             await refuse(ctx.explain(ShopError.ORDER_UNKNOWN, html=False))
             return
         await self._guard(ctx, event, lambda: kind.pre_checkout(ctx, event), refuse, html=False)
+
+    async def shipping_query(self, event: ShippingQueryEvent) -> None:
+        # Not deduplicated either: Telegram waits for an answer on every delivery, and answering writes nothing.
+        ctx = await self._context(event, remember=False)
+        handler = self.table.shipping_query
+
+        async def refuse(text: str) -> None:
+            await self._quietly(
+                self.services.messenger.answer_shipping_query(event.query_id, False, error_message=text)
+            )
+
+        if handler is None or (self.table.payment_kind_of(event.payload) is None and self.services.settings.embedded):
+            if handler is None:
+                await refuse(ctx.explain(ShopError.ORDER_UNKNOWN, html=False))
+            return
+        await self._guard(ctx, event, lambda: handler(ctx, event), refuse, html=False)
 
     async def payment(self, event: PaymentEvent) -> None:
         kind = self.table.payment_kind_of(event.payload)

@@ -21,6 +21,7 @@ from bots.core.events import (
     JoinRequestEvent,
     PaymentEvent,
     PreCheckoutEvent,
+    ShippingQueryEvent,
     TextEvent,
 )
 from domain.errors import ErrorCode
@@ -35,6 +36,7 @@ ButtonFn = Callable[["Context", ButtonEvent, Callback], Awaitable[None]]
 InlineFn = Callable[["Context", InlineQueryEvent], Awaitable[None]]
 ChosenFn = Callable[["Context", ChosenInlineEvent], Awaitable[None]]
 PreCheckoutFn = Callable[["Context", PreCheckoutEvent], Awaitable[None]]
+ShippingFn = Callable[["Context", ShippingQueryEvent], Awaitable[None]]
 PaymentFn = Callable[["Context", PaymentEvent], Awaitable[None]]
 MembershipFn = Callable[["Context", BotMembershipEvent], Awaitable[None]]
 JoinRequestFn = Callable[["Context", JoinRequestEvent], Awaitable[None]]
@@ -78,6 +80,7 @@ class HandlerTable:
     inline_query: InlineFn | None = None
     chosen_inline: ChosenFn | None = None
     payment_kinds: dict[str, PaymentKind] = field(default_factory=dict)
+    shipping_query: ShippingFn | None = None  # flexible invoices (physical goods): options by address
     bot_membership: MembershipFn | None = None
     join_request: JoinRequestFn | None = None
     text: TextFn | None = None  # plain private-chat text, for dialogs kept in the state store

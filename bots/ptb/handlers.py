@@ -22,6 +22,7 @@ from telegram.ext import (
     InlineQueryHandler,
     MessageHandler,
     PreCheckoutQueryHandler,
+    ShippingQueryHandler,
     filters,
 )
 
@@ -90,6 +91,10 @@ def build_handlers(core: BotCore) -> list[BaseHandler[Any, Any, Any]]:
         if update.chosen_inline_result is not None:
             await core.chosen_inline(convert.chosen_inline(update.update_id, update.chosen_inline_result))
 
+    async def on_shipping(update: Update, context: Context) -> None:
+        if update.shipping_query is not None:
+            await core.shipping_query(convert.shipping_query(update.update_id, update.shipping_query))
+
     async def on_pre_checkout(update: Update, context: Context) -> None:
         if update.pre_checkout_query is not None:
             await core.pre_checkout(convert.pre_checkout(update.update_id, update.pre_checkout_query))
@@ -129,6 +134,8 @@ def build_handlers(core: BotCore) -> list[BaseHandler[Any, Any, Any]]:
         handlers.append(ChosenInlineResultHandler(on_chosen, block=True))
     # Always: every pre-checkout query must be answered within 10 s, even one for an unknown payload.
     handlers.append(PreCheckoutQueryHandler(on_pre_checkout, block=True))
+    if table.shipping_query is not None:
+        handlers.append(ShippingQueryHandler(on_shipping, block=True))
     if table.bot_membership is not None:
         handlers.append(
             ChatMemberHandler(on_bot_membership, chat_member_types=ChatMemberHandler.MY_CHAT_MEMBER, block=True)

@@ -22,6 +22,7 @@ from telegram import (
     LabeledPrice,
     Message,
     ReplyParameters,
+    ShippingOption,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -39,7 +40,7 @@ from domain.messenger import (
     TransientFailure,
     Unauthorized,
 )
-from domain.outgoing import Button, CommandMenu, InlineResult, Invoice, Keyboard, MessageRef, View
+from domain.outgoing import Button, CommandMenu, InlineResult, Invoice, Keyboard, MessageRef, ShippingChoice, View
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -203,6 +204,10 @@ class PtbMessenger:
                 prices=_prices(invoice),
                 provider_token=invoice.provider_token or None,
                 photo_url=invoice.photo_url,
+                need_name=invoice.ships or None,
+                need_phone_number=invoice.ships or None,
+                need_shipping_address=invoice.ships or None,
+                is_flexible=invoice.ships or None,
                 reply_markup=keyboard(invoice.buttons),
                 reply_parameters=_reply(reply_to),
             )
@@ -219,6 +224,10 @@ class PtbMessenger:
                 prices=_prices(invoice),
                 provider_token=invoice.provider_token or None,
                 photo_url=invoice.photo_url,
+                need_name=invoice.ships or None,
+                need_phone_number=invoice.ships or None,
+                need_shipping_address=invoice.ships or None,
+                is_flexible=invoice.ships or None,
                 subscription_period=invoice.subscription_period,
             )
         )
@@ -243,6 +252,19 @@ class PtbMessenger:
             for r in results
         ]
         await mapped(self.bot.answer_inline_query(query_id, articles, cache_time=cache_time, is_personal=is_personal))
+
+    async def answer_shipping_query(
+        self, query_id: str, ok: bool, options: Sequence[ShippingChoice] = (), error_message: str | None = None
+    ) -> None:
+        await mapped(
+            self.bot.answer_shipping_query(
+                query_id,
+                ok=ok,
+                shipping_options=[ShippingOption(o.id, o.title, [LabeledPrice(o.label, o.amount)]) for o in options]
+                or None,
+                error_message=error_message,
+            )
+        )
 
     async def answer_pre_checkout(self, query_id: str, ok: bool, error_message: str | None = None) -> None:
         await mapped(self.bot.answer_pre_checkout_query(query_id, ok=ok, error_message=error_message))

@@ -89,6 +89,9 @@ class Sandbox:
                 "database_url": self.database_url,
                 "owner_ids": (world.OPERATOR_ID,),
                 "payment_provider_token": SecretStr(world.PROVIDER_TOKEN),
+                # The example shop's physical goods ship to these countries (unless configured otherwise).
+                "shipping_zones": self.settings.shipping_zones or "DE FR NL AT BE=4.90; GB CH=9.90; US CA=14",
+                "shipping_free_over": self.settings.shipping_free_over or "60",
                 "webhook_url": "",
                 "redis_url": "",
                 "startup_settle_seconds": 0.3,
@@ -161,8 +164,8 @@ class Sandbox:
         plan_id = created.content.split("#", 1)[1].split()[0]
         await self._say(moderator, lounge, f"/plan group {plan_id}")
         # Group prices (`/groupprice`), and a group buy Li started that still needs two.
-        await self._say(operator, None, "/groupprice TEA-SET-01 200 3 48")
-        await self._say(operator, None, "/groupprice POSTCARD-SET-12 45 3 48")
+        await self._say(operator, None, "/groupprice TEA-SET-01 59 3 48")
+        await self._say(operator, None, "/groupprice POSTCARD-SET-12 7.50 3 48")
         li = self.people[103]
         (offers,) = await self._say(li, community, "/groupbuy")
         title = next(t for t in offers.button_texts if t.startswith("Museum postcard set"))
@@ -183,7 +186,7 @@ class Sandbox:
             "  - brand: City Museum Shop\n"
             "    product: PRINT-LOTUS-A4\n"
             "    quantity: 10\n"
-            "    price: 240\n"
+            "    price: 19\n"
             f"    starts: {starts.strftime('%Y-%m-%dT%H:%M:%SZ')}\n"
             f"    ends: {ends.strftime('%Y-%m-%dT%H:%M:%SZ')}\n"
             "    limit: 1\n"

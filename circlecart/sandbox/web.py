@@ -381,7 +381,10 @@ class WebChat:
         body, me = await self._body(request)
         record, chat = self._invoice_of(me, body)
         fake = self.sandbox.fake
-        result = await fake.pay(me, record, chat=chat, timeout=_ANSWER_TIMEOUT)
+        # A physical product's form asks where to ship it: the web chat's sheet sends a country (Germany unless
+        # it says otherwise), and the first shipping option offered is taken.
+        address = {"country_code": str(body.get("country_code") or "DE")[:2]} if record.is_flexible else None
+        result = await fake.pay(me, record, chat=chat, timeout=_ANSWER_TIMEOUT, shipping_address=address)
         if result.update_id is not None:
             with contextlib.suppress(AssertionError):
                 await self.sandbox.settle(result.update_id, _ANSWER_TIMEOUT)

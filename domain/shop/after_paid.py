@@ -64,7 +64,7 @@ async def order_paid(
         order.user_id,
         Reason.PURCHASE,
         f"order:{order.id}",
-        points_for(order.total, policy, multiplier_percent),
+        points_for(order.goods_total, policy, multiplier_percent),  # points on the goods, not shipping
         order_id=order.id,
     )
     if earned is not None and await can_message(uow, order.user_id):

@@ -15,6 +15,8 @@ YAML (``.yaml`` / ``.yml``)::
         photo: https://example.org/tea.jpg   # optional: URL or Telegram file_id
         active: true             # optional, default true
         brand: Celadon Studio    # optional brand name
+        kind: physical           # optional: physical (default), digital or service
+        content: https://...     # digital goods only (required there): a link or a Telegram file_id
 
 CSV (``.csv``): comma-separated, UTF-8 (a leading byte-order mark is ignored), a header row with the same
 column names (any order; optional columns may be left out), then one product per row. In CSV:
@@ -36,6 +38,9 @@ Rules (checked for every product before anything is returned, so a bad file impo
 * tags: non-empty, at most 32 characters; they are stripped, lower-cased and de-duplicated.
 * photo: an http(s) URL or a Telegram file_id (letters, digits, ``-`` and ``_``).
 * brand: at most 64 characters.
+* kind: physical (default), digital or service. Telegram Stars (XTR) are for digital goods and services only,
+  so a physical product priced in XTR is refused; a digital product needs content (an http(s) URL or a
+  Telegram file_id, the same shapes as photo), and only digital products may have content.
 * text is stripped of surrounding whitespace and may not contain control characters (descriptions may
   contain line breaks).
 
@@ -61,6 +66,7 @@ import yaml
 
 from domain.errors import DomainError, ErrorCode
 from domain.money import CURRENCY_EXPONENTS, STARS, Money, MoneyError, parse_major
+from domain.shop.products import DEFAULT_KIND, PRODUCT_KINDS, ProductKind
 
 CatalogFormat = Literal["yaml", "csv"]
 _Report = Callable[[int, str], None]
@@ -76,6 +82,8 @@ FIELDS: tuple[str, ...] = (
     "photo",
     "active",
     "brand",
+    "kind",
+    "content",
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("sku", "title", "price", "currency", "stock")
 
@@ -85,6 +93,7 @@ DESCRIPTION_MAX = 255  # Telegram sendInvoice: description 1-255 characters (we 
 TAG_MAX = 32
 BRAND_MAX = 64
 PHOTO_MAX = 2048
+CONTENT_MAX = 2048
 STOCK_MAX = 1_000_000
 XTR_MIN = 1
 XTR_MAX = 10_000  # Telegram Stars invoice limit
@@ -112,6 +121,8 @@ class CatalogEntry:
     active: bool
     brand: str | None
     line: int  # 1-based source line of this product (0 when not read from a file)
+    kind: ProductKind = DEFAULT_KIND
+    content: str | None = None  # digital goods: a link or a Telegram file_id
 
 
 class CatalogError(ErrorCode):
@@ -463,6 +474,33 @@ def _validate(raw: _Raw, problems: list[tuple[int, str]]) -> CatalogEntry | None
         else:
             report(active_line, f"active {active_text!r} must be one of true/false, yes/no, 1/0")
 
+    # kind + content: Telegram's rules for goods (Stars for digital goods and services only)
+    kind_line, kind_text = get("kind")
+    kind: ProductKind = DEFAULT_KIND
+    if kind_text is not None:
+        for known in PRODUCT_KINDS:
+            if kind_text.lower() == known:
+                kind = known
+                break
+        else:
+            report(kind_line, f"kind {kind_text!r} must be one of {', '.join(PRODUCT_KINDS)}")
+    if kind == "physical" and currency == STARS:
+        report(
+            currency_line,
+            "a physical product cannot be priced in XTR: Telegram Stars are for digital goods and services "
+            "only; price it in a currency of your payment provider, or set kind: digital or service",
+        )
+    content_line, content = get("content")
+    if content is not None and not _is_photo(content):
+        report(content_line, f"content {_short(content)!r} must be an http(s) URL or a Telegram file_id")
+    elif content is not None and kind != "digital":
+        report(content_line, f"content is delivered only for digital products, and this one is {kind}")
+    if kind == "digital" and content is None:
+        report(
+            kind_line if kind_text is not None else raw.line,
+            "a digital product needs content: a link or a Telegram file_id the buyer receives after paying",
+        )
+
     if len(problems) > before or sku is None or title is None or price is None or stock is None:
         return None
     return CatalogEntry(
@@ -476,6 +514,8 @@ def _validate(raw: _Raw, problems: list[tuple[int, str]]) -> CatalogEntry | None
         active=active,
         brand=brand,
         line=raw.line,
+        kind=kind,
+        content=content,
     )
 
 
@@ -597,6 +637,9 @@ def _dump_yaml(entries: Sequence[CatalogEntry]) -> str:
         product["active"] = entry.active
         if entry.brand is not None:
             product["brand"] = entry.brand
+        product["kind"] = entry.kind
+        if entry.content is not None:
+            product["content"] = entry.content
         products.append(product)
     return yaml.dump(
         {"products": products},
@@ -625,6 +668,8 @@ def _dump_csv(entries: Sequence[CatalogEntry]) -> str:
                 entry.photo or "",
                 "true" if entry.active else "false",
                 entry.brand or "",
+                entry.kind,
+                entry.content or "",
             ]
         )
     return out.getvalue()

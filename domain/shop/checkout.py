@@ -31,6 +31,9 @@ from domain.shop.orders import (
     order_id_from_payload,
 )
 from domain.shop.products import Product
+from domain.shop.shipping import ShippingOption, ShippingRules
+from domain.shop.shipping import option_price as shipping_option_price
+from domain.shop.shipping import options as shipping_options_for
 
 MAX_QUANTITY = 10
 POINTS_RETURNED = "points.returned"  # notice kind: a lapsed hold gave the member's points back
@@ -166,6 +169,39 @@ async def accept_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, pay
         raise
     await uow.orders.transition(order.id, (OrderStatus.PENDING, OrderStatus.EXPIRED), OrderStatus.HELD)
     return hold
+
+
+async def shipping_options(
+    uow: UnitOfWork, rules: ShippingRules, payer_id: int, payload: str, country: str
+) -> tuple[ShippingOption, ...]:
+    """The shipping options for the payer's open order to `country`; DomainError with the reason to refuse
+    (not their order, no longer open, or a country the shop does not ship to)."""
+    order = await _order_for_payload(uow, payload)
+    if order.user_id != payer_id:
+        raise DomainError(ShopError.ORDER_NOT_YOURS)
+    if order.status not in (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED):
+        raise DomainError(ShopError.ORDER_CLOSED)
+    return shipping_options_for(rules, country, order.goods_total)
+
+
+async def choose_shipping(
+    uow: UnitOfWork, rules: ShippingRules, payer_id: int, payload: str, option_id: str | None, country: str | None
+) -> None:
+    """At pre-checkout: store the shipping the member chose on an order of a physical product, priced from the
+    rules now (never from the client), so the payment's total is checked against goods and shipping. An order
+    that ships needs a shipping option the rules offer for its country; one that does not ships nothing."""
+    order = await _order_for_payload(uow, payload)
+    if order.user_id != payer_id:
+        raise DomainError(ShopError.ORDER_NOT_YOURS)
+    product = await uow.products.get(order.lines[0].product_id)
+    if product is None or not product.ships or order.goods_total.is_stars:
+        return
+    if not option_id or not country:
+        raise DomainError(ShopError.ORDER_AMOUNT_MISMATCH)  # a flexible invoice paid without shipping
+    price = shipping_option_price(rules, option_id, country, order.goods_total)
+    if price is None:
+        raise DomainError(ShopError.SHIPPING_COUNTRY_UNAVAILABLE, country=country.strip().upper()[:2])
+    await uow.orders.set_shipping(order.id, price.amount, country.strip().upper()[:2])
 
 
 async def _order_for_payload(uow: UnitOfWork, payload: str) -> Order:

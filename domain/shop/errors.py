@@ -19,6 +19,8 @@ class ShopError(ErrorCode):
     PRODUCT_PRICE_CHANGED = "product.price_changed"
     PRODUCT_IN_DROP = "product.in_drop"
     CURRENCY_UNAVAILABLE = "payment.currency_unavailable"
+    # A physical product's shipping, answered in Telegram's payment form.
+    SHIPPING_COUNTRY_UNAVAILABLE = "shipping.country_unavailable"
     # An operator refunding an order with /refund.
     REFUND_NOT_ALLOWED = "refund.not_allowed"
     REFUND_UNKNOWN_ORDER = "refund.unknown_order"

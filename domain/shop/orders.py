@@ -57,6 +57,8 @@ class Order:
     paid_at: datetime | None = None
     discount: int = 0  # minor units of the order's currency taken off the lines, bought with points
     points_to_spend: int = 0  # the points that discount costs; spent when pre-checkout holds the stock
+    shipping: int = 0  # minor units: the shipping option the member chose in the payment form (physical goods)
+    ship_country: str | None = None  # ISO country of the shipping address; the order keeps nothing more of it
 
     @property
     def subtotal(self) -> Money:
@@ -66,13 +68,19 @@ class Order:
         return first
 
     @property
-    def total(self) -> Money:
-        """What the member pays: the lines less the points discount, never less than one minor unit
-        (Telegram refuses an invoice for nothing)."""
+    def goods_total(self) -> Money:
+        """What the goods cost: the lines less the points discount, never less than one minor unit
+        (Telegram refuses an invoice for nothing). The invoice's amount."""
         subtotal = self.subtotal
         if not self.discount:
             return subtotal
         return Money(max(subtotal.amount - self.discount, 1), subtotal.currency)
+
+    @property
+    def total(self) -> Money:
+        """What the member pays: the goods and the shipping chosen in the payment form."""
+        goods = self.goods_total
+        return Money(goods.amount + self.shipping, goods.currency) if self.shipping else goods
 
     @property
     def payload(self) -> str:

@@ -10,8 +10,15 @@ taken and a re-import never hands out a unit twice. Claims on stock are atomic i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from domain.money import Money
+
+# Telegram's rules: digital goods and services are paid in Stars; physical goods through a payment provider,
+# with name, phone and shipping address collected by the payment form.
+ProductKind = Literal["physical", "digital", "service"]
+PRODUCT_KINDS: tuple[ProductKind, ...] = get_args(ProductKind)
+DEFAULT_KIND: ProductKind = "physical"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +35,13 @@ class Product:
     brand_id: int | None = None
     held: int = 0  # units on the shelf held by payments in progress or set aside for drops
     counted: int = 0  # the count the last catalog import stated (what `catalog export` writes back)
+    kind: ProductKind = DEFAULT_KIND
+    content: str | None = None  # digital goods: a link or a Telegram file_id, delivered after payment
+
+    @property
+    def ships(self) -> bool:
+        """A physical product sold through a payment provider: its invoice asks for an address."""
+        return self.kind == "physical" and not self.price.is_stars
 
     @property
     def shelf(self) -> int:
@@ -52,6 +66,8 @@ class NewProduct:
     photo: str | None = None
     active: bool = True
     brand_id: int | None = None
+    kind: ProductKind = DEFAULT_KIND
+    content: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,8 @@ def _order(row: RowMapping, lines: Iterable[OrderLine]) -> Order:
         paid_at=row["paid_at"],
         discount=int(row["points_discount"]),
         points_to_spend=int(row["points_to_spend"]),
+        shipping=int(row["shipping_amount"]),
+        ship_country=row["ship_country"],
     )
 
 
@@ -137,6 +139,15 @@ class SqlOrderRepository(SqlRepository):
             update(orders)
             .where(orders.c.id == order_id, orders.c.status.in_([status.value for status in from_statuses]))
             .values(values)
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def set_shipping(self, order_id: int, amount: int, country: str) -> bool:
+        open_statuses = [OrderStatus.PENDING.value, OrderStatus.HELD.value, OrderStatus.EXPIRED.value]
+        statement = (
+            update(orders)
+            .where(orders.c.id == order_id, orders.c.status.in_(open_statuses))
+            .values(shipping_amount=amount, ship_country=country)
         )
         return rowcount(await self._session.execute(statement)) == 1
 

@@ -54,6 +54,8 @@ def _product(row: RowMapping) -> Product:
         # More held than on the shelf: the brand counted fewer units than payments and drops already hold.
         held=min(held, shelf),
         counted=int(row["counted"]),
+        kind=row["kind"],
+        content=row["content"],
     )
 
 
@@ -69,6 +71,8 @@ def _details(product: NewProduct | Product) -> dict[str, Any]:
         "photo": product.photo,
         "active": product.active,
         "brand_id": product.brand_id,
+        "kind": product.kind,
+        "content": product.content,
     }
 
 
@@ -141,6 +145,8 @@ class SqlProductRepository(SqlRepository):
             active=product.active,
             brand_id=product.brand_id,
             counted=product.stock,
+            kind=product.kind,
+            content=product.content,
         )
 
     async def update(self, product: Product) -> None:

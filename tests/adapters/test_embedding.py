@@ -19,7 +19,7 @@ from circlecart.embed import embed_in_aiogram, embed_in_ptb
 from circlecart.sandbox.bot_api.server import FakeTelegram
 from circlecart.sandbox.tracker import UpdateTracker
 from circlecart.settings import Settings
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME
 from tests.scenarios.rewards_steps import eventually
 
@@ -32,7 +32,7 @@ async def _started_fake(tmp_path: Path) -> FakeTelegram:
     fake = FakeTelegram()
     await fake.start()
     fake.add_bot(BOT_TOKEN, BOT_ID, BOT_USERNAME, "Host bot")
-    await import_file(_settings(tmp_path).database_url, EXAMPLE_CATALOG)
+    await import_file(_settings(tmp_path).database_url, STARS_CATALOG)
     return fake
 
 

@@ -69,9 +69,9 @@ def test_catalog_import_then_export_round_trips_and_reimport_changes_nothing(tmp
     env = {"CIRCLECART_DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}"}
     first = circlecart("catalog", "import", str(EXAMPLE), env=env)
     assert first.returncode == 0, first.stderr
-    assert "9 created" in first.stdout
+    assert "12 created" in first.stdout
     again = circlecart("catalog", "import", str(EXAMPLE), env=env)
-    assert "0 created, 0 updated, 9 unchanged" in again.stdout
+    assert "0 created, 0 updated, 12 unchanged" in again.stdout
 
     exported = circlecart("catalog", "export", str(tmp_path / "out.yaml"), env=env)
     assert exported.returncode == 0, exported.stderr
@@ -80,6 +80,7 @@ def test_catalog_import_then_export_round_trips_and_reimport_changes_nothing(tmp
     assert written.keys() == original.keys()
     for sku, product in original.items():
         assert written[sku]["price"] == product["price"] and written[sku]["stock"] == product["stock"], sku
+        assert written[sku]["kind"] == product["kind"] and written[sku].get("content") == product.get("content"), sku
 
     as_csv = circlecart("catalog", "export", "--format", "csv", env=env)
     assert as_csv.stdout.splitlines()[0].startswith("sku,title,description,price,currency,stock")
@@ -90,15 +91,34 @@ def test_a_bad_catalog_names_every_bad_line_and_imports_nothing(tmp_path: Path) 
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         "products:\n"
-        "  - sku: OK-1\n    title: Fine\n    price: 10\n    currency: XTR\n    stock: 1\n"
-        "  - sku: BAD-1\n    title: Broken\n    price: 2.5\n    currency: XTR\n    stock: 1\n"
-        "  - sku: BAD-2\n    title: Also broken\n    price: 3\n    currency: XTR\n    stock: -4\n"
+        "  - sku: OK-1\n    title: Fine\n    price: 10\n    currency: JPY\n    stock: 1\n"
+        "  - sku: BAD-1\n    title: Broken\n    price: 2.5\n    currency: JPY\n    stock: 1\n"
+        "  - sku: BAD-2\n    title: Also broken\n    price: 3\n    currency: JPY\n    stock: -4\n"
     )
     result = circlecart("catalog", "import", str(bad), env=env)
     assert result.returncode == 1
     assert "line 9:" in result.stderr and "line 16:" in result.stderr
     exported = circlecart("catalog", "export", env=env)
     assert "OK-1" not in exported.stdout
+
+
+def test_goods_against_telegrams_rules_are_refused_by_line_and_nothing_is_imported(tmp_path: Path) -> None:
+    env = {"CIRCLECART_DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}"}
+    bad = tmp_path / "kinds.csv"
+    bad.write_text(
+        "sku,title,price,currency,stock,kind,content\n"
+        "TEA-1,Tea set,68.00,EUR,3,physical,\n"  # line 2: fine
+        "TEA-2,Tea set for Stars,250,XTR,3,,\n"  # line 3: physical by default, in Stars
+        "SCAN-1,Print file,120,XTR,100,digital,\n"  # line 4: digital with nothing to deliver
+        "CLASS-1,Tea class,300,XTR,8,service,\n"  # line 5: fine
+    )
+    result = circlecart("catalog", "import", str(bad), env=env)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert any("line 3: " in line and "physical product cannot be priced in XTR" in line for line in lines)
+    assert any("line 4: " in line and "digital product needs content" in line for line in lines)
+    assert "line 2:" not in result.stderr and "line 5:" not in result.stderr
+    assert "TEA-1" not in circlecart("catalog", "export", env=env).stdout
 
 
 def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:

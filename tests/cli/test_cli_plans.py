@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli.test_cli import EXAMPLE, circlecart
+from tests.cli.test_cli import circlecart
+from tests.conftest import STARS_CATALOG as EXAMPLE
 
 
 def test_the_operator_makes_a_brand_plan_and_no_community_plan_gives_product_perks(tmp_path: Path) -> None:

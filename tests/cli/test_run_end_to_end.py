@@ -10,7 +10,7 @@ from pathlib import Path
 
 from circlecart.catalog_io import import_file
 from circlecart.sandbox.bot_api.server import FakeTelegram
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ WEBHOOK_SECRET = "webhook-secret-never-logged"
 
 async def test_circlecart_run_serves_shop_buy_and_pay_then_stops_cleanly(framework: str, tmp_path: Path) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
-    await import_file(database_url, EXAMPLE_CATALOG)
+    await import_file(database_url, STARS_CATALOG)
     fake = FakeTelegram()
     await fake.start()
     fake.add_bot(BOT_TOKEN, BOT_ID, BOT_USERNAME, "circlecart")

@@ -39,6 +39,8 @@ def yaml_product(**fields: str) -> str:
     lines = ["products:"]
     for i, (key, value) in enumerate((k, v) for k, v in base.items() if v is not None):
         lines.append(f"{'  - ' if i == 0 else '    '}{key}: {value}")
+    if base.get("currency") == "XTR" and "kind" not in base:
+        lines.append("    kind: service")  # last, so the lines of the fields given stay put; Stars sell services
     return "\n".join(lines) + "\n"
 
 
@@ -48,15 +50,18 @@ CSV_HEADER = "sku,title,description,price,currency,stock,tags,photo,active,brand
 # ------------------------------------------------------------------------------------ the example catalog
 
 
-def test_example_yaml_catalog_parses_cleanly_into_a_small_stars_shop() -> None:
+def test_example_yaml_catalog_parses_cleanly_into_a_mix_of_physical_goods_and_stars_goods() -> None:
     entries = parse_catalog((EXAMPLES / "catalog.yaml").read_text(encoding="utf-8"), "yaml")
-    assert 8 <= len(entries) <= 10
-    assert all(entry.price.currency == "XTR" for entry in entries)
+    assert 10 <= len(entries) <= 14
+    assert {entry.kind for entry in entries} == {"physical", "digital", "service"}
+    assert all(entry.price.currency == "EUR" for entry in entries if entry.kind == "physical")
+    assert all(entry.price.currency == "XTR" for entry in entries if entry.kind != "physical")
+    assert all(entry.content for entry in entries if entry.kind == "digital")
     assert any(entry.stock == 0 for entry in entries)
     assert [entry.active for entry in entries].count(False) == 1
     assert all(entry.photo and entry.photo.startswith("https://example.org/") for entry in entries)
     tea = next(entry for entry in entries if entry.sku == "TEA-SET-01")
-    assert tea.price == Money(250, "XTR")
+    assert tea.price == Money(6800, "EUR")
     assert tea.tags == ("tea", "ceramics")
     assert tea.brand == "Celadon Studio"
 
@@ -161,14 +166,17 @@ def test_unknown_field_is_reported_as_a_likely_typo() -> None:
 
 
 def test_duplicate_sku_names_both_lines() -> None:
-    text = yaml_product() + "  - sku: TEA-SET-01\n    title: Again\n    price: 1\n    currency: XTR\n    stock: 1\n"
+    text = (
+        yaml_product(currency="EUR")
+        + "  - sku: TEA-SET-01\n    title: Again\n    price: 1\n    currency: EUR\n    stock: 1\n"
+    )
     [(line, message)] = problems_of(text)
     assert line == 7
     assert "TEA-SET-01" in message and "line 2" in message and "line 7" in message
 
 
 def test_duplicate_sku_in_csv_names_both_rows() -> None:
-    text = CSV_HEADER + "A-1,One,,5,XTR,1,,,,\nB-2,Two,,5,XTR,1,,,,\nA-1,Three,,5,XTR,1,,,,\n"
+    text = CSV_HEADER + "A-1,One,,5,EUR,1,,,,\nB-2,Two,,5,EUR,1,,,,\nA-1,Three,,5,EUR,1,,,,\n"
     [(line, message)] = problems_of(text, "csv")
     assert line == 4 and "line 2" in message
 
@@ -245,7 +253,7 @@ def test_photo_that_is_neither_url_nor_file_id_is_rejected(photo: str) -> None:
     [("true", True), ("YES", True), ("1", True), ("", True), ("false", False), ("no", False), ("0", False)],
 )
 def test_csv_active_accepts_true_false_yes_no_1_0(text: str, active: bool) -> None:
-    [entry] = parse_catalog(CSV_HEADER + f"A-1,Pin,,5,XTR,1,,,{text},\n", "csv")
+    [entry] = parse_catalog(CSV_HEADER + f"A-1,Pin,,5,EUR,1,,,{text},\n", "csv")
     assert entry.active is active
 
 
@@ -260,7 +268,7 @@ def test_active_that_is_not_a_yes_or_no_is_rejected() -> None:
 def test_bad_row_reports_every_problem_and_imports_nothing() -> None:
     text = (
         CSV_HEADER
-        + "GOOD-1,Fine product,,10,XTR,3,tea,,true,\n"
+        + "GOOD-1,Fine product,,10,EUR,3,tea,,true,\n"
         + "bad sku,"
         + "T" * 40
         + ",,2.505,USD,-1,,not a photo,perhaps,\n"
@@ -278,14 +286,14 @@ def test_bad_row_reports_every_problem_and_imports_nothing() -> None:
 def test_problems_in_several_products_are_all_reported_in_line_order() -> None:
     text = (
         "products:\n"
-        "  - sku: A-1\n    title: One\n    price: 0\n    currency: XTR\n    stock: 1\n"
-        "  - sku: B-2\n    title: Two\n    price: 5\n    currency: XTR\n    stock: -3\n"
+        "  - sku: A-1\n    title: One\n    price: 0\n    currency: EUR\n    stock: 1\n"
+        "  - sku: B-2\n    title: Two\n    price: 5\n    currency: EUR\n    stock: -3\n"
     )
     assert [line for line, _ in problems_of(text)] == [4, 11]
 
 
 def test_catalog_file_error_is_a_domain_error_listing_every_problem() -> None:
-    text = CSV_HEADER + "A-1,,,0,XTR,1,,,,\n"
+    text = CSV_HEADER + "A-1,,,0,EUR,1,,,,\n"
     with pytest.raises(DomainError) as caught:
         parse_catalog(text, "csv")
     error = caught.value
@@ -308,7 +316,7 @@ def test_yaml_syntax_error_reports_its_line() -> None:
 
 
 def test_yaml_field_given_twice_is_reported() -> None:
-    [(line, message)] = problems_of(yaml_product() + "    stock: 5\n")
+    [(line, message)] = problems_of(yaml_product(currency="EUR") + "    stock: 5\n")
     assert line == 7 and "twice" in message
 
 
@@ -316,38 +324,38 @@ def test_yaml_field_given_twice_is_reported() -> None:
 
 
 def test_csv_line_numbers_count_multiline_descriptions() -> None:
-    text = CSV_HEADER + 'A-1,One,"two\nlines",5,XTR,1,,,,\nB-2,Two,,0,XTR,1,,,,\n'
+    text = CSV_HEADER + 'A-1,One,"two\nlines",5,EUR,1,,,,\nB-2,Two,,0,EUR,1,,,,\n'
     [entry_problem] = problems_of(text, "csv")
     assert entry_problem[0] == 4
 
 
 def test_csv_header_missing_a_required_column_is_reported_once() -> None:
-    [(line, message)] = problems_of("sku,title,price,currency\nA-1,One,5,XTR\nB-2,Two,5,XTR\n", "csv")
+    [(line, message)] = problems_of("sku,title,price,currency\nA-1,One,5,EUR\nB-2,Two,5,EUR\n", "csv")
     assert line == 1 and "stock" in message
 
 
 def test_csv_unknown_column_is_reported_at_the_header() -> None:
-    problems = problems_of("sku,title,price,currency,stock,colour\nA-1,One,5,XTR,1,red\n", "csv")
+    problems = problems_of("sku,title,price,currency,stock,colour\nA-1,One,5,EUR,1,red\n", "csv")
     assert problems == [(1, "unknown column 'colour' (known fields: " + problems[0][1].split(": ", 1)[1])]
 
 
 def test_csv_may_leave_out_optional_columns_and_start_with_a_bom() -> None:
-    [entry] = parse_catalog("\ufeffsku,title,price,currency,stock\nA-1,One,5,XTR,1\n\n", "csv")
-    assert entry == CatalogEntry("A-1", "One", "", Money(5, "XTR"), 1, (), None, True, None, line=2)
+    [entry] = parse_catalog("\ufeffsku,title,price,currency,stock\nA-1,One,5,EUR,1\n\n", "csv")
+    assert entry == CatalogEntry("A-1", "One", "", Money(500, "EUR"), 1, (), None, True, None, line=2)
 
 
 def test_csv_tags_are_separated_by_semicolons() -> None:
-    [entry] = parse_catalog(CSV_HEADER + 'A-1,Pin,,5,XTR,1,"Enamel Pin; gift, boxed;PIN",,,\n', "csv")
+    [entry] = parse_catalog(CSV_HEADER + 'A-1,Pin,,5,EUR,1,"Enamel Pin; gift, boxed;PIN",,,\n', "csv")
     assert entry.tags == ("enamel pin", "gift, boxed", "pin")
 
 
 def test_csv_trailing_semicolon_is_an_empty_tag() -> None:
-    [(_, message)] = problems_of(CSV_HEADER + "A-1,Pin,,5,XTR,1,pin;,,,\n", "csv")
+    [(_, message)] = problems_of(CSV_HEADER + "A-1,Pin,,5,EUR,1,pin;,,,\n", "csv")
     assert "empty" in message
 
 
 def test_csv_row_with_too_many_values_is_reported() -> None:
-    [(line, message)] = problems_of(CSV_HEADER + "A-1,Pin,,5,XTR,1,,,,,extra\n", "csv")
+    [(line, message)] = problems_of(CSV_HEADER + "A-1,Pin,,5,EUR,1,,,,,extra\n", "csv")
     assert line == 2 and "11 values" in message
 
 
@@ -384,7 +392,7 @@ def test_yaml_export_keeps_the_documented_key_order_and_exact_prices() -> None:
     )
     text = dump_catalog([entry], "yaml")
     keys = [line.strip(" -").split(":")[0] for line in text.splitlines()[1:]]
-    assert keys == "sku title description price currency stock tags photo active brand".split()
+    assert keys == "sku title description price currency stock tags photo active brand kind".split()
     assert "    price: 2.50\n" in text
     assert "    tags: [tea, ceramics]\n" in text
     csv_text = dump_catalog([entry], "csv")
@@ -446,7 +454,18 @@ _entry = st.builds(
     brand=st.one_of(st.none(), _text(1, 64)),
     line=st.just(0),
 )
-_catalogs = st.lists(_entry, max_size=5, unique_by=lambda entry: entry.sku)
+
+
+@st.composite
+def _entries(draw: st.DrawFn) -> CatalogEntry:
+    """A valid entry: Stars only for digital goods (with content) and services; physical goods in fiat."""
+    entry = draw(_entry)
+    kind = draw(st.sampled_from(["digital", "service"] if entry.price.is_stars else ["physical", "digital", "service"]))
+    content = draw(_photo.filter(lambda value: value is not None)) if kind == "digital" else None
+    return dataclasses.replace(entry, kind=kind, content=content)
+
+
+_catalogs = st.lists(_entries(), max_size=5, unique_by=lambda entry: entry.sku)
 
 
 @settings(max_examples=300, deadline=None)

@@ -184,6 +184,11 @@ def _pay_invoice(page: Page, invoice: Locator) -> None:
     invoice.locator("[data-pay]").first.click()
     sheet = page.get_by_test_id("payment-sheet")
     expect(sheet).to_be_visible(timeout=WAIT)
+    # A physical good's form asks for shipping details (the sandbox ships to a German address).
+    for field, value in (("Name", "Mei Lin"), ("Phone", "+49 30 1234567"), ("Address", "Unter den Linden 1, Berlin")):
+        box = sheet.get_by_role("textbox", name=field)
+        if box.count():
+            box.fill(value)
     page.get_by_test_id("pay-now").click()
     expect(sheet).to_be_hidden(timeout=WAIT)
 
@@ -192,14 +197,15 @@ def _shop_as_members_and_admin(page: Page, sandbox: Running) -> None:
     page.goto(sandbox.url)
     # A member buys in the group: /shop, a card, Buy, pay.
     _as(page, "Mei", "Tea Circle")
-    _answer(page, "/shop", "Shop · page 1").get_by_role("button", name=re.compile("Museum postcard set")).click()
-    card = _last_message_with(page, "Twelve postcards")
-    _press_for_invoice(page, card.get_by_role("button", name=re.compile(r"^Buy · 60")))
+    _answer(page, "/shop", "Shop · page 1").get_by_role("button", name=re.compile("Stoneware museum mug")).click()
+    card = _last_message_with(page, "Wheel-thrown stoneware")
+    _press_for_invoice(page, card.get_by_role("button", name=re.compile(r"^Buy · \$19\.99")))
+    # A physical good: the sheet sends a German address, and shipping there (4.90) is added.
     # The receipt where she paid, then the order in /orders (in her private chat with the bot).
-    _last_message_with(page, "Paid: 60 ⭐")
+    _last_message_with(page, "Paid: $24.89")
     _as(page, "Mei", "bot")
     _say(page, "/orders")
-    expect(page.get_by_test_id("message").filter(has_text="Museum postcard set").last).to_be_visible(timeout=WAIT)
+    expect(page.get_by_test_id("message").filter(has_text="Stoneware museum mug").last).to_be_visible(timeout=WAIT)
 
     # The group admin allows a brand's drops in the group.
     _as(page, "Ana", "Tea Circle")
@@ -232,7 +238,7 @@ def _buy_in_chinese(page: Page, sandbox: Running) -> None:
     page.goto(sandbox.url)
     expect(page.get_by_test_id("lang")).to_have_text("EN", timeout=WAIT)
     _as(page, "Mei", "Tea Circle")
-    products = _answer(page, "/shop", "1/2").get_by_role("button", name=re.compile("Museum postcard set"))
+    products = _answer(page, "/shop", "1/").get_by_role("button", name=re.compile("Lotus pond phone wallpapers"))
     products.first.click()
     card = page.get_by_test_id("message").filter(has=page.get_by_role("button", name=re.compile("^购买 · "))).last
     expect(card).to_be_visible(timeout=WAIT)

@@ -17,7 +17,7 @@ from circlecart.sandbox.tracker import UpdateTracker
 from circlecart.settings import Settings
 from domain.memberships.lifecycle import Membership
 from domain.memberships.plans import STARS_SUBSCRIPTION_SECONDS, Plan
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME, Shop
 from tests.support.clock import FakeClock
 
@@ -195,7 +195,7 @@ async def restartable_shop(framework: str, tmp_path: Path) -> AsyncIterator[Rest
         database_url=url,
         framework=framework,  # type: ignore[arg-type]
     )
-    await import_file(url, EXAMPLE_CATALOG)
+    await import_file(url, STARS_CATALOG)
     tracker = UpdateTracker()
     app = CircleCart(settings, clock=clock, update_listeners=[tracker.done])
     await app.start()

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from domain.drops.model import Drop, DropMode
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.drops_steps import allow_brand_directly, make_staff, outbox_drained, schedule, travel_to
 from tests.scenarios.harness import Shop, running_shop
 from tests.support.clock import FakeClock
@@ -41,7 +41,7 @@ async def raffle_shop(framework: str, tmp_path: Path, drand: FakeDrand) -> Async
     clock = FakeClock()
     drand.now = clock.now
     url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
-    async with running_shop(framework, url, str(EXAMPLE_CATALOG), clock=clock, beacon_url=drand.base_url) as shop:
+    async with running_shop(framework, url, str(STARS_CATALOG), clock=clock, beacon_url=drand.base_url) as shop:
         yield shop
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from domain.groupbuys.model import GroupOffer
 from domain.money import Money
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.harness import Shop, running_shop
 
 OPERATOR_ID = 999
@@ -21,7 +21,7 @@ OPERATOR_ID = 999
 async def rewards_shop(framework: str, tmp_path: Path, **settings: Any) -> AsyncIterator[Shop]:
     """The example shop with an operator (who may refund orders)."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
-    async with running_shop(framework, url, str(EXAMPLE_CATALOG), owner_ids=(OPERATOR_ID,), **settings) as shop:
+    async with running_shop(framework, url, str(STARS_CATALOG), owner_ids=(OPERATOR_ID,), **settings) as shop:
         yield shop
 
 

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from domain.shop.orders import OrderStatus
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.harness import running_shop
 
 MEMBERS = 200
@@ -19,7 +19,7 @@ ANSWER_WINDOW = 300.0
 async def test_200_members_paying_at_once_for_50_units_get_exactly_50_orders(
     framework: str, database_url: str, tmp_path: Path
 ) -> None:
-    async with running_shop(framework, database_url, str(EXAMPLE_CATALOG)) as shop:
+    async with running_shop(framework, database_url, str(STARS_CATALOG)) as shop:
         async with shop.uow() as uow:
             scarf = await uow.products.get_by_sku("SCARF-SILK-CLOUD")
             await uow.products.recount(scarf.id, UNITS)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.drops_steps import (
     allow_brand_directly,
     drop_state,
@@ -63,7 +63,7 @@ async def test_a_restart_while_a_drop_is_open_closes_it_on_time_and_doubles_noth
     framework: str, tmp_path: Path
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
-    async with running_shop(framework, url, str(EXAMPLE_CATALOG)) as shop:
+    async with running_shop(framework, url, str(STARS_CATALOG)) as shop:
         moderator, brand_person, early, late = (
             shop.member("Lin"),
             shop.member("Bo"),

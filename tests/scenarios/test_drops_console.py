@@ -10,7 +10,7 @@ import pytest
 
 from circlecart.cli import main
 from domain.drops.model import DropStatus
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.drops_steps import allow_brand_directly, drop_state, outbox_drained, travel_to
 from tests.scenarios.harness import running_shop
 
@@ -22,7 +22,7 @@ async def test_the_operator_sets_up_a_brand_and_its_staff_schedule_and_cancel_dr
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
     monkeypatch.setenv("CIRCLECART_DATABASE_URL", url)
-    async with running_shop(framework, url, str(EXAMPLE_CATALOG), owner_ids=(OPERATOR_ID,)) as shop:
+    async with running_shop(framework, url, str(STARS_CATALOG), owner_ids=(OPERATOR_ID,)) as shop:
 
         async def cli(*args: str) -> int:
             return await asyncio.to_thread(main, list(args), shop.clock)  # the CLI on the bot's clock

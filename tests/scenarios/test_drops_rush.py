@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 
 from domain.shop.orders import OrderStatus
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.drops_steps import (
     drop_state,
     open_rush_drop,
@@ -31,7 +31,7 @@ ANSWER_WINDOW = 300.0  # seconds; generous on purpose, see the module's docstrin
 
 async def test_500_members_buying_100_units_at_once_get_exactly_100(database_url: str) -> None:
     rush_framework = "aiogram" if database_url.startswith("sqlite") else "ptb"
-    async with running_shop(rush_framework, database_url, str(EXAMPLE_CATALOG)) as shop:
+    async with running_shop(rush_framework, database_url, str(STARS_CATALOG)) as shop:
         opened = await open_rush_drop(shop, UNITS, price=200)
         brand_person, moderator, group, drop, announcement = (
             opened.brand_person, opened.moderator, opened.group, opened.drop, opened.announcement

@@ -10,7 +10,7 @@ import pytest
 from domain.money import parse_major
 from domain.shop.orders import OrderStatus, PaymentStatus
 from domain.shop.products import NewProduct
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.harness import Shop, running_shop
 
 PROVIDER_TOKEN = "284685063:TEST:circlecart"
@@ -27,7 +27,14 @@ async def _add_usd_product(shop: Shop, stock: int = 3) -> None:
 @pytest.fixture
 async def fiat_shop(framework: str, tmp_path: Path) -> AsyncIterator[Shop]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
-    async with running_shop(framework, url, str(EXAMPLE_CATALOG), payment_provider_token=PROVIDER_TOKEN) as shop:
+    async with running_shop(
+        framework,
+        url,
+        str(STARS_CATALOG),
+        payment_provider_token=PROVIDER_TOKEN,
+        shipping_zones="US=5",
+        shipping_free_over="10",
+    ) as shop:
         await _add_usd_product(shop)
         yield shop
 
@@ -41,7 +48,7 @@ async def test_member_pays_in_dollars_through_the_configured_provider(fiat_shop:
     invoice = shop.fake.last(mei)
     assert invoice.invoice.params["provider_token"] == PROVIDER_TOKEN
     assert invoice.invoice.currency == "USD" and invoice.invoice.total_amount == 1999
-    paid = await shop.pay(mei, invoice)
+    paid = await shop.pay(mei, invoice, shipping_address={"country_code": "US"})  # a mug ships (free over $10)
     assert paid.accepted
     await shop.outbox_drained()  # the "points earned" notice must not land among the later replies
     assert any("Paid: $19.99" in m.content for m in shop.fake.sent(mei))

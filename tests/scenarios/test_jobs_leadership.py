@@ -13,7 +13,7 @@ from datetime import timedelta
 import asyncpg
 
 from circlecart.app import CircleCart
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.drops_steps import allow_brand_directly, make_staff, outbox_drained, schedule, texts
 from tests.scenarios.harness import running_shop
 from tests.support.databases import _dsn
@@ -45,7 +45,7 @@ async def _kill_jobs_lock_connection(database_url: str) -> int:
 
 
 async def test_one_process_runs_the_jobs_and_another_takes_over_when_it_dies(postgres_url: str) -> None:
-    async with running_shop("aiogram", postgres_url, str(EXAMPLE_CATALOG), jobs_lock_retry_seconds=RETRY) as shop:
+    async with running_shop("aiogram", postgres_url, str(STARS_CATALOG), jobs_lock_retry_seconds=RETRY) as shop:
         leader = shop.app
         standby = CircleCart(leader.settings, clock=shop.clock, receive_updates=False)
         await standby.start()

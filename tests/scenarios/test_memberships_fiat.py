@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from domain.memberships.lifecycle import MembershipStatus
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.harness import running_shop
 from tests.scenarios.memberships_steps import follow_the_shop_clock, run_jobs
 
@@ -22,7 +22,7 @@ async def test_a_dollar_member_renews_through_the_reminders_link_and_a_lapsed_on
     framework: str, tmp_path: Path
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
-    async with running_shop(framework, url, str(EXAMPLE_CATALOG), payment_provider_token=PROVIDER_TOKEN) as shop:
+    async with running_shop(framework, url, str(STARS_CATALOG), payment_provider_token=PROVIDER_TOKEN) as shop:
         follow_the_shop_clock(shop)
         owner, mei = shop.member("Owner"), shop.member("Mei")
         community = await shop.group_with_bot("Tea Lovers", admin=owner)

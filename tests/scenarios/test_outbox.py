@@ -7,7 +7,7 @@ from pathlib import Path
 
 from domain.notices import Notice, NoticeStatus
 from domain.outgoing import View
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.harness import Shop, running_shop
 
 
@@ -78,7 +78,7 @@ async def test_a_member_who_blocked_the_bot_is_marked_and_not_retried(shop: Shop
 async def test_notices_survive_a_restart_and_none_is_sent_twice(framework: str, tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
     keys: list[str] = []
-    async with running_shop(framework, url, str(EXAMPLE_CATALOG)) as shop:
+    async with running_shop(framework, url, str(STARS_CATALOG)) as shop:
         _declare_test_notice(shop)
         members = [shop.member(f"R{i}") for i in range(5)]
         for member in members:

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from domain.shop.orders import OrderStatus, PaymentStatus
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.harness import Shop, running_shop
 from tests.scenarios.rewards_steps import OPERATOR_ID, eventually, operator, said
 from tests.support.tcp_proxy import TcpProxy
@@ -41,7 +41,7 @@ async def shop_behind_proxy(framework: str, postgres_url: str) -> AsyncIterator[
     await proxy.start()
     try:
         url = direct.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-        async with running_shop(framework, url, str(EXAMPLE_CATALOG), owner_ids=(OPERATOR_ID,)) as shop:
+        async with running_shop(framework, url, str(STARS_CATALOG), owner_ids=(OPERATOR_ID,)) as shop:
             try:
                 yield shop, proxy
             finally:

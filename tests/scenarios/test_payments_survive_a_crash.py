@@ -23,7 +23,7 @@ from circlecart.sandbox.bot_api.server import FakeTelegram
 from domain.notices import NoticeStatus
 from domain.shop.orders import OrderStatus, PaymentStatus
 from storage.database import Database
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.harness import BOT_ID, BOT_TOKEN, BOT_USERNAME
 
 PAYERS = 40
@@ -113,7 +113,7 @@ async def test_kill_9_while_40_members_pay_loses_no_charge_and_answers_each_once
     framework: str, tmp_path: Path
 ) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
-    await import_file(database_url, EXAMPLE_CATALOG)
+    await import_file(database_url, STARS_CATALOG)
     fake = FakeTelegram()
     await fake.start()
     fake.add_bot(BOT_TOKEN, BOT_ID, BOT_USERNAME, "circlecart")

@@ -13,7 +13,7 @@ from typing import Any
 
 from circlecart.catalog_io import export_text, import_file
 from domain.shop.orders import OrderStatus
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.drops_steps import (
     allow_brand_directly,
     drop_state,
@@ -36,7 +36,8 @@ products:
     stock: 1
     tags: [ceramics]
     brand: Celadon Studio
-"""
+    kind: service
+"""  # a service so that Stars may sell it (Telegram's rule): this test is about stock, not shipping
 
 
 async def _card(shop: Shop, member: Any, group: Any, words: str) -> Any:
@@ -102,7 +103,7 @@ async def test_reimport_during_a_hold_never_sells_the_unit_twice(
 @asynccontextmanager
 async def _shop_with_operator(framework: str, tmp_path: Path) -> AsyncIterator[Shop]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
-    async with running_shop(framework, url, str(EXAMPLE_CATALOG), owner_ids=(OPERATOR_ID,)) as shop:
+    async with running_shop(framework, url, str(STARS_CATALOG), owner_ids=(OPERATOR_ID,)) as shop:
         yield shop
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.conftest import EXAMPLE_CATALOG
+from tests.conftest import STARS_CATALOG
 from tests.scenarios.harness import running_shop
 
 SECRET = "s3cret-token_for-tests"
@@ -29,7 +29,7 @@ async def test_updates_arrive_through_the_webhook_and_forged_requests_are_refuse
     async with running_shop(
         framework,
         f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}",
-        str(EXAMPLE_CATALOG),
+        str(STARS_CATALOG),
         webhook_url=url,
         webhook_secret=SECRET,
         webhook_listen=f"127.0.0.1:{port}",
@@ -69,7 +69,7 @@ async def test_a_malformed_body_with_the_right_secret_gets_400(
     async with running_shop(
         framework,
         f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}",
-        str(EXAMPLE_CATALOG),
+        str(STARS_CATALOG),
         webhook_url=url,
         webhook_secret=SECRET,
         webhook_listen=f"127.0.0.1:{port}",

@@ -107,9 +107,10 @@ async def _send_invoice(
     community_id = event.chat.id if event.chat.is_group else None
     async with ctx.uow() as uow:
         started = await start(uow, event.chat.id, community_id)
+        ships = (await catalog.product(uow, product_id)).ships
         await uow.commit()
     order = started.order
-    invoice = views.invoice(ctx, order, event.sender.first_name)
+    invoice = views.invoice(ctx, order, event.sender.first_name, ships=ships)
     reply_to = event.message.message_id if isinstance(event.message, MessageRef) else None
     await ctx.messenger.send_invoice(event.chat.id, invoice, reply_to=reply_to)
     await ctx.messenger.answer_callback(event.callback_id, ctx.plain("Your invoice is ready: tap Pay."))

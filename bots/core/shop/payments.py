@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TypeVar
 
 from bots.core.context import Context
@@ -78,7 +79,14 @@ def register(table: HandlerTable) -> None:
 
 async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
     # A refusal can change state too (an order whose price went stale is cancelled): keep those changes.
-    await answer_pre_checkout(ctx, event, checkout.accept_pre_checkout, keep_refusal_changes=True)
+    async def check(uow: UnitOfWork, now: datetime, payer_id: int, payload: str, amount: Money) -> object:
+        # Physical goods: the shipping chosen in the form is priced from the rules and stored on the order first.
+        await checkout.choose_shipping(
+            uow, ctx.settings.shipping, payer_id, payload, event.shipping_option_id, event.country_code
+        )
+        return await checkout.accept_pre_checkout(uow, now, payer_id, payload, amount)
+
+    await answer_pre_checkout(ctx, event, check, keep_refusal_changes=True)
 
 
 async def successful_payment(ctx: Context, event: PaymentEvent) -> None:

@@ -122,9 +122,10 @@ def inline_result(ctx: Context, product: Product) -> InlineResult:
     )
 
 
-def invoice(ctx: Context, order: Order, buyer_name: str) -> Invoice:
+def invoice(ctx: Context, order: Order, buyer_name: str, *, ships: bool = False) -> Invoice:
+    """`ships`: a physical product paid through the provider, so the form asks where to send it."""
     line = order.lines[0]
-    total = order.total
+    total = order.goods_total  # shipping is chosen in the payment form and added by Telegram
     # Invoice descriptions are plain text: nothing to escape.
     description = ctx.plain(
         "For {name}. {quantity} × {title}", name=buyer_name, quantity=line.quantity, title=line.title
@@ -142,6 +143,7 @@ def invoice(ctx: Context, order: Order, buyer_name: str) -> Invoice:
         label=line.title[:32],
         # Stars invoices must not carry a provider token; every other currency needs one.
         provider_token="" if total.is_stars else ctx.settings.payment_provider_token,
+        ships=ships and not total.is_stars,
     )
 
 

@@ -22,6 +22,7 @@ from .world import (
     PreCheckoutAnswer,
     QueryRecord,
     Refund,
+    ShippingAnswer,
     StoredMessage,
     new_file_ids,
 )
@@ -458,6 +459,21 @@ class BotMethods(FakeTelegramCore):
         if not params["ok"] and not params.get("error_message"):
             raise bad_request("ERROR_MESSAGE_EMPTY: error_message is required when ok is false")
         record.record_answer(PreCheckoutAnswer(bool(params["ok"]), params.get("error_message")), self.clock())
+        return True
+
+    async def _m_answerShippingQuery(self, bot: FakeBot, params: dict[str, Any]) -> bool:
+        record = self._open_query(bot, params["shipping_query_id"], "shipping")
+        if self.clock() - record.created_at > self.pre_checkout_timeout:
+            raise bad_request(_QUERY_INVALID)
+        options = list(params.get("shipping_options") or [])
+        if params["ok"] and not options:
+            raise bad_request("SHIPPING_OPTIONS_EMPTY: shipping_options are required when ok is true")
+        if not params["ok"] and not params.get("error_message"):
+            raise bad_request("ERROR_MESSAGE_EMPTY: error_message is required when ok is false")
+        for option in options:
+            if not option.get("id") or not option.get("prices"):
+                raise bad_request("SHIPPING_OPTION_INVALID: each option needs an id and prices")
+        record.record_answer(ShippingAnswer(bool(params["ok"]), options, params.get("error_message")), self.clock())
         return True
 
     def _charge_for(self, bot: FakeBot, params: dict[str, Any]) -> Any:

@@ -47,6 +47,19 @@ class PaymentResult:
     pre_checkout_query_id: str
     update_id: int | None = None
     message: StoredMessage | None = None
+    shipping_options: list[dict[str, Any]] | None = None  # what the bot offered for the address, if asked
+
+
+def address_object(address: dict[str, Any]) -> dict[str, Any]:
+    """A Bot API ShippingAddress from the fields given (country_code at least); the rest made up."""
+    return {
+        "country_code": str(address["country_code"]).upper(),
+        "state": str(address.get("state", "")),
+        "city": str(address.get("city", "Springfield")),
+        "street_line1": str(address.get("street_line1", "1 Example Street")),
+        "street_line2": str(address.get("street_line2", "")),
+        "post_code": str(address.get("post_code", "10001")),
+    }
 
 
 class Scenario(BotMethods):
@@ -335,12 +348,33 @@ class Scenario(BotMethods):
             raise LookupError(f"unknown invoice link {invoice!r}")
         return record
 
+    async def shipping_query(self, user: FakeUser, invoice: InvoiceRef, address: dict[str, Any]) -> Delivered:
+        """Deliver a shipping_query for a flexible invoice, as the payment form does once an address is entered."""
+        record = self._invoice(invoice)
+        if not record.is_flexible:
+            raise ValueError("only a flexible invoice (is_flexible) gets shipping queries")
+        bot = self.bot_by_id(record.bot_id)
+        assert bot is not None
+        query_id = new_query_id()
+        payload: dict[str, Any] = {
+            "id": query_id,
+            "from": user.to_user(),
+            "invoice_payload": record.payload,
+            "shipping_address": address_object(address),
+        }
+        self.queries[query_id] = QueryRecord("shipping", bot.user_id, user.id, payload, self.clock(), invoice=record)
+        update_id, update = self._deliver("shipping_query", payload, bot)
+        return Delivered(update_id, update, record.message, query_id=query_id)
+
     async def pre_checkout(
         self,
         user: FakeUser,
         invoice: InvoiceRef,
         total_amount: int | None = None,
         currency: str | None = None,
+        *,
+        shipping_option_id: str | None = None,
+        order_info: dict[str, Any] | None = None,
     ) -> Delivered:
         """Deliver a pre_checkout_query for the invoice; Delivered.query_id identifies it."""
         record = self._invoice(invoice)
@@ -355,6 +389,10 @@ class Scenario(BotMethods):
             "total_amount": amount,
             "invoice_payload": record.payload,
         }
+        if shipping_option_id is not None:
+            payload["shipping_option_id"] = shipping_option_id
+        if order_info is not None:
+            payload["order_info"] = order_info
         self.queries[query_id] = QueryRecord(
             "pre_checkout",
             bot.user_id,
@@ -376,10 +414,42 @@ class Scenario(BotMethods):
         charge_id: str | None = None,
         total_amount: int | None = None,
         timeout: float = 10.0,
+        *,
+        shipping_address: dict[str, Any] | None = None,
+        shipping_option: str | None = None,
     ) -> PaymentResult:
-        """Pay like a client does: pre-checkout, wait for the bot's answer, then successful_payment."""
+        """Pay like a client does: for a flexible invoice a shipping query with `shipping_address` first (the
+        first option offered is chosen unless `shipping_option` names one, and its price is added), then
+        pre-checkout, wait for the bot's answer, then successful_payment."""
         record = self._invoice(invoice)
-        delivered = await self.pre_checkout(user, record, total_amount=total_amount)
+        option_id: str | None = None
+        order_info: dict[str, Any] | None = None
+        offered: list[dict[str, Any]] | None = None
+        if record.is_flexible:
+            if shipping_address is None:
+                raise ValueError("a flexible invoice asks for a shipping address: pass shipping_address")
+            shipping = await self.shipping_query(user, record, shipping_address)
+            assert shipping.query_id is not None
+            asked = self.queries[shipping.query_id]
+            if not await asked.wait_answered(timeout):
+                return PaymentResult(False, False, None, None, "")
+            if not asked.answer.ok:
+                return PaymentResult(False, True, asked.answer.error_message, None, "", shipping_options=[])
+            offered = list(asked.answer.shipping_options)
+            chosen = next((o for o in offered if o["id"] == shipping_option), None) if shipping_option else offered[0]
+            if chosen is None:
+                raise LookupError(f"the bot did not offer shipping option {shipping_option!r}")
+            option_id = str(chosen["id"])
+            if total_amount is None:
+                total_amount = record.total_amount + sum(int(p["amount"]) for p in chosen["prices"])
+            order_info = {
+                "name": " ".join(filter(None, [user.first_name, getattr(user, "last_name", None)])),
+                "phone_number": "+10000000000",
+                "shipping_address": address_object(shipping_address),
+            }
+        delivered = await self.pre_checkout(
+            user, record, total_amount=total_amount, shipping_option_id=option_id, order_info=order_info
+        )
         query_id = delivered.query_id
         assert query_id is not None
         query = self.queries[query_id]
@@ -403,9 +473,11 @@ class Scenario(BotMethods):
             charge_id=charge_id,
             bot=bot.token,
             subscription_period=record.subscription_period,
+            shipping_option_id=option_id,
+            order_info=order_info,
         )
         charge = paid.message.data["successful_payment"]["telegram_payment_charge_id"] if paid.message else None
-        return PaymentResult(True, True, None, charge, query_id, paid.update_id, paid.message)
+        return PaymentResult(True, True, None, charge, query_id, paid.update_id, paid.message, offered)
 
     async def successful_payment(
         self,
@@ -419,6 +491,8 @@ class Scenario(BotMethods):
         bot: str | None = None,
         subscription_period: int | None = None,
         deliver: bool = True,
+        shipping_option_id: str | None = None,
+        order_info: dict[str, Any] | None = None,
     ) -> Delivered:
         """Deliver a raw successful_payment message (no pre-checkout) and register its charge.
 
@@ -434,6 +508,10 @@ class Scenario(BotMethods):
             "telegram_payment_charge_id": charge_id,
             "provider_payment_charge_id": "" if currency == "XTR" else f"prov_{secrets.token_hex(8)}",
         }
+        if shipping_option_id is not None:
+            payment["shipping_option_id"] = shipping_option_id
+        if order_info is not None:
+            payment["order_info"] = order_info
         if subscription_period:
             payment["subscription_expiration_date"] = int(self.wall_clock()) + subscription_period
             payment["is_recurring"] = True

@@ -338,6 +338,10 @@ class InvoiceRecord:
     def subscription_period(self) -> int | None:
         return self.params.get("subscription_period")
 
+    @property
+    def is_flexible(self) -> bool:
+        return bool(self.params.get("is_flexible"))
+
 
 @dataclass
 class Charge:
@@ -371,6 +375,13 @@ class CallbackAnswer:
 @dataclass
 class PreCheckoutAnswer:
     ok: bool
+    error_message: str | None
+
+
+@dataclass
+class ShippingAnswer:
+    ok: bool
+    shipping_options: list[dict[str, Any]]
     error_message: str | None
 
 
