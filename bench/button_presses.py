@@ -49,7 +49,9 @@ from circlecart.sandbox.bot_api.world import FakeChat, FakeUser
 from circlecart.sandbox.tracker import UpdateTracker
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOG = ROOT / "examples" / "catalog.yaml"
+# The Stars-priced catalog the tests use (the example shop sells physical goods in euros now): the same
+# products as every earlier run, so the figures compare.
+CATALOG = ROOT / "tests" / "support" / "stars_catalog.yaml"
 NEXT, PREVIOUS = "Next ▶", "◀ Previous"
 FRAMEWORKS = ("aiogram", "ptb")
 PATHS = ("full", "bare")
