@@ -25,7 +25,10 @@ class RedactSecrets(logging.Filter):
         self._secrets = sorted({s for s in secrets if len(s) >= SHORTEST_SECRET}, key=len, reverse=True)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call: the handler reports it as logging always does; keep the record
+            return True
         redacted = self.redact(message)
         if redacted != message:
             record.msg, record.args = redacted, None
