@@ -159,14 +159,11 @@ async def after_settled(
 async def send_queued_answer(ctx: Context, answer: Notice, reply_to: int | None) -> None:
     """Send the answer this handler just queued: it is born leased to it (due only after the reply grace,
     half of which is still ahead), so no transaction is needed before the send, one marks it after."""
-    try:
-        sent = await ctx.messenger.send(answer.chat_id, RENDERERS[answer.kind](ctx, answer.params), reply_to=reply_to)
-    except Exception as error:
-        log.info("answer %s not sent now (%r); the outbox will send it", answer.key, error)
-        await _hand_to_outbox(ctx, answer.key, repr(error))
-        return
-    message_id = sent.message_id
-    await _mark_sent(ctx, answer.key, lambda uow: answering.delivered_as_queued(uow, answer.key, ctx.now(), message_id))
+
+    def mark(uow: UnitOfWork, message_id: int | None) -> Awaitable[bool]:
+        return answering.delivered_as_queued(uow, answer.key, ctx.now(), message_id)
+
+    await _send_then_mark(ctx, answer, reply_to, mark)
 
 
 async def deliver_answer(ctx: Context, key: str, reply_to: int | None) -> None:
@@ -185,19 +182,28 @@ async def deliver_answer(ctx: Context, key: str, reply_to: int | None) -> None:
         return
     if entry is None:
         return  # no answer queued (a membership answers with its own notices), or it went out already
-    try:
-        view = RENDERERS[entry.notice.kind](ctx, entry.notice.params)
-        sent = await ctx.messenger.send(entry.notice.chat_id, view, reply_to=reply_to)
-    except Exception as error:
-        log.info("answer %s not sent now (%r); the outbox will send it", key, error)
-        await _hand_to_outbox(ctx, key, repr(error))
-        return
 
-    async def mark(uow: UnitOfWork) -> bool:
-        await answering.delivered(uow, entry, ctx.now(), sent.message_id)
+    async def mark(uow: UnitOfWork, message_id: int | None) -> bool:
+        await answering.delivered(uow, entry, ctx.now(), message_id)
         return True
 
-    await _mark_sent(ctx, key, mark)
+    await _send_then_mark(ctx, entry.notice, reply_to, mark)
+
+
+async def _send_then_mark(
+    ctx: Context,
+    answer: Notice,
+    reply_to: int | None,
+    mark: Callable[[UnitOfWork, int | None], Awaitable[bool]],
+) -> None:
+    """Send the answer this handler holds the lease of, then record it; a failed send goes to the outbox."""
+    try:
+        sent = await ctx.messenger.send(answer.chat_id, RENDERERS[answer.kind](ctx, answer.params), reply_to=reply_to)
+    except Exception as error:
+        log.info("answer %s not sent now (%r); the outbox will send it", answer.key, error)
+        await _hand_to_outbox(ctx, answer.key, repr(error))
+        return
+    await _mark_sent(ctx, answer.key, lambda uow: mark(uow, sent.message_id))
 
 
 async def _mark_sent(ctx: Context, key: str, mark: Callable[[UnitOfWork], Awaitable[bool]]) -> None:
