@@ -307,3 +307,11 @@ class SqlGroupBuyRepository(SqlRepository):
     async def _one_participant(self, query: Any) -> Participant | None:
         row = (await self._session.execute(query)).mappings().first()
         return _participant(row) if row is not None else None
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._session.execute(
+            update(group_buy_participants)
+            .where(group_buy_participants.c.user_id == user_id)
+            .values(user_id=pseudonym, name="")
+        )
+        await self._rekey(user_id, pseudonym, group_buys.c.starter_id)

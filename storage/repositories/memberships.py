@@ -310,3 +310,17 @@ class SqlMembershipRepository(SqlRepository):
             .order_by(membership_payments.c.paid_at, membership_payments.c.id)
         )
         return [_payment(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._session.execute(
+            update(memberships)
+            .where(memberships.c.user_id == user_id)
+            .values(
+                user_id=pseudonym,
+                status=MembershipStatus.EXPIRED.value,
+                seat=Seat.NONE.value,
+                seat_chat_id=None,
+                charge_id=None,
+                revision=memberships.c.revision + 1,
+            )
+        )

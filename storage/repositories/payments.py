@@ -125,3 +125,6 @@ class SqlPaymentRepository(SqlRepository):
     async def refunds_owed(self, limit: int) -> Sequence[Payment]:
         """REFUND_DUE payments, oldest first."""
         return await self.with_status(PaymentStatus.REFUND_DUE, limit)
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._rekey(user_id, pseudonym, payments.c.user_id, payments.c.refunded_by)

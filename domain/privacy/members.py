@@ -1,0 +1,75 @@
+"""The use cases of a member's data rights: what is held, an export, and forgetting them.
+
+A member acts on their own data; the operator (the CLI) on anyone's. Nothing else may.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from domain.actors import Actor
+from domain.errors import DomainError
+from domain.ports import UnitOfWork
+from domain.privacy.errors import PrivacyError
+from domain.privacy.holdings import Holding, Topic
+from domain.privacy.ports import MemberRecords
+from domain.privacy.pseudonyms import new_pseudonym
+from domain.privacy.registry import HOLDINGS
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """One topic of the privacy screen: what is stored, and whether deleting keeps it under a pseudonym."""
+
+    topic: Topic
+    kept: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MemberData:
+    user_id: int
+    exported_at: datetime
+    records: MemberRecords  # table -> rows
+
+    @property
+    def count(self) -> int:
+        return sum(len(rows) for rows in self.records.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    user_id: int
+    pseudonym: int  # what the kept records now carry
+    records: int  # rows that referred to the member before
+
+
+def what_is_held(holdings: tuple[Holding, ...] = HOLDINGS) -> tuple[Held, ...]:
+    """Each topic once, in declaration order; kept if any of its records is kept for accounting."""
+    topics: dict[Topic, bool] = {}
+    for holding in holdings:
+        topics[holding.topic] = topics.get(holding.topic, False) or holding.kept
+    order = list(Topic)
+    return tuple(Held(topic, kept) for topic, kept in sorted(topics.items(), key=lambda item: order.index(item[0])))
+
+
+def _require_own_or_operator(actor: Actor, user_id: int) -> None:
+    if actor.user_id != user_id:
+        actor.require_operator(refusal=PrivacyError.NOT_YOURS)
+
+
+async def export_data(uow: UnitOfWork, now: datetime, actor: Actor, user_id: int) -> MemberData:
+    _require_own_or_operator(actor, user_id)
+    return MemberData(user_id, now, await uow.personal_data.export_member(user_id))
+
+
+async def forget(uow: UnitOfWork, actor: Actor, user_id: int, holdings: tuple[Holding, ...] = HOLDINGS) -> Forgotten:
+    """Run every feature's eraser in one transaction (the caller commits): all of it is forgotten, or none."""
+    _require_own_or_operator(actor, user_id)
+    if user_id <= 0:
+        raise DomainError(PrivacyError.NOT_YOURS)
+    before = await uow.personal_data.export_member(user_id)
+    pseudonym = new_pseudonym()
+    for holding in holdings:
+        await holding.forget(uow, user_id, pseudonym)
+    return Forgotten(user_id, pseudonym, sum(len(rows) for rows in before.values()))
