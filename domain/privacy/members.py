@@ -10,6 +10,7 @@ from datetime import datetime
 
 from domain.actors import Actor
 from domain.errors import DomainError
+from domain.memberships.lifecycle import MembershipStatus
 from domain.ports import UnitOfWork
 from domain.privacy.errors import PrivacyError
 from domain.privacy.holdings import Holding, Topic
@@ -42,6 +43,7 @@ class Forgotten:
     user_id: int
     pseudonym: int  # what the kept records now carry
     records: int  # rows that referred to the member before
+    subscriptions: tuple[str, ...] = ()  # charges of Telegram Stars subscriptions still running: cancel them
 
 
 def what_is_held(holdings: tuple[Holding, ...] = HOLDINGS) -> tuple[Held, ...]:
@@ -69,7 +71,12 @@ async def forget(uow: UnitOfWork, actor: Actor, user_id: int, holdings: tuple[Ho
     if user_id <= 0:
         raise DomainError(PrivacyError.NOT_YOURS)
     before = await uow.personal_data.export_member(user_id)
+    running = tuple(
+        m.charge_id
+        for m in await uow.memberships.list_for_user(user_id)
+        if m.stars and m.charge_id and m.status is not MembershipStatus.EXPIRED
+    )
     pseudonym = new_pseudonym()
     for holding in holdings:
         await holding.forget(uow, user_id, pseudonym)
-    return Forgotten(user_id, pseudonym, sum(len(rows) for rows in before.values()))
+    return Forgotten(user_id, pseudonym, sum(len(rows) for rows in before.values()), running)
