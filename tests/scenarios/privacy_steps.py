@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Integer, String, Text, func, select
@@ -14,8 +15,12 @@ from tests.scenarios.harness import Shop
 async def where_it_is_stored(shop: Shop, user_id: int, *words: str) -> list[str]:
     """Every place, in every table of the metadata (tables added later included), that still holds one of
     `words` in a text column or `user_id` in a number column: `table.column = value`."""
+    return await stored_anywhere(shop.uow, user_id, *words)
+
+
+async def stored_anywhere(uow_factory: Callable[[], Any], user_id: int, *words: str) -> list[str]:
     found: list[str] = []
-    async with shop.uow() as uow:
+    async with uow_factory() as uow:
         for table in SQLModel.metadata.sorted_tables:
             for row in (await uow.session.execute(select(table))).mappings():
                 for column in table.columns:
