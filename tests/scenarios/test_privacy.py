@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+from bots.core.drops.dialog import dialog_key
 from tests.scenarios.drops_steps import open_rush_drop, outbox_drained, press_buy, texts, travel_to
 from tests.scenarios.harness import Shop, running_shop
 from tests.scenarios.privacy_steps import documents, paid_totals, where_it_is_stored
@@ -65,6 +66,8 @@ async def test_meilin_exports_her_data_then_deletes_it_and_the_drop_report_still
     assert "no longer valid" in forged.text
     assert await where_it_is_stored(shop, MEILIN_ID, "Meilin"), "nothing was deleted"
 
+    state = shop.app.core.services.state  # type: ignore[union-attr]
+    await state.set(dialog_key(MEILIN_ID), {"step": "quantity"})  # as if she had a drop dialog open
     confirm = next(b for b in question.button_texts if b.startswith("Yes"))
     yes_data = question.find_button(None, confirm)["callback_data"]
     await shop.press(meilin, question, text=confirm)
@@ -72,6 +75,7 @@ async def test_meilin_exports_her_data_then_deletes_it_and_the_drop_report_still
 
     # No table holds her name, username or Telegram id any more, tables added later included.
     assert await where_it_is_stored(shop, MEILIN_ID, "Meilin", "meilin_privacy") == []
+    assert await state.get(dialog_key(MEILIN_ID)) is None, "her dialogs are forgotten too"
     # (Anything she sends from now on makes her a new member, like this second press of the used button.)
     again = await shop.press(meilin, question, data=yes_data, forge=True)
     assert "no longer valid" in again.text
