@@ -12,8 +12,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from bots.core.drops.dialog import dialog_key
+from domain.memberships.lifecycle import MembershipStatus
 from tests.scenarios.drops_steps import open_rush_drop, outbox_drained, press_buy, texts, travel_to
 from tests.scenarios.harness import Shop, running_shop
+from tests.scenarios.memberships_steps import open_club
 from tests.scenarios.privacy_steps import documents, paid_totals, where_it_is_stored
 
 EXAMPLE_CATALOG = Path(__file__).resolve().parents[2] / "examples" / "catalog.yaml"
@@ -168,3 +170,26 @@ async def test_a_confirmation_older_than_ten_minutes_deletes_nothing(shop: Shop)
     async with shop.uow() as uow:
         assert await uow.members.get(mei.id) is not None
     assert not any("Your data is deleted" in t for t in texts(shop, mei))
+
+
+async def test_deleting_ends_a_stars_membership_and_cancels_its_subscription(shop: Shop) -> None:
+    club = await open_club(shop)
+    mei = shop.member("Mei")
+    paid = await club.subscribe(mei)
+    charge = paid.message.data["successful_payment"]["telegram_payment_charge_id"]
+    await outbox_drained(shop)
+    membership = await club.membership_of(mei)
+    assert membership is not None and membership.status is MembershipStatus.ACTIVE
+
+    (screen,) = await shop.say(mei, None, "/privacy")
+    assert "Your memberships: for their perks and renewals." in screen.text
+    await shop.press(mei, screen, text="Delete my data")
+    question = shop.fake.last(mei)
+    await shop.press(mei, question, text=next(b for b in question.button_texts if b.startswith("Yes")))
+    assert "Stars subscriptions here are cancelled" in shop.fake.last(mei).text
+    assert shop.fake.charges[charge].subscription_canceled is True
+    async with shop.uow() as uow:
+        (kept,) = await uow.memberships.list_for_plans([club.plan_id])
+    assert kept.user_id != mei.id and kept.status is MembershipStatus.EXPIRED, "kept for the accounts, ended"
+    assert await club.membership_of(mei) is None
+    shop.fake.assert_no_errors()
