@@ -9,23 +9,26 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bots.core.drops.dialog import dialog_key
+from bots.core.state import RedisStateStore, State
 from domain.members import Member
 from storage.database import Database
 from storage.migrate import upgrade_async
+from tests.core.test_state import REDIS_URL, _redis_or_skip
 from tests.storage.builders import NOW, add_product, line_for, new_order
 
 ROOT = Path(__file__).resolve().parents[2]
 MEI = 7_200_000_001
 
 
-def circlecart(*args: str, database_url: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def circlecart(*args: str, database_url: str, stdin: str = "", **settings: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("CIRCLECART_")}
     return subprocess.run(
         [sys.executable, "-m", "circlecart.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,
-        env={**clean, "CIRCLECART_DATABASE_URL": database_url},
+        env={**clean, "CIRCLECART_DATABASE_URL": database_url, **settings},
         cwd=ROOT,
         timeout=120,
         check=False,
@@ -40,6 +43,23 @@ async def _mei_bought_a_teapot(url: str) -> None:
             await uow.members.save(Member(MEI, "Meiying", "meiying_tea", created_at=NOW))
             await uow.orders.add(new_order(line_for(product), user_id=MEI, chat_id=MEI))
             await uow.commit()
+
+
+async def _open_drop_dialog(user_id: int) -> str:
+    store = await _redis_or_skip()
+    try:
+        await store.set(dialog_key(user_id), {"step": "quantity"})
+    finally:
+        await store.close()
+    return dialog_key(user_id)
+
+
+async def _state_of(key: str) -> State | None:
+    store = RedisStateStore(REDIS_URL)
+    try:
+        return await store.get(key)
+    finally:
+        await store.close()
 
 
 def test_the_operator_exports_a_member_and_forgets_them_after_saying_yes(tmp_path: Path) -> None:
@@ -65,8 +85,10 @@ def test_the_operator_exports_a_member_and_forgets_them_after_saying_yes(tmp_pat
     assert f"circlecart: nothing was deleted: member {MEI} is kept" in refused.stderr
     assert "Meiying" in circlecart("member", "export", str(MEI), database_url=url).stdout
 
-    done = circlecart("member", "forget", str(MEI), "--yes", database_url=url)
+    dialogs = asyncio.run(_open_drop_dialog(MEI))  # shared with the bot's workers through Redis
+    done = circlecart("member", "forget", str(MEI), "--yes", database_url=url, CIRCLECART_REDIS_URL=REDIS_URL)
     assert done.returncode == 0, done.stderr
+    assert asyncio.run(_state_of(dialogs)) is None, "her dialog state in Redis is forgotten too"
     assert f"member {MEI} is forgotten" in done.stdout and "anon-" in done.stdout
     gone = circlecart("member", "export", str(MEI), database_url=url)
     assert gone.returncode == 1
