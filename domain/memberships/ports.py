@@ -75,5 +75,5 @@ class MembershipRepository(Protocol):
     async def payments_since(self, plan_ids: Sequence[int], since: datetime) -> Sequence[MembershipPayment]: ...
 
     async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
-        """Their memberships move to `pseudonym` and end now (expired, no seat, no subscription charge):
-        no perk, reminder or removal follows. What was paid stays for accounting."""
+        """Their memberships (ended first, see domain/memberships/privacy.py) move to `pseudonym`; what was
+        paid stays for accounting."""

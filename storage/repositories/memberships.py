@@ -312,15 +312,4 @@ class SqlMembershipRepository(SqlRepository):
         return [_payment(row) for row in (await self._session.execute(query)).mappings()]
 
     async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
-        await self._session.execute(
-            update(memberships)
-            .where(memberships.c.user_id == user_id)
-            .values(
-                user_id=pseudonym,
-                status=MembershipStatus.EXPIRED.value,
-                seat=Seat.NONE.value,
-                seat_chat_id=None,
-                charge_id=None,
-                revision=memberships.c.revision + 1,
-            )
-        )
+        await self._rekey(user_id, pseudonym, memberships.c.user_id)
