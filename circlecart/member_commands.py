@@ -14,7 +14,9 @@ from circlecart.errors import CliError
 from circlecart.settings import Settings
 from domain.actors import Actor
 from domain.clock import Clock
+from domain.errors import DomainError
 from domain.privacy import files, members
+from domain.privacy.errors import PrivacyError
 from domain.privacy.pseudonyms import pseudonym_label
 from storage.database import Database
 from storage.migrate import upgrade_async
@@ -64,7 +66,15 @@ def _forget(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
         answer = sys.stdin.readline().strip().lower()
         if answer not in ("yes", "y"):
             raise CliError(f"nothing was deleted: member {args.user_id} is kept")
-    forgotten = asyncio.run(_forget_member(settings, args.user_id))
+    try:
+        forgotten = asyncio.run(_forget_member(settings, args.user_id))
+    except DomainError as error:
+        if error.code is not PrivacyError.MONEY_IN_FLIGHT:
+            raise
+        raise CliError(
+            f"member {args.user_id} has money still moving (a refund owed, or a seat in a group buy that has not "
+            "filled); a refund needs their Telegram id, so forget them once it has settled"
+        ) from error
     print(
         f"member {args.user_id} is forgotten: {forgotten.records} records; what the accounts keep now belongs "
         f"to {pseudonym_label(forgotten.pseudonym)}"

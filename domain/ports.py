@@ -171,6 +171,9 @@ class PaymentRepository(Protocol):
     async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
         """Move every link to the member onto `pseudonym` (see domain/privacy/holdings.py)."""
 
+    async def refunds_due_to(self, user_id: int) -> int:
+        """How many of the member's payments are REFUND_DUE (money on its way back to them)."""
+
 
 class OutboxRepository(Protocol):
     async def enqueue(self, notice: Notice, now: datetime) -> bool:

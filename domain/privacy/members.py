@@ -65,11 +65,18 @@ async def export_data(uow: UnitOfWork, now: datetime, actor: Actor, user_id: int
     return MemberData(user_id, now, await uow.personal_data.export_member(user_id))
 
 
+async def require_settled(uow: UnitOfWork, user_id: int) -> None:
+    """A refund needs the payer's Telegram id, which forgetting replaces: money still moving settles first."""
+    if await uow.payments.refunds_due_to(user_id) or await uow.group_buys.open_seats_of(user_id):
+        raise DomainError(PrivacyError.MONEY_IN_FLIGHT)
+
+
 async def forget(uow: UnitOfWork, actor: Actor, user_id: int, holdings: tuple[Holding, ...] = HOLDINGS) -> Forgotten:
     """Run every feature's eraser in one transaction (the caller commits): all of it is forgotten, or none."""
     _require_own_or_operator(actor, user_id)
     if user_id <= 0:
         raise DomainError(PrivacyError.NOT_YOURS)
+    await require_settled(uow, user_id)
     before = await uow.personal_data.export_member(user_id)
     running = tuple(
         m.charge_id

@@ -7,14 +7,16 @@ import pytest
 
 from domain.actors import Actor
 from domain.errors import DomainError
-from domain.groupbuys.model import NewGroupBuy
+from domain.groupbuys.model import NewGroupBuy, ParticipantStatus
 from domain.members import Member
 from domain.money import Money
 from domain.notices import Notice, NoticeStatus
 from domain.points.ledger import NewEntry, Reason
 from domain.privacy import members as privacy
+from domain.privacy.errors import PrivacyError
 from domain.privacy.pseudonyms import is_pseudonym
 from domain.referrals.model import Referral, ReferralStatus
+from domain.shop.orders import PaymentStatus
 from storage.database import Database
 from tests.scenarios.privacy_steps import stored_anywhere
 from tests.storage.builders import NOW, add_product, line_for, new_order, new_payment
@@ -95,3 +97,31 @@ async def test_only_the_member_and_the_operator_may_see_or_forget_a_member(datab
         with pytest.raises(DomainError):
             await privacy.forget(uow, Actor(BEN), ANN)
         assert (await privacy.export_data(uow, NOW, Actor.command_line(), ANN)).count > 0
+
+
+async def test_a_member_with_money_still_moving_is_forgotten_only_once_it_settles(database: Database) -> None:
+    order_id = await _ann_shops_invites_and_is_staff(database)
+    async with database.uow() as uow:
+        seat = await uow.group_buys.participant_for_order(order_id)
+        assert seat is not None
+        await uow.group_buys.set_participant_status(seat.id, ParticipantStatus.JOINED, ParticipantStatus.PAID, NOW)
+        (payment,) = await uow.payments.for_order(order_id)
+        await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE)
+        await uow.commit()
+
+    for settle in ("the group buy", "the refund"):
+        async with database.uow() as uow:
+            with pytest.raises(DomainError) as refused:
+                await privacy.forget(uow, Actor(ANN), ANN)
+        assert refused.value.code is PrivacyError.MONEY_IN_FLIGHT, f"before {settle} settled"
+        async with database.uow() as uow:
+            if settle == "the group buy":
+                await uow.group_buys.set_participant_status(seat.id, ParticipantStatus.PAID, ParticipantStatus.REFUNDED)
+            else:
+                await uow.payments.set_status(payment.id, PaymentStatus.REFUND_DUE, PaymentStatus.REFUNDED, at=NOW)
+            await uow.commit()
+
+    async with database.uow() as uow:
+        await privacy.forget(uow, Actor(ANN), ANN)
+        await uow.commit()
+    assert await stored_anywhere(database.uow, ANN, "Annabel") == []

@@ -33,6 +33,10 @@ START = "privacy"  # /start privacy: the privacy screen, for members sent here f
 ERRORS: dict[ErrorCode, str] = {
     PrivacyError.NOT_YOURS: N_("Only the member and the operator can see or delete a member's data."),
     PrivacyError.CONFIRMATION_STALE: N_("This confirmation is no longer valid. Send /privacy to start again."),
+    PrivacyError.MONEY_IN_FLIGHT: N_(
+        "A payment of yours is still open: a group buy waiting to fill, or a refund on its way. "
+        "Delete your data once it has settled."
+    ),
 }
 
 
@@ -68,6 +72,8 @@ async def export(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
 
 
 async def ask_to_delete(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    async with ctx.uow() as uow:
+        await members.require_settled(uow, event.sender.id)  # say so now rather than after the confirmation
     nonce = secrets.token_hex(8)
     state = {"nonce": nonce, "at": ctx.now().isoformat()}
     await ctx.services.state.set(confirm_key(event.sender.id), state, ttl_seconds=int(CONFIRM_FOR.total_seconds()))
