@@ -63,8 +63,11 @@ def erased(topic: Topic, repository: Callable[[UnitOfWork], Erasable]) -> Holdin
     return Holding(topic, False, forget)
 
 
-def anonymised(topic: Topic, repository: Callable[[UnitOfWork], Anonymisable]) -> Holding:
+def anonymised(topic: Topic, repository: Callable[[UnitOfWork], Anonymisable], kept: bool = True) -> Holding:
+    """`kept=False` when what the member would call theirs is erased and only a pseudonymous trace stays (a
+    reward's reference, a notice's key)."""
+
     async def forget(uow: UnitOfWork, user_id: int, pseudonym: int) -> None:
         await repository(uow).anonymise_member(user_id, pseudonym)
 
-    return Holding(topic, True, forget)
+    return Holding(topic, kept, forget)

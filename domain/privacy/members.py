@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from domain.actors import Actor
 from domain.errors import DomainError
@@ -19,12 +20,20 @@ from domain.privacy.pseudonyms import new_pseudonym
 from domain.privacy.registry import HOLDINGS
 
 
+class Fate(StrEnum):
+    """What deleting does to a topic's records."""
+
+    ERASED = "erased"
+    KEPT = "kept"  # for the accounts, under a pseudonym
+    PARTLY = "partly"  # some kept under a pseudonym, the rest erased
+
+
 @dataclass(frozen=True, slots=True)
 class Held:
-    """One topic of the privacy screen: what is stored, and whether deleting keeps it under a pseudonym."""
+    """One topic of the privacy screen: what is stored, and what deleting does to it."""
 
     topic: Topic
-    kept: bool
+    fate: Fate
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +56,12 @@ class Forgotten:
 
 
 def what_is_held(holdings: tuple[Holding, ...] = HOLDINGS) -> tuple[Held, ...]:
-    """Each topic once, in declaration order; kept if any of its records is kept for accounting."""
-    topics: dict[Topic, bool] = {}
+    """Each topic once, in the order of `Topic`, with what deleting does to its records."""
+    topics: dict[Topic, set[bool]] = {}
     for holding in holdings:
-        topics[holding.topic] = topics.get(holding.topic, False) or holding.kept
-    order = list(Topic)
-    return tuple(Held(topic, kept) for topic, kept in sorted(topics.items(), key=lambda item: order.index(item[0])))
+        topics.setdefault(holding.topic, set()).add(holding.kept)
+    fates = {frozenset({True}): Fate.KEPT, frozenset({False}): Fate.ERASED}
+    return tuple(Held(topic, fates.get(frozenset(topics[topic]), Fate.PARTLY)) for topic in Topic if topic in topics)
 
 
 def _require_own_or_operator(actor: Actor, user_id: int) -> None:

@@ -16,7 +16,7 @@ from domain.referrals.privacy import HOLDINGS as REFERRALS
 from domain.shop.privacy import HOLDINGS as SHOP
 
 CORE = (
-    anonymised(Topic.NOTICES, lambda uow: uow.outbox),
+    anonymised(Topic.NOTICES, lambda uow: uow.outbox, kept=False),  # their content goes; keys stay (sent once)
     erased(Topic.PROFILE, lambda uow: uow.members),
 )
 

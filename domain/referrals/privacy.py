@@ -5,4 +5,4 @@ from __future__ import annotations
 
 from domain.privacy.holdings import Topic, anonymised
 
-HOLDINGS = (anonymised(Topic.REFERRALS, lambda uow: uow.referrals),)
+HOLDINGS = (anonymised(Topic.REFERRALS, lambda uow: uow.referrals, kept=False),)

@@ -6,7 +6,7 @@ from bots.core.context import Context
 from domain.outgoing import Button, Document, View
 from domain.privacy import files
 from domain.privacy.holdings import Topic
-from domain.privacy.members import Held, MemberData
+from domain.privacy.members import Fate, Held, MemberData
 
 
 def topic_text(ctx: Context, topic: Topic) -> str:
@@ -28,15 +28,18 @@ def topic_text(ctx: Context, topic: Topic) -> str:
     }[topic]
 
 
+def fate_text(ctx: Context, fate: Fate) -> str:
+    return {
+        Fate.ERASED: ctx.t("erased when you delete"),
+        Fate.KEPT: ctx.t("kept for the accounts under a pseudonym when you delete"),
+        Fate.PARTLY: ctx.t("partly kept under a pseudonym when you delete, the rest erased"),
+    }[fate]
+
+
 def privacy_view(ctx: Context, data: MemberData, held: tuple[Held, ...]) -> View:
     lines = [ctx.t("<b>Your data at circlecart</b>"), ""]
     for item in held:
-        fate = (
-            ctx.t("kept for the accounts under a pseudonym when you delete")
-            if item.kept
-            else ctx.t("erased when you delete")
-        )
-        lines.append(f"• {topic_text(ctx, item.topic)} <i>({fate})</i>")
+        lines.append(f"• {topic_text(ctx, item.topic)} <i>({fate_text(ctx, item.fate)})</i>")
     lines += [
         "",
         ctx.t("Records about you now: {count}.", count=data.count),
