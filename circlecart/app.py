@@ -90,6 +90,7 @@ class CircleCart:
                 reply_grace=timedelta(seconds=self.settings.reply_grace_seconds),
             ),
             error_text=table.message_for,
+            state_keys_of=table.state_keys_of,
             state=make_state_store(self.settings.redis_url),
         )
         self.core = BotCore(services, table)

@@ -15,6 +15,7 @@ from domain.members import Member
 from domain.memberships.ports import MembershipRepository, PlanRepository
 from domain.notices import Notice, NoticeStatus, OutboxEntry
 from domain.points.ports import PointsRepository
+from domain.privacy.ports import PersonalDataRepository
 from domain.referrals.ports import ReferralRepository
 from domain.shop.orders import (
     HoldStatus,
@@ -35,6 +36,9 @@ class MemberRepository(Protocol):
     async def get(self, user_id: int) -> Member | None: ...
     async def save(self, member: Member) -> None:
         """Insert or update by id."""
+
+    async def forget_member(self, user_id: int) -> None:
+        """Delete the member's profile (name, username, languages); they start afresh if they come back."""
 
 
 class CommunityRepository(Protocol):
@@ -115,6 +119,9 @@ class OrderRepository(Protocol):
     async def set_shipping(self, order_id: int, amount: int, country: str) -> bool:
         """Store the chosen shipping on an order not paid yet (PENDING, HELD or EXPIRED); True if stored."""
 
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Move every link to the member onto `pseudonym` (see domain/privacy/holdings.py)."""
+
 
 class HoldRepository(Protocol):
     async def add(self, order_id: int, product_id: int, quantity: int, expires_at: datetime) -> StockHold: ...
@@ -161,6 +168,12 @@ class PaymentRepository(Protocol):
     async def refunds_owed(self, limit: int) -> Sequence[Payment]:
         """REFUND_DUE payments, oldest first."""
 
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Move every link to the member onto `pseudonym` (see domain/privacy/holdings.py)."""
+
+    async def refunds_due_to(self, user_id: int) -> int:
+        """How many of the member's payments are REFUND_DUE (money on its way back to them)."""
+
 
 class OutboxRepository(Protocol):
     async def enqueue(self, notice: Notice, now: datetime) -> bool:
@@ -192,6 +205,10 @@ class OutboxRepository(Protocol):
 
     async def count_pending(self) -> int: ...
 
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Notices to the member keep their key (so nothing is sent twice) under `pseudonym`, without their
+        content; those still pending are withdrawn. Notices to others that quote the member's name lose it."""
+
 
 class UnitOfWork(Protocol):
     """One transaction. `async with uow:` begins; leaving without commit() rolls back."""
@@ -216,6 +233,7 @@ class UnitOfWork(Protocol):
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
     processed_updates: ProcessedUpdateRepository
+    personal_data: PersonalDataRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -18,6 +18,7 @@ from domain.messenger import Messenger, RateLimited, RecipientUnavailable, Rejec
 from domain.notices import NoticeRenderer, NoticeStatus, OutboxEntry
 from domain.outgoing import MessageRef
 from domain.ports import UnitOfWorkFactory
+from domain.privacy.pseudonyms import is_pseudonym
 from jobs.telegram_limits import TelegramLimits
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,11 @@ class OutboxSender:
 
     async def _deliver(self, entry: OutboxEntry) -> None:
         notice = entry.notice
+        if is_pseudonym(notice.chat_id):
+            # A forgotten member's records carry a pseudonym, which is nobody Telegram knows: a notice a job
+            # queued for it since goes nowhere.
+            await self._give_up(entry, NoticeStatus.UNDELIVERABLE, "a forgotten member")
+            return
         try:
             view = self.renderer.render(notice, await self._language(entry))
             if notice.edit_message_id is not None:

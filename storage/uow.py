@@ -23,6 +23,7 @@ from domain.ports import (
     ProductRepository,
     UnitOfWork,
 )
+from domain.privacy.ports import PersonalDataRepository
 from domain.referrals.ports import ReferralRepository
 from domain.shop.payments.ports import PaymentInboxRepository
 from domain.updates import ProcessedUpdateRepository
@@ -48,6 +49,7 @@ from storage.repositories import (
     SqlProductRepository,
     SqlReferralRepository,
 )
+from storage.repositories.personal_data import SqlPersonalDataRepository
 from storage.writer_gate import WriterGate
 
 
@@ -79,6 +81,7 @@ class SqlUnitOfWork:
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
     processed_updates: ProcessedUpdateRepository
+    personal_data: PersonalDataRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, gate: WriterGate | None = None
@@ -122,6 +125,7 @@ class SqlUnitOfWork:
         self.referrals = SqlReferralRepository(session, self._dialect)
         self.group_buys = SqlGroupBuyRepository(session, self._dialect)
         self.processed_updates = SqlProcessedUpdateRepository(session, self._dialect)
+        self.personal_data = SqlPersonalDataRepository(session, self._dialect)
         return self
 
     async def __aexit__(

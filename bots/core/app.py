@@ -8,6 +8,7 @@ from bots.core.groupbuys import handlers as groupbuys
 from bots.core.i18n import N_
 from bots.core.memberships import handlers as memberships
 from bots.core.points import handlers as points
+from bots.core.privacy import handlers as privacy
 from bots.core.referrals import handlers as referrals
 from bots.core.shop import handlers as shop
 from bots.core.shop import inline, orders, payments, shipping
@@ -47,4 +48,5 @@ def build_table() -> HandlerTable:
     groupbuys.register(table)
     memberships.register(table)
     drops.register(table)
+    privacy.register(table)
     return table

@@ -70,6 +70,7 @@ class Services:
     outbox: OutboxWakeup = field(default_factory=OutboxWakeup)
     state: StateStore = field(default_factory=MemoryStateStore)  # dialogs' state (Redis in production)
     error_text: Callable[[str], str] = message_for  # DomainError code -> msgid; the table's lookup in the app
+    state_keys_of: Callable[[int], tuple[str, ...]] = lambda user_id: ()  # a member's dialog state (the table's)
 
 
 @dataclass(frozen=True, slots=True)

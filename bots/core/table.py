@@ -87,6 +87,15 @@ class HandlerTable:
     notices: dict[str, NoticeFn] = field(default_factory=dict)
     # An ErrorCode's value -> English msgid: stored refund reasons and notices carry the value, not the member.
     error_messages: dict[str, str] = field(default_factory=dict)
+    # Keys of the dialog state a feature keeps per member (`key(user_id)`): forgetting a member deletes them.
+    member_state: list[Callable[[int], str]] = field(default_factory=list)
+
+    def member_state_key(self, key: Callable[[int], str]) -> None:
+        """Declare a state-store entry kept per member (see bots/core/state.py), so /privacy can erase it."""
+        self.member_state.append(key)
+
+    def state_keys_of(self, user_id: int) -> tuple[str, ...]:
+        return tuple(key(user_id) for key in self.member_state)
 
     def command(self, command: Command) -> None:
         if command.name in self.commands:

@@ -76,6 +76,7 @@ def register(table: HandlerTable) -> None:
     table.action("dremind", remind_me, int)
     table.action("denter", enter_raffle, int)
     table.action("dcancel", cancel_drop, int)
+    table.member_state_key(dialog.dialog_key)  # a brand's open drop dialog is forgotten with them
     table.action("dnew", dialog.start_dialog, int)
     table.action("dconfirm", dialog.confirm, int)
     table.action("dedit", edit.start_edit, int)

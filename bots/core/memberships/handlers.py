@@ -12,6 +12,7 @@ from bots.core.i18n import N_
 from bots.core.memberships import views as mv
 from bots.core.memberships.chart import revenue_chart
 from bots.core.memberships.errors import MembershipCommandError
+from bots.core.personal import answer_personally
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payments
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
@@ -35,7 +36,8 @@ async def membership(ctx: Context, event: CommandEvent) -> None:
     community = None if event.chat.is_private else event.chat.id
     async with ctx.uow() as uow:
         statuses = await joining.overview(uow, ctx.now(), event.sender.id, community)
-    await ctx.messenger.send(event.chat.id, mv.plans_view(ctx, statuses, ctx.now(), event.chat.is_private))
+    # The member's own status is in it: it goes to the private chat, where its buttons all work.
+    await answer_personally(ctx, event, mv.plans_view(ctx, statuses, ctx.now(), True), "membership")
 
 
 async def join(ctx: Context, event: ButtonEvent, callback: Callback) -> None:

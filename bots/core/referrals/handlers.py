@@ -8,6 +8,7 @@ import re
 from bots.core.context import Context
 from bots.core.events import CommandEvent
 from bots.core.i18n import N_
+from bots.core.personal import answer_personally
 from bots.core.referrals import views
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.errors import ErrorCode
@@ -57,4 +58,4 @@ async def invite(ctx: Context, event: CommandEvent) -> None:
     async with ctx.uow() as uow:
         code = await links.invite_code(uow, event.sender.id)
         await uow.commit()
-    await ctx.messenger.send(event.chat.id, views.invite_view(ctx, code))
+    await answer_personally(ctx, event, views.invite_view(ctx, code), "invite")

@@ -11,11 +11,24 @@ from bots.core.echo import echo
 from bots.core.events import ButtonEvent, CommandEvent
 from bots.core.groupbuys import handlers as groupbuys
 from bots.core.i18n import LANGUAGE_NAMES
+from bots.core.memberships import handlers as memberships
+from bots.core.points import handlers as points
+from bots.core.privacy import handlers as privacy
 from bots.core.referrals import handlers as referrals
+from bots.core.shop import orders
 from bots.core.shop.handlers import show_product_by_sku
+from bots.core.table import CommandFn
 from domain import member_registry
 from domain.outgoing import Button, View
 
+# /start payloads of the links a group's pointer gives (bots/core/personal.py): the answer asked for there.
+PERSONAL_LINKS: dict[str, CommandFn] = {
+    "orders": orders.orders,
+    "points": points.points,
+    "membership": memberships.membership,
+    "invite": referrals.invite,
+    privacy.START: privacy.privacy,
+}
 PRODUCT_LINK = re.compile(r"^p_([A-Za-z0-9_.\-]{1,40})$")
 
 
@@ -38,6 +51,10 @@ async def start(ctx: Context, event: CommandEvent) -> None:
     link = PRODUCT_LINK.match(event.args)
     if link:
         await show_product_by_sku(ctx, event.chat, link.group(1))
+        return
+    personal = PERSONAL_LINKS.get(event.args)
+    if personal is not None:  # sent here from a group for a personal answer: give it now
+        await personal(ctx, event)
         return
     await referrals.start_link(ctx, event)  # r_<code>: an invitation, then the welcome as usual
     if await groupbuys.start_link(ctx, event):  # g_<code>: the group buy instead of the welcome
