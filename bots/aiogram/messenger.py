@@ -117,7 +117,7 @@ class AiogramMessenger:
             sent = await mapped(
                 self.bot.send_document(
                     chat_id,
-                    BufferedInputFile(view.document.content, view.document.filename),
+                    view.document.file_id or BufferedInputFile(view.document.content, view.document.filename),
                     caption=view.text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,

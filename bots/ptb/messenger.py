@@ -132,7 +132,7 @@ class PtbMessenger:
             sent = await mapped(
                 self.bot.send_document(
                     chat_id,
-                    InputFile(view.document.content, filename=view.document.filename),
+                    view.document.file_id or InputFile(view.document.content, filename=view.document.filename),
                     caption=view.text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
