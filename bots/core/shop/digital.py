@@ -23,7 +23,7 @@ MAX_UPLOAD_BYTES = 1_000_000  # a pool file: 10,000 codes of up to a hundred cha
 MAX_PROBLEM_LINES = 20
 
 ERRORS: dict[ErrorCode, str] = {
-    ShopError.DIGITAL_OUT_OF_CODES: N_("the codes for {title} ran out just before your payment"),
+    ShopError.DIGITAL_OUT_OF_CODES: N_("Sorry, the codes for {title} ran out just before your payment."),
     ShopError.CODES_UNKNOWN_PRODUCT: N_("There is no product with the SKU {sku}."),
     ShopError.CODES_NOT_A_POOL: N_("{sku} does not deliver codes from a pool (its catalog content is not 'pool')."),
     ShopError.CODES_NOT_ALLOWED: N_("Only the shop's operators manage the codes of a product without a brand."),
