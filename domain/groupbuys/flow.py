@@ -151,6 +151,8 @@ async def _offer(uow: UnitOfWork, product_id: int, fiat_payments: bool) -> tuple
         raise DomainError(ShopError.PRODUCT_NOT_FOUND)
     if offer is None or not offer.active:
         raise DomainError(GroupBuyError.NO_OFFER, title=product.title)
+    if product.kind == "physical" and offer.price.is_stars:  # an offer set before the kinds of goods
+        raise DomainError(GroupBuyError.PHYSICAL_IN_STARS, title=product.title)
     if not offer.price.is_stars and not fiat_payments:
         raise DomainError(ShopError.CURRENCY_UNAVAILABLE, currency=offer.price.currency)
     if product.stock < 1:

@@ -154,8 +154,19 @@ async def test_three_buyers_paying_at_once_for_two_codes_two_get_different_codes
         await shop.say(buyer, None, "/start")
         invoices.append(await _invoice(shop, buyer, None, "night market ticket", "Night market ticket"))
 
-    results = await asyncio.gather(*(shop.pay(b, i) for b, i in zip(buyers, invoices, strict=True)))
-    assert all(result.accepted for result in results)
+    # All three payment forms pass pre-checkout while two codes are left; then the three payments land at once.
+    for buyer, invoice in zip(buyers, invoices, strict=True):
+        checked = await shop.settle(await shop.fake.pre_checkout(buyer, invoice))
+        answer = shop.fake.pre_checkout_answer(checked.query_id)
+        assert answer is not None and answer.ok, answer
+    payments = await asyncio.gather(
+        *(
+            shop.fake.successful_payment(b, None, i.invoice.payload, i.invoice.currency, i.invoice.total_amount)
+            for b, i in zip(buyers, invoices, strict=True)
+        )
+    )
+    for payment in payments:
+        await shop.settle(payment)
     await shop.outbox_drained()
 
     got = {b.first_name: [m.content for m in shop.fake.sent(b) if "LN-1" in m.content] for b in buyers}
@@ -173,6 +184,12 @@ async def test_three_buyers_paying_at_once_for_two_codes_two_get_different_codes
     await shop.app.jobs.run_now("warn_low_code_pools")
     await shop.outbox_drained()
     assert any("running low: 0 left" in m.content for m in shop.fake.sent(staff))
+
+    # Now that the pool is empty, the payment form refuses before any money is taken.
+    dee = shop.member("Dee")
+    await shop.say(dee, None, "/start")
+    refused = await shop.pay(dee, await _invoice(shop, dee, None, "night market ticket", "Night market ticket"))
+    assert not refused.accepted and "sold out" in (refused.error_message or "")
     shop.fake.assert_no_errors()
 
 
