@@ -88,20 +88,7 @@ async def on_filled(uow: UnitOfWork, now: datetime, policy: RewardsPolicy, group
                 participant.id, ParticipantStatus.PAID, ParticipantStatus.REFUNDED
             )
             if await can_message(uow, participant.user_id):
-                await uow.outbox.enqueue(
-                    Notice(
-                        key=f"order:{order.id}:refunded",
-                        chat_id=participant.user_id,
-                        kind="order.refunded_by_shop",
-                        params={
-                            "order": order.id,
-                            "amount": order.total.display(),
-                            "by_bot": int(order.total.is_stars),
-                        },
-                        language_of=participant.user_id,
-                    ),
-                    now,
-                )
+                await uow.outbox.enqueue(after_paid.refunded_notice(order), now)
             continue
         if await can_message(uow, participant.user_id):
             await uow.outbox.enqueue(

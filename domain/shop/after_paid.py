@@ -113,6 +113,18 @@ async def _refund_undeliverable(uow: UnitOfWork, now: datetime, order: Order, re
     await drop_lifecycle.order_refunded(uow, now, order.id, order.total.amount, ())
 
 
+def refunded_notice(order: Order) -> Notice:
+    """The member is told the shop refunded their order (by the bot for Stars, by a person otherwise)."""
+    total = order.total
+    return Notice(
+        key=f"order:{order.id}:refunded",
+        chat_id=order.user_id,
+        kind="order.refunded_by_shop",
+        params={"order": order.id, "amount": total.display(), "by_bot": 1 if total.is_stars else 0},
+        language_of=order.user_id,
+    )
+
+
 async def order_refunded(uow: UnitOfWork, now: datetime, order_id: int) -> list[Entry]:
     """The order's money is going back: reverse every points entry it caused and void a held referral."""
     await referral_rewards.void_for_order(uow, order_id)

@@ -66,7 +66,7 @@ from typing import Literal
 
 import yaml
 
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, LineProblemsError
 from domain.money import CURRENCY_EXPONENTS, STARS, Money, MoneyError, parse_major
 from domain.shop.products import DEFAULT_KIND, POOL, PRODUCT_KINDS, ProductKind
 
@@ -133,16 +133,11 @@ class CatalogError(ErrorCode):
     INVALID = "catalog.invalid"
 
 
-class CatalogFileError(DomainError):
+class CatalogFileError(LineProblemsError):
     """The catalog file has problems; `problems` lists every one as (line, message)."""
 
     def __init__(self, problems: Sequence[tuple[int, str]]) -> None:
-        ordered = sorted(problems, key=lambda p: p[0])
-        super().__init__(CatalogError.INVALID, count=len(ordered))
-        self.problems: list[tuple[int, str]] = ordered
-
-    def __str__(self) -> str:
-        return "\n".join(f"line {n}: {message}" if n > 0 else message for n, message in self.problems)
+        super().__init__(CatalogError.INVALID, problems)
 
 
 def detect_format(path_name: str) -> CatalogFormat:

@@ -25,7 +25,7 @@ from datetime import datetime
 
 from domain.actors import Actor
 from domain.brands.roles import require_brand_staff
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, LineProblemsError
 from domain.member_registry import can_message
 from domain.notices import Notice, NoticeParams
 from domain.ports import UnitOfWork
@@ -42,16 +42,11 @@ CODES_PER_UPLOAD = 10_000
 DEFAULT_LOW_AT = 10
 
 
-class CodesFileError(DomainError):
+class CodesFileError(LineProblemsError):
     """The uploaded codes have problems; nothing was added. `problems` lists each as (line, message)."""
 
     def __init__(self, problems: Sequence[tuple[int, str]]) -> None:
-        ordered = sorted(problems, key=lambda p: p[0])
-        super().__init__(ShopError.CODES_INVALID, count=len(ordered))
-        self.problems: list[tuple[int, str]] = ordered
-
-    def __str__(self) -> str:
-        return "\n".join(f"line {n}: {message}" if n > 0 else message for n, message in self.problems)
+        super().__init__(ShopError.CODES_INVALID, problems)
 
 
 @dataclass(frozen=True, slots=True)
