@@ -21,6 +21,7 @@ from domain.points import holds as points_holds
 from domain.points.errors import PointsError
 from domain.points.holds import PointsDiscount
 from domain.ports import UnitOfWork
+from domain.shop import digital
 from domain.shop.errors import ShopError
 from domain.shop.orders import (
     HOLD_TTL,
@@ -150,10 +151,7 @@ async def accept_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, pay
         raise DomainError(ShopError.PRODUCT_PRICE_CHANGED, title=product.title, price=price.display())
     if amount != order.total:
         raise DomainError(ShopError.ORDER_AMOUNT_MISMATCH)
-    if product.delivers == "pool" and (await uow.codes.count(product.id))[0] < line.quantity:
-        # Its codes ran out: refuse in the payment form rather than take money to refund. (A code is claimed
-        # only with the payment, so two forms open at once can both pass; the second payment is refunded.)
-        raise DomainError(ShopError.PRODUCT_SOLD_OUT, title=product.title)
+    await digital.require_codes(uow, product, line.quantity)  # a digital product whose codes ran out
 
     hold = await uow.holds.active_for_order(order.id)
     expires_at = now + HOLD_TTL

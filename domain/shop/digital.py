@@ -135,6 +135,14 @@ async def count_codes(uow: UnitOfWork, actor: Actor, sku: str) -> PoolCount:
     return PoolCount(product, free, given)
 
 
+async def require_codes(uow: UnitOfWork, product: Product, quantity: int) -> None:
+    """At pre-checkout: a pool with fewer free codes than the order needs refuses in the payment form, before
+    any money is taken. (A code is claimed only with the payment, so two forms open at once can both pass;
+    the payment the pool cannot serve then is refunded.)"""
+    if product.delivers == "pool" and (await uow.codes.count(product.id))[0] < quantity:
+        raise DomainError(ShopError.PRODUCT_SOLD_OUT, title=product.title)
+
+
 # -- delivery ------------------------------------------------------------------------------------------
 
 

@@ -183,13 +183,28 @@ async def test_three_buyers_paying_at_once_for_two_codes_two_get_different_codes
     assert shop.app.jobs is not None
     await shop.app.jobs.run_now("warn_low_code_pools")
     await shop.outbox_drained()
-    assert any("running low: 0 left" in m.content for m in shop.fake.sent(staff))
+    assert [m.content.count("running low: 0 left") for m in shop.fake.sent(staff) if "running low" in m.content] == [1]
+    await shop.app.jobs.run_now("warn_low_code_pools")  # once per fall below the threshold
+    await shop.outbox_drained()
+    assert len([m for m in shop.fake.sent(staff) if "running low" in m.content]) == 1
 
     # Now that the pool is empty, the payment form refuses before any money is taken.
     dee = shop.member("Dee")
     await shop.say(dee, None, "/start")
     refused = await shop.pay(dee, await _invoice(shop, dee, None, "night market ticket", "Night market ticket"))
     assert not refused.accepted and "sold out" in (refused.error_message or "")
+
+    # Filled up above the threshold, the pool warns again the next time it falls to it.
+    (added,) = await _upload(shop, staff, "more.txt", "LN-201\nLN-202\n", "NIGHT-MARKET-TICKET")
+    assert "Added 2 codes" in added.content
+    paid = await shop.pay(dee, await _invoice(shop, dee, None, "night market ticket", "Night market ticket"))
+    assert paid.accepted, paid.error_message
+    await shop.app.jobs.run_now("warn_low_code_pools")
+    await shop.outbox_drained()
+    assert [m.content for m in shop.fake.sent(staff) if "running low" in m.content][1:] == [
+        "The codes of Night market ticket (NIGHT-MARKET-TICKET) are running low: 1 left. Send more as a text "
+        "file of one code per line, with NIGHT-MARKET-TICKET as its caption."
+    ]
     shop.fake.assert_no_errors()
 
 
