@@ -62,7 +62,9 @@ async def order_paid(
     order: Order | None,
     multiplier_percent: int | None = None,
 ) -> PaidRewards:
-    """Credit the purchase points (times the membership multiplier, a percent) and hold a referral reward.
+    """Deliver a digital order's content, then credit the purchase points (times the membership multiplier,
+    a percent) and hold a referral reward. A paid order that cannot be delivered is made refund-due instead
+    (`undeliverable` says why) and earns nothing.
 
     Without an explicit multiplier the member's memberships supply it (100 for a member without one).
     """
