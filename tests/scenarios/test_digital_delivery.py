@@ -233,3 +233,46 @@ async def test_the_operator_fills_and_counts_a_pool_from_the_command_line(
     assert "NIGHT-MARKET-TICKET: 2 left, 0 given out" in capsys.readouterr().out
     assert await asyncio.to_thread(cli, "codes", "count", "GLAZE-GUIDE") == 1
     assert "not_a_pool" in capsys.readouterr().err
+
+
+async def test_a_file_product_is_sent_as_the_document_itself_once_and_again_on_request(
+    digital_shop: Shop, tmp_path: Path
+) -> None:
+    shop = digital_shop
+    # The brand sent the bot its PDF once; the catalog names it by the file_id Telegram gave it.
+    stored = shop.fake.keep_document("glaze-recipes.pdf", b"%PDF-1.7 celadon, tenmoku, shino")
+    catalog = tmp_path / "files.yaml"
+    catalog.write_text(
+        "products:\n"
+        "  - sku: GLAZE-BOOK\n"
+        "    title: Glaze recipe book (PDF)\n"
+        "    price: 60\n"
+        "    currency: XTR\n"
+        "    stock: 100\n"
+        "    kind: digital\n"
+        f"    content: {stored['file_id']}\n",
+        encoding="utf-8",
+    )
+    await import_file(shop.app.settings.database_url, catalog)  # `circlecart catalog import` beside the bot
+
+    mei = shop.member("Mei")
+    await shop.say(mei, None, "/start")
+    invoice = await _invoice(shop, mei, None, "glaze recipe book", "Glaze recipe book")
+    paid = await shop.pay(mei, invoice)
+    assert paid.accepted, paid.error_message
+    await shop.outbox_drained()
+    documents = [m for m in shop.fake.sent(mei) if m.data.get("document")]
+    assert len(documents) == 1
+    assert shop.fake.document_content(documents[0]) == b"%PDF-1.7 celadon, tenmoku, shino"
+    assert "Glaze recipe book (PDF)" in documents[0].content
+
+    await shop.fake.redeliver(paid.update_id)  # Telegram delivers the payment again
+    await shop.settle(paid.update_id)
+    await shop.outbox_drained()
+    assert len([m for m in shop.fake.sent(mei) if m.data.get("document")]) == 1
+
+    (history,) = await shop.say(mei, None, "/orders")
+    await shop.press(mei, history, text=next(t for t in history.button_texts if t.startswith("Send again")))
+    again = shop.fake.last(mei)
+    assert again.data["document"]["file_id"] == stored["file_id"]
+    shop.fake.assert_no_errors()
