@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -276,3 +277,25 @@ async def test_a_file_product_is_sent_as_the_document_itself_once_and_again_on_r
     again = shop.fake.last(mei)
     assert again.data["document"]["file_id"] == stored["file_id"]
     shop.fake.assert_no_errors()
+
+
+async def test_a_ticket_whose_payment_update_was_lost_is_delivered_once_by_the_reconciler(digital_shop: Shop) -> None:
+    shop = digital_shop
+    _, staff = await _staff(shop)
+    await _upload(shop, staff, "codes.txt", "LN-301\nLN-302\n", "NIGHT-MARKET-TICKET")
+    mei = shop.member("Mei")
+    await shop.say(mei, None, "/start")
+    invoice = await _invoice(shop, mei, None, "night market ticket", "Night market ticket")
+    await shop.settle(await shop.fake.pre_checkout(mei, invoice))
+    # Telegram takes the Stars, but the successful_payment update never reaches the bot.
+    record = invoice.invoice
+    await shop.fake.successful_payment(mei, None, record.payload, "XTR", record.total_amount, deliver=False)
+    shop.clock.advance(timedelta(minutes=3))
+    assert shop.app.jobs is not None
+    for _ in range(2):  # a second pass finds nothing new and sends nothing again
+        await shop.app.jobs.run_now("reconcile_star_payments")
+        await shop.app.jobs.run_now("settle_payments")
+        await shop.outbox_drained()
+    assert [m.content.count("LN-301") for m in shop.fake.sent(mei) if "LN-3" in m.content] == [1]
+    (count,) = await shop.say(staff, None, "/codes NIGHT-MARKET-TICKET")
+    assert "1 codes left, 1 given out" in count.content
