@@ -88,6 +88,7 @@ class CircleCart:
                 beacon=self.settings.beacon(),
                 embedded=self.embedded,
                 reply_grace=timedelta(seconds=self.settings.reply_grace_seconds),
+                codes_low_at=self.settings.codes_low_at,
             ),
             error_text=table.message_for,
             state_keys_of=table.state_keys_of,
@@ -156,6 +157,7 @@ class CircleCart:
                     "reconcile_seconds": self.settings.reconcile_seconds,
                     "reconcile_settle_after": self.settings.reconcile_after_seconds,
                     "embedded": self.embedded,
+                    "codes_low_at": self.settings.codes_low_at,
                 },
             )
         )

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
         le=3600,
         description="how long a payment answer waits for its handler before the outbox sends it",
     )
+    codes_low_at: int = Field(
+        default=10, ge=0, le=100_000, description="a pool of codes at or below this many free codes warns its brand"
+    )
     reconcile_after_seconds: float = Field(
         default=120.0, ge=0, le=86_400, description="a charge younger than this is left to its update"
     )

@@ -79,6 +79,9 @@ class Messenger(Protocol):
         self, query_id: str, ok: bool, options: Sequence[ShippingChoice] = (), error_message: str | None = None
     ) -> None: ...
     async def refund_star_payment(self, user_id: int, telegram_charge_id: str) -> None: ...
+    async def download(self, file_id: str) -> bytes:
+        """The content of a file someone sent the bot (getFile, then the file itself)."""
+
     async def star_transactions(self, offset: int, limit: int) -> Sequence[StarTransaction]:
         """Telegram's record of the bot's Stars, oldest first, from position `offset`."""
 

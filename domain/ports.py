@@ -123,6 +123,38 @@ class OrderRepository(Protocol):
         """Move every link to the member onto `pseudonym` (see domain/privacy/holdings.py)."""
 
 
+class CodeRepository(Protocol):
+    """The pools of unique codes (e-tickets, licence keys) digital products deliver, one per unit sold."""
+
+    async def existing(self, product_id: int, codes: Sequence[str]) -> set[str]:
+        """Those of `codes` already in the product's pool (given out or not)."""
+
+    async def add(self, product_id: int, codes: Sequence[str], now: datetime) -> None:
+        """Put the codes in the pool, unclaimed (the pool is unique by product and code)."""
+
+    async def claim(self, product_id: int, order_id: int, now: datetime) -> str | None:
+        """Give one free code to the order: one atomic conditional UPDATE (never read-then-write), so no
+        code goes to two orders, however many claim at once. None when the pool has no free code."""
+
+    async def release(self, order_id: int) -> None:
+        """The order's codes are free again (a delivery that could not be completed, in the same transaction)."""
+
+    async def for_order(self, order_id: int) -> Sequence[str]:
+        """The codes given to the order, in the order they were given."""
+
+    async def count(self, product_id: int) -> tuple[int, int]:
+        """(free, given) codes in the product's pool."""
+
+    async def rearm(self, product_id: int) -> None:
+        """The pool was filled up: its next fall below the threshold warns again."""
+
+    async def low(self, threshold: int, limit: int) -> Sequence[tuple[int, int]]:
+        """(product id, free codes) of uploaded pools at or below `threshold` that have not warned yet."""
+
+    async def mark_warned(self, product_id: int) -> bool:
+        """Conditionally note that the pool warned; True for the one caller that noted it."""
+
+
 class HoldRepository(Protocol):
     async def add(self, order_id: int, product_id: int, quantity: int, expires_at: datetime) -> StockHold: ...
     async def active_for_order(self, order_id: int) -> StockHold | None: ...
@@ -219,6 +251,7 @@ class UnitOfWork(Protocol):
     products: ProductRepository
     orders: OrderRepository
     holds: HoldRepository
+    codes: CodeRepository
     payments: PaymentRepository
     payment_inbox: PaymentInboxRepository
     outbox: OutboxRepository

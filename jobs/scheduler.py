@@ -20,11 +20,12 @@ log = logging.getLogger(__name__)
 
 def _feature_specs() -> list[JobSpecs]:
     # Imported here so that each capability's job module is the one place that names its jobs.
-    from jobs import drops, holds, memberships, payments, rewards, updates
+    from jobs import digital, drops, holds, memberships, payments, rewards, updates
 
     return [
         holds.job_specs,
         payments.job_specs,
+        digital.job_specs,
         rewards.job_specs,
         memberships.job_specs,
         drops.job_specs,

@@ -14,6 +14,7 @@ from domain.memberships.ports import MembershipRepository, PlanRepository
 from domain.points.ports import PointsRepository
 from domain.ports import (
     BrandRepository,
+    CodeRepository,
     CommunityRepository,
     HoldRepository,
     MemberRepository,
@@ -31,6 +32,7 @@ from storage.repositories import (
     SqlBrandOptInRepository,
     SqlBrandRepository,
     SqlBrandStaffRepository,
+    SqlCodeRepository,
     SqlCommunityRepository,
     SqlDropClaimRepository,
     SqlDropFanRepository,
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
     products: ProductRepository
     orders: OrderRepository
     holds: HoldRepository
+    codes: CodeRepository
     payments: PaymentRepository
     payment_inbox: PaymentInboxRepository
     outbox: OutboxRepository
@@ -111,6 +114,7 @@ class SqlUnitOfWork:
         self.products = SqlProductRepository(session, self._dialect)
         self.orders = SqlOrderRepository(session, self._dialect)
         self.holds = SqlHoldRepository(session, self._dialect)
+        self.codes = SqlCodeRepository(session, self._dialect)
         self.payments = SqlPaymentRepository(session, self._dialect)
         self.payment_inbox = SqlPaymentInboxRepository(session, self._dialect)
         self.outbox = SqlOutboxRepository(session, self._dialect)

@@ -117,7 +117,7 @@ class AiogramMessenger:
             sent = await mapped(
                 self.bot.send_document(
                     chat_id,
-                    BufferedInputFile(view.document.content, view.document.filename),
+                    view.document.file_id or BufferedInputFile(view.document.content, view.document.filename),
                     caption=view.text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
@@ -261,6 +261,13 @@ class AiogramMessenger:
 
     async def refund_star_payment(self, user_id: int, telegram_charge_id: str) -> None:
         await mapped(self.bot.refund_star_payment(user_id, telegram_charge_id))
+
+    async def download(self, file_id: str) -> bytes:
+        found = await mapped(self.bot.get_file(file_id))
+        if found.file_path is None:
+            raise Rejected("Telegram gave no path for the file")
+        content = await mapped(self.bot.download_file(found.file_path))
+        return content.read() if content is not None else b""
 
     async def star_transactions(self, offset: int, limit: int) -> Sequence[StarTransaction]:
         found = await mapped(self.bot.get_star_transactions(offset=offset, limit=limit))

@@ -58,6 +58,9 @@ class AnswerTracking:
     async def refund_star_payment(self, user_id: int, telegram_charge_id: str) -> None:
         await self.inner.refund_star_payment(user_id, telegram_charge_id)
 
+    async def download(self, file_id: str) -> bytes:
+        return await self.inner.download(file_id)
+
     async def star_transactions(self, offset: int, limit: int) -> Sequence[StarTransaction]:
         return await self.inner.star_transactions(offset, limit)
 

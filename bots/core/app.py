@@ -10,8 +10,8 @@ from bots.core.memberships import handlers as memberships
 from bots.core.points import handlers as points
 from bots.core.privacy import handlers as privacy
 from bots.core.referrals import handlers as referrals
+from bots.core.shop import digital, inline, orders, payments, shipping
 from bots.core.shop import handlers as shop
-from bots.core.shop import inline, orders, payments, shipping
 from bots.core.start import handlers as start
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.shop.orders import PAYLOAD_PREFIX
@@ -43,6 +43,7 @@ def build_table() -> HandlerTable:
     table.bot_membership = community.bot_membership
 
     payments.register(table)
+    digital.register(table)
     points.register(table)
     referrals.register(table)
     groupbuys.register(table)

@@ -41,6 +41,8 @@ class BotSettings:
     embedded: bool = False  # inside a host bot: payloads circlecart did not issue are left to the host
     # How long the outbox holds back a payment answer the handler is sending itself (CIRCLECART_REPLY_GRACE_SECONDS).
     reply_grace: timedelta = timedelta(seconds=60)
+    # A pool of codes at or below this many free codes warns its brand's staff (CIRCLECART_CODES_LOW_AT).
+    codes_low_at: int = 10
 
 
 class OutboxWakeup:

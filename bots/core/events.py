@@ -59,6 +59,18 @@ class TextEvent(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentEvent(Event):
+    """A file someone sent the bot in its private chat (brand staff upload pools of codes this way)."""
+
+    chat: Chat
+    message_id: int
+    file_id: str
+    file_name: str | None = None
+    file_size: int | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ButtonEvent(Event):
     callback_id: str
     data: str

@@ -132,7 +132,7 @@ class PtbMessenger:
             sent = await mapped(
                 self.bot.send_document(
                     chat_id,
-                    InputFile(view.document.content, filename=view.document.filename),
+                    view.document.file_id or InputFile(view.document.content, filename=view.document.filename),
                     caption=view.text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
@@ -271,6 +271,10 @@ class PtbMessenger:
 
     async def refund_star_payment(self, user_id: int, telegram_charge_id: str) -> None:
         await mapped(self.bot.refund_star_payment(user_id, telegram_charge_id))
+
+    async def download(self, file_id: str) -> bytes:
+        found = await mapped(self.bot.get_file(file_id))
+        return bytes(await mapped(found.download_as_bytearray()))
 
     async def star_transactions(self, offset: int, limit: int) -> Sequence[StarTransaction]:
         found = await mapped(self.bot.get_star_transactions(offset=offset, limit=limit))

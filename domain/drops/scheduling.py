@@ -30,6 +30,9 @@ async def _checked(uow: UnitOfWork, now: datetime, actor: Actor, plan: DropPlan)
         raise DomainError(DropError.NOT_BRAND_PRODUCT, title=product.title)
     if plan.price.currency != product.price.currency:
         raise DomainError(DropError.BAD_CURRENCY, currency=product.price.currency)
+    if product.kind == "physical" and plan.price.is_stars:
+        # Telegram's rules: physical goods are paid through a provider, with the address in the payment form.
+        raise DomainError(DropError.PHYSICAL_IN_STARS, title=product.title)
     validate_plan(plan, now)
     if plan.communities:
         allowed = set(await uow.brand_optins.allowed_chats(plan.brand_id))

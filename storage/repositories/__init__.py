@@ -6,6 +6,7 @@ asks for (claims, status transitions, insert-if-new), reporting by a bool or Non
 
 from storage.repositories.brand_roles import SqlBrandOptInRepository, SqlBrandStaffRepository
 from storage.repositories.brands import SqlBrandRepository
+from storage.repositories.codes import SqlCodeRepository
 from storage.repositories.communities import SqlCommunityRepository
 from storage.repositories.drops import SqlDropClaimRepository, SqlDropFanRepository, SqlDropRepository
 from storage.repositories.group_buys import SqlGroupBuyRepository
@@ -25,6 +26,7 @@ __all__ = [
     "SqlBrandOptInRepository",
     "SqlBrandRepository",
     "SqlBrandStaffRepository",
+    "SqlCodeRepository",
     "SqlCommunityRepository",
     "SqlDropClaimRepository",
     "SqlDropFanRepository",

@@ -38,6 +38,7 @@ STEP_OF_ERROR = {
     DropError.BAD_QUANTITY: "quantity",
     DropError.BAD_PRICE: "price",
     DropError.BAD_CURRENCY: "price",
+    DropError.PHYSICAL_IN_STARS: "price",
     MoneyError.PRICE_INVALID: "price",
     MoneyError.PRICE_NEGATIVE: "price",
     MoneyError.PRICE_TOO_PRECISE: "price",

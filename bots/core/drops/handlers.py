@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 
 from bots.core.callbacks import Callback
 from bots.core.context import Context
@@ -21,8 +22,11 @@ from domain.communities import CommunityError
 from domain.drops import buying, notices, scheduling, shelf, standing
 from domain.drops.errors import DropError
 from domain.errors import DomainError, ErrorCode
+from domain.money import Money
 from domain.numbers import whole_number
 from domain.outgoing import MessageRef, View
+from domain.ports import UnitOfWork
+from domain.shop import checkout as shop_checkout
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,10 @@ ERRORS: dict[ErrorCode, str] = {
     DropError.BAD_TIME: N_("Give the start and end with a time zone."),
     DropError.BAD_DURATION: N_("A drop must last between one minute and 30 days."),
     DropError.BAD_CURRENCY: N_("The drop must be priced in {currency}, like its product."),
+    DropError.PHYSICAL_IN_STARS: N_(
+        "{title} is a physical product, and Telegram Stars are for digital goods and services only: "
+        "its drop must be priced in the payment provider's currency."
+    ),
     DropError.NOT_BRAND_PRODUCT: N_("{title} is not one of this brand's products."),
     DropError.COMMUNITY_NOT_OPTED_IN: N_("Group {chat} has not allowed this brand's drops."),
     DropError.NOT_ENOUGH_STOCK: N_("Only {stock} of {title} are for sale in the shop: a drop cannot set aside more."),
@@ -205,8 +213,9 @@ async def _buy(ctx: Context, event: ButtonEvent, drop_id: int) -> None:
             community_id,
             fiat_payments=bool(ctx.settings.payment_provider_token),
         )
+        ships = await shop_checkout.ships(uow, checkout.order)
         await uow.commit()
-    invoice = views.invoice(ctx, checkout, event.sender.first_name)
+    invoice = views.invoice(ctx, checkout, event.sender.first_name, ships=ships)
     reply_to = event.message.message_id if isinstance(event.message, MessageRef) and event.chat else None
     await ctx.messenger.send_invoice(chat_id, invoice, reply_to=reply_to)
     await ctx.messenger.answer_callback(event.callback_id, ctx.t("Your invoice is ready: tap Pay."))
@@ -290,4 +299,11 @@ async def raffle_command(ctx: Context, event: CommandEvent) -> None:
 
 # -- payments -----------------------------------------------------------------------------------------
 async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
-    await answer_pre_checkout(ctx, event, buying.accept_pre_checkout, keep_refusal_changes=False)
+    async def check(uow: UnitOfWork, now: datetime, payer_id: int, payload: str, amount: Money) -> object:
+        # A physical product: the shipping chosen in the form is priced from the rules, as in the shop.
+        await shop_checkout.choose_shipping(
+            uow, ctx.settings.shipping, payer_id, payload, event.shipping_option_id, event.country_code
+        )
+        return await buying.accept_pre_checkout(uow, now, payer_id, payload, amount)
+
+    await answer_pre_checkout(ctx, event, check, keep_refusal_changes=False)

@@ -311,10 +311,11 @@ def duration(seconds: int) -> str:
     return f"{secs}s"
 
 
-def invoice(ctx: Context, checkout: DropCheckout, buyer_name: str) -> Invoice:
+def invoice(ctx: Context, checkout: DropCheckout, buyer_name: str, *, ships: bool = False) -> Invoice:
+    """`ships`: a physical product paid through the provider, so the form asks where to send it."""
     order = checkout.order
     line = order.lines[0]
-    total = order.total
+    total = order.goods_total  # shipping is chosen in the payment form and added by Telegram
     description = ctx.t("For {name}. {quantity} × {title}", name=buyer_name, quantity=line.quantity, title=line.title)
     return Invoice(
         title=line.title[:32],
@@ -324,6 +325,7 @@ def invoice(ctx: Context, checkout: DropCheckout, buyer_name: str) -> Invoice:
         amount=total.amount,
         label=line.title[:32],
         provider_token="" if total.is_stars else ctx.settings.payment_provider_token,
+        ships=ships and not total.is_stars,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 
 from bots.core.callbacks import Callback
 from bots.core.context import Context
@@ -19,8 +20,11 @@ from domain.groupbuys import closing, flow, offers
 from domain.groupbuys.errors import GroupBuyError
 from domain.groupbuys.flow import Seat
 from domain.groupbuys.model import PAYLOAD_KIND
+from domain.money import Money
 from domain.numbers import whole_number
 from domain.outgoing import MessageRef, View
+from domain.ports import UnitOfWork
+from domain.shop import checkout
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,10 @@ ERRORS: dict[ErrorCode, str] = {
     GroupBuyError.PRICE_NOT_LOWER: N_("A group price must be lower than the price of {price}."),
     GroupBuyError.BAD_SIZE: N_("A group has {min} to {max} members."),
     GroupBuyError.BAD_HOURS: N_("A group buy lasts 1 to {max} hours."),
+    GroupBuyError.PHYSICAL_IN_STARS: N_(
+        "{title} is a physical product, and Telegram Stars are for digital goods and services only: "
+        "its group buy must be paid through the payment provider."
+    ),
     GroupBuyCommandError.USAGE: N_(
         "Send /groupprice SKU PRICE SIZE [HOURS], for example /groupprice TEA-SET-01 200 3, or /groupprice SKU off."
     ),
@@ -154,7 +162,10 @@ async def join_group_buy(ctx: Context, event: ButtonEvent, callback: Callback) -
 
 
 async def _send_invoice(ctx: Context, event: ButtonEvent, chat_id: int, seat: Seat) -> None:
-    invoice = views.invoice(ctx, seat.order, seat.participant.payload, event.sender.first_name, seat.group_buy.size)
+    async with ctx.uow() as uow:
+        ships = await checkout.ships(uow, seat.order)
+    name = event.sender.first_name
+    invoice = views.invoice(ctx, seat.order, seat.participant.payload, name, seat.group_buy.size, ships=ships)
     reply_to = event.message.message_id if isinstance(event.message, MessageRef) else None
     await ctx.messenger.send_invoice(chat_id, invoice, reply_to=reply_to)
     await ctx.messenger.answer_callback(event.callback_id, ctx.plain("Your invoice is ready: tap Pay."))
@@ -165,7 +176,14 @@ async def _send_invoice(ctx: Context, event: ButtonEvent, chat_id: int, seat: Se
 
 
 async def group_pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
-    await answer_pre_checkout(ctx, event, flow.accept_pre_checkout, keep_refusal_changes=True)
+    async def check(uow: UnitOfWork, now: datetime, payer_id: int, payload: str, amount: Money) -> object:
+        # A physical product: the shipping chosen in the form is priced from the rules, as in the shop.
+        await checkout.choose_shipping(
+            uow, ctx.settings.shipping, payer_id, payload, event.shipping_option_id, event.country_code
+        )
+        return await flow.accept_pre_checkout(uow, now, payer_id, payload, amount)
+
+    await answer_pre_checkout(ctx, event, check, keep_refusal_changes=True)
 
 
 async def post_card(ctx: Context, group_buy_id: int) -> None:

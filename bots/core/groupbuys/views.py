@@ -76,9 +76,10 @@ def group_buy_summary(ctx: Context, group_buy: GroupBuy, participants: list[Part
     return View(view.text, ((join,),))
 
 
-def invoice(ctx: Context, order: Order, payload: str, buyer_name: str, size: int) -> Invoice:
+def invoice(ctx: Context, order: Order, payload: str, buyer_name: str, size: int, *, ships: bool = False) -> Invoice:
+    """`ships`: a physical product paid through the provider, so the form asks where to send it."""
     line = order.lines[0]
-    total = order.total
+    total = order.goods_total  # shipping is chosen in the payment form and added by Telegram
     description = ctx.plain(
         "Group buy for {name}: {title} at the group price of {size}.", name=buyer_name, title=line.title, size=size
     )
@@ -90,6 +91,7 @@ def invoice(ctx: Context, order: Order, payload: str, buyer_name: str, size: int
         amount=total.amount,
         label=line.title[:32],
         provider_token="" if total.is_stars else ctx.settings.payment_provider_token,
+        ships=ships and not total.is_stars,
     )
 
 

@@ -147,10 +147,16 @@ def invoice(ctx: Context, order: Order, buyer_name: str, *, ships: bool = False)
     )
 
 
-def order_history(ctx: Context, orders: tuple[Order, ...]) -> View:
+def order_history(ctx: Context, orders: tuple[Order, ...], resendable: frozenset[int] = frozenset()) -> View:
     if not orders:
         return View(ctx.t("You have no orders yet. Send /shop to browse."))
     lines = [ctx.t("<b>Your orders</b>")]
+    # A digital order's content (its file, link or the same codes) can be sent again to its buyer.
+    again = tuple(
+        (Button(ctx.t("Send again · #{number}", number=order.id), callback=ctx.button("resend", order.id)),)
+        for order in orders
+        if order.id in resendable
+    )
     for order in orders:
         line = order.lines[0]
         lines.append(
@@ -163,7 +169,7 @@ def order_history(ctx: Context, orders: tuple[Order, ...]) -> View:
                 status=status_name(ctx, order.status),
             )
         )
-    return View("\n".join(lines))
+    return View("\n".join(lines), again)
 
 
 def _esc(text: str) -> str:
