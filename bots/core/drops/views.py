@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bots.core.context import Context
-from bots.core.drops.chart import sales_chart
+from bots.core.drops.chart import ChartLabels, sales_chart
 from domain.brands.optins import BrandChoice
 from domain.drops.buying import DropCheckout
 from domain.drops.model import Drop, DropStatus
@@ -40,15 +40,16 @@ def status_name(ctx: Context, status: DropStatus) -> str:
 
 def _terms(ctx: Context, params: NoticeParams) -> str:
     if _str(params, "mode") == "raffle":
-        return ctx.t("Raffle: enter before {ends}; winners are drawn then.", ends=_str(params, "ends"))
-    return ctx.t("Limit {limit} per member · ends {ends}", limit=_int(params, "limit"), ends=_str(params, "ends"))
+        return ctx.t("Raffle: enter before {ends}; winners are drawn then.", ends=ctx.when_text(params.get("ends")))
+    ends = ctx.when_text(params.get("ends"))
+    return ctx.t("Limit {limit} per member · ends {ends}", limit=_int(params, "limit"), ends=ends)
 
 
 def _draw_round(ctx: Context, params: NoticeParams) -> str:
     return ctx.t(
         "The draw uses drand round {round} ({at}), the first after entries close: nobody can know it before.",
         round=_int(params, "beacon_round"),
-        at=_str(params, "beacon_at"),
+        at=ctx.when_text(params.get("beacon_at"), seconds=True),
     )
 
 
@@ -93,11 +94,13 @@ def announcement(ctx: Context, params: NoticeParams) -> View:
 def teaser(ctx: Context, params: NoticeParams) -> View:
     lines = [
         ctx.t("<b>Coming soon: {title}</b>", title=_str(params, "title")),
-        ctx.t(
+        ctx.tn(
+            "{quantity} unit at {price}, opening {starts}.",
             "{quantity} units at {price}, opening {starts}.",
+            _int(params, "quantity"),
             quantity=_int(params, "quantity"),
             price=_str(params, "price"),
-            starts=_str(params, "starts"),
+            starts=ctx.when_text(params.get("starts")),
         ),
         _terms(ctx, params),
     ]
@@ -288,27 +291,28 @@ def report(ctx: Context, params: NoticeParams) -> View:
         ctx.t("Units sold: {sold} of {quantity}", sold=_int(params, "sold"), quantity=_int(params, "quantity")),
         *([ctx.t("Refunded: {count}", count=refunded)] if isinstance(refunded, int) and refunded > 0 else []),
         ctx.t("Revenue: {revenue}", revenue=_str(params, "revenue")),
-        ctx.t("Sold out in {duration}", duration=duration(int(sell_out)))
+        ctx.t("Sold out in {duration}", duration=ctx.duration(int(sell_out)))
         if sell_out is not None
         else ctx.t("Did not sell out."),
     ]
     timeline = [int(n) for n in _str(params, "timeline").split(",") if n]
     chart: bytes | None = None
     try:
-        chart = sales_chart(timeline, max(1, _int(params, "bucket_seconds")), _str(params, "title"))
+        chart = sales_chart(timeline, max(1, _int(params, "bucket_seconds")), _str(params, "title"), chart_labels(ctx))
     except Exception:
         log.exception("could not draw the sales chart of drop %s", params.get("drop_id"))
     return View("\n".join(lines), photo_bytes=chart)
 
 
-def duration(seconds: int) -> str:
-    hours, rest = divmod(max(0, seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes:02d}m {secs:02d}s"
-    if minutes:
-        return f"{minutes}m {secs:02d}s"
-    return f"{secs}s"
+def chart_labels(ctx: Context) -> ChartLabels:
+    return ChartLabels(
+        per_period=ctx.plain("per period"),
+        total=ctx.plain("total"),
+        time=ctx.plain("time since opening ({unit})"),
+        units_paid=ctx.plain("units paid"),
+        minutes=ctx.plain("min"),
+        seconds=ctx.plain("s"),
+    )
 
 
 def invoice(ctx: Context, checkout: DropCheckout, buyer_name: str) -> Invoice:
@@ -353,7 +357,7 @@ def brand_menu(ctx: Context, brands: tuple[Brand, ...], drops: tuple[Drop, ...])
                 status=status_name(ctx, drop.status),
                 sold=drop.sold,
                 quantity=drop.quantity,
-                starts=drop.starts_at.strftime("%Y-%m-%d %H:%M UTC"),
+                starts=ctx.when(drop.starts_at),
             )
         )
         if drop.status in (DropStatus.DRAFT, DropStatus.SCHEDULED):
