@@ -35,9 +35,15 @@ class Member:
         return default
 
 
-# Traditional Chinese readers (Taiwan, Hong Kong, Macau) read the Simplified Chinese catalog until one of their
-# own exists: closer to them than English, and /language still offers English.
-FALLBACKS = {"zh-hant": "zh", "zh-tw": "zh", "zh-hk": "zh", "zh-mo": "zh"}
+# Traditional Chinese readers (Taiwan, Hong Kong, Macau) read a Traditional catalog (`zh-hant`) if there is one,
+# else the Simplified Chinese one: closer to them than English, and /language still offers English.
+TRADITIONAL = ("zh-hant", "zh")
+FALLBACKS: dict[str, tuple[str, ...]] = {
+    "zh-hant": ("zh",),
+    "zh-tw": TRADITIONAL,
+    "zh-hk": TRADITIONAL,
+    "zh-mo": TRADITIONAL,
+}
 
 
 def catalog_language(tag: str | None, supported: tuple[str, ...]) -> str | None:
@@ -49,8 +55,8 @@ def catalog_language(tag: str | None, supported: tuple[str, ...]) -> str | None:
     parts = tag.strip().lower().replace("_", "-").split("-")
     while parts:
         code = "-".join(parts)
-        for candidate in (code, FALLBACKS.get(code)):
-            if candidate is not None and candidate in supported:
+        for candidate in (code, *FALLBACKS.get(code, ())):
+            if candidate in supported:
                 return candidate
         parts.pop()
     return None

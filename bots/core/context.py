@@ -113,8 +113,7 @@ class Context:
 
     def t(self, msgid: str, /, **params: object) -> str:
         """Translate into the member's language; params are HTML-escaped because messages are HTML."""
-        safe = {k: html.escape(v) if isinstance(v, str) else v for k, v in params.items()}
-        return self.services.translations.translate(self.language, msgid, **safe)
+        return self.services.translations.translate(self.language, msgid, **_escaped(params))
 
     def plain(self, msgid: str, /, **params: object) -> str:
         """Translate for plain-text fields (button alerts, pre-checkout errors): nothing is escaped."""
@@ -122,8 +121,7 @@ class Context:
 
     def tn(self, singular: str, plural: str, count: int, /, **params: object) -> str:
         """`t` with gettext plural forms: the form for `count` ("1 plan", "2 plans"); pass the count as a param too."""
-        safe = {k: html.escape(v) if isinstance(v, str) else v for k, v in params.items()}
-        return self.services.translations.translate_plural(self.language, singular, plural, count, **safe)
+        return self.services.translations.translate_plural(self.language, singular, plural, count, **_escaped(params))
 
     def plain_n(self, singular: str, plural: str, count: int, /, **params: object) -> str:
         """`plain` with plural forms."""
@@ -169,3 +167,8 @@ class Context:
 
     def deep_link(self, payload: str) -> str:
         return f"https://t.me/{self.settings.username}?start={payload}"
+
+
+def _escaped(params: Mapping[str, object]) -> dict[str, object]:
+    """Params for an HTML message: text is escaped, numbers are left as they are."""
+    return {k: html.escape(v) if isinstance(v, str) else v for k, v in params.items()}

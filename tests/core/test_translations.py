@@ -86,6 +86,10 @@ def test_traditional_chinese_readers_get_the_simplified_catalog() -> None:
         assert catalog_language(tag, supported) == "zh", tag
     assert catalog_language("en-GB", supported) == "en"
     assert catalog_language("fr", supported) is None
+    with_traditional = (*supported, "zh-hant")  # once a Traditional catalog exists, it wins for them
+    for tag in ("zh-hant", "zh-TW", "zh-HK", "zh-MO", "zh-Hant-TW"):
+        assert catalog_language(tag, with_traditional) == "zh-hant", tag
+    assert catalog_language("zh-CN", with_traditional) == "zh"
     assert Member(1, "Wen", telegram_language="zh-TW").language(supported, "en") == "zh"
     assert Member(1, "Wen", telegram_language="zh-TW", chosen_language="en").language(supported, "en") == "en"
 
