@@ -1,8 +1,9 @@
 """Telegram's command menu, per chat scope and language, derived from the handler table.
 
-It agrees with /help: everyone's commands in private chats and in groups, and in a group's admins' menu
-(Telegram's `all_chat_administrators` scope, which wins over `all_group_chats` for them) the moderators'
-commands too. Operators' and brand staff's commands are listed by /help, which knows who is asking."""
+It agrees with /help: everyone's commands (`in_menu`, for members) in private chats and in groups, and in
+a group's admins' menu (Telegram's `all_chat_administrators` scope, which wins over `all_group_chats` for
+them) the moderators' commands too. Operators' and brand staff's commands are listed by /help, which knows
+who is asking."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def _listed(command: Command, scope: str) -> bool:
     if scope == ADMINS:
         moderators = Audience.MODERATOR in command.audience
         return GROUP_SCOPE in command.scopes and (command.in_menu or moderators)
-    return command.in_menu and scope in command.scopes
+    return command.in_menu and scope in command.scopes and Audience.MEMBER in command.audience
 
 
 def command_menus(table: HandlerTable, translations: Translations) -> list[CommandMenu]:

@@ -75,6 +75,9 @@ async def test_help_lists_what_each_person_can_do_here_by_role(framework: str, t
         group_menu = {c["command"] for c in shop.fake.commands("all_group_chats")}
         assert {"plan", "members", "brands"} <= admins_menu and group_menu <= admins_menu
         assert "plan" not in group_menu and "refund" not in admins_menu
+        private_menu = {f"/{c['command']}" for c in shop.fake.commands("all_private_chats")}
+        assert MEMBER_COMMANDS <= private_menu <= commands_in(private), "the menu offers what /help lists"
+        assert "/brand" not in private_menu  # brand staff find it in their /help
         shop.fake.assert_no_errors()
 
 

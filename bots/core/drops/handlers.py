@@ -83,7 +83,8 @@ def register(table: HandlerTable) -> None:
     brand_people = frozenset({Audience.BRAND_STAFF, Audience.OPERATOR})
     menu = N_("Brand menu (brand staff)")
     in_private = frozenset({PRIVATE_SCOPE})
-    table.command(Command("brand", brand_menu, menu, in_private, audience=brand_people, help=brand_help))
+    # Not in everyone's menu: /help lists it for brand staff and the operator.
+    table.command(Command("brand", brand_menu, menu, in_private, in_menu=False, audience=brand_people, help=brand_help))
     table.command(Command("raffle", raffle_command, N_("A raffle's entrants and draw"), frozenset({PRIVATE_SCOPE})))
     table.action("dopt", toggle_brand, int, int)
     table.action("dbuy", buy, int)
