@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
+from bots.core.callbacks import CallbackCodec
 from bots.core.charts import CJK_FAMILY, FAMILIES, FONT_FILE, chart_style, png
+from bots.core.context import BotSettings, Context, Services
+from bots.core.drops import views
 from bots.core.drops.chart import ChartLabels, sales_figure
+from bots.core.i18n import Translations
 from bots.core.memberships.chart import revenue_chart
 from domain.memberships.report import MonthRevenue
 from domain.money import Money
+from tests.support.clock import FakeClock
 
 TITLE = "荷花版画限量发售 · 第二批「青瓷」"  # a drop report's title: the product's name, as a brand wrote it
 LABELS = ChartLabels(
@@ -72,3 +78,19 @@ def test_the_revenue_chart_draws_its_chinese_title() -> None:
     assert data.startswith(b"\x89PNG") and len(data) > 5000
     if out := os.environ.get("CIRCLECART_CHART_OUT"):
         Path(out, "revenue-zh.png").write_bytes(data)
+
+
+def test_a_chinese_brand_reads_its_drop_report_and_chart_in_chinese() -> None:
+    nobody: Any = None
+    services = Services(nobody, nobody, FakeClock(), Translations(), CallbackCodec(), BotSettings("bot"))
+    params = {
+        "drop_id": 7, "title": "荷花版画", "sold": 20, "quantity": 20, "refunded": 0, "revenue": "4000 ⭐",
+        "sell_out_seconds": 125, "bucket_seconds": 10, "timeline": "3,5,4,2,1,1,0,2,1,0,0,1,0",
+    }  # fmt: skip
+    report = views.report(Context(services, "zh", None), params)
+    assert "荷花版画" in report.text and "2分钟5秒钟" in report.text, report.text
+    assert report.photo_bytes is not None and report.photo_bytes.startswith(b"\x89PNG")
+    english = views.report(Context(services, "en", None), params)
+    assert "Sold out in 2 minutes, 5 seconds" in english.text, english.text
+    if out := os.environ.get("CIRCLECART_CHART_OUT"):
+        Path(out, "drop-report-view-zh.png").write_bytes(report.photo_bytes)
