@@ -180,14 +180,20 @@ def record_filename(drop_id: int) -> str:
     return f"raffle-{drop_id}.json"
 
 
+def _entered_and_won(ctx: Context, entrants: int, winners: int) -> str:
+    return ctx.tn(
+        "{entrants} entered; {winners} won and was told in private.",
+        "{entrants} entered; {winners} won and were told in private.",
+        winners,
+        entrants=entrants,
+        winners=winners,
+    )
+
+
 def _secret_seed_results(ctx: Context, params: NoticeParams) -> list[str]:
     return [
         ctx.t("<b>Raffle drawn: {title}</b>", title=_str(params, "title")),
-        ctx.t(
-            "{entrants} entered; {winners} won and were told in private.",
-            entrants=_int(params, "entrants"),
-            winners=_int(params, "winners"),
-        ),
+        _entered_and_won(ctx, _int(params, "entrants"), _int(params, "winners")),
         ctx.t("Seed: <code>{seed}</code>", seed=_str(params, "seed")),
         ctx.t("Its sha256 was published when entries opened: <code>{hash}</code>", hash=_str(params, "seed_hash")),
         ctx.t("Anyone can recompute the draw: circlecart drop verify {drop_id}", drop_id=_int(params, "drop_id")),
@@ -210,7 +216,7 @@ def _results_lines(
     """The results as a caption (at most 1024 characters): every value the draw used; the file has the rest."""
     lines = [
         ctx.t("<b>Raffle drawn: {title}</b>", title=title),
-        ctx.t("{entrants} entered; {winners} won and were told in private.", entrants=entrants, winners=winners),
+        _entered_and_won(ctx, entrants, winners),
         ctx.t("Commitment (published when entries opened): <code>{hash}</code>", hash=commitment),
         ctx.t("Secret: <code>{secret}</code>", secret=secret),
     ]
