@@ -12,7 +12,18 @@ from tests.scenarios.drops_steps import make_staff
 from tests.scenarios.harness import Shop
 from tests.scenarios.rewards_steps import operator, rewards_shop
 
-MEMBER_COMMANDS = {"/shop", "/find", "/orders", "/points", "/invite", "/membership", "/groupbuy", "/language", "/help"}
+MEMBER_COMMANDS = {
+    "/shop",
+    "/find",
+    "/orders",
+    "/points",
+    "/invite",
+    "/membership",
+    "/groupbuy",
+    "/language",
+    "/help",
+    "/privacy",
+}
 OPERATOR_ONLY = {"/refund", "/refunds", "/refunded", "/groupprice"}
 
 
