@@ -92,6 +92,7 @@ class CircleCart:
             ),
             error_text=table.message_for,
             state_keys_of=table.state_keys_of,
+            commands=table.commands,
             state=make_state_store(self.settings.redis_url),
         )
         self.core = BotCore(services, table)

@@ -93,6 +93,6 @@ class BotCommand:
 
 @dataclass(frozen=True, slots=True)
 class CommandMenu:
-    scope: str  # "all_private_chats" | "all_group_chats" | "default"
+    scope: str  # "all_private_chats" | "all_group_chats" | "all_chat_administrators" | "default"
     language: str | None  # None: the fallback for every language
     commands: tuple[BotCommand, ...] = field(default_factory=tuple)

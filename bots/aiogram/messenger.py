@@ -20,6 +20,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import (
     BotCommand,
+    BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeDefault,
@@ -54,6 +55,7 @@ T = TypeVar("T")
 SCOPES = {
     "all_private_chats": BotCommandScopeAllPrivateChats,
     "all_group_chats": BotCommandScopeAllGroupChats,
+    "all_chat_administrators": BotCommandScopeAllChatAdministrators,
     "default": BotCommandScopeDefault,
 }
 ADMIN_STATUSES = {"creator", "administrator"}

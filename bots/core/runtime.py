@@ -35,7 +35,7 @@ from bots.core.pre_checkout import answer_within_window
 from bots.core.table import HandlerTable
 from domain import member_registry
 from domain.errors import DomainError
-from domain.members import Member
+from domain.members import Member, catalog_language
 from domain.messenger import MessageGone, MessengerError, QueryExpired, RecipientUnavailable
 from domain.outgoing import View
 from domain.ports import UnitOfWork
@@ -269,8 +269,8 @@ class BotCore:
         if member is not None:
             language = member.language(translations.supported, translations.default)
         else:
-            code = (event.sender.language_code or "").split("-")[0].lower()
-            language = code if code in translations.supported else translations.default
+            found = catalog_language(event.sender.language_code, translations.supported)
+            language = found if found is not None else translations.default
         return Context(self.services, language, member)
 
     async def _guard(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bots.core.callbacks import ActionSchema, Callback, CallbackCodec
@@ -49,13 +50,33 @@ PRIVATE_SCOPE = "private"
 GROUP_SCOPE = "group"
 
 
+class Audience(StrEnum):
+    """Whom a command is for, as /help tells people what they can do here (the use case still checks)."""
+
+    MEMBER = "member"  # everyone
+    BRAND_STAFF = "brand_staff"  # staff of a brand (`brand staff add`)
+    MODERATOR = "moderator"  # the group's admins, for the group's side of the shop
+    OPERATOR = "operator"  # CIRCLECART_OWNER_IDS
+
+
+EVERYONE = frozenset({Audience.MEMBER})
+
+
 @dataclass(frozen=True, slots=True)
 class Command:
     name: str
     handler: CommandFn
     description: str  # English msgid, shown in Telegram's command menu
     scopes: frozenset[str] = frozenset({PRIVATE_SCOPE, GROUP_SCOPE})
-    in_menu: bool = True
+    in_menu: bool = True  # in the menu of every member (commands for fewer people are in /help only)
+    audience: frozenset[Audience] = EVERYONE
+    # /help's line for this command (an English msgid, usually "/name ARGS · what it does"); "/name · description"
+    # when empty. One line per audience where they differ.
+    help: tuple[tuple[Audience, str], ...] = ()
+
+    def help_line(self, audience: Audience) -> str | None:
+        """The msgid of this command's /help line for `audience`, or None: then "/name · description"."""
+        return next((line for who, line in self.help if who is audience), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from typing import TypeVar
 from telegram import (
     Bot,
     BotCommand,
+    BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeDefault,
@@ -48,6 +49,7 @@ T = TypeVar("T")
 SCOPES = {
     "all_private_chats": BotCommandScopeAllPrivateChats,
     "all_group_chats": BotCommandScopeAllGroupChats,
+    "all_chat_administrators": BotCommandScopeAllChatAdministrators,
     "default": BotCommandScopeDefault,
 }
 ADMIN_STATUSES = {"creator", "administrator"}

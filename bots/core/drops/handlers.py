@@ -14,7 +14,7 @@ from bots.core.events import ButtonEvent, CommandEvent, PreCheckoutEvent, TextEv
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payments
-from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, HandlerTable
 from domain.actors import Actor
 from domain.brands import optins, roles
 from domain.brands.errors import BrandError
@@ -76,8 +76,23 @@ ERRORS: dict[ErrorCode, str] = {
 
 def register(table: HandlerTable) -> None:
     """Declare this capability's entries in the handler table."""
-    table.command(Command("brands", brands_in_group, N_("Brands allowed to drop here"), frozenset({GROUP_SCOPE})))
-    table.command(Command("brand", brand_menu, N_("Brand menu (brand staff)"), frozenset({PRIVATE_SCOPE})))
+    brands_help = (
+        (Audience.MEMBER, N_("/brands · brands allowed to announce drops here")),
+        (Audience.MODERATOR, N_("/brands · allow or block brands' drops in this group")),
+    )
+    group_people = frozenset({Audience.MEMBER, Audience.MODERATOR})
+    brands = N_("Brands allowed to drop here")
+    in_groups = frozenset({GROUP_SCOPE})
+    table.command(Command("brands", brands_in_group, brands, in_groups, audience=group_people, help=brands_help))
+    brand_help = (
+        (Audience.BRAND_STAFF, N_("/brand · your brand's drops: new, edit, cancel")),
+        (Audience.OPERATOR, N_("/brand add NAME · /brand staff BRAND USER_ID · register brands and their staff")),
+    )
+    brand_people = frozenset({Audience.BRAND_STAFF, Audience.OPERATOR})
+    menu = N_("Brand menu (brand staff)")
+    in_private = frozenset({PRIVATE_SCOPE})
+    # Not in everyone's menu: /help lists it for brand staff and the operator.
+    table.command(Command("brand", brand_menu, menu, in_private, in_menu=False, audience=brand_people, help=brand_help))
     table.command(Command("raffle", raffle_command, N_("A raffle's entrants and draw"), frozenset({PRIVATE_SCOPE})))
     table.action("dopt", toggle_brand, int, int)
     table.action("dbuy", buy, int)

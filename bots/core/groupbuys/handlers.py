@@ -14,7 +14,7 @@ from bots.core.groupbuys.errors import GroupBuyCommandError
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payments
-from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, HandlerTable
 from domain.errors import DomainError, ErrorCode
 from domain.groupbuys import closing, flow, offers
 from domain.groupbuys.errors import GroupBuyError
@@ -60,7 +60,19 @@ ERRORS: dict[ErrorCode, str] = {
 def register(table: HandlerTable) -> None:
     """Declare this capability's entries in the handler table."""
     table.command(Command("groupbuy", group_buys, N_("Start a group buy"), EVERYWHERE))
-    table.command(Command("groupprice", group_price, N_("Set a group price (operators)"), PRIVATE_ONLY, in_menu=False))
+    price_help = ((Audience.OPERATOR, N_("/groupprice SKU PRICE SIZE · set a product's group price")),)
+    operator = frozenset({Audience.OPERATOR})
+    table.command(
+        Command(
+            "groupprice",
+            group_price,
+            N_("Set a group price (operators)"),
+            PRIVATE_ONLY,
+            in_menu=False,
+            audience=operator,
+            help=price_help,
+        )
+    )
     table.action("gbstart", start_group_buy, int)
     table.action("gbjoin", join_group_buy, int)
     table.payment_kind(PAYLOAD_KIND, group_pre_checkout, payments.successful_payment)

@@ -54,7 +54,7 @@ def card(ctx: Context, params: NoticeParams) -> View:
     elif status == "cancelled":
         lines.append(ctx.t("Cancelled: the group did not fill in time. Every payment is refunded."))
     else:
-        lines.append(ctx.t("Deadline: {deadline}", deadline=str(params["deadline"])))
+        lines.append(ctx.t("Deadline: {deadline}", deadline=ctx.when_text(params["deadline"])))
         link = ctx.deep_link(f"{GROUP_LINK}{params['code']}")
         lines.append(ctx.t("Join with this link: {link}", link=link))
         buttons = ((Button(ctx.plain("Join · {price}", price=str(params["price"])), url=link),),)

@@ -56,7 +56,12 @@ def export_views(ctx: Context, data: MemberData) -> tuple[View, View]:
     stem = files.file_stem(data)
     return (
         View(
-            ctx.t("Everything circlecart stores about you: {count} records (JSON).", count=data.count),
+            ctx.tn(
+                "Everything circlecart stores about you: {count} record (JSON).",
+                "Everything circlecart stores about you: {count} records (JSON).",
+                data.count,
+                count=data.count,
+            ),
             document=Document(f"{stem}.json", files.as_json(data)),
         ),
         View(ctx.t("The same as a table (CSV)."), document=Document(f"{stem}.csv", files.as_csv(data))),

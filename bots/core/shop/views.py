@@ -101,8 +101,12 @@ def product_card(
         if points_offer is None:
             rows.append((buy,))
         else:
-            label = ctx.t(
-                "Buy with {points} points · {price}", points=points_offer.points, price=points_offer.price.display()
+            label = ctx.tn(
+                "Buy with {points} point · {price}",
+                "Buy with {points} points · {price}",
+                points_offer.points,
+                points=points_offer.points,
+                price=points_offer.price.display(),
             )
             rows.append((buy, Button(label, callback=ctx.button("buypts", product.id))))
     rows.append((Button(ctx.t("Share"), switch_inline=product.sku),))
@@ -132,7 +136,14 @@ def invoice(ctx: Context, order: Order, buyer_name: str, *, ships: bool = False)
     )
     if order.discount:
         discount = Money(order.discount, total.currency).display()
-        saving = ctx.plain("{discount} off for {points} points.", discount=discount, points=order.points_to_spend)
+        spent = order.points_to_spend
+        saving = ctx.plain_n(
+            "{discount} off for {points} point.",
+            "{discount} off for {points} points.",
+            spent,
+            discount=discount,
+            points=spent,
+        )
         description = f"{description} {saving}"
     return Invoice(
         title=line.title[:32],
