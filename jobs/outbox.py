@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from domain import member_registry
 from domain.clock import Clock
 from domain.messenger import Messenger, RateLimited, RecipientUnavailable, Rejected, TransientFailure
+from domain.moderation import settings as community_settings
 from domain.notices import NoticeRenderer, NoticeStatus, OutboxEntry
 from domain.outgoing import MessageRef
 from domain.ports import UnitOfWorkFactory
@@ -91,6 +92,10 @@ class OutboxSender:
             if self._stopping:
                 await self._defer(entry, 0.0)
                 continue
+            held = await self._held_back(entry, now)
+            if held is not None:
+                await self._hold(entry, held)
+                continue
             wait = self.limits.reserve(entry.notice.chat_id)
             if wait > 0:
                 await self._defer(entry, wait)
@@ -145,6 +150,20 @@ class OutboxSender:
             if community is not None and community.language in self.supported:
                 return community.language
         return self.default_language
+
+    async def _held_back(self, entry: OutboxEntry, now: datetime) -> datetime | None:
+        """A group's quiet hours or daily cap of announcements hold this one back until the returned moment."""
+        if not community_settings.is_announcement(entry.notice):
+            return None
+        async with self.uow_factory() as uow:
+            return await community_settings.announcement_hold(uow, entry.notice.chat_id, now)
+
+    async def _hold(self, entry: OutboxEntry, until: datetime) -> None:
+        """Not an attempt and not dropped: due again when the group's quiet hours end or its new day starts."""
+        log.info("outbox: notice %s to group %s held back until %s", entry.notice.key, entry.notice.chat_id, until)
+        async with self.uow_factory() as uow:
+            await uow.outbox.retry_later(entry.id, until, "held back by the group's settings", count=False)
+            await uow.commit()
 
     async def _defer(self, entry: OutboxEntry, seconds: float) -> None:
         """Not an attempt: the limits said wait. The entry keeps its attempts."""
