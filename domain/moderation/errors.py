@@ -46,6 +46,7 @@ class MeetupError(ErrorCode):
     IN_PAST = "meetup.in_past"
     BAD_CAPACITY = "meetup.bad_capacity"
     BAD_TITLE = "meetup.bad_title"
+    BAD_POINTS = "meetup.bad_points"
     OVER = "meetup.over"
     WRONG_CODE = "meetup.wrong_code"
     CODE_EXPIRED = "meetup.code_expired"

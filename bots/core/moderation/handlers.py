@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from bots.core.i18n import N_
-from bots.core.moderation import settings_handlers
-from bots.core.table import GROUP_SCOPE, Command, HandlerTable
+from bots.core.moderation import giveaway_handlers, meetup_handlers, settings_handlers, views
+from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.errors import ErrorCode
+from domain.moderation import notices
 from domain.moderation.errors import GiveawayError, MeetupError, ModerationError
 
 GROUP_ONLY = frozenset({GROUP_SCOPE})
+PRIVATE_ONLY = frozenset({PRIVATE_SCOPE})
+EVERYWHERE = frozenset({PRIVATE_SCOPE, GROUP_SCOPE})
 
 ERRORS: dict[ErrorCode, str] = {
     ModerationError.ADMINS_ONLY: N_("Only this group's admins can do that."),
@@ -47,6 +50,7 @@ ERRORS: dict[ErrorCode, str] = {
     MeetupError.IN_PAST: N_("The meetup must be in the future."),
     MeetupError.BAD_CAPACITY: N_("A meetup has 1 to {max} places."),
     MeetupError.BAD_TITLE: N_("Name the meetup in 1 to {max} characters."),
+    MeetupError.BAD_POINTS: N_("Attendance earns 0 to {max} points."),
     MeetupError.OVER: N_("This meetup is over."),
     MeetupError.WRONG_CODE: N_("That is not the meetup's check-in code."),
     MeetupError.CODE_EXPIRED: N_("That check-in code has expired: ask the host for the current one."),
@@ -60,4 +64,29 @@ def register(table: HandlerTable) -> None:
     table.action("mshop", settings_handlers.toggle_shop, int)
     table.action("mfeat", settings_handlers.toggle_feature, str, int)
     table.action("mlang", settings_handlers.choose_language, str)
+    table.command(Command("giveaway", giveaway_handlers.giveaway_command, N_("Set up a giveaway (admins)"), EVERYWHERE))
+    table.command(Command("meetup", meetup_handlers.meetup_command, N_("Announce a meetup (admins)"), GROUP_ONLY))
+    table.command(
+        Command("meetupcode", meetup_handlers.code_command, N_("A meetup's check-in code (hosts)"), PRIVATE_ONLY)
+    )
+    table.command(Command("checkin", meetup_handlers.checkin_command, N_("Check in at a meetup"), PRIVATE_ONLY))
+    table.action("genter", giveaway_handlers.enter, int)
+    table.action("gclaim", giveaway_handlers.claim, int)
+    table.action("gconsent", giveaway_handlers.consent, int, int)
+    table.action("mgo", meetup_handlers.going, int)
+    table.action("mnot", meetup_handlers.not_going, int)
+    table.notice(notices.GIVEAWAY_OPEN, views.giveaway_open)
+    table.notice(notices.GIVEAWAY_CONSENT, views.giveaway_consent)
+    table.notice(notices.GIVEAWAY_DECLINED, views.giveaway_declined)
+    table.notice(notices.GIVEAWAY_ENTERED, views.giveaway_entered)
+    table.notice(notices.GIVEAWAY_CLOSED, views.giveaway_closed)
+    table.notice(notices.GIVEAWAY_WON, views.giveaway_won)
+    table.notice(notices.GIVEAWAY_RESULTS, views.giveaway_results)
+    table.notice(notices.GIVEAWAY_CLAIMED_HOST, views.giveaway_claimed_host)
+    table.notice(notices.GIVEAWAY_CLAIMED_GROUP, views.giveaway_claimed_group)
+    table.notice(notices.GIVEAWAY_LAPSED, views.giveaway_lapsed)
+    table.notice(notices.GIVEAWAY_PASSED, views.giveaway_passed)
+    table.notice(notices.MEETUP_ANNOUNCED, views.meetup_announced)
+    table.notice(notices.MEETUP_PROMOTED, views.meetup_promoted)
+    table.notice(notices.MEETUP_REMINDER, views.meetup_reminder)
     table.errors(ERRORS)
