@@ -35,7 +35,9 @@ async def _jobs(shop: Shop) -> None:
 
 async def _give_points(shop: Shop, member: Any, points: int) -> None:
     async with shop.uow() as uow:
-        await accounts.earn(uow.points, shop.clock.now(), RewardsPolicy(), member.id, Reason.PURCHASE, f"test:{member.id}", points)
+        await accounts.earn(
+            uow.points, shop.clock.now(), RewardsPolicy(), member.id, Reason.PURCHASE, f"test:{member.id}", points
+        )
         await uow.commit()
 
 
