@@ -138,3 +138,20 @@ async def _wait_for(shop: Shop, key: str, condition: Any, rounds: int = 300) -> 
             return entry
         await asyncio.sleep(0.05)
     raise AssertionError(f"outbox entry {key}: {entry}")
+
+
+async def test_a_group_that_turned_drops_off_gets_no_drop_announcements(shop: Shop) -> None:
+    ana = shop.member("Ana")
+    quiet = await shop.group_with_bot("No Drops Here", admin=ana)
+    busy = await shop.group_with_bot("Drops Welcome", admin=ana)
+    for group in (quiet, busy):
+        await allow_brand_directly(shop, group.id, "Celadon Studio")
+    (menu,) = await shop.say(ana, quiet, "/settings")
+    await shop.press(ana, menu, text=_button(menu, "Drops"))
+
+    drop = await schedule(shop, starts_in=timedelta(minutes=20), lasts=timedelta(hours=1))
+    await travel_to(shop, drop.starts_at)
+    shop.app.core.services.outbox.wake()  # type: ignore[union-attr]
+    await _wait_for(shop, f"drop:{drop.id}:open:{busy.id}", lambda e: e.status is NoticeStatus.SENT)
+    assert await outbox_entry(shop, f"drop:{drop.id}:open:{quiet.id}") is None
+    assert not [m for m in shop.fake.sent(quiet) if "Celadon tea set" in m.content]
