@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from domain.actors import Actor
-from domain.communities import CommunityError
+from domain.community_registry import active_community
 from domain.drops import raffle
 from domain.drops.beacon import BeaconChain, BeaconValue, draw_round
 from domain.errors import DomainError
@@ -119,9 +119,7 @@ async def create_giveaway(
 ) -> Giveaway:
     """An admin of the group sets a giveaway up: open at once if the community pays, else awaiting the brand."""
     actor.require_group_admin(chat_id, refusal=ModerationError.ADMINS_ONLY)
-    community = await uow.communities.get(chat_id)
-    if community is None or not community.active:
-        raise DomainError(CommunityError.UNKNOWN)
+    community = await active_community(uow, chat_id)
     await require_feature(uow, chat_id, Feature.GIVEAWAYS)
     plan_id = request.eligibility.plan_id
     if plan_id is not None and await uow.plans.get(plan_id) is None:

@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.actors import Actor
-from domain.communities import CommunityError
+from domain.community_registry import active_community
 from domain.errors import DomainError
 from domain.member_registry import can_message
 from domain.moderation import notices
@@ -77,9 +77,7 @@ def parse_request(text: str) -> MeetupRequest:
 
 async def announce(uow: UnitOfWork, now: datetime, actor: Actor, chat_id: int, request: MeetupRequest) -> Meetup:
     actor.require_group_admin(chat_id, refusal=ModerationError.ADMINS_ONLY)
-    community = await uow.communities.get(chat_id)
-    if community is None or not community.active:
-        raise DomainError(CommunityError.UNKNOWN)
+    await active_community(uow, chat_id)
     await require_feature(uow, chat_id, Feature.MEETUPS)
     zone = ZoneInfo((await settings_of(uow, chat_id)).timezone)
     local = request.starts_local

@@ -16,7 +16,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.actors import Actor
-from domain.communities import CommunityError
+from domain.community_registry import active_community
 from domain.errors import DomainError
 from domain.moderation.errors import ModerationError
 from domain.moderation.model import MAX_DAILY_CAP, MAX_NOTICE_LENGTH, CommunitySettings, Feature
@@ -67,9 +67,7 @@ async def settings_for_admin(uow: UnitOfWork, chat_id: int, actor: Actor) -> Com
 
 async def _change(uow: UnitOfWork, now: datetime, chat_id: int, actor: Actor, **changes: object) -> CommunitySettings:
     actor.require_group_admin(chat_id, refusal=ModerationError.ADMINS_ONLY)
-    community = await uow.communities.get(chat_id)
-    if community is None or not community.active:
-        raise DomainError(CommunityError.UNKNOWN)
+    await active_community(uow, chat_id)
     current = await settings_of(uow, chat_id)
     changed = replace(current, **changes, updated_by=actor.user_id, updated_at=now)  # type: ignore[arg-type]
     await uow.community_settings.save(changed)

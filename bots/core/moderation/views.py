@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from bots.core.context import Context
+from bots.core.notices import param_int, param_str
 from domain.moderation.model import RsvpStatus
 from domain.notices import NoticeParams
 from domain.outgoing import Button, Document, View
 
-
-def _int(params: NoticeParams, name: str) -> int:
-    value = params.get(name)
-    return int(value) if value is not None else 0
-
-
-def _str(params: NoticeParams, name: str) -> str:
-    value = params.get(name)
-    return "" if value is None else str(value)
+_int = param_int
+_str = param_str
 
 
 def record_filename(giveaway_id: int) -> str:
