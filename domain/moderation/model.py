@@ -68,14 +68,15 @@ class CommunitySettings:
         """When an announcement to the group due `now` may go out, if not now: the end of quiet hours, or the
         start of the next day once `sent_today` reached the cap (and not in that day's quiet hours)."""
         moment = now
-        for _ in range(3):  # quiet hours, then the next day, then that day's quiet hours: settled by then
+        today_ends = self.day_bounds(now)[1]
+        capped = self.daily_cap is not None and sent_today >= self.daily_cap
+        for _ in range(4):  # quiet hours, the next day, that day's quiet hours: settled by then
             if self.in_quiet_hours(moment):
                 moment = self.quiet_hours_end(moment)
-                continue
-            if self.daily_cap is not None and moment == now and sent_today >= self.daily_cap:
-                moment = self.day_bounds(moment)[1]
-                continue
-            break
+            elif capped and moment < today_ends:
+                moment = today_ends
+            else:
+                break
         return None if moment == now else moment
 
 
