@@ -170,3 +170,40 @@ async def test_a_winner_who_does_not_claim_in_time_passes_the_prize_on_once(
     await outbox_drained(shop)
     assert any("claimed Enamel pin" in m.content for m in shop.fake.sent(ana)), "the host learns whom to give it to"
     assert any("claimed Enamel pin" in m.content for m in shop.fake.sent(group)), "the winner is announced"
+
+
+async def test_a_prize_a_brand_funds_opens_only_with_that_brands_consent(raffle_shop: Shop, drand: FakeDrand) -> None:
+    shop = raffle_shop
+    ana, bo, mei = shop.member("Ana"), shop.member("Bo"), shop.member("Mei")
+    for person in (ana, bo, mei):
+        await shop.say(person, None, "/start")
+    async with shop.uow() as uow:
+        brand = await uow.brands.get_by_name("Celadon Studio")
+        await uow.brand_staff.add(brand.id, bo.id, shop.clock.now())
+        await uow.commit()
+    group = await shop.group_with_bot("Tea Lovers", admin=ana)
+    group.add_member(mei)
+
+    (waiting,) = await shop.say(ana, group, "/giveaway 1 24 Celadon cup pair brand=Celadon_Studio")
+    assert "waits for the brand's consent" in waiting.content
+    await outbox_drained(shop)
+    first = await _latest_giveaway(shop)
+    (asked,) = [m for m in shop.fake.sent(bo) if "funded by Celadon Studio" in m.content]
+    assert not [m for m in shop.fake.sent(group) if "Enter the giveaway" in m.button_texts], "not open yet"
+    refused = await shop.press(mei, asked, data=shop.app.core.table.codec.encode("gconsent", first.id, 1), forge=True)  # type: ignore[union-attr]
+    assert refused.text == "Only staff of the brand that funds the prize can decide."
+    await shop.press(bo, asked, text="Agree")
+    await outbox_drained(shop)
+    (opened,) = [m for m in shop.fake.sent(group) if "Enter the giveaway" in m.button_texts]
+    assert f"Giveaway #{first.id}: Celadon cup pair" in opened.content
+
+    await shop.say(ana, group, "/giveaway 1 24 Celadon tea set brand=Celadon_Studio")
+    await outbox_drained(shop)
+    second = await _latest_giveaway(shop)
+    asked = next(m for m in shop.fake.sent(bo) if "Celadon tea set" in m.content)
+    await shop.press(bo, asked, text="Decline")
+    await outbox_drained(shop)
+    assert any("declined to fund giveaway" in m.content for m in shop.fake.sent(ana)), "the host is told"
+    assert not [m for m in shop.fake.sent(group) if f"Giveaway #{second.id}" in m.content and m.buttons]
+    async with shop.uow() as uow:
+        assert (await uow.giveaways.get(second.id)).status.value == "declined"  # type: ignore[union-attr]

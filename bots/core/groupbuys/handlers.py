@@ -83,7 +83,11 @@ async def start_link(ctx: Context, event: CommandEvent) -> bool:
 async def _show_group_buy(ctx: Context, chat: Chat, code: str) -> None:
     async with ctx.uow() as uow:
         group_buy, participants = await flow.by_code(uow, code)
-    await ctx.messenger.send(chat.id, views.group_buy_summary(ctx, group_buy, participants))
+        # The notice of the group where the group buy was started, if it was started in one.
+        started_in = group_buy.community_id or (group_buy.chat_id if group_buy.chat_id < 0 else None)
+        group = await community_settings.settings_of(uow, started_in) if started_in is not None else None
+    view = views.group_buy_summary(ctx, group_buy, participants)
+    await ctx.messenger.send(chat.id, replace(view, text=risk_notice(ctx, group) + "\n\n" + view.text))
 
 
 # -- commands ------------------------------------------------------------------------------------------
