@@ -123,11 +123,7 @@ async def rsvp(uow: UnitOfWork, now: datetime, meetup_id: int, user_id: int) -> 
 async def _answer(uow: UnitOfWork, meetup: Meetup, answer: Rsvp) -> Answer:
     if answer.status is not RsvpStatus.WAITING:
         return Answer(meetup, answer.status)
-    place = 1
-    head = await uow.meetups.first_waiting(meetup.id)
-    if head is not None and head.id != answer.id:
-        place = await uow.meetups.count(meetup.id, RsvpStatus.WAITING)
-    return Answer(meetup, answer.status, place)
+    return Answer(meetup, answer.status, await uow.meetups.waiting_place(answer.id))
 
 
 async def cancel(uow: UnitOfWork, now: datetime, meetup_id: int, user_id: int) -> Answer:

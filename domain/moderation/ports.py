@@ -94,8 +94,10 @@ class MeetupRepository(Protocol):
     async def first_waiting(self, meetup_id: int) -> Rsvp | None:
         """The earliest WAITING answer (the queue's head)."""
 
+    async def waiting_place(self, rsvp_id: int) -> int:
+        """1 for the head of its meetup's waiting list, 2 for the next, ... (0 when it is not waiting)."""
+
     async def going(self, meetup_id: int) -> Sequence[Rsvp]: ...
-    async def count(self, meetup_id: int, status: RsvpStatus) -> int: ...
     async def set_code(self, meetup_id: int, code: str, until: datetime) -> None: ...
     async def check_in(self, rsvp_id: int, at: datetime) -> bool:
         """Record attendance once; True if this call recorded it."""

@@ -389,6 +389,24 @@ class SqlMeetupRepository(SqlRepository):
         row = (await self._session.execute(query)).mappings().first()
         return _rsvp(row) if row is not None else None
 
+    async def waiting_place(self, rsvp_id: int) -> int:
+        row = (await self._session.execute(select(meetup_rsvps).where(meetup_rsvps.c.id == rsvp_id))).mappings().first()
+        if row is None or row["status"] != RsvpStatus.WAITING.value:
+            return 0
+        ahead = (
+            select(func.count())
+            .select_from(meetup_rsvps)
+            .where(
+                meetup_rsvps.c.meetup_id == row["meetup_id"],
+                meetup_rsvps.c.status == RsvpStatus.WAITING.value,
+                or_(
+                    meetup_rsvps.c.queued_at < row["queued_at"],
+                    and_(meetup_rsvps.c.queued_at == row["queued_at"], meetup_rsvps.c.id <= rsvp_id),
+                ),
+            )
+        )
+        return int((await self._session.execute(ahead)).scalar_one())
+
     async def going(self, meetup_id: int) -> Sequence[Rsvp]:
         query = (
             select(meetup_rsvps)
@@ -396,14 +414,6 @@ class SqlMeetupRepository(SqlRepository):
             .order_by(meetup_rsvps.c.queued_at)
         )
         return [_rsvp(row) for row in (await self._session.execute(query)).mappings()]
-
-    async def count(self, meetup_id: int, status: RsvpStatus) -> int:
-        query = (
-            select(func.count())
-            .select_from(meetup_rsvps)
-            .where(meetup_rsvps.c.meetup_id == meetup_id, meetup_rsvps.c.status == status.value)
-        )
-        return int((await self._session.execute(query)).scalar_one())
 
     async def set_code(self, meetup_id: int, code: str, until: datetime) -> None:
         await self._session.execute(

@@ -89,6 +89,10 @@ async def test_a_full_meetup_keeps_a_waiting_list_that_fills_a_freed_place(shop:
 
     back = await shop.press(jun, announcement, text="I'm going")
     assert "number 1 on the waiting list" in back.text, "who gave their place back queues again"
+    await shop.say(stranger, None, "/start")
+    behind = await shop.press(stranger, announcement, text="I'm going")
+    assert "number 2 on the waiting list" in behind.text
+    assert "number 1 on the waiting list" in (await shop.press(jun, announcement, text="I'm going")).text
 
     await travel_to(shop, starts - timedelta(minutes=59))
     await _jobs(shop)
