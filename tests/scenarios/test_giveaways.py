@@ -207,3 +207,36 @@ async def test_a_prize_a_brand_funds_opens_only_with_that_brands_consent(raffle_
     assert not [m for m in shop.fake.sent(group) if f"Giveaway #{second.id}" in m.content and m.buttons]
     async with shop.uow() as uow:
         assert (await uow.giveaways.get(second.id)).status.value == "declined"  # type: ignore[union-attr]
+
+
+async def test_a_giveaway_whose_beacon_never_comes_draws_with_the_stated_fallback_once(
+    raffle_shop: Shop, drand: FakeDrand, tmp_path: Path
+) -> None:
+    shop = raffle_shop
+    ana = shop.member("Ana")
+    group = await shop.group_with_bot("Tea Lovers", admin=ana)
+    fans = await members_who_started_the_bot(shop, 3)
+    for fan in fans:
+        group.add_member(fan)
+    giveaway, announcement = await _set_up(shop, ana, group, "/giveaway 1 1 Enamel pin")
+    for fan in fans:
+        await shop.press(fan, announcement, text="Enter the giveaway")
+    assert giveaway.closes_at is not None and giveaway.beacon_at is not None
+    drand.up = False
+    await travel_to(shop, giveaway.closes_at)
+    await _jobs(shop)
+    await travel_to(shop, giveaway.beacon_at + timedelta(minutes=10))
+    await _jobs(shop)
+    assert not [m for m in shop.fake.sent(group) if m.document is not None], "it waits for the round a while"
+    await travel_to(shop, giveaway.beacon_at + timedelta(minutes=31))
+    await _jobs(shop)
+    drand.up = True
+    await _jobs(shop)
+    post, published = published_results(shop, group)
+    assert "the stated fallback drew" in post.content
+    record = json.loads(published)
+    assert record["beacon"]["fallback"] is True
+    (tmp_path / "g.json").write_bytes(published)
+    checked = await verify_script(tmp_path / "g.json")
+    assert checked.returncode == 0, checked.stdout
+    assert sum(len(_won(shop, fan)) for fan in fans) == 1
