@@ -155,3 +155,17 @@ async def test_a_group_that_turned_drops_off_gets_no_drop_announcements(shop: Sh
     await _wait_for(shop, f"drop:{drop.id}:open:{busy.id}", lambda e: e.status is NoticeStatus.SENT)
     assert await outbox_entry(shop, f"drop:{drop.id}:open:{quiet.id}") is None
     assert not [m for m in shop.fake.sent(quiet) if "Celadon tea set" in m.content]
+
+
+async def test_the_groups_language_is_the_language_of_its_announcements(shop: Shop) -> None:
+    ana = shop.member("Ana")
+    group = await shop.group_with_bot("Tea Lovers", admin=ana)
+    (menu,) = await shop.say(ana, group, "/settings")
+    await shop.press(ana, menu, text="zh")
+    assert "• zh" in shop.fake.message(group, menu.message_id).button_texts
+    starts = shop.clock.now() + timedelta(days=2)
+    await shop.say(ana, group, f"/meetup {starts:%Y-%m-%d} 18:00 5 Tea tasting")
+    await shop.outbox_drained()
+    announcement = shop.fake.last(group)
+    assert "聚会 #" in announcement.content and "Tea tasting" in announcement.content
+    assert "我会去" in announcement.button_texts
