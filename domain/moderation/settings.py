@@ -86,8 +86,11 @@ def parse_feature(name: str) -> Feature:
 
 
 async def toggle_feature(
-    uow: UnitOfWork, now: datetime, chat_id: int, actor: Actor, feature: Feature, allowed: bool
+    uow: UnitOfWork, now: datetime, chat_id: int, actor: Actor, feature_name: str, allowed: bool
 ) -> CommunitySettings:
+    """Allow or turn off a feature named as a button carries it (anyone can forge the name: admins first)."""
+    actor.require_group_admin(chat_id, refusal=ModerationError.ADMINS_ONLY)
+    feature = parse_feature(feature_name)
     current = await settings_of(uow, chat_id)
     disabled = current.disabled - {feature} if allowed else current.disabled | {feature}
     return await _change(uow, now, chat_id, actor, disabled=frozenset(disabled))
@@ -97,6 +100,7 @@ async def set_language(
     uow: UnitOfWork, now: datetime, chat_id: int, actor: Actor, language: str | None, supported: tuple[str, ...]
 ) -> CommunitySettings:
     """The language of the bot's announcements in the group; None: the shop's default."""
+    actor.require_group_admin(chat_id, refusal=ModerationError.ADMINS_ONLY)
     if language is not None and language not in supported:
         raise DomainError(ModerationError.BAD_LANGUAGE, language=language, supported=", ".join(supported))
     settings = await _change(uow, now, chat_id, actor)

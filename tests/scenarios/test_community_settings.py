@@ -48,6 +48,12 @@ async def test_only_the_groups_current_admins_change_its_settings(shop: Shop) ->
     assert answer.text == REFUSED, "nor a forged button from another group's admin"
     answer = await shop.press(mei, menu, data="mfeat:nonsense", forge=True)
     assert answer.show_alert and "no longer valid" in answer.text
+    codec = shop.app.core.table.codec  # type: ignore[union-attr]
+    for data in (codec.encode("mfeat", "nonsense", 1), codec.encode("mlang", "xx")):
+        answer = await shop.press(mei, menu, data=data, forge=True)
+        assert answer.text == REFUSED, "a forged name from a member is refused as a member's, before it is read"
+    answer = await shop.press(ana, menu, data=codec.encode("mfeat", "nonsense", 1), forge=True)
+    assert answer.text == "There is no feature nonsense."
 
     async with shop.uow() as uow:
         assert await uow.community_settings.get(group.id) is None, "nothing was changed by anyone refused"

@@ -105,7 +105,7 @@ async def toggle_shop(ctx: Context, event: ButtonEvent, callback: Callback) -> N
 async def toggle_feature(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
     chat_id = await _group_of(event)
     actor = await ctx.actor(event.sender, chat_id)
-    feature = settings.parse_feature(callback.str_arg(0))
+    feature = callback.str_arg(0)
     allowed = callback.int_arg(1) == 1
     async with ctx.uow() as uow:
         current = await settings.toggle_feature(uow, ctx.now(), chat_id, actor, feature, allowed)
