@@ -105,6 +105,11 @@ async def test_a_giveaway_refuses_the_ineligible_with_the_reason_and_its_draw_is
     assert f"Giveaway #{giveaway.id} drawn" in post.content
     record = json.loads(published)
     assert sorted(record["entrants"]) == sorted(names) and record["beacon"]["round"] == giveaway.beacon_round
+    assert (
+        record["beacon"]["fallback"] is False
+        and record["beacon"]["randomness"] == drand.value(giveaway.beacon_round)["randomness"]
+    )
+    assert record["entrants_digest"] in closed.content, "the list was fixed in public before the round came"
     assert not any(str(m.id) in published.decode() for m in (*fans, poor)), "no Telegram id is published"
     winners = [fan for fan in fans if _won(shop, fan)]
     assert len(winners) == 2
@@ -240,3 +245,24 @@ async def test_a_giveaway_whose_beacon_never_comes_draws_with_the_stated_fallbac
     checked = await verify_script(tmp_path / "g.json")
     assert checked.returncode == 0, checked.stdout
     assert sum(len(_won(shop, fan)) for fan in fans) == 1
+
+
+async def test_a_giveaway_for_a_plans_members_refuses_others_with_the_plans_name(
+    raffle_shop: Shop, drand: FakeDrand
+) -> None:
+    shop = raffle_shop
+    ana = shop.member("Ana")
+    group = await shop.group_with_bot("Tea Lovers", admin=ana)
+    (created,) = await shop.say(ana, group, "/plan add 100 XTR Tea Club trial=7")
+    plan_id = int(created.content.split("#", 1)[1].split()[0])
+    member, other = await members_who_started_the_bot(shop, 2)
+    for person in (member, other):
+        group.add_member(person)
+    (plans,) = await shop.say(member, None, "/membership")
+    await shop.press(member, plans, text=next(t for t in plans.button_texts if t.startswith("Try free")))
+
+    _, announcement = await _set_up(shop, ana, group, f"/giveaway 1 24 Tea Club mug plan={plan_id}")
+    refused = await shop.press(other, announcement, text="Enter the giveaway")
+    assert refused.text == "This giveaway is for members of the plan Tea Club."
+    entered = await shop.press(member, announcement, text="Enter the giveaway")
+    assert entered.text.startswith("You are in as e_")
