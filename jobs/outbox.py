@@ -16,6 +16,7 @@ from domain import member_registry
 from domain.clock import Clock
 from domain.messenger import Messenger, RateLimited, RecipientUnavailable, Rejected, TransientFailure
 from domain.moderation import settings as community_settings
+from domain.moderation.model import CommunitySettings
 from domain.notices import NoticeRenderer, NoticeStatus, OutboxEntry
 from domain.outgoing import MessageRef
 from domain.ports import UnitOfWorkFactory
@@ -84,6 +85,7 @@ class OutboxSender:
         now = self.clock.now()
         async with self.uow_factory() as uow:
             entries = await uow.outbox.claim_due(now, self.batch, now + LEASE)
+            ruled = await community_settings.groups_with_rules(uow, [e.notice for e in entries])
             await uow.commit()
         if not entries:
             return 0.5
@@ -92,7 +94,7 @@ class OutboxSender:
             if self._stopping:
                 await self._defer(entry, 0.0)
                 continue
-            held = await self._held_back(entry, now)
+            held = await self._held_back(entry, ruled, now)
             if held is not None:
                 await self._hold(entry, held)
                 continue
@@ -151,12 +153,17 @@ class OutboxSender:
                 return community.language
         return self.default_language
 
-    async def _held_back(self, entry: OutboxEntry, now: datetime) -> datetime | None:
+    async def _held_back(
+        self, entry: OutboxEntry, ruled: dict[int, CommunitySettings], now: datetime
+    ) -> datetime | None:
         """A group's quiet hours or daily cap of announcements hold this one back until the returned moment."""
-        if not community_settings.is_announcement(entry.notice):
+        settings = ruled.get(entry.notice.chat_id)
+        if settings is None or not community_settings.is_announcement(entry.notice):
             return None
-        async with self.uow_factory() as uow:
-            return await community_settings.announcement_hold(uow, entry.notice.chat_id, now)
+        if settings.daily_cap is None:
+            return settings.hold_until(now, 0)
+        async with self.uow_factory() as uow:  # what went out today counts up to this very entry
+            return await community_settings.announcement_hold(uow, settings, now)
 
     async def _hold(self, entry: OutboxEntry, until: datetime) -> None:
         """Not an attempt and not dropped: due again when the group's quiet hours end or its new day starts."""

@@ -25,6 +25,9 @@ class CommunitySettingsRepository(Protocol):
     async def save(self, settings: CommunitySettings) -> None:
         """Insert or overwrite by chat_id."""
 
+    async def for_chats(self, chat_ids: Sequence[int]) -> dict[int, CommunitySettings]:
+        """The settings of those of the chats that decided any (one query)."""
+
 
 class GiveawayRepository(Protocol):
     async def add(self, giveaway: NewGiveaway, status: GiveawayStatus) -> Giveaway: ...

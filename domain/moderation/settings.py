@@ -11,6 +11,7 @@ is held back, never dropped.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -154,13 +155,19 @@ def is_announcement(notice: Notice) -> bool:
     return notice.chat_id < 0 and notice.edit_message_id is None and not notice.key.startswith("pay:")
 
 
-async def announcement_hold(uow: UnitOfWork, chat_id: int, now: datetime) -> datetime | None:
-    """For the outbox: until when an announcement to this group due `now` waits (None: send it now)."""
-    settings = await uow.community_settings.get(chat_id)
-    if settings is None:
-        return None
+async def groups_with_rules(uow: UnitOfWork, notices: Sequence[Notice]) -> dict[int, CommunitySettings]:
+    """For the outbox, in the transaction that claims a batch: the settings of the groups among these
+    announcements that set quiet hours or a daily cap (the others never hold anything back)."""
+    chats = [n.chat_id for n in notices if is_announcement(n)]
+    found = await uow.community_settings.for_chats(chats)
+    return {chat: s for chat, s in found.items() if s.daily_cap is not None or s.quiet_start is not None}
+
+
+async def announcement_hold(uow: UnitOfWork, settings: CommunitySettings, now: datetime) -> datetime | None:
+    """Until when an announcement to the group due `now` waits (None: send it now): its quiet hours, or its
+    daily cap counted against what went out to it since its day began."""
     sent_today = 0
     if settings.daily_cap is not None:
         start, _ = settings.day_bounds(now)
-        sent_today = await uow.outbox.count_announcements_sent(chat_id, start, now)
+        sent_today = await uow.outbox.count_announcements_sent(settings.chat_id, start, now)
     return settings.hold_until(now, sent_today)

@@ -70,6 +70,12 @@ class SqlCommunitySettingsRepository(SqlRepository):
             statement.on_conflict_do_update(index_elements=[community_settings.c.chat_id], set_=updates)
         )
 
+    async def for_chats(self, chat_ids: Sequence[int]) -> dict[int, CommunitySettings]:
+        if not chat_ids:
+            return {}
+        query = select(community_settings).where(community_settings.c.chat_id.in_(sorted(set(chat_ids))))
+        return {row["chat_id"]: _settings(row) for row in (await self._session.execute(query)).mappings()}
+
 
 def _giveaway(row: RowMapping) -> Giveaway:
     return Giveaway(

@@ -132,6 +132,8 @@ async def test_settings_and_the_days_announcements_read_back(database: Database)
         await uow.commit()
     async with database.uow() as uow:
         assert await uow.community_settings.get(CHAT) == saved
+        assert await uow.community_settings.for_chats([CHAT, CHAT, -2]) == {CHAT: saved}
+        assert await uow.community_settings.for_chats([]) == {}
         counted = await uow.outbox.count_announcements_sent(CHAT, NOW, NOW + timedelta(hours=1))
         assert counted == 2, "new posts count; an edit and a payment answer do not"
         assert (
