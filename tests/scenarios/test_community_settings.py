@@ -66,16 +66,16 @@ async def test_only_the_groups_current_admins_change_its_settings(shop: Shop) ->
     (private,) = await shop.say(mei, None, "/shop")
     assert "turned the shop off" not in private.content, "the private chat's shop is not the group's to close"
 
+    (saved,) = await shop.say(ana, group, "/settings notice Pay only through the bot. Ask Ana if unsure.")
+    assert "Pay only through the bot. Ask Ana if unsure." in saved.content
+    (offers,) = await shop.say(mei, group, "/groupbuy")
+    assert offers.content.startswith("⚠️ Pay only through the bot. Ask Ana if unsure."), "the group's own notice"
+    (invite,) = await shop.say(mei, None, "/invite")
+    assert "group buys and referral rewards are run by the shop" in invite.content, "the default text in private"
+
     await shop.press(ana, shop.fake.message(group, menu.message_id), text=_button(menu, "Group buys"))
     (off,) = await shop.say(mei, group, "/groupbuy")
     assert "turned groupbuys off here" in off.content
-
-    (saved,) = await shop.say(ana, group, "/settings notice Pay only through the bot. Ask Ana if unsure.")
-    assert "Pay only through the bot. Ask Ana if unsure." in saved.content
-    (invite,) = await shop.say(mei, group, "/invite")
-    assert invite.content.startswith("⚠️ Pay only through the bot. Ask Ana if unsure.")
-    (invite,) = await shop.say(mei, None, "/invite")
-    assert "group buys and referral rewards are run by the shop" in invite.content, "the default text in private"
 
 
 def _held(shop: Shop, group: Any, since: int) -> list[Any]:
