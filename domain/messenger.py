@@ -87,6 +87,9 @@ class Messenger(Protocol):
 
     async def set_commands(self, menu: CommandMenu) -> None: ...
     async def is_chat_admin(self, chat_id: int, user_id: int) -> bool: ...
+    async def is_chat_member(self, chat_id: int, user_id: int) -> bool:
+        """Telegram says the user is in the group now (creator, admin, member, or restricted but still in)."""
+
     async def create_invite_link(self, chat_id: int, name: str | None = None, join_request: bool = True) -> str:
         """An invite link; with join_request, people who use it ask to join and the bot decides."""
 

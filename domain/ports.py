@@ -13,6 +13,7 @@ from domain.drops.ports import DropClaimRepository, DropFanRepository, DropRepos
 from domain.groupbuys.ports import GroupBuyRepository
 from domain.members import Member
 from domain.memberships.ports import MembershipRepository, PlanRepository
+from domain.moderation.ports import CommunitySettingsRepository, GiveawayRepository, MeetupRepository
 from domain.notices import Notice, NoticeStatus, OutboxEntry
 from domain.points.ports import PointsRepository
 from domain.privacy.ports import PersonalDataRepository
@@ -236,6 +237,9 @@ class OutboxRepository(Protocol):
         """Every entry whose key starts with `prefix` (e.g. all teasers of one drop), oldest first."""
 
     async def count_pending(self) -> int: ...
+    async def count_announcements_sent(self, chat_id: int, since: datetime, until: datetime) -> int:
+        """New messages (not edits, not payment answers keyed `pay:`) sent to the chat with sent_at in
+        [since, until): what a group's daily cap of announcements counts."""
 
     async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
         """Notices to the member keep their key (so nothing is sent twice) under `pseudonym`, without their
@@ -267,6 +271,9 @@ class UnitOfWork(Protocol):
     group_buys: GroupBuyRepository
     processed_updates: ProcessedUpdateRepository
     personal_data: PersonalDataRepository
+    community_settings: CommunitySettingsRepository
+    giveaways: GiveawayRepository
+    meetups: MeetupRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

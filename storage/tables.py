@@ -262,5 +262,6 @@ processed_updates: Table = ProcessedUpdateRow.__table__  # type: ignore[attr-def
 import storage.digital_tables  # noqa: E402
 import storage.drops_tables  # noqa: E402
 import storage.memberships_tables  # noqa: E402
+import storage.moderation_tables  # noqa: E402
 import storage.payments_tables  # noqa: E402
 import storage.rewards_tables  # noqa: E402, F401

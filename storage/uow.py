@@ -11,6 +11,7 @@ from domain.brands.ports import BrandOptInRepository, BrandStaffRepository
 from domain.drops.ports import DropClaimRepository, DropFanRepository, DropRepository
 from domain.groupbuys.ports import GroupBuyRepository
 from domain.memberships.ports import MembershipRepository, PlanRepository
+from domain.moderation.ports import CommunitySettingsRepository, GiveawayRepository, MeetupRepository
 from domain.points.ports import PointsRepository
 from domain.ports import (
     BrandRepository,
@@ -34,11 +35,14 @@ from storage.repositories import (
     SqlBrandStaffRepository,
     SqlCodeRepository,
     SqlCommunityRepository,
+    SqlCommunitySettingsRepository,
     SqlDropClaimRepository,
     SqlDropFanRepository,
     SqlDropRepository,
+    SqlGiveawayRepository,
     SqlGroupBuyRepository,
     SqlHoldRepository,
+    SqlMeetupRepository,
     SqlMemberRepository,
     SqlMembershipRepository,
     SqlOrderRepository,
@@ -85,6 +89,9 @@ class SqlUnitOfWork:
     group_buys: GroupBuyRepository
     processed_updates: ProcessedUpdateRepository
     personal_data: PersonalDataRepository
+    community_settings: CommunitySettingsRepository
+    giveaways: GiveawayRepository
+    meetups: MeetupRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, gate: WriterGate | None = None
@@ -130,6 +137,9 @@ class SqlUnitOfWork:
         self.group_buys = SqlGroupBuyRepository(session, self._dialect)
         self.processed_updates = SqlProcessedUpdateRepository(session, self._dialect)
         self.personal_data = SqlPersonalDataRepository(session, self._dialect)
+        self.community_settings = SqlCommunitySettingsRepository(session, self._dialect)
+        self.giveaways = SqlGiveawayRepository(session, self._dialect)
+        self.meetups = SqlMeetupRepository(session, self._dialect)
         return self
 
     async def __aexit__(

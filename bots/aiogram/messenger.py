@@ -59,6 +59,7 @@ SCOPES = {
     "default": BotCommandScopeDefault,
 }
 ADMIN_STATUSES = {"creator", "administrator"}
+MEMBER_STATUSES = {"creator", "administrator", "member"}
 
 
 def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:
@@ -283,6 +284,11 @@ class AiogramMessenger:
     async def is_chat_admin(self, chat_id: int, user_id: int) -> bool:
         member = await mapped(self.bot.get_chat_member(chat_id, user_id))
         return member.status in ADMIN_STATUSES
+
+    async def is_chat_member(self, chat_id: int, user_id: int) -> bool:
+        member = await mapped(self.bot.get_chat_member(chat_id, user_id))
+        # A restricted member is still in the group when Telegram says so (is_member).
+        return member.status in MEMBER_STATUSES or bool(getattr(member, "is_member", False))
 
     async def create_invite_link(self, chat_id: int, name: str | None = None, join_request: bool = True) -> str:
         link = await mapped(self.bot.create_chat_invite_link(chat_id, name=name, creates_join_request=join_request))

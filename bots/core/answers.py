@@ -70,6 +70,9 @@ class AnswerTracking:
     async def is_chat_admin(self, chat_id: int, user_id: int) -> bool:
         return await self.inner.is_chat_admin(chat_id, user_id)
 
+    async def is_chat_member(self, chat_id: int, user_id: int) -> bool:
+        return await self.inner.is_chat_member(chat_id, user_id)
+
     async def create_invite_link(self, chat_id: int, name: str | None = None, join_request: bool = True) -> str:
         return await self.inner.create_invite_link(chat_id, name, join_request)
 

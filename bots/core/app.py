@@ -7,6 +7,7 @@ from bots.core.drops import handlers as drops
 from bots.core.groupbuys import handlers as groupbuys
 from bots.core.i18n import N_
 from bots.core.memberships import handlers as memberships
+from bots.core.moderation import handlers as moderation
 from bots.core.points import handlers as points
 from bots.core.privacy import handlers as privacy
 from bots.core.referrals import handlers as referrals
@@ -62,4 +63,5 @@ def build_table() -> HandlerTable:
     memberships.register(table)
     drops.register(table)
     privacy.register(table)
+    moderation.register(table)
     return table

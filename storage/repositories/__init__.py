@@ -13,6 +13,11 @@ from storage.repositories.group_buys import SqlGroupBuyRepository
 from storage.repositories.holds import SqlHoldRepository
 from storage.repositories.members import SqlMemberRepository
 from storage.repositories.memberships import SqlMembershipRepository, SqlPlanRepository
+from storage.repositories.moderation import (
+    SqlCommunitySettingsRepository,
+    SqlGiveawayRepository,
+    SqlMeetupRepository,
+)
 from storage.repositories.orders import SqlOrderRepository
 from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.payment_inbox import SqlPaymentInboxRepository
@@ -28,11 +33,14 @@ __all__ = [
     "SqlBrandStaffRepository",
     "SqlCodeRepository",
     "SqlCommunityRepository",
+    "SqlCommunitySettingsRepository",
     "SqlDropClaimRepository",
     "SqlDropFanRepository",
     "SqlDropRepository",
+    "SqlGiveawayRepository",
     "SqlGroupBuyRepository",
     "SqlHoldRepository",
+    "SqlMeetupRepository",
     "SqlMemberRepository",
     "SqlMembershipRepository",
     "SqlOrderRepository",

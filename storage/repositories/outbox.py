@@ -158,6 +158,21 @@ class SqlOutboxRepository(SqlRepository):
         query = select(func.count()).select_from(outbox).where(outbox.c.status == NoticeStatus.PENDING.value)
         return int((await self._session.execute(query)).scalar_one())
 
+    async def count_announcements_sent(self, chat_id: int, since: datetime, until: datetime) -> int:
+        query = (
+            select(func.count())
+            .select_from(outbox)
+            .where(
+                outbox.c.chat_id == chat_id,
+                outbox.c.status == NoticeStatus.SENT.value,
+                outbox.c.edit_message_id.is_(None),
+                ~outbox.c.key.startswith("pay:", autoescape=True),
+                outbox.c.sent_at >= since,
+                outbox.c.sent_at < until,
+            )
+        )
+        return int((await self._session.execute(query)).scalar_one())
+
     async def _update(self, entry_id: int, **values: Any) -> None:
         await self._session.execute(update(outbox).where(outbox.c.id == entry_id).values(values))
 

@@ -6,6 +6,7 @@ import logging
 
 from bots.core.context import Context
 from bots.core.drops.chart import ChartLabels, sales_chart
+from bots.core.notices import param_int, param_str
 from domain.brands.optins import BrandChoice
 from domain.drops.buying import DropCheckout
 from domain.drops.model import Drop, DropStatus
@@ -18,14 +19,8 @@ from domain.shop.products import Brand
 log = logging.getLogger(__name__)
 
 
-def _int(params: NoticeParams, name: str) -> int:
-    value = params.get(name)
-    return int(value) if value is not None else 0
-
-
-def _str(params: NoticeParams, name: str) -> str:
-    value = params.get(name)
-    return "" if value is None else str(value)
+_int = param_int
+_str = param_str
 
 
 def status_name(ctx: Context, status: DropStatus) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from bots.core.callbacks import Callback
@@ -12,6 +13,7 @@ from bots.core.events import ButtonEvent, Chat, CommandEvent, PreCheckoutEvent
 from bots.core.groupbuys import views
 from bots.core.groupbuys.errors import GroupBuyCommandError
 from bots.core.i18n import N_
+from bots.core.moderation.settings_views import risk_notice
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payments
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, HandlerTable
@@ -20,6 +22,8 @@ from domain.groupbuys import closing, flow, offers
 from domain.groupbuys.errors import GroupBuyError
 from domain.groupbuys.flow import Seat
 from domain.groupbuys.model import PAYLOAD_KIND
+from domain.moderation import settings as community_settings
+from domain.moderation.model import Feature
 from domain.money import Money
 from domain.numbers import whole_number
 from domain.outgoing import MessageRef, View
@@ -99,7 +103,11 @@ async def start_link(ctx: Context, event: CommandEvent) -> bool:
 async def _show_group_buy(ctx: Context, chat: Chat, code: str) -> None:
     async with ctx.uow() as uow:
         group_buy, participants = await flow.by_code(uow, code)
-    await ctx.messenger.send(chat.id, views.group_buy_summary(ctx, group_buy, participants))
+        # The notice of the group where the group buy was started, if it was started in one.
+        started_in = group_buy.community_id or (group_buy.chat_id if group_buy.chat_id < 0 else None)
+        group = await community_settings.settings_of(uow, started_in) if started_in is not None else None
+    view = views.group_buy_summary(ctx, group_buy, participants)
+    await ctx.messenger.send(chat.id, replace(view, text=risk_notice(ctx, group) + "\n\n" + view.text))
 
 
 # -- commands ------------------------------------------------------------------------------------------
@@ -107,8 +115,11 @@ async def _show_group_buy(ctx: Context, chat: Chat, code: str) -> None:
 
 async def group_buys(ctx: Context, event: CommandEvent) -> None:
     async with ctx.uow() as uow:
+        await community_settings.require_feature(uow, event.chat.id, Feature.GROUP_BUYS)
         found = await offers.buyable_offers(uow, MAX_OFFERS)
-    await ctx.messenger.send(event.chat.id, views.offers_view(ctx, found))
+        group = await community_settings.settings_of(uow, event.chat.id) if event.chat.is_group else None
+    view = views.offers_view(ctx, found)
+    await ctx.messenger.send(event.chat.id, replace(view, text=risk_notice(ctx, group) + "\n\n" + view.text))
 
 
 async def group_price(ctx: Context, event: CommandEvent) -> None:

@@ -12,6 +12,7 @@ from bots.core.events import ButtonEvent, Chat, CommandEvent, Sender
 from bots.core.groupbuys import handlers as groupbuys
 from bots.core.i18n import LANGUAGE_NAMES, N_
 from bots.core.memberships import handlers as memberships
+from bots.core.moderation import giveaway_handlers
 from bots.core.points import handlers as points
 from bots.core.privacy import handlers as privacy
 from bots.core.referrals import handlers as referrals
@@ -100,6 +101,8 @@ async def start(ctx: Context, event: CommandEvent) -> None:
         return
     await referrals.start_link(ctx, event)  # r_<code>: an invitation, then the welcome as usual
     if await groupbuys.start_link(ctx, event):  # g_<code>: the group buy instead of the welcome
+        return
+    if await giveaway_handlers.start_link(ctx, event):  # gw_<id>: entering a giveaway from its group
         return
     if await drops.start_link(ctx, event):  # rf_<drop id>: entering a raffle from its group
         return
