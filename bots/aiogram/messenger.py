@@ -275,6 +275,9 @@ class AiogramMessenger:
         member = await mapped(self.bot.get_chat_member(chat_id, user_id))
         return member.status in ADMIN_STATUSES
 
+    async def send_chat_action(self, chat_id: int, action: str = "typing") -> None:
+        await mapped(self.bot.send_chat_action(chat_id, action))
+
     async def create_invite_link(self, chat_id: int, name: str | None = None, join_request: bool = True) -> str:
         link = await mapped(self.bot.create_chat_invite_link(chat_id, name=name, creates_join_request=join_request))
         return link.invite_link
