@@ -7,6 +7,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
+from domain.assistant.ports import AssistantUsageRepository, HandoverRepository
 from domain.brands.ports import BrandOptInRepository, BrandStaffRepository
 from domain.communities import Community
 from domain.drops.ports import DropClaimRepository, DropFanRepository, DropRepository
@@ -216,6 +217,8 @@ class UnitOfWork(Protocol):
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
     processed_updates: ProcessedUpdateRepository
+    assistant_usage: AssistantUsageRepository
+    handovers: HandoverRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

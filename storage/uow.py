@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.assistant.ports import AssistantUsageRepository, HandoverRepository
 from domain.brands.ports import BrandOptInRepository, BrandStaffRepository
 from domain.drops.ports import DropClaimRepository, DropFanRepository, DropRepository
 from domain.groupbuys.ports import GroupBuyRepository
@@ -27,6 +28,7 @@ from domain.referrals.ports import ReferralRepository
 from domain.shop.payments.ports import PaymentInboxRepository
 from domain.updates import ProcessedUpdateRepository
 from storage.repositories import (
+    SqlAssistantUsageRepository,
     SqlBrandOptInRepository,
     SqlBrandRepository,
     SqlBrandStaffRepository,
@@ -35,6 +37,7 @@ from storage.repositories import (
     SqlDropFanRepository,
     SqlDropRepository,
     SqlGroupBuyRepository,
+    SqlHandoverRepository,
     SqlHoldRepository,
     SqlMemberRepository,
     SqlMembershipRepository,
@@ -79,6 +82,8 @@ class SqlUnitOfWork:
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
     processed_updates: ProcessedUpdateRepository
+    assistant_usage: AssistantUsageRepository
+    handovers: HandoverRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, gate: WriterGate | None = None
@@ -122,6 +127,8 @@ class SqlUnitOfWork:
         self.referrals = SqlReferralRepository(session, self._dialect)
         self.group_buys = SqlGroupBuyRepository(session, self._dialect)
         self.processed_updates = SqlProcessedUpdateRepository(session, self._dialect)
+        self.assistant_usage = SqlAssistantUsageRepository(session, self._dialect)
+        self.handovers = SqlHandoverRepository(session, self._dialect)
         return self
 
     async def __aexit__(

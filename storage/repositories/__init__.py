@@ -4,6 +4,7 @@ Repositories decide no business rule: they read, write and make the atomic condi
 asks for (claims, status transitions, insert-if-new), reporting by a bool or None whether they took effect.
 """
 
+from storage.repositories.assistant import SqlAssistantUsageRepository, SqlHandoverRepository
 from storage.repositories.brand_roles import SqlBrandOptInRepository, SqlBrandStaffRepository
 from storage.repositories.brands import SqlBrandRepository
 from storage.repositories.communities import SqlCommunityRepository
@@ -22,6 +23,7 @@ from storage.repositories.referrals import SqlReferralRepository
 from storage.repositories.updates import SqlProcessedUpdateRepository
 
 __all__ = [
+    "SqlAssistantUsageRepository",
     "SqlBrandOptInRepository",
     "SqlBrandRepository",
     "SqlBrandStaffRepository",
@@ -30,6 +32,7 @@ __all__ = [
     "SqlDropFanRepository",
     "SqlDropRepository",
     "SqlGroupBuyRepository",
+    "SqlHandoverRepository",
     "SqlHoldRepository",
     "SqlMemberRepository",
     "SqlMembershipRepository",
