@@ -15,6 +15,8 @@ from bots.core.events import Sender
 from bots.core.i18n import Translations
 from bots.core.state import MemoryStateStore, StateStore
 from domain.actors import Actor
+from domain.assistant.conversation import AssistantLimits
+from domain.assistant.model import ChatModel
 from domain.clock import Clock
 from domain.drops.beacon import QUICKNET, BeaconChain
 from domain.errors import DomainError, ErrorCode
@@ -41,6 +43,8 @@ class BotSettings:
     embedded: bool = False  # inside a host bot: payloads circlecart did not issue are left to the host
     # How long the outbox holds back a payment answer the handler is sending itself (CIRCLECART_REPLY_GRACE_SECONDS).
     reply_grace: timedelta = timedelta(seconds=60)
+    assistant_limits: AssistantLimits = field(default_factory=AssistantLimits)  # CIRCLECART_AI_*
+    digest_retention: timedelta = timedelta(hours=48)  # CIRCLECART_DIGEST_RETENTION_HOURS
 
 
 class OutboxWakeup:
@@ -70,6 +74,7 @@ class Services:
     outbox: OutboxWakeup = field(default_factory=OutboxWakeup)
     state: StateStore = field(default_factory=MemoryStateStore)  # dialogs' state (Redis in production)
     error_text: Callable[[str], str] = message_for  # DomainError code -> msgid; the table's lookup in the app
+    assistant: ChatModel | None = None  # the shop assistant's model (CIRCLECART_AI_BASE_URL); None: no model
 
 
 @dataclass(frozen=True, slots=True)
