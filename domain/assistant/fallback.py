@@ -45,6 +45,14 @@ def within(product: Product, ceiling: Decimal | None) -> bool:
     return Decimal(product.price.amount).scaleb(-exponent(product.price.currency)) <= ceiling
 
 
+def stem(word: str) -> str:
+    """A crude English stem for the search's prefix match: "cranes" finds "crane", "accessory" "accessories"."""
+    for ending in ("ies", "es", "s", "y"):
+        if len(word) > len(ending) + 2 and word.endswith(ending) and not word.endswith("ss"):
+            return word[: -len(ending)]
+    return word
+
+
 def keywords(text: str) -> list[str]:
     words = [w.lower() for w in _WORD.findall(text)]
     return [w for w in words if w not in STOP_WORDS and not w.isdigit()]
@@ -61,7 +69,10 @@ async def find_in_plain_words(uow: UnitOfWork, text: str, limit: int = RESULTS) 
     found: dict[int, Product] = {}
     order: list[int] = []
     for word in dict.fromkeys(keywords(text)):
-        for rank, product in enumerate(await catalog.search(uow, word)):
+        hits = await catalog.search(uow, word)
+        if not hits and stem(word) != word:
+            hits = await catalog.search(uow, stem(word))
+        for rank, product in enumerate(hits):
             if not within(product, ceiling):
                 continue
             if product.id not in found:
