@@ -178,6 +178,8 @@ class CircleCart:
                     "reconcile_seconds": self.settings.reconcile_seconds,
                     "reconcile_settle_after": self.settings.reconcile_after_seconds,
                     "embedded": self.embedded,
+                    "digest_retention_hours": self.settings.digest_retention_hours,
+                    "digest_hour": self.settings.digest_hour,
                 },
             )
         )

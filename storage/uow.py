@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.assistant.ports import AssistantUsageRepository, HandoverRepository
+from domain.assistant.ports import AssistantUsageRepository, DigestRepository, HandoverRepository
 from domain.brands.ports import BrandOptInRepository, BrandStaffRepository
 from domain.drops.ports import DropClaimRepository, DropFanRepository, DropRepository
 from domain.groupbuys.ports import GroupBuyRepository
@@ -33,6 +33,7 @@ from storage.repositories import (
     SqlBrandRepository,
     SqlBrandStaffRepository,
     SqlCommunityRepository,
+    SqlDigestRepository,
     SqlDropClaimRepository,
     SqlDropFanRepository,
     SqlDropRepository,
@@ -84,6 +85,7 @@ class SqlUnitOfWork:
     processed_updates: ProcessedUpdateRepository
     assistant_usage: AssistantUsageRepository
     handovers: HandoverRepository
+    digests: DigestRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, gate: WriterGate | None = None
@@ -129,6 +131,7 @@ class SqlUnitOfWork:
         self.processed_updates = SqlProcessedUpdateRepository(session, self._dialect)
         self.assistant_usage = SqlAssistantUsageRepository(session, self._dialect)
         self.handovers = SqlHandoverRepository(session, self._dialect)
+        self.digests = SqlDigestRepository(session, self._dialect)
         return self
 
     async def __aexit__(

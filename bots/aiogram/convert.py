@@ -145,5 +145,6 @@ def text(update_id: int, message: Message) -> TextEvent | None:
         message.message_id,
         message.text,
         reply_to_sender_id=replied.from_user.id if replied is not None and replied.from_user is not None else None,
+        reply_to_message_id=replied.message_id if replied is not None else None,
         sent_at=message.date,
     )

@@ -58,6 +58,7 @@ class TextEvent(Event):
     message_id: int
     text: str
     reply_to_sender_id: int | None = None  # the author of the message this one replies to
+    reply_to_message_id: int | None = None
     sent_at: datetime | None = None
 
     def addressed_to(self, bot_username: str, bot_id: int) -> bool:

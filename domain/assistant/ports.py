@@ -33,3 +33,43 @@ class AssistantUsageRepository(Protocol):
 class HandoverRepository(Protocol):
     async def add(self, member_id: int, chat_id: int, text: str, now: datetime) -> Handover: ...
     async def recent(self, limit: int) -> Sequence[Handover]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DigestGroup:
+    chat_id: int
+    enabled: bool
+    moderator_id: int  # the admin who turned it on: the digest goes to their private chat
+    changed_at: datetime
+    last_digest_day: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeptMessage:
+    chat_id: int
+    message_id: int
+    user_id: int
+    text: str
+    sent_at: datetime
+    reply_to: int | None = None
+
+
+class DigestRepository(Protocol):
+    async def get(self, chat_id: int) -> DigestGroup | None: ...
+    async def switch(self, chat_id: int, enabled: bool, moderator_id: int, now: datetime, day: date) -> DigestGroup:
+        """Turn a group's digest on or off (insert or update); `day` counts as already digested."""
+
+    async def keep(self, message: KeptMessage) -> bool:
+        """Store a group message once (a redelivery stores nothing new)."""
+
+    async def forget_group(self, chat_id: int) -> int: ...
+    async def prune(self, before: datetime) -> int:
+        """Delete every kept message sent before `before`."""
+
+    async def due(self, day: date) -> Sequence[DigestGroup]:
+        """Groups with the digest on whose last digest is older than `day`."""
+
+    async def mark_digested(self, chat_id: int, day: date) -> bool:
+        """Conditionally move the group's last digest day to `day`: True once, False if done already."""
+
+    async def messages(self, chat_id: int, since: datetime) -> Sequence[KeptMessage]: ...

@@ -4,7 +4,7 @@ Repositories decide no business rule: they read, write and make the atomic condi
 asks for (claims, status transitions, insert-if-new), reporting by a bool or None whether they took effect.
 """
 
-from storage.repositories.assistant import SqlAssistantUsageRepository, SqlHandoverRepository
+from storage.repositories.assistant import SqlAssistantUsageRepository, SqlDigestRepository, SqlHandoverRepository
 from storage.repositories.brand_roles import SqlBrandOptInRepository, SqlBrandStaffRepository
 from storage.repositories.brands import SqlBrandRepository
 from storage.repositories.communities import SqlCommunityRepository
@@ -28,6 +28,7 @@ __all__ = [
     "SqlBrandRepository",
     "SqlBrandStaffRepository",
     "SqlCommunityRepository",
+    "SqlDigestRepository",
     "SqlDropClaimRepository",
     "SqlDropFanRepository",
     "SqlDropRepository",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 
-from bots.core.assistant import views
+from bots.core.assistant import digest, views
 from bots.core.context import Context
 from bots.core.drops import handlers as drops
 from bots.core.events import TextEvent
@@ -32,6 +32,7 @@ def register(table: HandlerTable) -> None:
     table.text = private_text
     table.group_text = group_text
     table.notice(HANDOVER_NOTICE, views.handover_notice)
+    digest.register(table)
 
 
 async def private_text(ctx: Context, event: TextEvent) -> None:
