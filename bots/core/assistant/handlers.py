@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 
-from bots.core.assistant import digest, views
+from bots.core.assistant import copy, digest, views
 from bots.core.context import Context
 from bots.core.drops import handlers as drops
 from bots.core.events import TextEvent
@@ -33,11 +33,14 @@ def register(table: HandlerTable) -> None:
     table.group_text = group_text
     table.notice(HANDOVER_NOTICE, views.handover_notice)
     digest.register(table)
+    copy.register(table)
 
 
 async def private_text(ctx: Context, event: TextEvent) -> None:
     if await drops.dialog_open(ctx, event.sender.id):
         await drops.private_text(ctx, event)
+        return
+    if await copy.edit_draft(ctx, event):  # "en: …" / "zh: …" while a brand's draft is open
         return
     await assist(ctx, event, event.text)
 
