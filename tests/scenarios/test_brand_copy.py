@@ -42,7 +42,8 @@ async def test_staff_edit_and_approve_a_drafted_announcement_and_nothing_is_post
         answer = await shop.press(sam, edited, text="Approve")
         assert answer is not None and "Approved" in (answer.text or "")
         final = [m.text for m in shop.fake.sent(sam)[before:]]
-        english, chinese = "Our celadon tea set is back: a teapot and four cups.", "青瓷茶具重新上架：一把茶壶，四只杯子。"
+        english = "Our celadon tea set is back: a teapot and four cups."
+        chinese = "青瓷茶具重新上架：一把茶壶，四只杯子。"
         assert final[1:] == [english, chinese]
         assert len(shop.fake.sent(group)) == in_group  # approved copy is handed over, never posted
         shop.fake.assert_no_errors()
