@@ -203,3 +203,17 @@ async def test_what_the_assistant_cannot_answer_is_handed_over_to_the_shop(
         async with shop.uow() as uow:
             (handover,) = await uow.handovers.recent(5)
         assert handover.member_id == mei.id and handover.text.startswith("my teapot")
+
+
+async def test_a_chinese_speaking_member_gets_the_answer_in_chinese(
+    framework: str, tmp_path: Path, endpoint: FakeOpenAI
+) -> None:
+    endpoint.call_tools(("search_catalog", {"query": "tea"}))
+    endpoint.reply({"intent": "products", "skus": ["TEA-SET-01"]})
+    async with await shop_with(framework, tmp_path, **assistant_settings(endpoint)) as shop:
+        li = shop.member("Li", language_code="zh-hans")
+        answer = await shop.say(li, None, "送给爱喝茶的爸爸的礼物，300星以内")
+        assert "为你找到这些" in answer[0].text
+        card = answer[1]
+        assert "Celadon tea set" in card.caption and any("250 ⭐" in t for t in card.button_texts)
+        assert endpoint.received[0].messages[1]["content"] == "送给爱喝茶的爸爸的礼物，300星以内"
