@@ -85,6 +85,12 @@ class OpenAICompatibleClient:
             else:
                 if response.status_code == 200:
                     return _completion(response)
+                if response.status_code == 400 and "response_format" in body:
+                    # Some servers (older llama.cpp, some providers' compatible modes) refuse JSON mode beside
+                    # tools: ask again without it; the prompt asks for JSON anyway.
+                    log.info("chat model refused response_format; asking again without JSON mode")
+                    body.pop("response_format")
+                    continue
                 if response.status_code not in RETRY_STATUSES:
                     raise ModelUnavailable(f"the endpoint refused the request (HTTP {response.status_code})")
                 asked = _retry_after(response) if response.status_code == 429 else None

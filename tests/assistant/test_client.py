@@ -136,3 +136,13 @@ def test_an_endpoint_without_a_model_name_is_refused_at_start() -> None:
 
     with pytest.raises(ConfigurationError, match="CIRCLECART_AI_MODEL"):
         load_settings(ai_base_url="http://127.0.0.1:1/v1")
+
+
+async def test_a_server_without_json_mode_is_asked_again_without_it(endpoint: FakeOpenAI) -> None:
+    endpoint.json_mode = False
+    endpoint.reply({"intent": "points", "skus": []})
+    client = client_for(endpoint, Waits())
+    completion = await client.complete([ChatMessage("user", "points?")], [SEARCH], json_output=True)
+    assert json.loads(completion.message.content or "")["intent"] == "points"
+    assert ["response_format" in r.body for r in endpoint.received] == [True, False]
+    await client.close()

@@ -51,6 +51,7 @@ class FakeOpenAI:
         self.steps: deque[Step] = deque()
         self.default = Step(content='{"intent": "products", "skus": []}')
         self.received: list[Received] = []
+        self.json_mode = True  # False: refuse response_format with a 400, as some servers do
         self._released = asyncio.Event()
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -115,6 +116,8 @@ class FakeOpenAI:
             return self._error(401, "Incorrect API key provided", "invalid_request_error")
         if not isinstance(body.get("messages"), list) or not body.get("model"):
             return self._error(400, "'messages' and 'model' are required", "invalid_request_error")
+        if not self.json_mode and "response_format" in body:
+            return self._error(400, "response_format is not supported", "invalid_request_error")
         step = self.steps.popleft() if self.steps else self.default
         if step.hang:
             await self._released.wait()
