@@ -42,6 +42,8 @@ async def private_text(ctx: Context, event: TextEvent) -> None:
         return
     if await copy.edit_draft(ctx, event):  # "en: …" / "zh: …" while a brand's draft is open
         return
+    if ctx.settings.embedded:
+        return  # inside a host bot, plain private text is the host's; mentions in groups still reach the assistant
     await assist(ctx, event, event.text)
 
 
