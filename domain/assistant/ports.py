@@ -28,11 +28,15 @@ class AssistantUsageRepository(Protocol):
         """Add what a request cost to the member's and the shop's count of `day`."""
 
     async def tokens_used(self, day: date) -> int: ...
+    async def forget_member(self, user_id: int) -> None:
+        """Delete the member's daily counts (the shop's own totals stay)."""
 
 
 class HandoverRepository(Protocol):
     async def add(self, member_id: int, chat_id: int, text: str, now: datetime) -> Handover: ...
     async def recent(self, limit: int) -> Sequence[Handover]: ...
+    async def forget_member(self, user_id: int) -> None:
+        """Delete the requests the member's words were handed over in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +77,5 @@ class DigestRepository(Protocol):
         """Conditionally move the group's last digest day to `day`: True once, False if done already."""
 
     async def messages(self, chat_id: int, since: datetime) -> Sequence[KeptMessage]: ...
+    async def forget_member(self, user_id: int) -> None:
+        """Delete the member's kept group messages, and turn off the digests that went to them."""

@@ -68,6 +68,10 @@ class SqlAssistantUsageRepository(SqlRepository):
         )
         return int(result.scalar_one())
 
+    async def forget_member(self, user_id: int) -> None:
+        if user_id != SHOP:
+            await self._session.execute(delete(assistant_usage).where(assistant_usage.c.subject == user_id))
+
 
 class SqlHandoverRepository(SqlRepository):
     async def add(self, member_id: int, chat_id: int, text: str, now: datetime) -> Handover:
@@ -83,6 +87,9 @@ class SqlHandoverRepository(SqlRepository):
             select(assistant_handovers).order_by(assistant_handovers.c.id.desc()).limit(limit)
         )
         return [Handover(r.id, r.member_id, r.chat_id, r.text, r.created_at) for r in rows]
+
+    async def forget_member(self, user_id: int) -> None:
+        await self._session.execute(delete(assistant_handovers).where(assistant_handovers.c.member_id == user_id))
 
 
 def _group(row: Any) -> DigestGroup:
@@ -156,3 +163,10 @@ class SqlDigestRepository(SqlRepository):
             .order_by(digest_messages.c.sent_at, digest_messages.c.message_id)
         )
         return [KeptMessage(r.chat_id, r.message_id, r.user_id, r.text, r.sent_at, r.reply_to) for r in rows]
+
+    async def forget_member(self, user_id: int) -> None:
+        await self._session.execute(delete(digest_messages).where(digest_messages.c.user_id == user_id))
+        # A digest addressed to them goes to nobody now: it is off until an admin turns it on again.
+        await self._session.execute(
+            update(digest_groups).where(digest_groups.c.moderator_id == user_id).values(enabled=False, moderator_id=0)
+        )

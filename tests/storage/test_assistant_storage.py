@@ -58,3 +58,27 @@ async def test_kept_messages_are_kept_only_while_on_and_pruned_by_age(database: 
         assert [m.text for m in await uow.digests.messages(GROUP, NOW - timedelta(days=1))] == ["newer"]
         assert await uow.digests.mark_digested(GROUP, DAY + timedelta(days=1))
         assert not await uow.digests.mark_digested(GROUP, DAY + timedelta(days=1))
+
+
+async def test_forgetting_a_member_deletes_what_the_assistant_and_the_digest_hold_of_them(database: Database) -> None:
+    admin = Actor(MEMBER, admin_of=frozenset({GROUP}))
+    async with database.uow() as uow:
+        await uow.assistant_usage.take_request(DAY, MEMBER, 5, 1000)
+        await uow.assistant_usage.add_tokens(DAY, MEMBER, 40)
+        await uow.handovers.add(MEMBER, MEMBER, "my teapot is cracked", NOW)
+        await uow.handovers.add(MEMBER + 1, MEMBER + 1, "someone else's", NOW)
+        await digest.switch(uow, NOW, GROUP, admin, True)
+        await digest.keep(uow, KeptMessage(GROUP, 1, MEMBER, "mine", NOW))
+        await digest.keep(uow, KeptMessage(GROUP, 2, MEMBER + 1, "theirs", NOW))
+        await uow.commit()
+    async with database.uow() as uow:
+        await uow.assistant_usage.forget_member(MEMBER)
+        await uow.handovers.forget_member(MEMBER)
+        await uow.digests.forget_member(MEMBER)
+        await uow.commit()
+    async with database.uow() as uow:
+        assert [h.text for h in await uow.handovers.recent(10)] == ["someone else's"]
+        assert [m.text for m in await uow.digests.messages(GROUP, NOW - timedelta(days=1))] == ["theirs"]
+        assert not await digest.is_on(uow, GROUP)  # its moderator is gone: nobody to send it to
+        assert await uow.assistant_usage.tokens_used(DAY) == 40  # the shop's total stays
+        assert await uow.assistant_usage.take_request(DAY, MEMBER, 1, 1000)  # their count started again
