@@ -20,9 +20,11 @@ from bots.core.menu import command_menus
 from bots.core.notices import TableNoticeRenderer
 from bots.core.runtime import BotCore, UpdateListener
 from bots.core.state import make_state_store
+from circlecart.assistant_client import OpenAICompatibleClient
 from circlecart.errors import StartupError
 from circlecart.rewards_config import rewards_policy
 from circlecart.settings import Settings
+from domain.assistant.conversation import AssistantLimits
 from domain.clock import Clock, SystemClock
 from domain.messenger import MessengerError, RecipientUnavailable, Rejected, TransientFailure, Unauthorized
 from jobs.leader import JobsLeader
@@ -49,6 +51,19 @@ def make_adapter(settings: Settings) -> FrameworkAdapter:
     return AiogramAdapter(token, settings.telegram_api_url)
 
 
+def assistant_client(settings: Settings) -> OpenAICompatibleClient | None:
+    """The shop assistant's model, when an endpoint is configured; None: the assistant answers without one."""
+    if not settings.ai_base_url:
+        return None
+    return OpenAICompatibleClient(
+        settings.ai_base_url,
+        settings.ai_api_key.get_secret_value(),
+        settings.ai_model,
+        timeout=settings.ai_timeout_seconds,
+        retries=settings.ai_retries,
+    )
+
+
 @dataclass
 class CircleCart:
     settings: Settings
@@ -64,6 +79,7 @@ class CircleCart:
     update_listeners: list[UpdateListener] = field(default_factory=list)
     _last_update_at: float = 0.0
     _renderer: TableNoticeRenderer | None = None
+    _assistant: OpenAICompatibleClient | None = None
 
     async def start(self) -> None:
         adapter = self.adapter or make_adapter(self.settings)
@@ -72,6 +88,7 @@ class CircleCart:
         translations = Translations(default=self.settings.default_language)
         table = build_table()
         username, bot_id = await self._who_am_i(adapter)
+        self._assistant = assistant_client(self.settings)
         services = Services(
             messenger=adapter.messenger,
             uow_factory=database.uow,
@@ -89,10 +106,16 @@ class CircleCart:
                 embedded=self.embedded,
                 reply_grace=timedelta(seconds=self.settings.reply_grace_seconds),
                 codes_low_at=self.settings.codes_low_at,
+                assistant_limits=AssistantLimits(
+                    member_daily_requests=self.settings.ai_member_daily_requests,
+                    daily_token_budget=self.settings.ai_daily_token_budget,
+                ),
+                digest_retention=timedelta(hours=self.settings.digest_retention_hours),
             ),
             error_text=table.message_for,
             state_keys_of=table.state_keys_of,
             commands=table.commands,
+            assistant=self._assistant,
             state=make_state_store(self.settings.redis_url),
         )
         self.core = BotCore(services, table)
@@ -159,6 +182,8 @@ class CircleCart:
                     "reconcile_settle_after": self.settings.reconcile_after_seconds,
                     "embedded": self.embedded,
                     "codes_low_at": self.settings.codes_low_at,
+                    "digest_retention_hours": self.settings.digest_retention_hours,
+                    "digest_hour": self.settings.digest_hour,
                 },
             )
         )
@@ -212,6 +237,8 @@ class CircleCart:
             await self.database.dispose()
         if self.core is not None:
             await self.core.services.state.close()
+        if self._assistant is not None:
+            await self._assistant.close()
 
     async def run_until_stopped(self) -> None:
         stop = asyncio.Event()

@@ -90,6 +90,9 @@ class Messenger(Protocol):
     async def is_chat_member(self, chat_id: int, user_id: int) -> bool:
         """Telegram says the user is in the group now (creator, admin, member, or restricted but still in)."""
 
+    async def send_chat_action(self, chat_id: int, action: str = "typing") -> None:
+        """Show `action` (typing) in the chat while the bot works on an answer; Telegram clears it after 5 s."""
+
     async def create_invite_link(self, chat_id: int, name: str | None = None, join_request: bool = True) -> str:
         """An invite link; with join_request, people who use it ask to join and the bot decides."""
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
+from domain.assistant.ports import AssistantUsageRepository, DigestRepository, HandoverRepository
 from domain.brands.ports import BrandOptInRepository, BrandStaffRepository
 from domain.communities import Community
 from domain.drops.ports import DropClaimRepository, DropFanRepository, DropRepository
@@ -274,6 +275,9 @@ class UnitOfWork(Protocol):
     community_settings: CommunitySettingsRepository
     giveaways: GiveawayRepository
     meetups: MeetupRepository
+    assistant_usage: AssistantUsageRepository
+    handovers: HandoverRepository
+    digests: DigestRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

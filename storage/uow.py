@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.assistant.ports import AssistantUsageRepository, DigestRepository, HandoverRepository
 from domain.brands.ports import BrandOptInRepository, BrandStaffRepository
 from domain.drops.ports import DropClaimRepository, DropFanRepository, DropRepository
 from domain.groupbuys.ports import GroupBuyRepository
@@ -30,17 +31,20 @@ from domain.referrals.ports import ReferralRepository
 from domain.shop.payments.ports import PaymentInboxRepository
 from domain.updates import ProcessedUpdateRepository
 from storage.repositories import (
+    SqlAssistantUsageRepository,
     SqlBrandOptInRepository,
     SqlBrandRepository,
     SqlBrandStaffRepository,
     SqlCodeRepository,
     SqlCommunityRepository,
     SqlCommunitySettingsRepository,
+    SqlDigestRepository,
     SqlDropClaimRepository,
     SqlDropFanRepository,
     SqlDropRepository,
     SqlGiveawayRepository,
     SqlGroupBuyRepository,
+    SqlHandoverRepository,
     SqlHoldRepository,
     SqlMeetupRepository,
     SqlMemberRepository,
@@ -92,6 +96,9 @@ class SqlUnitOfWork:
     community_settings: CommunitySettingsRepository
     giveaways: GiveawayRepository
     meetups: MeetupRepository
+    assistant_usage: AssistantUsageRepository
+    handovers: HandoverRepository
+    digests: DigestRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, gate: WriterGate | None = None
@@ -140,6 +147,9 @@ class SqlUnitOfWork:
         self.community_settings = SqlCommunitySettingsRepository(session, self._dialect)
         self.giveaways = SqlGiveawayRepository(session, self._dialect)
         self.meetups = SqlMeetupRepository(session, self._dialect)
+        self.assistant_usage = SqlAssistantUsageRepository(session, self._dialect)
+        self.handovers = SqlHandoverRepository(session, self._dialect)
+        self.digests = SqlDigestRepository(session, self._dialect)
         return self
 
     async def __aexit__(

@@ -290,6 +290,9 @@ class AiogramMessenger:
         # A restricted member is still in the group when Telegram says so (is_member).
         return member.status in MEMBER_STATUSES or bool(getattr(member, "is_member", False))
 
+    async def send_chat_action(self, chat_id: int, action: str = "typing") -> None:
+        await mapped(self.bot.send_chat_action(chat_id, action))
+
     async def create_invite_link(self, chat_id: int, name: str | None = None, join_request: bool = True) -> str:
         link = await mapped(self.bot.create_chat_invite_link(chat_id, name=name, creates_join_request=join_request))
         return link.invite_link

@@ -99,8 +99,9 @@ def build_router(core: BotCore, name: str = "circlecart") -> Router:
         router.my_chat_member.register(on_bot_membership)
     if table.join_request is not None:
         router.chat_join_request.register(on_join_request)
-    if table.text is not None:  # after the commands, so a command is never taken for dialog text
-        router.message.register(on_text, F.chat.type == "private", F.text, ~F.text.startswith("/"))
+    if table.text is not None or table.group_text is not None:  # after the commands: a command is never text
+        chats = {"private", "group", "supergroup"}
+        router.message.register(on_text, F.chat.type.in_(chats), F.text, ~F.text.startswith("/"))
     if table.document is not None:  # a file in the private chat (pools of codes)
         router.message.register(on_document, F.chat.type == "private", F.document)
     return router

@@ -73,6 +73,9 @@ class AnswerTracking:
     async def is_chat_member(self, chat_id: int, user_id: int) -> bool:
         return await self.inner.is_chat_member(chat_id, user_id)
 
+    async def send_chat_action(self, chat_id: int, action: str = "typing") -> None:
+        await self.inner.send_chat_action(chat_id, action)
+
     async def create_invite_link(self, chat_id: int, name: str | None = None, join_request: bool = True) -> str:
         return await self.inner.create_invite_link(chat_id, name, join_request)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bots.core.assistant import handlers as assistant
 from bots.core.community import handlers as community
 from bots.core.drops import handlers as drops
 from bots.core.groupbuys import handlers as groupbuys
@@ -64,4 +65,5 @@ def build_table() -> HandlerTable:
     drops.register(table)
     privacy.register(table)
     moderation.register(table)
+    assistant.register(table)  # after drops: the private chat's text goes to an open dialog first
     return table

@@ -16,6 +16,8 @@ from bots.core.i18n import Translations, date_text, duration_text, moment_text, 
 from bots.core.state import MemoryStateStore, StateStore
 from bots.core.table import Command
 from domain.actors import Actor
+from domain.assistant.conversation import AssistantLimits
+from domain.assistant.model import ChatModel
 from domain.clock import Clock
 from domain.drops.beacon import QUICKNET, BeaconChain
 from domain.errors import DomainError, ErrorCode
@@ -44,6 +46,8 @@ class BotSettings:
     reply_grace: timedelta = timedelta(seconds=60)
     # A pool of codes at or below this many free codes warns its brand's staff (CIRCLECART_CODES_LOW_AT).
     codes_low_at: int = 10
+    assistant_limits: AssistantLimits = field(default_factory=AssistantLimits)  # CIRCLECART_AI_*
+    digest_retention: timedelta = timedelta(hours=48)  # CIRCLECART_DIGEST_RETENTION_HOURS
 
 
 class OutboxWakeup:
@@ -75,6 +79,7 @@ class Services:
     error_text: Callable[[str], str] = message_for  # DomainError code -> msgid; the table's lookup in the app
     state_keys_of: Callable[[int], tuple[str, ...]] = lambda user_id: ()  # a member's dialog state (the table's)
     commands: Mapping[str, Command] = field(default_factory=dict)  # the table's, for /help
+    assistant: ChatModel | None = None  # the shop assistant's model (CIRCLECART_AI_BASE_URL); None: no model
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,10 +77,19 @@ class BotCore:
         await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
 
     async def text(self, event: TextEvent) -> None:
-        if self.table.text is None or not event.chat.is_private:
+        if event.chat.is_private:
+            handler = self.table.text
+        elif event.chat.is_group:
+            settings = self.services.settings
+            addressed = event.addressed_to(settings.username, settings.bot_id)
+            handler = self.table.group_text if addressed else None
+            if self.table.group_chatter is not None:
+                await self._chatter(self.table.group_chatter, event)
+        else:
+            handler = None
+        if handler is None:
             return
-        handler = self.table.text
-        ctx = await self._begin(event, private=True)
+        ctx = await self._begin(event, private=event.chat.is_private)
         if ctx is None:
             return
         await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
@@ -93,6 +102,14 @@ class BotCore:
         if ctx is None:
             return
         await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
+
+    async def _chatter(self, handler: Callable[[Context, TextEvent], Awaitable[None]], event: TextEvent) -> None:
+        """Group chatter is not claimed (it only ever stores a message idempotently) and never answered."""
+        ctx = self._context_for(event, None)
+        try:
+            await handler(ctx, event)
+        except Exception:
+            log.exception("group message %s in %s: the chatter handler failed", event.message_id, event.chat.id)
 
     async def button(self, event: ButtonEvent) -> None:
         found = await self._begin(event)

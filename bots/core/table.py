@@ -108,6 +108,9 @@ class HandlerTable:
     join_request: JoinRequestFn | None = None
     text: TextFn | None = None  # plain private-chat text, for dialogs kept in the state store
     document: DocumentFn | None = None  # a file sent in the private chat (pools of codes)
+    group_text: TextFn | None = None  # plain group text that mentions or replies to the bot (the assistant)
+    # Every plain group message, before anything else (the moderator's digest keeps them while it is on).
+    group_chatter: TextFn | None = None
     notices: dict[str, NoticeFn] = field(default_factory=dict)
     # An ErrorCode's value -> English msgid: stored refund reasons and notices carry the value, not the member.
     error_messages: dict[str, str] = field(default_factory=dict)

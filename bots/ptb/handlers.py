@@ -149,9 +149,10 @@ def build_handlers(core: BotCore) -> list[BaseHandler[Any, Any, Any]]:
         )
     if table.join_request is not None:
         handlers.append(ChatJoinRequestHandler(on_join_request, block=True))
-    if table.text is not None:
-        private_text = NEW_MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-        handlers.append(MessageHandler(private_text, on_text, block=True))
+    if table.text is not None or table.group_text is not None:
+        chats = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
+        plain_text = NEW_MESSAGE & chats & filters.TEXT & ~filters.COMMAND
+        handlers.append(MessageHandler(plain_text, on_text, block=True))
     if table.document is not None:
         private_document = NEW_MESSAGE & filters.ChatType.PRIVATE & filters.Document.ALL
         handlers.append(MessageHandler(private_document, on_document, block=True))

@@ -4,6 +4,7 @@ Repositories decide no business rule: they read, write and make the atomic condi
 asks for (claims, status transitions, insert-if-new), reporting by a bool or None whether they took effect.
 """
 
+from storage.repositories.assistant import SqlAssistantUsageRepository, SqlDigestRepository, SqlHandoverRepository
 from storage.repositories.brand_roles import SqlBrandOptInRepository, SqlBrandStaffRepository
 from storage.repositories.brands import SqlBrandRepository
 from storage.repositories.codes import SqlCodeRepository
@@ -28,17 +29,20 @@ from storage.repositories.referrals import SqlReferralRepository
 from storage.repositories.updates import SqlProcessedUpdateRepository
 
 __all__ = [
+    "SqlAssistantUsageRepository",
     "SqlBrandOptInRepository",
     "SqlBrandRepository",
     "SqlBrandStaffRepository",
     "SqlCodeRepository",
     "SqlCommunityRepository",
     "SqlCommunitySettingsRepository",
+    "SqlDigestRepository",
     "SqlDropClaimRepository",
     "SqlDropFanRepository",
     "SqlDropRepository",
     "SqlGiveawayRepository",
     "SqlGroupBuyRepository",
+    "SqlHandoverRepository",
     "SqlHoldRepository",
     "SqlMeetupRepository",
     "SqlMemberRepository",

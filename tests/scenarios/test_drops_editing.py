@@ -105,7 +105,10 @@ async def test_a_refused_change_asks_again_and_cancel_keeps_the_drop(shop: Shop)
     (reply,) = await shop.say(staff, None, "cancel")
     assert "Nothing was changed" in reply.content
     assert (await drop_state(shop, drop.id)).price.amount == 200
-    assert await shop.say(staff, None, "150") == []  # the question is closed
+    # The question is closed: "150" is no longer a price for the drop (it is a shopping request now).
+    (answer,) = await shop.say(staff, None, "150")
+    assert "Nothing found" in answer.content
+    assert (await drop_state(shop, drop.id)).price.amount == 200
 
     await shop.press(staff, edit, text="Product")
     (reply,) = await shop.say(staff, None, "PRINT-WAVE-A3")

@@ -104,7 +104,7 @@ def register(table: HandlerTable) -> None:
     table.action("dconfirm", dialog.confirm, int)
     table.action("dedit", edit.start_edit, int)
     table.action("dfield", edit.choose_field, int, str)
-    table.text = private_text
+    # Private text reaches private_text through the assistant (bots/core/assistant), which asks dialog_open first.
     table.payment_kind(PAYMENT_KIND, pre_checkout, payments.successful_payment)
     table.notice(notices.TEASER, views.teaser)
     table.notice(notices.ANNOUNCEMENT, views.announcement)
@@ -176,6 +176,11 @@ async def _menu(ctx: Context, actor: Actor) -> View:
             raise DomainError(DropCommandError.NO_BRANDS)
         drops = await scheduling.drops_of(uow, actor, [b.id for b in brands])
     return views.brand_menu(ctx, brands, drops)
+
+
+async def dialog_open(ctx: Context, user_id: int) -> bool:
+    """Is a brand's scheduling or editing conversation waiting for this person's next answer?"""
+    return await ctx.services.state.get(dialog.dialog_key(user_id)) is not None
 
 
 async def private_text(ctx: Context, event: TextEvent) -> None:
