@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Literal
 
-from circlecart.errors import CliError
+from circlecart import files
 from domain.shop.catalog import ImportItem, ImportReport, import_products
 from domain.shop.catalog_file import CatalogEntry, detect_format, dump_catalog, parse_catalog
 from domain.shop.products import NewProduct
@@ -16,10 +16,7 @@ from storage.migrate import upgrade_async
 
 async def import_file(database_url: str, path: Path) -> ImportReport:
     fmt = detect_format(path.name)
-    try:
-        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
-    except OSError as error:
-        raise CliError(f"cannot read {path}: {error.strerror}") from None
+    text = await asyncio.to_thread(files.read_text, path)
     entries = parse_catalog(text, fmt)  # raises CatalogFileError naming every bad line: nothing imported
     items = [
         ImportItem(
