@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from circlecart import files
+from circlecart.progress import Progress
 from domain.shop.catalog import ImportItem, ImportReport, import_products
 from domain.shop.catalog_file import CatalogEntry, detect_format, dump_catalog, parse_catalog
 from domain.shop.products import NewProduct
@@ -39,9 +40,10 @@ async def import_file(database_url: str, path: Path) -> ImportReport:
     await upgrade_async(database_url)
     database = await Database.connect(database_url)
     try:
-        async with database.uow() as uow:
-            report = await import_products(uow, items)
-            await uow.commit()
+        with Progress(f"import {path.name}", len(items)) as progress:
+            async with database.uow() as uow:
+                report = await import_products(uow, items, progress.advance)
+                await uow.commit()
     finally:
         await database.dispose()
     return report

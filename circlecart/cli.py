@@ -123,6 +123,9 @@ def _parser() -> argparse.ArgumentParser:
     from circlecart import refunds_commands
 
     refunds_commands.add_parsers(sub)
+    from circlecart import exports
+
+    exports.add_parsers(sub)
     return parser
 
 
