@@ -6,19 +6,26 @@ import asyncio
 from pathlib import Path
 from typing import Literal
 
+from bots.core.i18n import N_
 from circlecart import files
+from circlecart.errors import CliError
 from circlecart.progress import Progress
 from domain.shop.catalog import ImportItem, ImportReport, import_products
-from domain.shop.catalog_file import CatalogEntry, detect_format, dump_catalog, parse_catalog
+from domain.shop.catalog_file import CatalogEntry, CatalogFileError, detect_format, dump_catalog, parse_catalog
 from domain.shop.products import NewProduct
 from storage.database import Database
 from storage.migrate import upgrade_async
 
 
 async def import_file(database_url: str, path: Path) -> ImportReport:
-    fmt = detect_format(path.name)
+    fmt = detect_format(str(path))
     text = await asyncio.to_thread(files.read_text, path)
-    entries = parse_catalog(text, fmt)  # raises CatalogFileError naming every bad line: nothing imported
+    try:
+        entries = parse_catalog(text, fmt)
+    except CatalogFileError as error:  # every bad line is named: nothing is imported
+        raise CliError(
+            N_("{path} has problems, so nothing was imported:\n{problems}"), path=path, problems=error
+        ) from None
     items = [
         ImportItem(
             NewProduct(
