@@ -230,3 +230,22 @@ def test_a_latin1_file_a_missing_folder_and_a_duplicate_drop_file_are_told_in_se
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "key 'tea-1' is given to two drops of Celadon Studio" in result.stderr
     assert f"{twice} has problems, so no drop was scheduled" in result.stderr
+
+
+def test_every_cli_sentence_has_a_chinese_translation_with_the_same_placeholders() -> None:
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    from bots.core.i18n import LOCALES_DIR
+
+    root = Path(__file__).resolve().parents[2] / "circlecart"
+    keywords = {"t": None, "plain": None, "N_": None}
+    msgids = {item[2] for item in extract_from_dir(str(root), keywords=keywords) if isinstance(item[2], str)}
+    with (LOCALES_DIR / "zh" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    assert len(msgids) > 20  # the extraction itself works
+    placeholders = re.compile(r"{(\w+)}")
+    for msgid in msgids:
+        entry = catalog.get(msgid)
+        assert entry is not None and entry.string and not entry.fuzzy, f"no Chinese for {msgid!r}"
+        assert set(placeholders.findall(str(entry.string))) == set(placeholders.findall(msgid)), msgid
