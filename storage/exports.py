@@ -40,8 +40,9 @@ class Export:
     row: Callable[[Any], Sequence[Cell]]
 
 
-def _since(column: ColumnElement[Any], since: datetime | None) -> ColumnElement[bool] | None:
-    return column >= since if since is not None else None
+def _from(query: Select[Any], column: ColumnElement[Any], since: datetime | None) -> Select[Any]:
+    """The rows of `query` whose `column` is at or after `since` (all of them without one)."""
+    return query.where(column >= since) if since is not None else query
 
 
 def _orders(since: datetime | None) -> Select[Any]:
@@ -67,8 +68,7 @@ def _orders(since: datetime | None) -> Select[Any]:
         .join(members, members.c.id == orders.c.user_id, isouter=True)
         .order_by(orders.c.id, order_lines.c.position)
     )
-    condition = _since(orders.c.created_at, since)
-    return query.where(condition) if condition is not None else query
+    return _from(query, orders.c.created_at, since)
 
 
 def _order_row(r: Any) -> Sequence[Cell]:
@@ -112,8 +112,7 @@ def _members(since: datetime | None) -> Select[Any]:
         .join(membership_plans, membership_plans.c.id == memberships.c.plan_id, isouter=True)
         .order_by(members.c.id, memberships.c.plan_id)
     )
-    condition = _since(members.c.created_at, since)
-    return query.where(condition) if condition is not None else query
+    return _from(query, members.c.created_at, since)
 
 
 def _member_row(r: Any) -> Sequence[Cell]:
@@ -154,8 +153,7 @@ def _payments(since: datetime | None) -> Select[Any]:
         payments.c.telegram_charge_id,
         payments.c.provider_charge_id,
     ).order_by(payments.c.id)
-    condition = _since(payments.c.received_at, since)
-    return query.where(condition) if condition is not None else query
+    return _from(query, payments.c.received_at, since)
 
 
 def _payment_row(r: Any) -> Sequence[Cell]:
@@ -186,8 +184,7 @@ def _points(since: datetime | None) -> Select[Any]:
         points_entries.c.order_id,
         points_entries.c.expires_at,
     ).order_by(points_entries.c.id)
-    condition = _since(points_entries.c.created_at, since)
-    return query.where(condition) if condition is not None else query
+    return _from(query, points_entries.c.created_at, since)
 
 
 def _points_row(r: Any) -> Sequence[Cell]:
