@@ -299,7 +299,7 @@ def _drop_verify(settings: Settings, args: argparse.Namespace, clock: Clock) -> 
         order = " ".join(f"{names.get(u, '?')}={u}" for u in result.order)
         winners = " ".join(f"{names.get(u, '?')}={u}" for u in result.winners)
         if args.export is not None:
-            args.export.write_text(record.to_json(), encoding="utf-8")
+            files.write_text(args.export, record.to_json())
             print(f"published record written to {args.export}; check it with scripts/verify_raffle.py")
     else:
         order = " ".join(str(u) for u in result.order)
