@@ -39,6 +39,9 @@ class DropRepository(Protocol):
     async def by_key(self, brand_id: int, key: str) -> Drop | None:
         """The brand's drop a drop file scheduled under this key (unique per brand)."""
 
+    async def set_key(self, drop_id: int, key: str) -> bool:
+        """Give a drop without a key this key; False if it has one already."""
+
     async def same_plan(self, plan: DropPlan) -> Sequence[Drop]:
         """Drops whose plan is exactly this one (any status), oldest first."""
 

@@ -175,13 +175,20 @@ async def schedule_from_file(
 
     With a key, the brand's drop of that key is the one meant: unchanged if the file says what it has, else
     edited (before it opens, as any edit). Without one, a drop that is not cancelled and has exactly this
-    plan (same product, times, quantity, price and rules) is taken for the same drop, not added again."""
+    plan (same product, times, quantity, price and rules) is taken for the same drop, not added again; with a
+    key no drop has yet, such a drop takes the key (keys added to a file already scheduled add nothing)."""
     await require_brand_staff(uow, actor, plan.brand_id)
-    if key is not None:
-        existing = await uow.drops.by_key(plan.brand_id, key)
-    else:
-        same = [drop for drop in await uow.drops.same_plan(plan) if drop.status is not DropStatus.CANCELLED]
-        existing = same[0] if same else None
+    existing = await uow.drops.by_key(plan.brand_id, key) if key is not None else None
+    if existing is None:
+        # The same drop scheduled before without a key (a file that gained keys since): it takes the key.
+        same = [
+            drop
+            for drop in await uow.drops.same_plan(plan)
+            if drop.status is not DropStatus.CANCELLED and (key is None or drop.key is None)
+        ]
+        if same and key is not None and await uow.drops.set_key(same[0].id, key):
+            return await get_drop(uow, same[0].id), FileOutcome.UNCHANGED
+        existing = same[0] if same and key is None else None
     if existing is None:
         return await schedule_drop(uow, now, actor, plan, beacon=beacon, key=key), FileOutcome.CREATED
     if existing.plan == plan:

@@ -142,6 +142,10 @@ class SqlDropRepository(SqlRepository):
         row = (await self._session.execute(query)).mappings().first()
         return _drop(row) if row is not None else None
 
+    async def set_key(self, drop_id: int, key: str) -> bool:
+        statement = update(drops).where(drops.c.id == drop_id, drops.c.file_key.is_(None)).values(file_key=key)
+        return rowcount(await self._session.execute(statement)) == 1
+
     async def same_plan(self, plan: DropPlan) -> Sequence[Drop]:
         query = (
             select(drops)

@@ -97,3 +97,16 @@ async def test_only_the_operator_sees_the_roster_and_removes_staff(database: Dat
     assert removed and not again
     async with database.uow() as uow:
         assert await roles.brands_of(uow, STAFF_OF_A) == ()
+
+
+async def test_keys_added_to_a_file_already_scheduled_add_no_drop(database: Database) -> None:
+    plan_a, _ = await two_brands(database)
+    async with database.uow() as uow:
+        first, created = await scheduling.schedule_from_file(uow, NOW, OPERATOR, plan_a, None)
+        same, unchanged = await scheduling.schedule_from_file(uow, NOW, OPERATOR, plan_a, None)
+        keyed, still = await scheduling.schedule_from_file(uow, NOW, OPERATOR, plan_a, "december")
+        await uow.commit()
+    assert (created, unchanged, still) == ("created", "unchanged", "unchanged")
+    assert first.id == same.id == keyed.id and keyed.key == "december"
+    async with database.uow() as uow:
+        assert len(await scheduling.list_drops(uow, OPERATOR, None, ())) == 1
