@@ -52,7 +52,7 @@ def _export(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     if args.output is None:
         asyncio.run(write(settings.database_url, args.kind, since, sys.stdout))
         return 0
-    with files.open_for_writing(args.output) as handle:
+    with files.written(args.output) as handle:
         count = asyncio.run(write(settings.database_url, args.kind, since, handle))
     print(f"{count} {args.kind} rows written to {args.output}", file=sys.stderr)
     return 0

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -74,19 +76,31 @@ def writing_error(path: Path, error: OSError) -> CliError:
     return CliError(N_("{path} cannot be written: {reason}."), path=path, reason=error.strerror or error)
 
 
-def open_for_writing(path: Path) -> IO[str]:
-    """A new text file (UTF-8, CSV-friendly newlines), or a sentence saying why it cannot be made."""
+@contextmanager
+def written(path: Path) -> Iterator[IO[str]]:
+    """A text file (UTF-8, CSV-friendly newlines) that appears at `path` whole or not at all: it is written
+    beside it under a temporary name and renamed once the block ends without an error, so an export that
+    fails half-way leaves no truncated file that looks complete. Every failure is a sentence."""
     if path.is_dir():
         raise writing_error(path, IsADirectoryError(errno.EISDIR, "is a directory", str(path)))
+    partial = path.with_name(f".{path.name}.part")
     try:
-        return path.open("w", encoding="utf-8", newline="")
+        handle = partial.open("w", encoding="utf-8", newline="")
     except OSError as error:
+        raise writing_error(path, error) from None
+    try:
+        with handle:
+            yield handle
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    try:
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
         raise writing_error(path, error) from None
 
 
 def write_text(path: Path, text: str) -> None:
-    with open_for_writing(path) as handle:
-        try:
-            handle.write(text)
-        except OSError as error:
-            raise writing_error(path, error) from None
+    with written(path) as handle:
+        handle.write(text)

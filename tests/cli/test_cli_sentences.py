@@ -249,3 +249,16 @@ def test_every_cli_sentence_has_a_chinese_translation_with_the_same_placeholders
         entry = catalog.get(msgid)
         assert entry is not None and entry.string and not entry.fuzzy, f"no Chinese for {msgid!r}"
         assert set(placeholders.findall(str(entry.string))) == set(placeholders.findall(msgid)), msgid
+
+
+def test_a_file_written_half_way_is_not_left_behind(tmp_path: Path) -> None:
+    from circlecart import files
+
+    target = tmp_path / "orders.csv"
+    with pytest.raises(ConnectionRefusedError), files.written(target) as handle:
+        handle.write("order_id,created_at\n1,")
+        raise ConnectionRefusedError("the database went away")  # not the file's fault: raised as it is
+    assert list(tmp_path.iterdir()) == []  # neither a truncated orders.csv nor its partial file
+    with files.written(target) as handle:
+        handle.write("order_id\n1\n")
+    assert target.read_text(encoding="utf-8") == "order_id\n1\n" and list(tmp_path.iterdir()) == [target]
