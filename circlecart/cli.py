@@ -9,6 +9,9 @@ import os
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
 from bots.core.i18n import N_
 from circlecart import files, speech
 from circlecart.errors import CliError, StartupError
@@ -44,6 +47,8 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
         redact_logs(settings)
         # Alembic narrates every step at INFO; an operator only needs to hear about problems.
         logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+        if args.handler not in (_run, _sandbox):  # those report their own database (or use the sandbox's)
+            _check_sqlite_folder(settings.database_url)
         return int(args.handler(settings, args, clock or SystemClock()) or 0)
     except (ConfigurationError, StartupError) as error:
         _complain(error)
@@ -55,11 +60,43 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
         if isinstance(error, BrokenPipeError):  # `circlecart export orders | head`: the reader had enough
             _silence_stdout()
             return 0
+        if error.filename is None:  # a connection the command opened: the database's
+            _complain(_unreachable_database(error))
+            return 1
         # A file the command had not foreseen: still a sentence naming it (circlecart/files.py words the rest).
-        _complain(CliError(N_("{path} cannot be used: {reason}."), path=error.filename or "?", reason=error.strerror))
+        _complain(CliError(N_("{path} cannot be used: {reason}."), path=error.filename, reason=error.strerror))
+        return 1
+    except DBAPIError as error:
+        _complain(_unreachable_database(error.orig or error))
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _check_sqlite_folder(database_url: str) -> None:
+    """A SQLite file in a folder that does not exist is told before any connection is tried."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        folder = Path(url.database).parent
+        if not folder.is_dir():
+            raise _unreachable_database(FileNotFoundError(f"there is no folder {folder}"))
+
+
+def _unreachable_database(error: BaseException) -> CliError:
+    url = os.environ.get(f"{ENV_PREFIX}DATABASE_URL") or Settings.model_fields["database_url"].default
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        shown = "?"
+    reason = str(error).strip().rstrip(".") or type(error).__name__
+    return CliError(
+        N_(
+            "The database {url} cannot be used: {reason}. Check CIRCLECART_DATABASE_URL, and that the database "
+            "is running and its folder exists."
+        ),
+        url=shown,
+        reason=reason,
+    )
 
 
 def _complain(error: BaseException) -> None:

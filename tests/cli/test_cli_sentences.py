@@ -262,3 +262,17 @@ def test_a_file_written_half_way_is_not_left_behind(tmp_path: Path) -> None:
     with files.written(target) as handle:
         handle.write("order_id\n1\n")
     assert target.read_text(encoding="utf-8") == "order_id\n1\n" and list(tmp_path.iterdir()) == [target]
+
+
+def test_a_database_that_cannot_be_opened_is_named_without_its_password(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CIRCLECART_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'gone' / 'shop.db'}")
+    status, _, err = run("brand", "list")
+    assert status == 1 and "Traceback" not in err
+    assert err.startswith(
+        f"circlecart: The database sqlite+aiosqlite:///{tmp_path / 'gone' / 'shop.db'} cannot be used"
+    )
+    monkeypatch.setenv("CIRCLECART_DATABASE_URL", "postgresql://shop:hunter2@127.0.0.1:1/shop")  # nothing listens
+    status, _, err = run("drop", "list")
+    assert status == 1 and "hunter2" not in err and "postgresql://shop:***@127.0.0.1:1/shop cannot be used" in err
