@@ -109,9 +109,6 @@ def _silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
-DEFAULT_LANGUAGE = f"{ENV_PREFIX}DEFAULT_LANGUAGE"
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="circlecart", description="Social commerce inside Telegram groups.")
     parser.add_argument(
