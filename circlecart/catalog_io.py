@@ -6,21 +6,26 @@ import asyncio
 from pathlib import Path
 from typing import Literal
 
+from bots.core.i18n import N_
+from circlecart import files
 from circlecart.errors import CliError
+from circlecart.progress import Progress
 from domain.shop.catalog import ImportItem, ImportReport, import_products
-from domain.shop.catalog_file import CatalogEntry, detect_format, dump_catalog, parse_catalog
+from domain.shop.catalog_file import CatalogEntry, CatalogFileError, detect_format, dump_catalog, parse_catalog
 from domain.shop.products import NewProduct
 from storage.database import Database
 from storage.migrate import upgrade_async
 
 
 async def import_file(database_url: str, path: Path) -> ImportReport:
-    fmt = detect_format(path.name)
+    fmt = detect_format(str(path))
+    text = await asyncio.to_thread(files.read_text, path)
     try:
-        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
-    except OSError as error:
-        raise CliError(f"cannot read {path}: {error.strerror}") from None
-    entries = parse_catalog(text, fmt)  # raises CatalogFileError naming every bad line: nothing imported
+        entries = parse_catalog(text, fmt)
+    except CatalogFileError as error:  # every bad line is named: nothing is imported
+        raise CliError(
+            N_("{path} has problems, so nothing was imported:\n{problems}"), path=path, problems=error
+        ) from None
     items = [
         ImportItem(
             NewProduct(
@@ -42,9 +47,10 @@ async def import_file(database_url: str, path: Path) -> ImportReport:
     await upgrade_async(database_url)
     database = await Database.connect(database_url)
     try:
-        async with database.uow() as uow:
-            report = await import_products(uow, items)
-            await uow.commit()
+        with Progress(f"import {path.name}", len(items)) as progress:
+            async with database.uow() as uow:
+                report = await import_products(uow, items, progress.advance)
+                await uow.commit()
     finally:
         await database.dispose()
     return report

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from bots.core.i18n import N_
+from circlecart import files
 from circlecart.errors import CliError
 from circlecart.settings import Settings
 from domain.actors import Actor
@@ -20,7 +22,7 @@ from domain.brands import roles
 from domain.clock import Clock
 from domain.drops import lifecycle, raffle, scheduling
 from domain.drops.beacon import QUICKNET, BeaconChain
-from domain.drops.model import Drop, DropPlan
+from domain.drops.model import Drop, DropPlan, DropStatus
 from domain.drops.plan_file import DropFileError, parse_drop_file
 from domain.errors import DomainError
 from domain.money import parse_major
@@ -54,17 +56,32 @@ async def add_staff(database_url: str, brand: str, user_id: int, now: datetime) 
     return found, added
 
 
-async def schedule_file(database_url: str, path: Path, now: datetime, beacon: BeaconChain = QUICKNET) -> list[Drop]:
-    """Schedule (or edit) every drop in the file, all or nothing. Raffles draw with `beacon`'s rounds."""
-    try:
-        text = await asyncio.to_thread(path.read_text, encoding="utf-8")
-    except OSError as error:
-        raise CliError(f"cannot read {path}: {error.strerror}") from None
+async def remove_staff(database_url: str, brand: str, user_id: int) -> tuple[Brand, bool]:
+    async with _database(database_url) as database, database.uow() as uow:
+        found, removed = await roles.remove_staff(uow, Actor.command_line(), brand, user_id)
+        await uow.commit()
+    return found, removed
+
+
+async def brand_roster(database_url: str) -> tuple[tuple[Brand, tuple[int, ...]], ...]:
+    async with _database(database_url) as database, database.uow() as uow:
+        return await roles.roster(uow, Actor.command_line())
+
+
+async def schedule_file(
+    database_url: str, path: Path, now: datetime, beacon: BeaconChain = QUICKNET
+) -> list[tuple[Drop, scheduling.FileOutcome]]:
+    """Schedule (or edit) every drop in the file, all or nothing, and say what became of each. The same file
+    twice changes nothing: drops are found again by their `key:`, or, without one, by their whole plan.
+    Raffles draw with `beacon`'s rounds."""
+    text = await asyncio.to_thread(files.read_text, path)
     try:
         entries = parse_drop_file(text)
     except DropFileError as error:
-        raise CliError(f"{path}: {error}") from None
-    done: list[Drop] = []
+        raise CliError(
+            N_("{path} has problems, so no drop was scheduled:\n{problems}"), path=path, problems=error
+        ) from None
+    done: list[tuple[Drop, scheduling.FileOutcome]] = []
     async with _database(database_url) as database, database.uow() as uow:
         for number, entry in enumerate(entries, start=1):
             try:
@@ -85,13 +102,37 @@ async def schedule_file(database_url: str, path: Path, now: datetime, beacon: Be
                     communities=entry.communities,
                 )
                 if entry.drop_id is None:
-                    done.append(await scheduling.schedule_drop(uow, now, Actor.command_line(), plan, beacon=beacon))
+                    done.append(
+                        await scheduling.schedule_from_file(uow, now, Actor.command_line(), plan, entry.key, beacon)
+                    )
                 else:
-                    done.append(await scheduling.edit_drop(uow, now, Actor.command_line(), entry.drop_id, plan, beacon))
+                    edited = await scheduling.edit_drop(uow, now, Actor.command_line(), entry.drop_id, plan, beacon)
+                    done.append((edited, scheduling.FileOutcome.EDITED))
             except DomainError as error:
-                raise CliError(f"{path}: drop {number} ({entry.sku}): {error}") from None
+                raise CliError(
+                    N_("{path}, drop {number} ({sku}): {reason} Nothing in the file was scheduled."),
+                    path=path,
+                    number=number,
+                    sku=entry.sku,
+                    reason=error,
+                ) from None
         await uow.commit()
     return done
+
+
+async def list_drops(database_url: str, brand: str | None, states: list[DropStatus]) -> list[tuple[Drop, str]]:
+    async with _database(database_url) as database, database.uow() as uow:
+        brand_ids = [(await roles.brand_by_name_or_id(uow, brand)).id] if brand is not None else None
+        found = await scheduling.list_drops(uow, Actor.command_line(), brand_ids, states)
+        names = {b.id: b.name for b in await uow.brand_staff.all_brands()}
+    return [(drop, names.get(drop.brand_id, str(drop.brand_id))) for drop in found]
+
+
+async def cancel(database_url: str, drop_id: int, now: datetime) -> Drop:
+    async with _database(database_url) as database, database.uow() as uow:
+        drop = await scheduling.cancel_drop(uow, now, Actor.command_line(), drop_id)
+        await uow.commit()
+    return drop
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,11 +154,13 @@ async def verify(database_url: str, drop_id: int, seed: str | None = None) -> Ve
     async with _database(database_url) as database, database.uow() as uow:
         drop = await uow.drops.get(drop_id)
         if drop is None:
-            raise CliError(f"there is no drop {drop_id}")
+            raise CliError(N_("There is no drop {drop}."), drop=drop_id)
         if not drop.is_raffle or drop.seed_hash is None:
-            raise CliError(f"drop {drop_id} is not a raffle")
+            raise CliError(N_("Drop {drop} is not a raffle."), drop=drop_id)
         if drop.drawn_at is None:
-            raise CliError(f"drop {drop_id} has not been drawn yet; its secret is revealed with the results")
+            raise CliError(
+                N_("Drop {drop} has not been drawn yet: its secret is revealed with the results."), drop=drop_id
+            )
         entries = await uow.drop_fans.entries(drop_id)
         record = await lifecycle.published_record(uow, drop)
     ranked = sorted((e for e in entries if e.rank is not None), key=lambda e: e.rank or 0)
@@ -147,11 +190,30 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     staff_add.add_argument("brand", help="brand name or id")
     staff_add.add_argument("user_id", type=int)
     staff_add.set_defaults(handler=_staff_add)
+    staff_remove = staff.add_parser("remove", help="a Telegram user is no longer staff of a brand")
+    staff_remove.add_argument("brand", help="brand name or id")
+    staff_remove.add_argument("user_id", type=int)
+    staff_remove.set_defaults(handler=_staff_remove)
+    brand.add_parser("list", help="every brand, its id and its staff").set_defaults(handler=_brand_list)
 
     drop = sub.add_parser("drop", help="limited drops").add_subparsers(title="drop commands")
-    scheduler = drop.add_parser("schedule", help="schedule (or edit) the drops described in a YAML file")
+    scheduler = drop.add_parser(
+        "schedule", help="schedule (or edit) the drops described in a YAML file; the same file again changes nothing"
+    )
     scheduler.add_argument("file", type=Path)
     scheduler.set_defaults(handler=_drop_schedule)
+    lister = drop.add_parser("list", help="drops and their states, latest start first")
+    lister.add_argument("--brand", help="only this brand's drops (name or id)")
+    lister.add_argument(
+        "--state",
+        action="append",
+        choices=[status.value for status in DropStatus],
+        help="only drops in this state (repeat for several)",
+    )
+    lister.set_defaults(handler=_drop_list)
+    canceller = drop.add_parser("cancel", help="cancel a drop before it opens; its units go back to the shop")
+    canceller.add_argument("drop_id", type=int)
+    canceller.set_defaults(handler=_drop_cancel)
     verifier = drop.add_parser("verify", help="recompute a raffle's draw from its revealed seed")
     verifier.add_argument("drop_id", type=int)
     verifier.add_argument("--seed", help="check this secret instead of the one the drop revealed")
@@ -171,13 +233,57 @@ def _staff_add(settings: Settings, args: argparse.Namespace, clock: Clock) -> in
     return 0
 
 
+def _staff_remove(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    brand, removed = asyncio.run(remove_staff(settings.database_url, args.brand, args.user_id))
+    print(f"{args.user_id} {'is no longer' if removed else 'was not'} staff of {brand.name}")
+    return 0
+
+
+def _brand_list(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    roster = asyncio.run(brand_roster(settings.database_url))
+    for brand, staff in roster:
+        print(f"brand {brand.id}: {brand.name} · staff: {', '.join(map(str, staff)) or '(none)'}")
+    if not roster:
+        print("no brands yet (circlecart brand add NAME)")
+    return 0
+
+
+def describe_drop(drop: Drop) -> str:
+    return (
+        f"drop {drop.id}: {drop.quantity} x {drop.title} at {drop.price.display()}, "
+        f"{drop.starts_at:%Y-%m-%d %H:%M}Z to {drop.ends_at:%Y-%m-%d %H:%M}Z, "
+        f"{drop.mode.value}, {drop.status.value}"
+    )
+
+
 def _drop_schedule(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
-    for drop in asyncio.run(schedule_file(settings.database_url, args.file, clock.now(), settings.beacon())):
+    done = asyncio.run(schedule_file(settings.database_url, args.file, clock.now(), settings.beacon()))
+    for drop, outcome in done:
+        key = f" [key {drop.key}]" if drop.key else ""
+        print(f"{describe_drop(drop)}{key}: {outcome.value}")
+    if all(outcome is scheduling.FileOutcome.UNCHANGED for _, outcome in done):
+        print(f"nothing changed: every drop in {args.file} was already scheduled as it says")
+    return 0
+
+
+def _drop_list(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    states = [DropStatus(state) for state in args.state or ()]
+    found = asyncio.run(list_drops(settings.database_url, args.brand, states))
+    for drop, brand in found:
+        sold = f"{drop.sold}/{drop.quantity} sold"
+        key = f" · key {drop.key}" if drop.key else ""
         print(
-            f"drop {drop.id}: {drop.quantity} x {drop.title} at {drop.price.display()}, "
-            f"{drop.starts_at:%Y-%m-%d %H:%M}Z to {drop.ends_at:%Y-%m-%d %H:%M}Z, "
-            f"{drop.mode.value}, {drop.status.value}"
+            f"#{drop.id}\t{drop.status.value}\t{brand}\t{drop.title}\t{drop.price.display()}\t{sold}\t"
+            f"{drop.starts_at:%Y-%m-%d %H:%M}Z → {drop.ends_at:%Y-%m-%d %H:%M}Z\t{drop.mode.value}{key}"
         )
+    if not found:
+        print("no drops")
+    return 0
+
+
+def _drop_cancel(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    drop = asyncio.run(cancel(settings.database_url, args.drop_id, clock.now()))
+    print(f"drop {drop.id} ({drop.title}) is cancelled; its units are back in the shop and whoever was told is told")
     return 0
 
 
@@ -193,7 +299,7 @@ def _drop_verify(settings: Settings, args: argparse.Namespace, clock: Clock) -> 
         order = " ".join(f"{names.get(u, '?')}={u}" for u in result.order)
         winners = " ".join(f"{names.get(u, '?')}={u}" for u in result.winners)
         if args.export is not None:
-            args.export.write_text(record.to_json(), encoding="utf-8")
+            files.write_text(args.export, record.to_json())
             print(f"published record written to {args.export}; check it with scripts/verify_raffle.py")
     else:
         order = " ".join(str(u) for u in result.order)

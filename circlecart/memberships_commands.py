@@ -9,7 +9,7 @@ from gettext import ngettext  # the command line speaks English; its counts stil
 from domain.actors import Actor
 from domain.memberships import management, schedule
 from domain.memberships.plan_text import parse_new_plan, parse_options, parse_price
-from domain.memberships.plans import Plan
+from domain.memberships.plans import Plan, Terms, multiplier_text
 
 
 def _days(days: int) -> str:
@@ -32,8 +32,25 @@ def describe(plan: Plan) -> str:
         owner = "platform"
     return (
         f"#{plan.id} {plan.name} · {terms.price.display()} / {_days(terms.period_days)} · v{plan.current.number} · "
-        f"{state} · {owner}{group}"
+        f"{state} · {owner}{group} · perks: {perks(terms)}"
     )
+
+
+def perks(terms: Terms) -> str:
+    """What members get, in the words `plan add` and `plan terms` take (so a line can be typed back)."""
+    b = terms.benefits
+    words = []
+    if b.discount_percent:
+        words.append(f"discount={b.discount_percent}")
+    if b.points_multiplier_percent != 100:
+        words.append(f"points={multiplier_text(b.points_multiplier_percent)}")
+    if b.early_access_minutes:
+        words.append(f"early={b.early_access_minutes}")
+    words.extend(f"{sku}={price.major_text()}" for sku, price in b.member_prices)
+    if terms.trial_days:
+        words.append(f"trial={terms.trial_days}")
+    words.append(f"grace={terms.grace_days}")
+    return " ".join(words)
 
 
 async def run(database_url: str, args: argparse.Namespace, now: datetime) -> list[str]:

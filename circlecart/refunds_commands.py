@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from bots.core.i18n import N_
 from circlecart.errors import CliError
 from circlecart.settings import Settings
 from domain.actors import Actor
@@ -39,7 +40,7 @@ def _list(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
 def _done(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     by = args.by if args.by is not None else (settings.owner_ids[0] if settings.owner_ids else None)
     if by is None:
-        raise CliError("say who made the refund: --by OPERATOR_ID, or set CIRCLECART_OWNER_IDS")
+        raise CliError(N_("Say who made the refund: --by OPERATOR_ID, or set CIRCLECART_OWNER_IDS."))
     amount = asyncio.run(_mark_done(settings.database_url, args.number, by, clock))
     print(f"refund #{args.number} of {amount} is recorded as done by {by}; the member is told")
     return 0
@@ -63,6 +64,6 @@ async def _mark_done(database_url: str, number: int, by: int, clock: Clock) -> s
     async with await Database.connect(database_url) as database, database.uow() as uow:
         payment = await refunds.mark_done(uow, clock.now(), Actor.command_line(by), number)
         if payment is None:
-            raise CliError(f"no refund #{number} is owed (see `circlecart refunds list`)")
+            raise CliError(N_("No refund #{number} is owed (see circlecart refunds list)."), number=number)
         await uow.commit()
     return payment.amount.display()

@@ -61,6 +61,7 @@ class DropRow(SQLModel, table=True):
         CheckConstraint("sold >= 0 AND sold <= quantity", name="ck_drops_sold_within_quantity"),
         Index("ix_drops_status_starts_at", "status", "starts_at"),
         Index("ix_drops_brand_id", "brand_id"),
+        Index("ux_drops_brand_id_file_key", "brand_id", "file_key", unique=True),
     )
 
     id: int | None = Field(default=None, sa_type=Integer, primary_key=True)
@@ -104,6 +105,8 @@ class DropRow(SQLModel, table=True):
     # the product's shelf (migration 0011): units set aside for the drop and not sold yet; units refunded
     reserved: int = Field(default=0, sa_type=Integer, nullable=False, sa_column_kwargs={"server_default": "0"})
     refunded: int = Field(default=0, sa_type=Integer, nullable=False, sa_column_kwargs={"server_default": "0"})
+    # the key a drop file gave it (migration 0018): scheduling the same file again finds it instead of adding one
+    file_key: str | None = Field(default=None, sa_type=String(64), nullable=True)
 
 
 class DropTargetRow(SQLModel, table=True):

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from bots.core.i18n import N_
 from circlecart.app import CircleCart
 from circlecart.catalog_io import import_file
 from circlecart.drops_commands import add_staff, schedule_file
@@ -74,7 +75,9 @@ class Sandbox:
             await self.fake.start(port=port, setup=self.web.setup)
         except OSError as error:
             raise CliError(
-                f"cannot listen on 127.0.0.1:{port} ({error.strerror}); set CIRCLECART_SANDBOX_PORT to a free port"
+                N_("Cannot listen on 127.0.0.1:{port} ({reason}): set CIRCLECART_SANDBOX_PORT to a free port."),
+                port=port,
+                reason=error.strerror,
             ) from None
         first_start = not (self.directory / SEEDED_MARK).exists()
         self._build_world(first_start)

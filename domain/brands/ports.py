@@ -13,6 +13,9 @@ class BrandStaffRepository(Protocol):
     async def add(self, brand_id: int, user_id: int, now: datetime) -> bool:
         """Make the user staff of the brand; False if they already were (INSERT ... ON CONFLICT DO NOTHING)."""
 
+    async def remove(self, brand_id: int, user_id: int) -> bool:
+        """The user is no longer staff of the brand; False if they were not."""
+
     async def is_staff(self, brand_id: int, user_id: int) -> bool: ...
     async def brands_of(self, user_id: int) -> Sequence[int]:
         """Ids of the brands the user is staff of, ascending."""

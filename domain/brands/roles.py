@@ -64,6 +64,23 @@ async def is_brand_staff(uow: UnitOfWork, user_id: int) -> bool:
     return bool(await uow.brand_staff.brands_of(user_id))
 
 
+async def remove_staff(uow: UnitOfWork, actor: Actor, brand_text: str, user_id: int) -> tuple[Brand, bool]:
+    """`user_id` stops being staff of the brand (named or numbered): from now on every use case that acts for
+    the brand refuses them. True when they were staff."""
+    actor.require_operator(refusal=BrandError.OPERATOR_ONLY)
+    if user_id <= 0:
+        raise DomainError(BrandError.BAD_USER, user=str(user_id))
+    brand = await brand_by_name_or_id(uow, brand_text)
+    removed = await uow.brand_staff.remove(brand.id, user_id)
+    return brand, removed
+
+
+async def roster(uow: UnitOfWork, actor: Actor) -> tuple[tuple[Brand, tuple[int, ...]], ...]:
+    """Every brand with its staff's user ids, by name: the operator's view."""
+    actor.require_operator(refusal=BrandError.OPERATOR_ONLY)
+    return tuple([(b, tuple(await uow.brand_staff.staff_of(b.id))) for b in await uow.brand_staff.all_brands()])
+
+
 async def brands_of(uow: UnitOfWork, actor: Actor) -> tuple[Brand, ...]:
     """The brands the actor may act for (every brand for the operator)."""
     if actor.operator:

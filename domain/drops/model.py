@@ -96,6 +96,7 @@ class Drop:
     reported_at: datetime | None = None
     reserved: int = 0  # units set aside on the product's shelf and not sold yet (0 for drops from before)
     refunded: int = 0  # units an operator refunded (not put on sale again)
+    key: str | None = None  # the key a drop file gave it: the same file scheduled again finds this drop
 
     @property
     def remaining(self) -> int:

@@ -12,14 +12,19 @@ drops:
     early_access_minutes: 30     # optional (0): members may buy this long before the start
     mode: first_come             # or raffle
     communities: all             # or a list of group chat ids that allowed the brand
+    key: celadon-december        # optional: names the drop, so the same file scheduled again finds it
     id: 7                        # optional: edit drop 7 (before it opens) instead of adding one
 ```
+
+With a key (unique per brand), scheduling the file again leaves the drop as it is, or edits it if the file
+now says something else; without one, a drop with exactly the same plan is not added a second time.
 
 Every scalar is read as text (YAML's BaseLoader), so prices stay exact and nothing is guessed.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,7 +45,9 @@ FIELDS = {
     "mode",
     "communities",
     "id",
+    "key",
 }
+KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}")
 
 
 class DropFileError(ValueError):
@@ -60,6 +67,7 @@ class DropEntry:
     mode: DropMode
     communities: tuple[int, ...]
     drop_id: int | None = None
+    key: str | None = None
 
 
 def _int(value: object, name: str, problems: list[str], where: str, default: int | None = None) -> int:
@@ -84,18 +92,35 @@ def _time(value: object, name: str, problems: list[str], where: str) -> datetime
     return moment
 
 
+def _item_lines(text: str) -> list[int]:
+    """The 1-based line where each item under 'drops:' starts (empty when the shape is not that)."""
+    node = yaml.compose(text, Loader=yaml.BaseLoader)
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "drops" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
 def parse_drop_file(text: str) -> tuple[DropEntry, ...]:
     try:
         document = yaml.load(text, Loader=yaml.BaseLoader)
+        lines = _item_lines(text)
     except yaml.YAMLError as error:
-        raise DropFileError(f"not valid YAML: {error}") from None
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or "syntax error"
+        if mark is not None:
+            raise DropFileError(f"line {mark.line + 1}: this is not valid YAML: {problem}") from None
+        raise DropFileError(f"this is not valid YAML: {problem}") from None
     items = document.get("drops") if isinstance(document, dict) else None
     if not isinstance(items, list) or not items:
         raise DropFileError("the file needs a non-empty list under 'drops:'")
     problems: list[str] = []
     entries = []
+    keys: set[tuple[str, str]] = set()
     for index, item in enumerate(items, start=1):
-        where = f"drop {index}"
+        where = f"drop {index} (line {lines[index - 1]})" if len(lines) == len(items) else f"drop {index}"
         if not isinstance(item, dict):
             problems.append(f"{where}: must be a mapping of fields")
             continue
@@ -114,13 +139,24 @@ def parse_drop_file(text: str) -> tuple[DropEntry, ...]:
         raw_communities = item.get("communities", "all")
         communities: tuple[int, ...] = ()
         if isinstance(raw_communities, list):
-            communities = tuple(_int(c, "communities", problems, where) for c in raw_communities)
+            communities = tuple(sorted({_int(c, "communities", problems, where) for c in raw_communities}))
         elif str(raw_communities).strip() != "all":
             problems.append(f"{where}: communities must be 'all' or a list of group chat ids")
         drop_id = item.get("id")
+        raw_key = item.get("key")
+        key = str(raw_key).strip() if raw_key is not None else None
+        brand = str(item.get("brand", "")).strip()
+        if key is not None:
+            if not KEY.fullmatch(key):
+                problems.append(f"{where}: key must be 1 to 64 letters, digits or . _ : / - , got {key!r}")
+            elif (brand, key) in keys:
+                problems.append(f"{where}: key {key!r} is given to two drops of {brand}")
+            keys.add((brand, key))
+            if drop_id is not None:
+                problems.append(f"{where}: give either id (to edit that drop) or key, not both")
         entries.append(
             DropEntry(
-                brand=str(item.get("brand", "")).strip(),
+                brand=brand,
                 sku=str(item.get("product", "")).strip(),
                 quantity=_int(item.get("quantity"), "quantity", problems, where),
                 price=str(item.get("price", "")).strip(),
@@ -131,8 +167,9 @@ def parse_drop_file(text: str) -> tuple[DropEntry, ...]:
                 mode=mode,
                 communities=communities,
                 drop_id=_int(drop_id, "id", problems, where) if drop_id is not None else None,
+                key=key,
             )
         )
     if problems:
-        raise DropFileError("; ".join(problems))
+        raise DropFileError("\n".join(problems))
     return tuple(entries)

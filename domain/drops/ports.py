@@ -33,8 +33,23 @@ class DropRepository(Protocol):
         seed_hash: str | None,
         pseudonym_key: str | None = None,
         beacon: BeaconRound | None = None,
+        key: str | None = None,
     ) -> Drop: ...
     async def get(self, drop_id: int) -> Drop | None: ...
+    async def by_key(self, brand_id: int, key: str) -> Drop | None:
+        """The brand's drop a drop file scheduled under this key (unique per brand)."""
+
+    async def set_key(self, drop_id: int, key: str) -> bool:
+        """Give a drop without a key this key; False if it has one already."""
+
+    async def same_plan(self, plan: DropPlan) -> Sequence[Drop]:
+        """Drops whose plan is exactly this one (any status), oldest first."""
+
+    async def listing(
+        self, brand_ids: Sequence[int] | None, statuses: Sequence[DropStatus], limit: int
+    ) -> Sequence[Drop]:
+        """Drops of these brands (None: every brand) in these statuses (empty: any), latest start first."""
+
     async def replan(
         self,
         drop_id: int,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from enum import StrEnum
 
 from domain.actors import Actor
+from domain.brands.errors import BrandError
 from domain.brands.roles import require_brand_staff
 from domain.drops import notices, raffle, shelf
 from domain.drops.beacon import QUICKNET, BeaconChain, draw_round
@@ -50,13 +52,14 @@ async def schedule_drop(
     plan: DropPlan,
     draft: bool = False,
     beacon: BeaconChain = QUICKNET,
+    key: str | None = None,
 ) -> Drop:
     """A new drop, scheduled (or a draft awaiting confirmation). A raffle commits now to its secret and to the
     beacon round it will draw with, the first after entries close."""
     product = await _checked(uow, now, actor, plan)
     status = DropStatus.DRAFT if draft else DropStatus.SCHEDULED
     if plan.mode is not DropMode.RAFFLE:
-        drop = await uow.drops.add(plan, product.title, status, actor.user_id, now, None, None)
+        drop = await uow.drops.add(plan, product.title, status, actor.user_id, now, None, None, key=key)
         return await _set_aside_if_scheduled(uow, drop)
     secret = raffle.new_seed()
     drop = await uow.drops.add(
@@ -69,6 +72,7 @@ async def schedule_drop(
         raffle.commitment(secret),
         pseudonym_key=raffle.new_pseudonym_key(),
         beacon=draw_round(beacon, plan.ends_at),
+        key=key,
     )
     return await _set_aside_if_scheduled(uow, drop)
 
@@ -160,6 +164,53 @@ async def cancel_drop(uow: UnitOfWork, now: datetime, actor: Actor, drop_id: int
         for user_id in await uow.drop_fans.reminders(drop.id):
             await uow.outbox.enqueue(notices.cancelled(drop, user_id), now)
     return await get_drop(uow, drop_id)
+
+
+class FileOutcome(StrEnum):
+    CREATED = "created"
+    EDITED = "edited"
+    UNCHANGED = "unchanged"
+
+
+async def schedule_from_file(
+    uow: UnitOfWork, now: datetime, actor: Actor, plan: DropPlan, key: str | None, beacon: BeaconChain = QUICKNET
+) -> tuple[Drop, FileOutcome]:
+    """One drop of a drop file, so that scheduling the same file twice changes nothing.
+
+    With a key, the brand's drop of that key is the one meant: unchanged if the file says what it has, else
+    edited (before it opens, as any edit). Without one, a drop that is not cancelled and has exactly this
+    plan (same product, times, quantity, price and rules) is taken for the same drop, not added again; with a
+    key no drop has yet, such a drop takes the key (keys added to a file already scheduled add nothing)."""
+    await require_brand_staff(uow, actor, plan.brand_id)
+    existing = await uow.drops.by_key(plan.brand_id, key) if key is not None else None
+    if existing is None:
+        # The same drop scheduled before without a key (a file that gained keys since): it takes the key.
+        same = [
+            drop
+            for drop in await uow.drops.same_plan(plan)
+            if drop.status is not DropStatus.CANCELLED and (key is None or drop.key is None)
+        ]
+        if same and key is not None and await uow.drops.set_key(same[0].id, key):
+            return await get_drop(uow, same[0].id), FileOutcome.UNCHANGED
+        existing = same[0] if same and key is None else None
+    if existing is None:
+        return await schedule_drop(uow, now, actor, plan, beacon=beacon, key=key), FileOutcome.CREATED
+    if existing.plan == plan:
+        return existing, FileOutcome.UNCHANGED
+    return await edit_drop(uow, now, actor, existing.id, plan, beacon), FileOutcome.EDITED
+
+
+async def list_drops(
+    uow: UnitOfWork, actor: Actor, brand_ids: Sequence[int] | None, statuses: Sequence[DropStatus], limit: int = 200
+) -> tuple[Drop, ...]:
+    """Drops and their states, latest start first: every brand's for the operator (`brand_ids` None), else
+    the named brands', each checked to be the actor's."""
+    if brand_ids is None:
+        actor.require_operator(refusal=BrandError.OPERATOR_ONLY)
+    else:
+        for brand_id in brand_ids:
+            await require_brand_staff(uow, actor, brand_id)
+    return tuple(await uow.drops.listing(brand_ids, statuses, limit))
 
 
 async def drops_of(uow: UnitOfWork, actor: Actor, brand_ids: Sequence[int], limit: int = 20) -> tuple[Drop, ...]:

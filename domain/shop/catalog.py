@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from domain.errors import DomainError
@@ -73,7 +73,9 @@ class ImportItem:
     brand_name: str | None
 
 
-async def import_products(uow: UnitOfWork, items: Sequence[ImportItem]) -> ImportReport:
+async def import_products(
+    uow: UnitOfWork, items: Sequence[ImportItem], progress: Callable[[], None] | None = None
+) -> ImportReport:
     """Upsert by SKU inside the caller's transaction, so a failure imports nothing.
 
     A file's `stock` is the brand's count. It moves the shelf by the difference from the count the previous
@@ -82,6 +84,8 @@ async def import_products(uow: UnitOfWork, items: Sequence[ImportItem]) -> Impor
     """
     created = updated = unchanged = 0
     for item in items:
+        if progress is not None:
+            progress()  # one more product looked at (a progress bar, for an operator's long import)
         brand_id = None
         if item.brand_name:
             brand = await uow.brands.get_by_name(item.brand_name) or await uow.brands.add(item.brand_name)

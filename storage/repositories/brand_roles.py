@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 
 from domain.shop.products import Brand
 from storage.drops_tables import brand_optins, brand_staff
-from storage.repositories._base import SqlRepository
+from storage.repositories._base import SqlRepository, rowcount
 from storage.tables import brands
 
 
@@ -20,6 +20,10 @@ class SqlBrandStaffRepository(SqlRepository):
             .returning(brand_staff.c.user_id)
         )
         return (await self._session.execute(statement)).first() is not None
+
+    async def remove(self, brand_id: int, user_id: int) -> bool:
+        statement = delete(brand_staff).where(brand_staff.c.brand_id == brand_id, brand_staff.c.user_id == user_id)
+        return rowcount(await self._session.execute(statement)) == 1
 
     async def is_staff(self, brand_id: int, user_id: int) -> bool:
         query = select(brand_staff.c.user_id).where(

@@ -68,6 +68,7 @@ def _drop(row: RowMapping) -> Drop:
         draw_seed=row["draw_seed"],
         reserved=row["reserved"],
         refunded=row["refunded"],
+        key=row["file_key"],
     )
 
 
@@ -110,10 +111,12 @@ class SqlDropRepository(SqlRepository):
         seed_hash: str | None,
         pseudonym_key: str | None = None,
         beacon: BeaconRound | None = None,
+        key: str | None = None,
     ) -> Drop:
         values = (
             _plan_values(plan, title)
             | {
+                "file_key": key,
                 "status": status.value,
                 "created_by": created_by,
                 "created_at": now,
@@ -133,6 +136,39 @@ class SqlDropRepository(SqlRepository):
     async def get(self, drop_id: int) -> Drop | None:
         row = (await self._session.execute(select(drops).where(drops.c.id == drop_id))).mappings().first()
         return _drop(row) if row is not None else None
+
+    async def by_key(self, brand_id: int, key: str) -> Drop | None:
+        query = select(drops).where(drops.c.brand_id == brand_id, drops.c.file_key == key)
+        row = (await self._session.execute(query)).mappings().first()
+        return _drop(row) if row is not None else None
+
+    async def set_key(self, drop_id: int, key: str) -> bool:
+        statement = update(drops).where(drops.c.id == drop_id, drops.c.file_key.is_(None)).values(file_key=key)
+        return rowcount(await self._session.execute(statement)) == 1
+
+    async def same_plan(self, plan: DropPlan) -> Sequence[Drop]:
+        query = (
+            select(drops)
+            .where(
+                drops.c.brand_id == plan.brand_id,
+                drops.c.product_id == plan.product_id,
+                drops.c.starts_at == plan.starts_at,
+                drops.c.ends_at == plan.ends_at,
+            )
+            .order_by(drops.c.id)
+        )
+        found = [_drop(row) for row in (await self._session.execute(query)).mappings()]
+        return [drop for drop in found if drop.plan == plan]
+
+    async def listing(
+        self, brand_ids: Sequence[int] | None, statuses: Sequence[DropStatus], limit: int
+    ) -> Sequence[Drop]:
+        query = select(drops).order_by(drops.c.starts_at.desc(), drops.c.id.desc()).limit(limit)
+        if brand_ids is not None:
+            query = query.where(drops.c.brand_id.in_(list(brand_ids)))
+        if statuses:
+            query = query.where(drops.c.status.in_(_values(statuses)))
+        return [_drop(row) for row in (await self._session.execute(query)).mappings()]
 
     async def replan(
         self,
