@@ -30,7 +30,7 @@ async def two_brands(database: Database) -> tuple[DropPlan, DropPlan]:
         await roles.add_staff(uow, NOW, OPERATOR, "Brand A", STAFF_OF_A.user_id)
         await uow.commit()
     for brand in brands:
-        product = await add_product(database, brand_id=brand.id, stock=10, price=Money(250, "XTR"))
+        product = await add_product(database, brand_id=brand.id, stock=10, price=Money(250, "XTR"), kind="service")
         starts = NOW + timedelta(days=2)
         plans.append(DropPlan(brand.id, product.id, 2, Money(200, "XTR"), starts, starts + timedelta(hours=1)))
     return plans[0], plans[1]
