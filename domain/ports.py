@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol
@@ -16,6 +16,7 @@ from domain.memberships.ports import MembershipRepository, PlanRepository
 from domain.notices import Notice, NoticeStatus, OutboxEntry
 from domain.points.ports import PointsRepository
 from domain.referrals.ports import ReferralRepository
+from domain.shop.addresses import AddressRepository
 from domain.shop.orders import (
     HoldStatus,
     NewOrder,
@@ -114,6 +115,22 @@ class OrderRepository(Protocol):
 
     async def set_shipping(self, order_id: int, amount: int, country: str) -> bool:
         """Store the chosen shipping on an order not paid yet (PENDING, HELD or EXPIRED); True if stored."""
+
+    async def advance(
+        self,
+        order_id: int,
+        from_statuses: Sequence[OrderStatus],
+        to_status: OrderStatus,
+        changes: Mapping[str, object],
+    ) -> bool:
+        """Conditional status change that also sets fulfilment fields (names of `Fulfilment`'s fields)."""
+
+    async def list_for_brands(
+        self, brand_ids: Sequence[int] | None, statuses: Sequence[OrderStatus], offset: int, limit: int
+    ) -> Sequence[Order]:
+        """Orders in `statuses` with a line of a product of one of the brands (None: any), oldest paid first."""
+
+    async def count_for_brands(self, brand_ids: Sequence[int] | None, statuses: Sequence[OrderStatus]) -> int: ...
 
 
 class HoldRepository(Protocol):
@@ -216,6 +233,7 @@ class UnitOfWork(Protocol):
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
     processed_updates: ProcessedUpdateRepository
+    addresses: AddressRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -24,6 +24,7 @@ from domain.ports import (
     UnitOfWork,
 )
 from domain.referrals.ports import ReferralRepository
+from domain.shop.addresses import AddressRepository
 from domain.shop.payments.ports import PaymentInboxRepository
 from domain.updates import ProcessedUpdateRepository
 from storage.repositories import (
@@ -48,6 +49,7 @@ from storage.repositories import (
     SqlProductRepository,
     SqlReferralRepository,
 )
+from storage.repositories.addresses import SqlAddressRepository
 from storage.writer_gate import WriterGate
 
 
@@ -79,6 +81,7 @@ class SqlUnitOfWork:
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
     processed_updates: ProcessedUpdateRepository
+    addresses: AddressRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, gate: WriterGate | None = None
@@ -122,6 +125,7 @@ class SqlUnitOfWork:
         self.referrals = SqlReferralRepository(session, self._dialect)
         self.group_buys = SqlGroupBuyRepository(session, self._dialect)
         self.processed_updates = SqlProcessedUpdateRepository(session, self._dialect)
+        self.addresses = SqlAddressRepository(session, self._dialect)
         return self
 
     async def __aexit__(

@@ -111,6 +111,8 @@ def payment(update_id: int, message: Message) -> PaymentEvent | None:
         paid.provider_payment_charge_id or None,
         bool(paid.is_recurring),
         _moment(paid.subscription_expiration_date),
+        paid.shipping_option_id,
+        paid.order_info.model_dump(exclude_none=True) if paid.order_info else None,
     )
 
 

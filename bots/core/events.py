@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -110,6 +111,8 @@ class PaymentEvent(Event):
     provider_charge_id: str | None
     is_recurring: bool = False
     subscription_expiration_date: datetime | None = None
+    shipping_option_id: str | None = None  # physical goods: what the payment form collected
+    order_info: Mapping[str, object] | None = None  # Telegram's OrderInfo: name, phone_number, shipping_address
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,9 @@ async def settle_kind(
         return await _group_buy(uow, now, policy, received, grace)
     record = buying.record_payment if kind == DROP else shop_orders.record_payment
     outcome = await record(uow, now, received)
+    if outcome.result is PaymentResult.PAID and outcome.order is not None and received.shipping is not None:
+        # Where it goes: kept apart from the order, for its brand and the operator (domain/shop/addresses.py).
+        await uow.addresses.store(outcome.order.id, received.user_id, received.shipping, now)
     # Points and the referrer's reward, for a drop purchase as for any paid order.
     await after_paid.after_payment(uow, now, policy, outcome)
     return _order_settled(outcome, received, grace)
