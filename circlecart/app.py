@@ -83,6 +83,7 @@ class CircleCart:
                 bot_id=bot_id,
                 payment_provider_token=self.settings.payment_provider_token.get_secret_value(),
                 shipping=self.settings.shipping_rules(),
+                returns=self.settings.return_policy(),
                 owner_ids=self.settings.owner_ids,
                 rewards=rewards_policy(self.settings),
                 beacon=self.settings.beacon(),
@@ -155,6 +156,7 @@ class CircleCart:
                     "reconcile_seconds": self.settings.reconcile_seconds,
                     "reconcile_settle_after": self.settings.reconcile_after_seconds,
                     "embedded": self.embedded,
+                    "address_retention_days": self.settings.address_retention_days,
                 },
             )
         )

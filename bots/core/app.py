@@ -9,8 +9,8 @@ from bots.core.i18n import N_
 from bots.core.memberships import handlers as memberships
 from bots.core.points import handlers as points
 from bots.core.referrals import handlers as referrals
+from bots.core.shop import fulfilment, inline, orders, payments, shipping
 from bots.core.shop import handlers as shop
-from bots.core.shop import inline, orders, payments, shipping
 from bots.core.start import handlers as start
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.shop.orders import PAYLOAD_PREFIX
@@ -47,4 +47,5 @@ def build_table() -> HandlerTable:
     groupbuys.register(table)
     memberships.register(table)
     drops.register(table)
+    fulfilment.register(table)  # after drops: its dialog's text comes first, then the drops dialogs'
     return table

@@ -269,6 +269,21 @@ async def return_window_end(uow: UnitOfWork, order: Order, policy: ReturnPolicy)
     return None
 
 
+async def returnable(uow: UnitOfWork, now: datetime, orders: Sequence[Order], policy: ReturnPolicy) -> frozenset[int]:
+    """Which of the member's orders a return can be asked for now (for the Return buttons of /orders)."""
+    found = set()
+    for order in orders:
+        if order.status not in RETURNABLE or order.fulfilment.return_requested_at is not None:
+            continue
+        try:
+            ends = await return_window_end(uow, order, policy)
+        except DomainError:
+            continue  # final sale
+        if ends is not None and now <= ends:
+            found.add(order.id)
+    return frozenset(found)
+
+
 async def request_return(
     uow: UnitOfWork, now: datetime, user_id: int, order_id: int, reason: str, policy: ReturnPolicy
 ) -> Order:
