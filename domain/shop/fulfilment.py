@@ -284,11 +284,8 @@ async def returnable(uow: UnitOfWork, now: datetime, orders: Sequence[Order], po
     return frozenset(found)
 
 
-async def request_return(
-    uow: UnitOfWork, now: datetime, user_id: int, order_id: int, reason: str, policy: ReturnPolicy
-) -> Order:
-    """The member asks to send the order back, with a reason. A final-sale product, an order past its window
-    or one asked about before is refused with why; the brand's staff are told of a request."""
+async def may_return(uow: UnitOfWork, now: datetime, user_id: int, order_id: int, policy: ReturnPolicy) -> Order:
+    """The member's order, if a return can be asked for now; otherwise why not (final sale, window closed)."""
     order = await uow.orders.get(order_id)
     if order is None or order.user_id != user_id:
         raise DomainError(FulfilmentError.NO_SUCH_ORDER, number=order_id)
@@ -299,6 +296,15 @@ async def request_return(
         raise DomainError(FulfilmentError.NOT_RETURNABLE, number=order_id)
     if now > ends:
         raise DomainError(FulfilmentError.WINDOW_CLOSED, number=order_id, date=ends.strftime("%Y-%m-%d"))
+    return order
+
+
+async def request_return(
+    uow: UnitOfWork, now: datetime, user_id: int, order_id: int, reason: str, policy: ReturnPolicy
+) -> Order:
+    """The member asks to send the order back, with a reason. A final-sale product, an order past its window
+    or one asked about before is refused with why; the brand's staff are told of a request."""
+    order = await may_return(uow, now, user_id, order_id, policy)
     reason = _reason(reason)
     asked = await _advance(
         uow, order, RETURNABLE, OrderStatus.RETURN_REQUESTED, return_requested_at=now, return_reason=reason

@@ -246,13 +246,8 @@ async def start_refusal(ctx: Context, event: ButtonEvent, callback: Callback) ->
 
 async def start_return(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
     order_id = callback.int_arg(0)
-    async with ctx.uow() as uow:
-        order = await uow.orders.get(order_id)
-        if order is None or order.user_id != event.sender.id:
-            raise DomainError(FulfilmentError.NO_SUCH_ORDER, number=order_id)
-        if order.status not in fulfilment.RETURNABLE or order.fulfilment.return_requested_at is not None:
-            raise DomainError(FulfilmentError.NOT_RETURNABLE, number=order_id)
-        await fulfilment.return_window_end(uow, order, ctx.settings.returns)  # final sale: refused at once
+    async with ctx.uow() as uow:  # final sale, or the window closed: refused before any reason is asked
+        await fulfilment.may_return(uow, ctx.now(), event.sender.id, order_id, ctx.settings.returns)
     question = ctx.t("Why do you want to return order #{number}? Send the reason in a few words.", number=order_id)
     await _open(ctx, event, {"do": "return", "order": order_id}, question)
 
