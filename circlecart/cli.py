@@ -87,6 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     from circlecart import refunds_commands
 
     refunds_commands.add_parsers(sub)
+    from circlecart import orders_commands
+
+    orders_commands.add_parsers(sub)
     return parser
 
 

@@ -4,6 +4,7 @@ their own orders; addresses go after the retention time while the order history 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from circlecart.cli import main
 from domain.shop.orders import OrderStatus, PaymentStatus
 from tests.scenarios.harness import Shop, running_shop
 
@@ -273,3 +275,56 @@ async def test_addresses_are_erased_after_the_retention_time_and_the_history_sti
     (history,) = await shop.say(mei, None, "/orders")
     assert f"#{order.id}" in history.content and "delivered" in history.content
     assert "DHL tracking: JD014600003828" in history.content
+
+
+async def test_the_operator_ships_from_the_command_line_and_brand_staff_there_see_only_their_brand(
+    shop: Shop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CIRCLECART_DATABASE_URL", shop.app.settings.database_url)
+
+    async def cli(*args: str) -> int:
+        return await asyncio.to_thread(main, list(args), shop.clock)  # the CLI on the bot's clock
+
+    group = await shop.group_with_bot()
+    mei, pia = shop.member("Mei"), shop.member("Pia")
+    await shop.say(mei, None, "/start")
+    await make_staff(shop, "Celadon Studio", pia)
+    lotus = await buy_and_pay(shop, mei, group, "lotus pond art print", "Lotus pond art print (A4)")
+    wave = await buy_and_pay(shop, mei, group, "great wave art print", "Great Wave art print (A3)")
+    tea = await buy_and_pay(shop, mei, group, "celadon tea set", "Celadon tea set")
+    capsys.readouterr()
+
+    # Pia, of Celadon Studio, at a shell: her brand's order only; the museum's are not there for her.
+    assert await cli("orders", "--as", str(pia.id), "list") == 0
+    listed = capsys.readouterr().out
+    assert f"#{tea.id}\t" in listed and f"#{lotus.id}\t" not in listed and "Torstraße 1" in listed
+    assert await cli("orders", "--as", str(pia.id), "show", str(lotus.id)) == 1
+    assert f"There is no order #{lotus.id} that you can see." in capsys.readouterr().err
+    assert await cli("orders", "--as", str(pia.id), "ship", str(lotus.id), "DHL", "JD0146000038") == 1
+    assert await cli("orders", "--as", str(pia.id), "cancel", str(lotus.id)) == 1
+    assert (await order_now(shop, lotus.id)).status is OrderStatus.PAID
+
+    # The operator exports everything to ship, then imports tracking numbers: all or nothing.
+    exported = tmp_path / "to-ship.csv"
+    assert await cli("orders", "export", "-o", str(exported)) == 0
+    rows = exported.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("order_id,status,sku") and len(rows) == 4
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        f"order_id,carrier,tracking_number\n{lotus.id},DHL,JD014600003828\n{wave.id},DHL,?\n{lotus.id},UPS,1Z9\n"
+    )
+    capsys.readouterr()
+    assert await cli("orders", "import", str(bad)) == 1
+    err = capsys.readouterr().err
+    assert "line 3: A tracking number has 3 to 64" in err and f"line 4: order #{lotus.id} is listed twice" in err
+    assert (await order_now(shop, lotus.id)).status is OrderStatus.PAID  # nothing was shipped
+    good = tmp_path / "good.csv"
+    good.write_text(f"{lotus.id},DHL,JD014600003828\n{wave.id},Deutsche Post,RR123456785DE\n")
+    assert await cli("orders", "import", str(good)) == 0
+    assert "2 orders marked shipped" in capsys.readouterr().out
+    assert (await order_now(shop, wave.id)).fulfilment.tracking_number == "RR123456785DE"
+    assert await cli("orders", "deliver", str(lotus.id)) == 0
+    assert (await order_now(shop, lotus.id)).status is OrderStatus.DELIVERED
+    await drained(shop)  # the bot tells Mei of what the command line did
+    assert len(notices_about(shop, mei, "has shipped with Deutsche Post")) == 1
+    assert len(notices_about(shop, mei, f"order #{lotus.id} (Lotus pond art print (A4)) is delivered")) == 1
