@@ -93,3 +93,5 @@ class Messenger(Protocol):
         """Remove without a lasting ban (ban, then unban), so the person can come back later."""
 
     async def edit_star_subscription(self, user_id: int, telegram_charge_id: str, canceled: bool) -> None: ...
+    async def download(self, file_id: str) -> bytes:
+        """The content of a file someone sent the bot (getFile, then the file's download URL)."""

@@ -291,3 +291,10 @@ class AiogramMessenger:
 
     async def edit_star_subscription(self, user_id: int, telegram_charge_id: str, canceled: bool) -> None:
         await mapped(self.bot.edit_user_star_subscription(user_id, telegram_charge_id, is_canceled=canceled))
+
+    async def download(self, file_id: str) -> bytes:
+        found = await mapped(self.bot.get_file(file_id))
+        if found.file_path is None:
+            raise Rejected(f"file {file_id} cannot be downloaded")
+        content = await mapped(self.bot.download_file(found.file_path))
+        return content.read() if content is not None else b""

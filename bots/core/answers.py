@@ -30,6 +30,9 @@ class AnswerTracking:
             self.answered = True
         await self.inner.answer_callback(callback_id, text, alert, url)
 
+    async def download(self, file_id: str) -> bytes:
+        return await self.inner.download(file_id)
+
     async def send(self, chat_id: int, view: View, reply_to: int | None = None) -> MessageRef:
         return await self.inner.send(chat_id, view, reply_to)
 

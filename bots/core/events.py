@@ -60,6 +60,19 @@ class TextEvent(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentEvent(Event):
+    """A file sent to the bot in its private chat (e.g. a brand's CSV of tracking numbers)."""
+
+    chat: Chat
+    message_id: int
+    file_id: str
+    file_name: str
+    mime_type: str | None
+    file_size: int | None
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ButtonEvent(Event):
     callback_id: str
     data: str

@@ -22,6 +22,7 @@ from bots.core.events import (
     ButtonEvent,
     ChosenInlineEvent,
     CommandEvent,
+    DocumentEvent,
     Event,
     InlineQueryEvent,
     JoinRequestEvent,
@@ -79,6 +80,15 @@ class BotCore:
         if self.table.text is None or not event.chat.is_private:
             return
         handler = self.table.text
+        ctx = await self._begin(event, private=True)
+        if ctx is None:
+            return
+        await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
+
+    async def document(self, event: DocumentEvent) -> None:
+        if self.table.document is None or not event.chat.is_private:
+            return
+        handler = self.table.document
         ctx = await self._begin(event, private=True)
         if ctx is None:
             return

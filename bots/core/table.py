@@ -17,6 +17,7 @@ from bots.core.events import (
     ButtonEvent,
     ChosenInlineEvent,
     CommandEvent,
+    DocumentEvent,
     InlineQueryEvent,
     JoinRequestEvent,
     PaymentEvent,
@@ -42,6 +43,7 @@ MembershipFn = Callable[["Context", BotMembershipEvent], Awaitable[None]]
 JoinRequestFn = Callable[["Context", JoinRequestEvent], Awaitable[None]]
 NoticeFn = Callable[["Context", NoticeParams], View]
 TextFn = Callable[["Context", TextEvent], Awaitable[None]]
+DocumentFn = Callable[["Context", DocumentEvent], Awaitable[None]]
 
 PRIVATE_SCOPE = "private"
 GROUP_SCOPE = "group"
@@ -84,6 +86,7 @@ class HandlerTable:
     bot_membership: MembershipFn | None = None
     join_request: JoinRequestFn | None = None
     text: TextFn | None = None  # plain private-chat text, for dialogs kept in the state store
+    document: DocumentFn | None = None  # a file sent in the private chat (the brand console's CSV import)
     notices: dict[str, NoticeFn] = field(default_factory=dict)
     # An ErrorCode's value -> English msgid: stored refund reasons and notices carry the value, not the member.
     error_messages: dict[str, str] = field(default_factory=dict)

@@ -24,6 +24,7 @@ from bots.core.events import (
     Chat,
     ChosenInlineEvent,
     CommandEvent,
+    DocumentEvent,
     InlineQueryEvent,
     JoinRequestEvent,
     PaymentEvent,
@@ -163,6 +164,23 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 # -- dialogs (drops' scheduling dialog): plain text in the private chat --------------------------------------
+def document(update_id: int, message: Message) -> DocumentEvent | None:
+    if message.from_user is None or message.document is None:
+        return None
+    found = message.document
+    return DocumentEvent(
+        update_id,
+        sender(message.from_user),
+        chat(message.chat),
+        message.message_id,
+        found.file_id,
+        found.file_name or "",
+        found.mime_type,
+        found.file_size,
+        message.caption or "",
+    )
+
+
 def text(update_id: int, message: Message) -> TextEvent | None:
     if message.from_user is None or message.text is None:
         return None

@@ -301,3 +301,7 @@ class PtbMessenger:
 
     async def edit_star_subscription(self, user_id: int, telegram_charge_id: str, canceled: bool) -> None:
         await mapped(self.bot.edit_user_star_subscription(user_id, telegram_charge_id, is_canceled=canceled))
+
+    async def download(self, file_id: str) -> bytes:
+        found = await mapped(self.bot.get_file(file_id))
+        return bytes(await mapped(found.download_as_bytearray()))

@@ -328,3 +328,38 @@ async def test_the_operator_ships_from_the_command_line_and_brand_staff_there_se
     await drained(shop)  # the bot tells Mei of what the command line did
     assert len(notices_about(shop, mei, "has shipped with Deutsche Post")) == 1
     assert len(notices_about(shop, mei, f"order #{lotus.id} (Lotus pond art print (A4)) is delivered")) == 1
+
+
+async def test_the_brand_sends_a_csv_of_tracking_numbers_all_or_nothing(shop: Shop) -> None:
+    group = await shop.group_with_bot()
+    mei, ines, zed = shop.member("Mei"), shop.member("Ines"), shop.member("Zed")
+    await shop.say(mei, None, "/start")
+    await make_staff(shop, "City Museum Shop", ines)
+    lotus = await buy_and_pay(shop, mei, group, "lotus pond art print", "Lotus pond art print (A4)")
+    wave = await buy_and_pay(shop, mei, group, "great wave art print", "Great Wave art print (A3)")
+    tea = await buy_and_pay(shop, mei, group, "celadon tea set", "Celadon tea set")  # Celadon Studio's
+
+    async def upload(person: Any, content: str) -> list[Any]:
+        before = len(shop.fake.sent(person))
+        await shop.settle(await shop.fake.send_document(person, None, content.encode(), "tracking.csv"))
+        return shop.fake.sent(person)[before:]
+
+    # Another brand's order on line 3 and a malformed line 4: nothing is shipped, every problem by line.
+    (refused,) = await upload(
+        ines,
+        f"order_id,carrier,tracking_number\n{lotus.id},DHL,JD014600003828\n{tea.id},DHL,JD014600003829\nnonsense\n",
+    )
+    assert "Nothing was changed" in refused.content
+    assert f"line 3: There is no order #{tea.id} that you can see." in refused.content
+    assert "line 4: expected order_id,carrier,tracking_number" in refused.content
+    assert (await order_now(shop, lotus.id)).status is OrderStatus.PAID
+
+    (done,) = await upload(ines, f"{lotus.id},DHL,JD014600003828\n{wave.id},Deutsche Post,RR123456785DE\n")
+    assert "2 orders marked shipped" in done.content
+    assert (await order_now(shop, wave.id)).fulfilment.carrier == "Deutsche Post"
+    (stranger,) = await upload(zed, f"{tea.id},DHL,JD014600003829\n")
+    assert "only read CSV files of tracking numbers from brand staff" in stranger.content
+    assert (await order_now(shop, tea.id)).status is OrderStatus.PAID
+    await drained(shop)
+    assert len(notices_about(shop, mei, "has shipped with")) == 2
+    shop.fake.assert_no_errors()

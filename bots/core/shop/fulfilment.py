@@ -18,11 +18,12 @@ from typing import Any
 
 from bots.core.callbacks import Callback
 from bots.core.context import Context
-from bots.core.events import ButtonEvent, CommandEvent, TextEvent
+from bots.core.events import ButtonEvent, CommandEvent, DocumentEvent, TextEvent
 from bots.core.i18n import N_
 from bots.core.shop import fulfilment_views as fv
 from bots.core.shop.views import status_name
 from bots.core.table import PRIVATE_SCOPE, Command, HandlerTable, TextFn
+from domain.brands.roles import brands_of
 from domain.errors import DomainError, ErrorCode
 from domain.numbers import whole_number
 from domain.outgoing import View
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 
 PRIVATE_ONLY = frozenset({PRIVATE_SCOPE})
 CANCEL_WORDS = {"cancel", "stop", "取消"}
+MAX_CSV_BYTES = 256 * 1024
 
 ERRORS: dict[ErrorCode, str] = {
     FulfilmentError.NO_SUCH_ORDER: N_("There is no order #{number} that you can see."),
@@ -76,6 +78,7 @@ def register(table: HandlerTable) -> None:
     table.notice(fulfilment.RETURN_ASKED, fv.return_asked_notice)
     table.errors(ERRORS)
     table.text = _chain(table.text)
+    table.document = import_csv
 
 
 def _chain(previous: TextFn | None) -> TextFn:
@@ -213,6 +216,38 @@ async def export_csv(ctx: Context, event: ButtonEvent, callback: Callback) -> No
     count = max(content.count(b"\n") - 1, 0)
     await ctx.messenger.answer_callback(event.callback_id)
     await ctx.messenger.send(event.sender.id, fv.export(ctx, content, count, ctx.now().strftime("%Y%m%d-%H%M")))
+
+
+async def import_csv(ctx: Context, event: DocumentEvent) -> None:
+    """A CSV of order_id,carrier,tracking_number sent in the private chat: every order shipped, or none."""
+    actor = await ctx.actor(event.sender)
+    async with ctx.uow() as uow:
+        staff_of = await brands_of(uow, actor)
+    if not staff_of:
+        await ctx.messenger.send(
+            event.chat.id, View(ctx.t("I only read CSV files of tracking numbers from brand staff."))
+        )
+        return
+    if event.file_size is not None and event.file_size > MAX_CSV_BYTES:
+        raise DomainError(FulfilmentError.CSV_TOO_BIG, max=fulfilment.MAX_CSV_LINES)
+    content = await ctx.messenger.download(event.file_id)
+    if len(content) > MAX_CSV_BYTES:
+        raise DomainError(FulfilmentError.CSV_TOO_BIG, max=fulfilment.MAX_CSV_LINES)
+    async with ctx.uow() as uow:
+        shipped, problems = await fulfilment.import_tracking(uow, ctx.now(), actor, content)
+        if problems:
+            await uow.rollback()
+        else:
+            await uow.commit()
+    if problems:
+        log.info("tracking CSV of %s refused: %s problems", event.sender.id, len(problems))
+        await ctx.messenger.send(event.chat.id, fv.csv_problems(ctx, problems))
+        return
+    ctx.services.outbox.wake()
+    log.info("tracking CSV of %s: %s orders shipped", event.sender.id, len(shipped))
+    numbers = ", ".join(f"#{order.id}" for order in shipped)
+    text = ctx.t("{count} orders marked shipped: {orders}. Their buyers are told.", count=len(shipped), orders=numbers)
+    await ctx.messenger.send(event.chat.id, View(text))
 
 
 # -- dialogs: tracking number, refusal reason, return reason ------------------------------------------
