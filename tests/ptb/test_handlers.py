@@ -44,8 +44,9 @@ def test_every_table_entry_gets_a_handler() -> None:
     assert len(commands) == len(table.commands)
 
     message_handlers = [h for h in handlers if isinstance(h, MessageHandler)]
-    # successful_payment, then commands no table entry claims, then private dialog text (table.text)
-    assert len(message_handlers) == 2 + (table.text is not None)
+    # successful_payment, then commands no table entry claims, then private files (table.document) and
+    # private dialog text (table.text)
+    assert len(message_handlers) == 2 + (table.document is not None) + (table.text is not None)
 
     callbacks = [h for h in handlers if isinstance(h, CallbackQueryHandler)]
     assert [h.pattern for h in callbacks] == [action_pattern(a) for a in table.actions] + [None]

@@ -182,14 +182,15 @@ def order_history(ctx: Context, orders: tuple[Order, ...], returnable: frozenset
         done = order.fulfilment
         if done.tracking_number:
             lines.append(
-                ctx.t(
-                    "  {carrier} tracking: <code>{tracking}</code>",
+                "  "
+                + ctx.t(
+                    "{carrier} tracking: <code>{tracking}</code>",
                     carrier=done.carrier or "",
                     tracking=done.tracking_number,
                 )
             )
         if done.return_answer and order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
-            lines.append(ctx.t("  Return refused: {reason}", reason=done.return_answer))
+            lines.append("  " + ctx.t("Return refused: {reason}", reason=done.return_answer))
         if order.id in returnable:
             rows.append(
                 (Button(ctx.plain("Return #{number}", number=order.id), callback=ctx.button("rask", order.id)),)
