@@ -236,8 +236,6 @@ async def cancel(
     if refund is None:
         current = await uow.orders.get(order.id)
         raise DomainError(FulfilmentError.WRONG_STATE, number=order.id, status=(current or order).status.value)
-    await uow.orders.advance(order.id, (OrderStatus.REFUND_DUE,), OrderStatus.REFUND_DUE, {"closed_at": now})
-    await uow.addresses.close(order.id, now)
     await _tell(uow, now, order, "cancelled", amount=order.total.display(), reason=_reason(reason, required=False))
     return refund
 
@@ -349,8 +347,6 @@ async def return_received(
     if refund is None:
         current = await uow.orders.get(order.id)
         raise DomainError(FulfilmentError.WRONG_STATE, number=order.id, status=(current or order).status.value)
-    await uow.orders.advance(order.id, (OrderStatus.REFUND_DUE,), OrderStatus.REFUND_DUE, {"closed_at": now})
-    await uow.addresses.close(order.id, now)
     await _tell(uow, now, order, "return_refunded", amount=order.total.display())
     return refund
 

@@ -26,6 +26,19 @@ class OrderStatus(StrEnum):
     RETURN_APPROVED = "return_approved"  # on its way back; refunded when the brand confirms receipt
 
 
+# Paid, and the money stays: fulfilment moves a paid order on without giving anything back.
+KEPT_PAID = frozenset(
+    {
+        OrderStatus.PAID,
+        OrderStatus.PACKED,
+        OrderStatus.SHIPPED,
+        OrderStatus.DELIVERED,
+        OrderStatus.RETURN_REQUESTED,
+        OrderStatus.RETURN_APPROVED,
+    }
+)
+
+
 class HoldStatus(StrEnum):
     ACTIVE = "active"
     CONVERTED = "converted"  # became part of a paid order

@@ -21,7 +21,7 @@ from domain.notices import Notice
 from domain.ports import UnitOfWork
 from domain.shop import after_paid
 from domain.shop.errors import ShopError
-from domain.shop.orders import Order, OrderStatus, Payment, PaymentStatus
+from domain.shop.orders import KEPT_PAID, Order, OrderStatus, Payment, PaymentStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ async def refund_order(uow: UnitOfWork, now: datetime, actor: Actor, order_id: i
         raise DomainError(ShopError.REFUND_UNKNOWN_ORDER, number=order_id)
     if order.status in (OrderStatus.REFUND_DUE, OrderStatus.REFUNDED):
         raise DomainError(ShopError.REFUND_ALREADY_DONE, number=order_id)
-    done = await money_goes_back(uow, now, order, (OrderStatus.PAID,), operators)
+    done = await money_goes_back(uow, now, order, tuple(KEPT_PAID), operators)
     if done is None:
         raise DomainError(ShopError.REFUND_NOT_PAID, number=order_id)
     if await can_message(uow, order.user_id):
@@ -70,6 +70,9 @@ async def money_goes_back(
         order.id, tuple(from_statuses), OrderStatus.REFUND_DUE
     ):
         return None
+    # Closed: its shipping address (if any) is erased after the retention time (domain/shop/addresses.py).
+    await uow.orders.advance(order.id, (OrderStatus.REFUND_DUE,), OrderStatus.REFUND_DUE, {"closed_at": now})
+    await uow.addresses.close(order.id, now)
     due: list[Payment] = []
     for payment in await uow.payments.for_order(order.id):
         if await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE):
