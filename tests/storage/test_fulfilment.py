@@ -8,6 +8,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from domain.actors import Actor
 from domain.errors import DomainError
@@ -16,7 +17,9 @@ from domain.shop import fulfilment
 from domain.shop.addresses import ShippingAddress
 from domain.shop.errors import FulfilmentError
 from domain.shop.orders import Order, OrderStatus
+from domain.shop.payments.received import ReceivedPayment
 from storage.database import Database
+from storage.payments_tables import payment_inbox
 from tests.storage.builders import NOW, add_product, later, line_for, new_order
 
 BERLIN = ShippingAddress("Mei Tanaka", "+4930123", "DE", "", "Berlin", "Torstraße 1", "", "10115", "std-DE")
@@ -127,3 +130,30 @@ async def test_brand_staff_reach_only_their_brands_orders_and_addresses(database
         everything = await fulfilment.orders_to_ship(uow, Actor.command_line())
         assert {shown.order.id for shown in everything.orders} == {museum.id, celadon.id}
         assert await fulfilment.orders_to_ship(uow, Actor(5)) == fulfilment.ShipPage((), 0, 0)
+
+
+async def test_the_payment_inbox_keeps_the_address_only_until_the_payment_is_settled(database: Database) -> None:
+    received = ReceivedPayment(
+        telegram_charge_id="tg-ship-1",
+        provider_charge_id="prov-1",
+        user_id=1001,
+        chat_id=1001,
+        message_id=7,
+        payload="order:1",
+        amount=Money(2690, "EUR"),
+        received_at=NOW,
+        shipping=BERLIN,
+    )
+    async with database.uow() as uow:
+        assert await uow.payment_inbox.add_if_new(received)
+        await uow.commit()
+    async with database.uow() as uow:
+        entry = await uow.payment_inbox.claim("tg-ship-1")
+        assert entry is not None and entry.payment.shipping == BERLIN  # survives a crash before settling
+        await uow.payment_inbox.settle(entry.id, later(1))
+        await uow.commit()
+    async with database.uow() as uow:
+        stored = (
+            await uow.session.execute(select(payment_inbox.c.order_info).where(payment_inbox.c.id == entry.id))
+        ).scalar_one()
+    assert stored is None
