@@ -143,56 +143,46 @@ async def _show(ctx: Context, chat_id: int, event: CommandEvent | ButtonEvent | 
 async def _act(
     ctx: Context,
     event: ButtonEvent,
-    step: Callable[..., Awaitable[Any]],
-    order_id: int,
+    callback: Callback,
+    step: Callable[..., Awaitable[object]],
     done: str,
     *args: object,
-) -> Any:
+) -> None:
+    """Run one console step on the button's order, answer the press, and show the order as it is now."""
+    order_id = callback.int_arg(0)
     actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
         result = await step(uow, ctx.now(), actor, order_id, *args)
         await uow.commit()
     ctx.services.outbox.wake()
     log.info("order %s: %s by %s", order_id, step.__name__, event.sender.id)
+    if isinstance(result, Refund):
+        await _refund_stars(ctx, result)
     await ctx.messenger.answer_callback(event.callback_id, ctx.plain(done, number=order_id))
-    return result
+    if event.chat is not None:
+        await _show(ctx, event.chat.id, event, order_id)
 
 
 async def pack(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
-    await _act(ctx, event, fulfilment.pack, callback.int_arg(0), N_("Order #{number} is packed."))
-    await _refresh(ctx, event, callback.int_arg(0))
+    await _act(ctx, event, callback, fulfilment.pack, N_("Order #{number} is packed."))
 
 
 async def deliver(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
-    await _act(ctx, event, fulfilment.deliver, callback.int_arg(0), N_("Order #{number} is delivered."))
-    await _refresh(ctx, event, callback.int_arg(0))
+    await _act(ctx, event, callback, fulfilment.deliver, N_("Order #{number} is delivered."))
 
 
 async def cancel(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
-    refund = await _act(
-        ctx, event, fulfilment.cancel, callback.int_arg(0), N_("Order #{number} is cancelled and refunded."),
-        ctx.settings.owner_ids,
-    )  # fmt: skip
-    await _refund_stars(ctx, refund)
-    await _refresh(ctx, event, callback.int_arg(0))
+    done = N_("Order #{number} is cancelled and refunded.")
+    await _act(ctx, event, callback, fulfilment.cancel, done, ctx.settings.owner_ids)
 
 
 async def approve_return(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
-    await _act(ctx, event, _approve, callback.int_arg(0), N_("Return of order #{number} approved."))
-    await _refresh(ctx, event, callback.int_arg(0))
-
-
-async def _approve(uow: Any, now: Any, actor: Any, order_id: int) -> object:
-    return await fulfilment.decide_return(uow, now, actor, order_id, approve=True)
+    await _act(ctx, event, callback, fulfilment.decide_return, N_("Return of order #{number} approved."), True)
 
 
 async def return_received(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
-    refund = await _act(
-        ctx, event, fulfilment.return_received, callback.int_arg(0), N_("Order #{number} is refunded."),
-        ctx.settings.owner_ids,
-    )  # fmt: skip
-    await _refund_stars(ctx, refund)
-    await _refresh(ctx, event, callback.int_arg(0))
+    done = N_("Order #{number} is refunded.")
+    await _act(ctx, event, callback, fulfilment.return_received, done, ctx.settings.owner_ids)
 
 
 async def _refund_stars(ctx: Context, refund: Refund) -> None:
@@ -201,12 +191,6 @@ async def _refund_stars(ctx: Context, refund: Refund) -> None:
         await refunds.refund_stars(
             ctx.services.uow_factory, ctx.services.clock, ctx.messenger, payment, ctx.settings.owner_ids, answer=False
         )
-
-
-async def _refresh(ctx: Context, event: ButtonEvent, order_id: int) -> None:
-    """Show the order as it is now, under the message whose button was pressed."""
-    if event.chat is not None:
-        await _show(ctx, event.chat.id, event, order_id)
 
 
 async def export_csv(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
