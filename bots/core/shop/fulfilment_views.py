@@ -30,8 +30,10 @@ def order_block(ctx: Context, shown: OrderToShip, status: str) -> list[str]:
     ]
     if shown.address is not None:
         lines.extend(_esc(part) for part in shown.address.lines())
+    elif order.ship_country:
+        lines.append(ctx.t("Address erased; country {country}", country=order.ship_country))
     else:
-        lines.append(ctx.t("Address erased; country {country}", country=order.ship_country or "?"))
+        lines.append(ctx.t("No shipping address was given with this order."))
     done = order.fulfilment
     if done.tracking_number:
         lines.append(ctx.t("{carrier} tracking {tracking}", carrier=done.carrier or "", tracking=done.tracking_number))
