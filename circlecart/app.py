@@ -100,6 +100,7 @@ class CircleCart:
                 bot_id=bot_id,
                 payment_provider_token=self.settings.payment_provider_token.get_secret_value(),
                 shipping=self.settings.shipping_rules(),
+                returns=self.settings.return_policy(),
                 owner_ids=self.settings.owner_ids,
                 rewards=rewards_policy(self.settings),
                 beacon=self.settings.beacon(),
@@ -184,6 +185,7 @@ class CircleCart:
                     "codes_low_at": self.settings.codes_low_at,
                     "digest_retention_hours": self.settings.digest_retention_hours,
                     "digest_hour": self.settings.digest_hour,
+                    "address_retention_days": self.settings.address_retention_days,
                 },
             )
         )

@@ -39,6 +39,8 @@ async def import_file(database_url: str, path: Path) -> ImportReport:
                 e.active,
                 kind=e.kind,
                 content=e.content,
+                final_sale=e.final_sale,
+                return_days=e.return_days,
             ),
             e.brand,
         )
@@ -79,6 +81,8 @@ async def export_text(database_url: str, fmt: Literal["yaml", "csv"]) -> str:
             line=0,
             kind=p.kind,
             content=p.content,
+            final_sale=p.final_sale,
+            return_days=p.return_days,
         )
         for p in products
     ]

@@ -166,6 +166,9 @@ def _parser() -> argparse.ArgumentParser:
     from circlecart import exports
 
     exports.add_parsers(sub)
+    from circlecart import orders_commands
+
+    orders_commands.add_parsers(sub)
     return parser
 
 

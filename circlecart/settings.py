@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -11,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bots.core.i18n import Translations
 from domain.drops.beacon import QUICKNET, BeaconChain
 from domain.numbers import whole_number
+from domain.shop.fulfilment import ReturnPolicy
 from domain.shop.shipping import ShippingRules
 
 ENV_PREFIX = "CIRCLECART_"
@@ -30,6 +32,14 @@ class Settings(BaseSettings):
     # Physical goods: countries shipped to and their prices (order currency), and the free-shipping threshold.
     shipping_zones: str = ""
     shipping_free_over: str = ""
+    # Fulfilment (domain/shop/fulfilment.py): returns, and how long a closed order's address is kept.
+    return_days: int = Field(default=7, ge=0, le=365, description="return window after delivery, unless a product says")
+    return_transit_days: int = Field(
+        default=5, ge=0, le=90, description="days a parcel travels, when not marked delivered"
+    )
+    address_retention_days: int = Field(
+        default=30, ge=0, le=3650, description="days an address is kept after its order is delivered or returned"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     webhook_url: str = Field(default="", description="Public HTTPS URL of the webhook; empty: long polling")
     webhook_secret: SecretStr = SecretStr("")
@@ -113,6 +123,9 @@ class Settings(BaseSettings):
 
         parse_rules("", value)
         return value
+
+    def return_policy(self) -> ReturnPolicy:
+        return ReturnPolicy(days=self.return_days, transit=timedelta(days=self.return_transit_days))
 
     def shipping_rules(self) -> ShippingRules:
         from domain.shop.shipping import parse_rules

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol
@@ -19,6 +19,7 @@ from domain.notices import Notice, NoticeStatus, OutboxEntry
 from domain.points.ports import PointsRepository
 from domain.privacy.ports import PersonalDataRepository
 from domain.referrals.ports import ReferralRepository
+from domain.shop.addresses import AddressRepository
 from domain.shop.orders import (
     HoldStatus,
     NewOrder,
@@ -123,6 +124,22 @@ class OrderRepository(Protocol):
 
     async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
         """Move every link to the member onto `pseudonym` (see domain/privacy/holdings.py)."""
+
+    async def advance(
+        self,
+        order_id: int,
+        from_statuses: Sequence[OrderStatus],
+        to_status: OrderStatus,
+        changes: Mapping[str, object],
+    ) -> bool:
+        """Conditional status change that also sets fulfilment fields (names of `Fulfilment`'s fields)."""
+
+    async def list_for_brands(
+        self, brand_ids: Sequence[int] | None, statuses: Sequence[OrderStatus], offset: int, limit: int
+    ) -> Sequence[Order]:
+        """Orders in `statuses` with a line of a product of one of the brands (None: any), oldest paid first."""
+
+    async def count_for_brands(self, brand_ids: Sequence[int] | None, statuses: Sequence[OrderStatus]) -> int: ...
 
 
 class CodeRepository(Protocol):
@@ -278,6 +295,7 @@ class UnitOfWork(Protocol):
     assistant_usage: AssistantUsageRepository
     handovers: HandoverRepository
     digests: DigestRepository
+    addresses: AddressRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -281,5 +281,3 @@ async def rows(database: Database, kind: str, since: datetime | None) -> AsyncIt
         result = await connection.stream(export.query(since).execution_options(yield_per=BATCH))
         async for row in result:
             yield export.row(row)
-
-

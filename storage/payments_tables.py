@@ -39,6 +39,8 @@ class PaymentInboxRow(SQLModel, table=True):
     settled_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
     attempts: int = Field(default=0, sa_type=Integer, nullable=False)
     last_error: str | None = Field(default=None, sa_type=Text, nullable=True)
+    # The payment form's name, phone and address (JSON), only until settled: then it moves to shipping_addresses.
+    order_info: str | None = Field(default=None, sa_type=Text, nullable=True)
 
 
 class PaymentCursorRow(SQLModel, table=True):

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlmodel import Field, SQLModel
 
@@ -110,6 +111,11 @@ class ProductRow(SQLModel, table=True):
         default="physical", sa_type=String(16), nullable=False, sa_column_kwargs={"server_default": "physical"}
     )
     content: str | None = Field(default=None, sa_type=Text, nullable=True)  # digital goods: link or file_id
+    # returns (migration 0015): no returns at all, and the window after delivery (NULL: the shop's default)
+    final_sale: bool = Field(
+        default=False, sa_type=Boolean, nullable=False, sa_column_kwargs={"server_default": false()}
+    )
+    return_days: int | None = Field(default=None, sa_type=Integer, nullable=True)
 
 
 class OrderRow(SQLModel, table=True):
@@ -138,6 +144,16 @@ class OrderRow(SQLModel, table=True):
         default=0, sa_type=BigInteger, nullable=False, sa_column_kwargs={"server_default": "0"}
     )
     ship_country: str | None = Field(default=None, sa_type=String(2), nullable=True)
+    # fulfilment (migration 0015): see domain/shop/fulfilment.py
+    carrier: str | None = Field(default=None, sa_type=String(40), nullable=True)
+    tracking_number: str | None = Field(default=None, sa_type=String(64), nullable=True)
+    packed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    shipped_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    return_requested_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+    return_reason: str | None = Field(default=None, sa_type=Text, nullable=True)
+    return_answer: str | None = Field(default=None, sa_type=Text, nullable=True)
 
 
 class OrderLineRow(SQLModel, table=True):
@@ -262,6 +278,7 @@ processed_updates: Table = ProcessedUpdateRow.__table__  # type: ignore[attr-def
 import storage.assistant_tables  # noqa: E402
 import storage.digital_tables  # noqa: E402
 import storage.drops_tables  # noqa: E402
+import storage.fulfilment_tables  # noqa: E402
 import storage.memberships_tables  # noqa: E402
 import storage.moderation_tables  # noqa: E402
 import storage.payments_tables  # noqa: E402

@@ -28,6 +28,7 @@ from domain.ports import (
 )
 from domain.privacy.ports import PersonalDataRepository
 from domain.referrals.ports import ReferralRepository
+from domain.shop.addresses import AddressRepository
 from domain.shop.payments.ports import PaymentInboxRepository
 from domain.updates import ProcessedUpdateRepository
 from storage.repositories import (
@@ -59,6 +60,7 @@ from storage.repositories import (
     SqlProductRepository,
     SqlReferralRepository,
 )
+from storage.repositories.addresses import SqlAddressRepository
 from storage.repositories.personal_data import SqlPersonalDataRepository
 from storage.writer_gate import WriterGate
 
@@ -99,6 +101,7 @@ class SqlUnitOfWork:
     assistant_usage: AssistantUsageRepository
     handovers: HandoverRepository
     digests: DigestRepository
+    addresses: AddressRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, gate: WriterGate | None = None
@@ -150,6 +153,7 @@ class SqlUnitOfWork:
         self.assistant_usage = SqlAssistantUsageRepository(session, self._dialect)
         self.handovers = SqlHandoverRepository(session, self._dialect)
         self.digests = SqlDigestRepository(session, self._dialect)
+        self.addresses = SqlAddressRepository(session, self._dialect)
         return self
 
     async def __aexit__(

@@ -30,6 +30,9 @@ class AnswerTracking:
             self.answered = True
         await self.inner.answer_callback(callback_id, text, alert, url)
 
+    async def download(self, file_id: str) -> bytes:
+        return await self.inner.download(file_id)
+
     async def send(self, chat_id: int, view: View, reply_to: int | None = None) -> MessageRef:
         return await self.inner.send(chat_id, view, reply_to)
 
@@ -57,9 +60,6 @@ class AnswerTracking:
 
     async def refund_star_payment(self, user_id: int, telegram_charge_id: str) -> None:
         await self.inner.refund_star_payment(user_id, telegram_charge_id)
-
-    async def download(self, file_id: str) -> bytes:
-        return await self.inner.download(file_id)
 
     async def star_transactions(self, offset: int, limit: int) -> Sequence[StarTransaction]:
         return await self.inner.star_transactions(offset, limit)

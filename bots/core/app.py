@@ -12,7 +12,7 @@ from bots.core.moderation import handlers as moderation
 from bots.core.points import handlers as points
 from bots.core.privacy import handlers as privacy
 from bots.core.referrals import handlers as referrals
-from bots.core.shop import digital, inline, orders, payments, shipping
+from bots.core.shop import digital, fulfilment, inline, orders, payments, shipping
 from bots.core.shop import handlers as shop
 from bots.core.start import handlers as start
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, HandlerTable
@@ -66,4 +66,6 @@ def build_table() -> HandlerTable:
     privacy.register(table)
     moderation.register(table)
     assistant.register(table)  # after drops: the private chat's text goes to an open dialog first
+    # After the assistant: the console's dialog answers first, then the drops dialogs and the assistant.
+    fulfilment.register(table)
     return table

@@ -26,6 +26,7 @@ from domain.messenger import Messenger, MessengerError
 from domain.money import STARS
 from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork, UnitOfWorkFactory
+from domain.shop.fulfilment import ReturnPolicy
 from domain.shop.shipping import ShippingRules
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class BotSettings:
     payment_provider_token: str = ""  # empty: Telegram Stars
     currency: str = STARS
     shipping: ShippingRules = field(default_factory=ShippingRules)  # physical goods (CIRCLECART_SHIPPING_*)
+    returns: ReturnPolicy = field(default_factory=ReturnPolicy)  # CIRCLECART_RETURN_DAYS, ..._TRANSIT_DAYS
     owner_ids: tuple[int, ...] = ()  # the operators (CIRCLECART_OWNER_IDS)
     rewards: RewardsPolicy = field(default_factory=RewardsPolicy)  # points, referrals, group buys
     beacon: BeaconChain = QUICKNET  # the drand chain new raffles draw with

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -70,14 +71,15 @@ class TextEvent(Event):
 
 @dataclass(frozen=True, slots=True)
 class DocumentEvent(Event):
-    """A file someone sent the bot in its private chat (brand staff upload pools of codes this way)."""
+    """A file sent to the bot in its private chat (e.g. a brand's CSV of tracking numbers)."""
 
     chat: Chat
     message_id: int
     file_id: str
-    file_name: str | None = None
-    file_size: int | None = None
-    caption: str | None = None
+    file_name: str
+    mime_type: str | None
+    file_size: int | None
+    caption: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,8 @@ class PaymentEvent(Event):
     provider_charge_id: str | None
     is_recurring: bool = False
     subscription_expiration_date: datetime | None = None
+    shipping_option_id: str | None = None  # physical goods: what the payment form collected
+    order_info: Mapping[str, object] | None = None  # Telegram's OrderInfo: name, phone_number, shipping_address
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,7 +107,7 @@ class HandlerTable:
     bot_membership: MembershipFn | None = None
     join_request: JoinRequestFn | None = None
     text: TextFn | None = None  # plain private-chat text, for dialogs kept in the state store
-    document: DocumentFn | None = None  # a file sent in the private chat (pools of codes)
+    document: DocumentFn | None = None  # a file sent in the private chat (codes, tracking CSVs)
     group_text: TextFn | None = None  # plain group text that mentions or replies to the bot (the assistant)
     # Every plain group message, before anything else (the moderator's digest keeps them while it is on).
     group_chatter: TextFn | None = None

@@ -134,6 +134,8 @@ def payment(update_id: int, message: Message) -> PaymentEvent | None:
         paid.provider_payment_charge_id or None,
         bool(paid.is_recurring),
         _utc(paid.subscription_expiration_date),
+        paid.shipping_option_id,
+        paid.order_info.to_dict() if paid.order_info else None,
     )
 
 
@@ -162,6 +164,23 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 
 # -- dialogs (drops' scheduling dialog): plain text in the private chat --------------------------------------
+def document(update_id: int, message: Message) -> DocumentEvent | None:
+    if message.from_user is None or message.document is None:
+        return None
+    found = message.document
+    return DocumentEvent(
+        update_id,
+        sender(message.from_user),
+        chat(message.chat),
+        message.message_id,
+        found.file_id,
+        found.file_name or "",
+        found.mime_type,
+        found.file_size,
+        message.caption or "",
+    )
+
+
 def text(update_id: int, message: Message) -> TextEvent | None:
     if message.from_user is None or message.text is None:
         return None
@@ -175,20 +194,4 @@ def text(update_id: int, message: Message) -> TextEvent | None:
         reply_to_sender_id=replied.from_user.id if replied is not None and replied.from_user is not None else None,
         reply_to_message_id=replied.message_id if replied is not None else None,
         sent_at=message.date,
-    )
-
-
-def document(update_id: int, message: Message) -> DocumentEvent | None:
-    if message.from_user is None or message.document is None:
-        return None
-    found = message.document
-    return DocumentEvent(
-        update_id,
-        sender(message.from_user),
-        chat(message.chat),
-        message.message_id,
-        found.file_id,
-        found.file_name,
-        found.file_size,
-        message.caption,
     )

@@ -37,7 +37,7 @@ class Topic(StrEnum):
 
 
 class Erasable(Protocol):
-    async def forget_member(self, user_id: int) -> None:
+    async def forget_member(self, user_id: int) -> object:
         """Delete what this repository holds about the member (or blank its personal fields)."""
 
 

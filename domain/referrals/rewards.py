@@ -12,7 +12,7 @@ from domain.points.ledger import Entry, Reason
 from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork
 from domain.referrals.model import Referral, ReferralStatus
-from domain.shop.orders import Order, OrderStatus
+from domain.shop.orders import KEPT_PAID, Order
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ async def release_due(uow: UnitOfWork, now: datetime, policy: RewardsPolicy, bat
     released: list[Released] = []
     for referral in await uow.referrals.due(now, batch):
         order = await uow.orders.get(referral.order_id) if referral.order_id is not None else None
-        if order is None or order.status is not OrderStatus.PAID:
+        if order is None or order.status not in KEPT_PAID:  # shipped or delivered is still paid
             await uow.referrals.transition(referral.referee_id, ReferralStatus.PENDING, ReferralStatus.VOIDED)
             continue
         if not await uow.referrals.transition(referral.referee_id, ReferralStatus.PENDING, ReferralStatus.REWARDED):

@@ -18,6 +18,8 @@ YAML (``.yaml`` / ``.yml``)::
         kind: physical           # optional: physical (default), digital or service
         content: https://...     # digital goods only (required there): a link, a Telegram file_id, or
                                  # `pool`: a unique code per unit from the pool the brand uploads
+        final_sale: false        # optional: true for custom or made-to-order goods, which cannot be returned
+        return_days: 14          # optional: days a return may be asked for after delivery (default: the shop's)
 
 CSV (``.csv``): comma-separated, UTF-8 (a leading byte-order mark is ignored), a header row with the same
 column names (any order; optional columns may be left out), then one product per row. In CSV:
@@ -43,6 +45,8 @@ Rules (checked for every product before anything is returned, so a bad file impo
   so a physical product priced in XTR is refused; a digital product needs content (an http(s) URL or a
   Telegram file_id, the same shapes as photo, or the word ``pool`` for codes from an uploaded pool), and
   only digital products may have content.
+* final_sale: true/false (default false): no returns. return_days: a whole number of days from 0 to 365;
+  empty means the shop's default (CIRCLECART_RETURN_DAYS).
 * text is stripped of surrounding whitespace and may not contain control characters (descriptions may
   contain line breaks).
 
@@ -86,6 +90,8 @@ FIELDS: tuple[str, ...] = (
     "brand",
     "kind",
     "content",
+    "final_sale",
+    "return_days",
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("sku", "title", "price", "currency", "stock")
 
@@ -97,6 +103,7 @@ BRAND_MAX = 64
 PHOTO_MAX = 2048
 CONTENT_MAX = 2048
 STOCK_MAX = 1_000_000
+RETURN_DAYS_MAX = 365
 XTR_MIN = 1
 XTR_MAX = 10_000  # Telegram Stars invoice limit
 CSV_TAG_SEPARATOR = ";"
@@ -125,6 +132,8 @@ class CatalogEntry:
     line: int  # 1-based source line of this product (0 when not read from a file)
     kind: ProductKind = DEFAULT_KIND
     content: str | None = None  # digital goods: a link or a Telegram file_id
+    final_sale: bool = False  # no returns (custom or made to order)
+    return_days: int | None = None  # the return window after delivery; None: the shop's default
 
 
 class CatalogError(ErrorCode):
@@ -471,6 +480,22 @@ def _validate(raw: _Raw, problems: list[tuple[int, str]]) -> CatalogEntry | None
         else:
             report(active_line, f"active {active_text!r} must be one of true/false, yes/no, 1/0")
 
+    # returns: final sale, and the window after delivery
+    final_line, final_text = get("final_sale")
+    final_sale = False
+    if final_text is not None:
+        if final_text.lower() in _TRUE:
+            final_sale = True
+        elif final_text.lower() not in _FALSE:
+            report(final_line, f"final_sale {final_text!r} must be one of true/false, yes/no, 1/0")
+    days_line, days_text = get("return_days")
+    return_days: int | None = None
+    if days_text is not None:
+        if not _STOCK_RE.fullmatch(days_text) or not 0 <= int(days_text) <= RETURN_DAYS_MAX:
+            report(days_line, f"return_days {days_text!r} must be a whole number of days from 0 to {RETURN_DAYS_MAX}")
+        else:
+            return_days = int(days_text)
+
     # kind + content: Telegram's rules for goods (Stars for digital goods and services only)
     kind_line, kind_text = get("kind")
     kind: ProductKind = DEFAULT_KIND
@@ -519,6 +544,8 @@ def _validate(raw: _Raw, problems: list[tuple[int, str]]) -> CatalogEntry | None
         line=raw.line,
         kind=kind,
         content=content,
+        final_sale=final_sale,
+        return_days=return_days,
     )
 
 
@@ -643,6 +670,10 @@ def _dump_yaml(entries: Sequence[CatalogEntry]) -> str:
         product["kind"] = entry.kind
         if entry.content is not None:
             product["content"] = entry.content
+        if entry.final_sale:
+            product["final_sale"] = True
+        if entry.return_days is not None:
+            product["return_days"] = entry.return_days
         products.append(product)
     return yaml.dump(
         {"products": products},
@@ -673,6 +704,8 @@ def _dump_csv(entries: Sequence[CatalogEntry]) -> str:
                 entry.brand or "",
                 entry.kind,
                 entry.content or "",
+                "true" if entry.final_sale else "false",
+                "" if entry.return_days is None else str(entry.return_days),
             ]
         )
     return out.getvalue()

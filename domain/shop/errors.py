@@ -37,3 +37,21 @@ class ShopError(ErrorCode):
     REFUND_UNKNOWN_ORDER = "refund.unknown_order"
     REFUND_ALREADY_DONE = "refund.already"
     REFUND_NOT_PAID = "refund.not_paid"
+
+
+class FulfilmentError(ErrorCode):
+    """Shipping a physical order, sending it back, and the brand console's CSV files."""
+
+    NO_SUCH_ORDER = "fulfilment.no_such_order"  # also when the order is another brand's: nothing is revealed
+    WRONG_STATE = "fulfilment.wrong_state"
+    NOT_SHIPPABLE = "fulfilment.not_shippable"
+    BAD_TRACKING = "fulfilment.bad_tracking"
+    BAD_CARRIER = "fulfilment.bad_carrier"
+    BAD_REASON = "fulfilment.bad_reason"
+    FINAL_SALE = "return.final_sale"
+    WINDOW_CLOSED = "return.window_closed"
+    NOT_RETURNABLE = "return.not_returnable"
+    CSV_EMPTY = "fulfilment.csv_empty"
+    CSV_BAD_LINE = "fulfilment.csv_bad_line"
+    CSV_DUPLICATE = "fulfilment.csv_duplicate"
+    CSV_TOO_BIG = "fulfilment.csv_too_big"

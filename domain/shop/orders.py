@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -18,6 +18,25 @@ class OrderStatus(StrEnum):
     CANCELLED = "cancelled"  # e.g. the price changed before payment
     REFUNDED = "refunded"  # paid, then the money went back
     REFUND_DUE = "refund_due"  # paid but undeliverable; the refund is still to be made
+    # Physical goods after payment (domain/shop/fulfilment.py): paid -> packed -> shipped -> delivered.
+    PACKED = "packed"
+    SHIPPED = "shipped"  # with a carrier and a tracking number
+    DELIVERED = "delivered"
+    RETURN_REQUESTED = "return_requested"  # the member asked to send it back; the brand decides
+    RETURN_APPROVED = "return_approved"  # on its way back; refunded when the brand confirms receipt
+
+
+# Paid, and the money stays: fulfilment moves a paid order on without giving anything back.
+KEPT_PAID = frozenset(
+    {
+        OrderStatus.PAID,
+        OrderStatus.PACKED,
+        OrderStatus.SHIPPED,
+        OrderStatus.DELIVERED,
+        OrderStatus.RETURN_REQUESTED,
+        OrderStatus.RETURN_APPROVED,
+    }
+)
 
 
 class HoldStatus(StrEnum):
@@ -46,6 +65,24 @@ class OrderLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Fulfilment:
+    """What happened to a physical order after payment; field names are what `OrderRepository.advance` sets."""
+
+    carrier: str | None = None
+    tracking_number: str | None = None
+    packed_at: datetime | None = None
+    shipped_at: datetime | None = None
+    delivered_at: datetime | None = None
+    closed_at: datetime | None = None  # cancelled, or the return received: the money goes back
+    return_requested_at: datetime | None = None
+    return_reason: str | None = None  # the member's
+    return_answer: str | None = None  # the brand's reason for refusing a return
+
+
+FULFILMENT_FIELDS = frozenset(Fulfilment.__dataclass_fields__)
+
+
+@dataclass(frozen=True, slots=True)
 class Order:
     id: int
     user_id: int
@@ -59,6 +96,7 @@ class Order:
     points_to_spend: int = 0  # the points that discount costs; spent when pre-checkout holds the stock
     shipping: int = 0  # minor units: the shipping option the member chose in the payment form (physical goods)
     ship_country: str | None = None  # ISO country of the shipping address; the order keeps nothing more of it
+    fulfilment: Fulfilment = field(default_factory=Fulfilment)
 
     @property
     def subtotal(self) -> Money:

@@ -53,6 +53,8 @@ class Product:
     counted: int = 0  # the count the last catalog import stated (what `catalog export` writes back)
     kind: ProductKind = DEFAULT_KIND
     content: str | None = None  # digital goods: a link, a Telegram file_id or "pool", delivered after payment
+    final_sale: bool = False  # custom or made to order: no returns (the card says so)
+    return_days: int | None = None  # the return window after delivery; None: the shop's default (7 days)
 
     @property
     def delivers(self) -> ContentKind | None:
@@ -89,6 +91,8 @@ class NewProduct:
     brand_id: int | None = None
     kind: ProductKind = DEFAULT_KIND
     content: str | None = None
+    final_sale: bool = False
+    return_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

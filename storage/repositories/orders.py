@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import RowMapping, Select, exists, func, insert, select, update
 
 from domain.money import Money
-from domain.shop.orders import NewOrder, Order, OrderLine, OrderStatus
+from domain.shop.orders import FULFILMENT_FIELDS, Fulfilment, NewOrder, Order, OrderLine, OrderStatus
 from storage.repositories._base import SqlRepository, rowcount
-from storage.tables import order_lines, orders
+from storage.tables import order_lines, orders, products
 
 
 def _line(row: RowMapping) -> OrderLine:
@@ -37,6 +37,7 @@ def _order(row: RowMapping, lines: Iterable[OrderLine]) -> Order:
         points_to_spend=int(row["points_to_spend"]),
         shipping=int(row["shipping_amount"]),
         ship_country=row["ship_country"],
+        fulfilment=Fulfilment(**{name: row[name] for name in FULFILMENT_FIELDS}),
     )
 
 
@@ -150,6 +151,50 @@ class SqlOrderRepository(SqlRepository):
             .values(shipping_amount=amount, ship_country=country)
         )
         return rowcount(await self._session.execute(statement)) == 1
+
+    async def advance(
+        self,
+        order_id: int,
+        from_statuses: Sequence[OrderStatus],
+        to_status: OrderStatus,
+        changes: Mapping[str, object],
+    ) -> bool:
+        unknown = set(changes) - FULFILMENT_FIELDS
+        if unknown or not from_statuses:
+            raise ValueError(f"not fulfilment fields: {sorted(unknown)}" if unknown else "no status to move from")
+        statement = (
+            update(orders)
+            .where(orders.c.id == order_id, orders.c.status.in_([status.value for status in from_statuses]))
+            .values({"status": to_status.value, **changes})
+        )
+        return rowcount(await self._session.execute(statement)) == 1
+
+    def _of_brands(
+        self, query: Select[Any], brand_ids: Sequence[int] | None, statuses: Sequence[OrderStatus]
+    ) -> Select[Any]:
+        of_brand = (
+            select(order_lines.c.id)
+            .join(products, products.c.id == order_lines.c.product_id)
+            .where(order_lines.c.order_id == orders.c.id, products.c.kind == "physical")
+        )
+        if brand_ids is not None:
+            of_brand = of_brand.where(products.c.brand_id.in_(list(brand_ids)))
+        return query.where(orders.c.status.in_([status.value for status in statuses]), exists(of_brand))
+
+    async def list_for_brands(
+        self, brand_ids: Sequence[int] | None, statuses: Sequence[OrderStatus], offset: int, limit: int
+    ) -> Sequence[Order]:
+        if limit <= 0 or not statuses:
+            return []
+        query = self._of_brands(select(orders), brand_ids, statuses)
+        query = query.order_by(orders.c.paid_at, orders.c.id).offset(max(offset, 0)).limit(limit)
+        return await self._load(query)
+
+    async def count_for_brands(self, brand_ids: Sequence[int] | None, statuses: Sequence[OrderStatus]) -> int:
+        if not statuses:
+            return 0
+        query = self._of_brands(select(func.count()).select_from(orders), brand_ids, statuses)
+        return int((await self._session.execute(query)).scalar_one())
 
     async def _load(self, query: Select[Any]) -> list[Order]:
         rows = list((await self._session.execute(query)).mappings())

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import RowMapping, select, update
 
 from domain.money import Money
+from domain.shop.addresses import ShippingAddress
 from domain.shop.payments.received import InboxEntry, ReceivedPayment, Source
 from storage.payments_tables import payment_cursors, payment_inbox
 from storage.repositories._base import SqlRepository
@@ -27,11 +29,25 @@ def _entry(row: RowMapping) -> InboxEntry:
             source=Source(row["source"]),
             subscription_expires_at=row["subscription_expires_at"],
             is_recurring=bool(row["is_recurring"]),
+            shipping=_shipping(row["order_info"]),
         ),
         settled_at=row["settled_at"],
         attempts=int(row["attempts"]),
         last_error=row["last_error"],
     )
+
+
+def _shipping(text: str | None) -> ShippingAddress | None:
+    if not text:
+        return None
+    stored = json.loads(text)
+    return ShippingAddress.from_order_info(stored, stored.get("shipping_option_id"))
+
+
+def _order_info(address: ShippingAddress | None) -> str | None:
+    if address is None:
+        return None
+    return json.dumps({**address.as_order_info(), "shipping_option_id": address.shipping_option_id})
 
 
 class SqlPaymentInboxRepository(SqlRepository):
@@ -51,6 +67,7 @@ class SqlPaymentInboxRepository(SqlRepository):
                 subscription_expires_at=payment.subscription_expires_at,
                 is_recurring=payment.is_recurring,
                 source=payment.source.value,
+                order_info=_order_info(payment.shipping),
                 received_at=payment.received_at,
                 settled_at=None,
                 attempts=0,
@@ -71,7 +88,9 @@ class SqlPaymentInboxRepository(SqlRepository):
         return _entry(row) if row is not None else None
 
     async def settle(self, entry_id: int, at: datetime) -> None:
-        await self._session.execute(update(payment_inbox).where(payment_inbox.c.id == entry_id).values(settled_at=at))
+        # The address moved to shipping_addresses while settling: the inbox keeps no copy of it.
+        statement = update(payment_inbox).where(payment_inbox.c.id == entry_id).values(settled_at=at, order_info=None)
+        await self._session.execute(statement)
 
     async def failed(self, telegram_charge_id: str, error: str) -> None:
         statement = (

@@ -56,6 +56,8 @@ def _product(row: RowMapping) -> Product:
         counted=int(row["counted"]),
         kind=row["kind"],
         content=row["content"],
+        final_sale=bool(row["final_sale"]),
+        return_days=row["return_days"],
     )
 
 
@@ -73,6 +75,8 @@ def _details(product: NewProduct | Product) -> dict[str, Any]:
         "brand_id": product.brand_id,
         "kind": product.kind,
         "content": product.content,
+        "final_sale": product.final_sale,
+        "return_days": product.return_days,
     }
 
 
@@ -147,6 +151,8 @@ class SqlProductRepository(SqlRepository):
             counted=product.stock,
             kind=product.kind,
             content=product.content,
+            final_sale=product.final_sale,
+            return_days=product.return_days,
         )
 
     async def update(self, product: Product) -> None:

@@ -44,7 +44,9 @@ async def aiogram_bot(fake_telegram: FakeTelegram) -> AsyncIterator[AiogramBot]:
 @pytest_asyncio.fixture
 async def ptb_bot(fake_telegram: FakeTelegram) -> AsyncIterator[telegram.Bot]:
     """A real python-telegram-bot Bot talking to the fake."""
-    bot = telegram.Bot(BOT_TOKEN, base_url=f"{fake_telegram.base_url}/bot")
+    bot = telegram.Bot(
+        BOT_TOKEN, base_url=f"{fake_telegram.base_url}/bot", base_file_url=f"{fake_telegram.base_url}/file/bot"
+    )
     async with bot:
         yield bot
 

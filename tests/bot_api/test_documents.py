@@ -39,3 +39,24 @@ async def test_an_uploaded_document_keeps_its_name_type_size_and_content(
     with pytest.raises(TelegramBadRequest, match="must be non-empty"):
         await aiogram_bot.send_document(ann.id, BufferedInputFile(b"", "empty.json"))
     fake_telegram.errors.clear()
+
+
+async def test_a_file_a_user_sends_reaches_the_bot_and_downloads_through_get_file(
+    fake_telegram: FakeTelegram, aiogram_bot: AiogramBot, ptb_bot: telegram.Bot
+) -> None:
+    ann = fake_telegram.user(2, "Ann")
+    delivered = await fake_telegram.send_document(ann, None, b"12,DHL,JD0146\n", "tracking.csv", caption="today")
+    document = delivered.update["message"]["document"]
+    assert (document["file_name"], document["mime_type"], document["file_size"]) == ("tracking.csv", "text/csv", 14)
+    assert delivered.update["message"]["caption"] == "today"
+
+    file = await aiogram_bot.get_file(document["file_id"])
+    assert file.file_path is not None and file.file_size == 14
+    downloaded = await aiogram_bot.download_file(file.file_path)
+    assert downloaded is not None and downloaded.read() == b"12,DHL,JD0146\n"
+    ptb_file = await ptb_bot.get_file(document["file_id"])
+    assert bytes(await ptb_file.download_as_bytearray()) == b"12,DHL,JD0146\n"
+
+    with pytest.raises(TelegramBadRequest, match="invalid file_id"):
+        await aiogram_bot.get_file("no-such-file")
+    fake_telegram.errors.clear()

@@ -65,7 +65,7 @@ async def _invoice(shop: Shop, user: Any, chat: Any, words: str, title: str) -> 
 
 async def _upload(shop: Shop, user: Any, filename: str, content: str, caption: str) -> list[Any]:
     before = len(shop.fake.sent(user))
-    await shop.settle(await shop.fake.send_document(user, None, filename, content.encode(), caption))
+    await shop.settle(await shop.fake.send_document(user, None, content.encode(), filename, caption))
     return shop.fake.sent(user)[before:]
 
 
@@ -241,7 +241,7 @@ async def test_a_file_product_is_sent_as_the_document_itself_once_and_again_on_r
 ) -> None:
     shop = digital_shop
     # The brand sent the bot its PDF once; the catalog names it by the file_id Telegram gave it.
-    stored = shop.fake.keep_document("glaze-recipes.pdf", b"%PDF-1.7 celadon, tenmoku, shino")
+    stored = shop.fake.store_document(b"%PDF-1.7 celadon, tenmoku, shino", "glaze-recipes.pdf")
     catalog = tmp_path / "files.yaml"
     catalog.write_text(
         "products:\n"

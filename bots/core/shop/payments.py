@@ -33,6 +33,7 @@ from domain.numbers import whole_number
 from domain.outgoing import View
 from domain.ports import UnitOfWork
 from domain.shop import checkout
+from domain.shop.addresses import ShippingAddress
 from domain.shop.errors import ShopError
 from domain.shop.payments import answering, answers, pipeline, refunds
 from domain.shop.payments.kinds import Settled
@@ -106,6 +107,9 @@ async def successful_payment(ctx: Context, event: PaymentEvent) -> None:
         received_at=ctx.now(),
         subscription_expires_at=event.subscription_expiration_date,
         is_recurring=event.is_recurring,
+        shipping=ShippingAddress.from_order_info(event.order_info, event.shipping_option_id)
+        if event.order_info
+        else None,
     )
     stored = await _retrying(ctx, "store", received, lambda: _store(ctx, received))
     if stored is None:

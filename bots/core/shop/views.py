@@ -22,6 +22,11 @@ ORDER_STATUS_NAMES = {
     OrderStatus.CANCELLED: "cancelled",
     OrderStatus.REFUNDED: "refunded",
     OrderStatus.REFUND_DUE: "refund pending",
+    OrderStatus.PACKED: "packed",
+    OrderStatus.SHIPPED: "shipped",
+    OrderStatus.DELIVERED: "delivered",
+    OrderStatus.RETURN_REQUESTED: "return requested",
+    OrderStatus.RETURN_APPROVED: "return approved",
 }
 
 
@@ -33,6 +38,11 @@ def status_name(ctx: Context, status: OrderStatus) -> str:
         "cancelled": ctx.t("cancelled"),
         "refunded": ctx.t("refunded"),
         "refund pending": ctx.t("refund pending"),
+        "packed": ctx.t("packed"),
+        "shipped": ctx.t("shipped"),
+        "delivered": ctx.t("delivered"),
+        "return requested": ctx.t("return requested"),
+        "return approved": ctx.t("return approved"),
     }
     return names[ORDER_STATUS_NAMES[status]]
 
@@ -84,6 +94,10 @@ def card_text(ctx: Context, product: Product, member_price: AdvertisedPrice | No
             )
         )
     lines.append(stock)
+    if product.final_sale:
+        lines.append(ctx.t("Final sale: made for you, so it cannot be returned."))
+    elif product.kind == "physical" and product.return_days is not None:
+        lines.append(ctx.t("Returns within {days} days of delivery.", days=product.return_days))
     return "\n".join(lines)
 
 
@@ -158,16 +172,18 @@ def invoice(ctx: Context, order: Order, buyer_name: str, *, ships: bool = False)
     )
 
 
-def order_history(ctx: Context, orders: tuple[Order, ...], resendable: frozenset[int] = frozenset()) -> View:
+def order_history(
+    ctx: Context,
+    orders: tuple[Order, ...],
+    resendable: frozenset[int] = frozenset(),
+    returnable: frozenset[int] = frozenset(),
+) -> View:
+    """The member's orders with their state and tracking number; Send again on paid digital orders (the same
+    file, link or codes), Return on those that can go back."""
     if not orders:
         return View(ctx.t("You have no orders yet. Send /shop to browse."))
     lines = [ctx.t("<b>Your orders</b>")]
-    # A digital order's content (its file, link or the same codes) can be sent again to its buyer.
-    again = tuple(
-        (Button(ctx.t("Send again · #{number}", number=order.id), callback=ctx.button("resend", order.id)),)
-        for order in orders
-        if order.id in resendable
-    )
+    rows: list[tuple[Button, ...]] = []
     for order in orders:
         line = order.lines[0]
         lines.append(
@@ -180,7 +196,27 @@ def order_history(ctx: Context, orders: tuple[Order, ...], resendable: frozenset
                 status=status_name(ctx, order.status),
             )
         )
-    return View("\n".join(lines), again)
+        done = order.fulfilment
+        if done.tracking_number:
+            lines.append(
+                "  "
+                + ctx.t(
+                    "{carrier} tracking: <code>{tracking}</code>",
+                    carrier=done.carrier or "",
+                    tracking=done.tracking_number,
+                )
+            )
+        if done.return_answer and order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
+            lines.append("  " + ctx.t("Return refused: {reason}", reason=done.return_answer))
+        if order.id in resendable:
+            rows.append(
+                (Button(ctx.t("Send again · #{number}", number=order.id), callback=ctx.button("resend", order.id)),)
+            )
+        if order.id in returnable:
+            rows.append(
+                (Button(ctx.plain("Return #{number}", number=order.id), callback=ctx.button("rask", order.id)),)
+            )
+    return View("\n".join(lines), tuple(rows))
 
 
 def _esc(text: str) -> str:

@@ -285,16 +285,16 @@ class FakeTelegramCore:
         return web.json_response(body, status=status)
 
     async def _handle_file(self, request: web.Request) -> web.Response:
-        """A file's content, as Telegram serves it at the file_path getFile returned."""
+        """Download a file by the file_path getFile gave (https://api.telegram.org/file/bot<token>/<file_path>)."""
         if request.match_info["token"] not in self.bots:
-            return web.Response(status=401, text="Unauthorized")
-        content = self.stored_file(request.match_info["path"])
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        content = self.file_at(request.match_info["path"])
         if content is None:
-            return web.Response(status=404, text="Not Found")
+            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         return web.Response(body=content, content_type="application/octet-stream")
 
-    def stored_file(self, path: str) -> bytes | None:
-        """The content behind a file_path (the methods keep the files)."""
+    def file_at(self, file_path: str) -> bytes | None:
+        """The content behind a file_path; the methods that store files say what they hold."""
         return None
 
     async def _read_params(self, request: web.Request) -> tuple[dict[str, Any], bool]:

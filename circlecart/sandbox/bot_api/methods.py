@@ -280,12 +280,9 @@ class BotMethods(FakeTelegramCore):
         content = {"document": self._document_for(params["document"]), **self._caption(params)}
         return self._bot_send(bot, params, content, chat)
 
-    def keep_document(self, filename: str, content: bytes) -> dict[str, Any]:
-        """A document a person sends: kept like an uploaded one, so the bot can fetch it with getFile."""
-        return self._document_for(UploadedFile(filename, content, "application/octet-stream"))
-
     async def _m_getFile(self, bot: FakeBot, params: dict[str, Any]) -> dict[str, Any]:
-        file_id = params["file_id"]
+        """Files the server holds (documents sent by the bot or by users); the path is valid for download."""
+        file_id = str(params["file_id"])
         if file_id not in self.document_files:
             raise bad_request("invalid file_id")
         found, content = self.document_files[file_id]
@@ -296,11 +293,23 @@ class BotMethods(FakeTelegramCore):
             "file_path": f"documents/{file_id}",
         }
 
-    def stored_file(self, path: str) -> bytes | None:
-        folder, _, file_id = path.partition("/")
-        if folder != "documents" or file_id not in self.document_files:
-            return None
-        return self.document_files[file_id][1]
+    def file_at(self, file_path: str) -> bytes | None:
+        folder, _, file_id = file_path.partition("/")
+        stored = self.document_files.get(file_id) if folder == "documents" else None
+        return stored[1] if stored is not None else None
+
+    def store_document(self, content: bytes, filename: str, mime_type: str | None = None) -> dict[str, Any]:
+        """Keep a file a user uploads; returns its Document object."""
+        file_id, unique_id = new_file_ids()
+        found = {
+            "file_id": file_id,
+            "file_unique_id": unique_id,
+            "file_name": filename,
+            "mime_type": mime_type or mimetypes.guess_type(filename)[0] or "application/octet-stream",
+            "file_size": len(content),
+        }
+        self.document_files[file_id] = (found, content)
+        return dict(found)
 
     def document_content(self, message: StoredMessage) -> bytes:
         """What a member downloads from a document message the bot sent."""

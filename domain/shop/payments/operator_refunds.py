@@ -20,7 +20,7 @@ from domain.member_registry import can_message
 from domain.ports import UnitOfWork
 from domain.shop import after_paid
 from domain.shop.errors import ShopError
-from domain.shop.orders import Order, OrderStatus, Payment, PaymentStatus
+from domain.shop.orders import KEPT_PAID, Order, OrderStatus, Payment, PaymentStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +41,27 @@ async def refund_order(uow: UnitOfWork, now: datetime, actor: Actor, order_id: i
         raise DomainError(ShopError.REFUND_UNKNOWN_ORDER, number=order_id)
     if order.status in (OrderStatus.REFUND_DUE, OrderStatus.REFUNDED):
         raise DomainError(ShopError.REFUND_ALREADY_DONE, number=order_id)
-    if order.status is not OrderStatus.PAID or not await uow.orders.transition(
-        order.id, (OrderStatus.PAID,), OrderStatus.REFUND_DUE
-    ):
+    done = await money_goes_back(uow, now, order, tuple(KEPT_PAID), operators)
+    if done is None:
         raise DomainError(ShopError.REFUND_NOT_PAID, number=order_id)
+    if await can_message(uow, order.user_id):
+        await uow.outbox.enqueue(after_paid.refunded_notice(order), now)
+    return done
+
+
+async def money_goes_back(
+    uow: UnitOfWork, now: datetime, order: Order, from_statuses: Sequence[OrderStatus], operators: Sequence[int]
+) -> Refund | None:
+    """Move the order from one of `from_statuses` to refund-due, with its captured payments, and take back what
+    it earned; None when the order was not in one of those statuses (another call moved it first). The
+    payments job refunds Stars; other currencies go on the operators' refund list. The caller tells the member."""
+    if order.status not in from_statuses or not await uow.orders.transition(
+        order.id, tuple(from_statuses), OrderStatus.REFUND_DUE
+    ):
+        return None
+    # Closed: its shipping address (if any) is erased after the retention time (domain/shop/addresses.py).
+    await uow.orders.advance(order.id, (OrderStatus.REFUND_DUE,), OrderStatus.REFUND_DUE, {"closed_at": now})
+    await uow.addresses.close(order.id, now)
     due: list[Payment] = []
     for payment in await uow.payments.for_order(order.id):
         if await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE):
@@ -53,8 +70,6 @@ async def refund_order(uow: UnitOfWork, now: datetime, actor: Actor, order_id: i
     await closing.participant_refunded(uow, now, order.id)
     await drop_lifecycle.order_refunded(uow, now, order.id, order.total.amount, operators)
     await after_paid.order_refunded(uow, now, order.id)
-    if await can_message(uow, order.user_id):
-        await uow.outbox.enqueue(after_paid.refunded_notice(order), now)
     current = await uow.orders.get(order.id)
     assert current is not None
     return Refund(current, tuple(due))

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.money import Money
+from domain.shop.addresses import ShippingAddress
 
 
 class Source(StrEnum):
@@ -27,6 +28,7 @@ class ReceivedPayment:
     source: Source = Source.UPDATE
     subscription_expires_at: datetime | None = None
     is_recurring: bool = False
+    shipping: ShippingAddress | None = None  # physical goods: name, phone and address from the payment form
 
 
 @dataclass(frozen=True, slots=True)
