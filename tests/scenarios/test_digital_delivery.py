@@ -233,7 +233,7 @@ async def test_the_operator_fills_and_counts_a_pool_from_the_command_line(
     assert await asyncio.to_thread(cli, "codes", "count", "NIGHT-MARKET-TICKET") == 0
     assert "NIGHT-MARKET-TICKET: 2 left, 0 given out" in capsys.readouterr().out
     assert await asyncio.to_thread(cli, "codes", "count", "GLAZE-GUIDE") == 1
-    assert "not_a_pool" in capsys.readouterr().err
+    assert "does not deliver codes from a pool" in capsys.readouterr().err
 
 
 async def test_a_file_product_is_sent_as_the_document_itself_once_and_again_on_request(
