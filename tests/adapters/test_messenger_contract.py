@@ -127,3 +127,22 @@ async def test_invite_links_join_requests_and_removal(telegram_world) -> None:  
     assert group.status_of(mei.id).status == "left"  # removed, not banned: Mei can come back
     assert await messenger.is_chat_admin(group.id, BOT_ID)
     assert not await messenger.is_chat_admin(group.id, mei.id)
+
+
+async def test_a_poll_goes_up_non_anonymous_and_stops_with_its_counts(telegram_world) -> None:  # type: ignore[no-untyped-def]
+    fake, messenger = telegram_world
+    group = fake.group(-1002000000002, "Tea Circle")
+    ann, bo = fake.user(2008, "Ann"), fake.user(2009, "Bo")
+    group.add_member(ann)
+    group.add_member(bo)
+    sent = await messenger.send_poll(group.id, "Next design?", ["Crane", "Lotus"])
+    message = fake.message(group, sent.message.message_id)
+    assert message.data["poll"]["question"] == "Next design?"
+    assert not message.data["poll"]["is_anonymous"] and sent.poll_id == message.data["poll"]["id"]
+    await fake.vote(ann, message, [1])
+    await fake.vote(bo, message, [1])
+    counts = await messenger.stop_poll(sent.message)
+    assert counts.voter_counts == (0, 2) and counts.total_voters == 2
+    with pytest.raises(Rejected):
+        await messenger.stop_poll(sent.message)  # already closed
+    fake.errors.clear()
