@@ -108,9 +108,7 @@ class Messenger(Protocol):
     async def remove_member(self, chat_id: int, user_id: int) -> None:
         """Remove without a lasting ban (ban, then unban), so the person can come back later."""
 
-    async def send_poll(
-        self, chat_id: int, question: str, options: Sequence[str], anonymous: bool = False
-    ) -> SentPoll:
+    async def send_poll(self, chat_id: int, question: str, options: Sequence[str], anonymous: bool = False) -> SentPoll:
         """A native single-answer poll; non-anonymous polls report each vote as a poll_answer update."""
 
     async def stop_poll(self, target: MessageRef) -> PollCounts: ...

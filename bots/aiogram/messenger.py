@@ -38,13 +38,13 @@ from aiogram.types import (
 from bots.core.adapter import MESSAGE_GONE_MARKERS, QUERY_EXPIRED_MARKERS
 from bots.core.stars import star_transaction
 from domain.messenger import (
-    PollCounts,
-    SentPoll,
     MessageGone,
+    PollCounts,
     QueryExpired,
     RateLimited,
     RecipientUnavailable,
     Rejected,
+    SentPoll,
     StarTransaction,
     TransientFailure,
     Unauthorized,
@@ -292,11 +292,15 @@ class AiogramMessenger:
         await mapped(self.bot.ban_chat_member(chat_id, user_id))
         await mapped(self.bot.unban_chat_member(chat_id, user_id, only_if_banned=True))
 
-    async def send_poll(
-        self, chat_id: int, question: str, options: Sequence[str], anonymous: bool = False
-    ) -> SentPoll:
+    async def send_poll(self, chat_id: int, question: str, options: Sequence[str], anonymous: bool = False) -> SentPoll:
         sent = await mapped(
-            self.bot.send_poll(chat_id, question, [InputPollOption(text=o) for o in options], is_anonymous=anonymous, allows_multiple_answers=False)
+            self.bot.send_poll(
+                chat_id,
+                question,
+                [InputPollOption(text=o) for o in options],
+                is_anonymous=anonymous,
+                allows_multiple_answers=False,
+            )
         )
         assert sent.poll is not None
         return SentPoll(sent.poll.id, MessageRef(chat_id=sent.chat.id, message_id=sent.message_id))

@@ -82,9 +82,7 @@ class AnswerTracking:
     async def edit_star_subscription(self, user_id: int, telegram_charge_id: str, canceled: bool) -> None:
         await self.inner.edit_star_subscription(user_id, telegram_charge_id, canceled)
 
-    async def send_poll(
-        self, chat_id: int, question: str, options: Sequence[str], anonymous: bool = False
-    ) -> SentPoll:
+    async def send_poll(self, chat_id: int, question: str, options: Sequence[str], anonymous: bool = False) -> SentPoll:
         return await self.inner.send_poll(chat_id, question, options, anonymous)
 
     async def stop_poll(self, target: MessageRef) -> PollCounts:

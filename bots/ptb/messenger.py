@@ -31,13 +31,13 @@ from telegram.warnings import PTBDeprecationWarning
 from bots.core.adapter import MESSAGE_GONE_MARKERS, QUERY_EXPIRED_MARKERS
 from bots.core.stars import star_transaction
 from domain.messenger import (
-    PollCounts,
-    SentPoll,
     MessageGone,
+    PollCounts,
     QueryExpired,
     RateLimited,
     RecipientUnavailable,
     Rejected,
+    SentPoll,
     StarTransaction,
     TransientFailure,
     Unauthorized,
@@ -301,9 +301,7 @@ class PtbMessenger:
         await mapped(self.bot.ban_chat_member(chat_id, user_id))
         await mapped(self.bot.unban_chat_member(chat_id, user_id, only_if_banned=True))
 
-    async def send_poll(
-        self, chat_id: int, question: str, options: Sequence[str], anonymous: bool = False
-    ) -> SentPoll:
+    async def send_poll(self, chat_id: int, question: str, options: Sequence[str], anonymous: bool = False) -> SentPoll:
         sent = await mapped(
             self.bot.send_poll(chat_id, question, list(options), is_anonymous=anonymous, allows_multiple_answers=False)
         )
