@@ -27,6 +27,7 @@ from domain.privacy.ports import PersonalDataRepository
 from domain.referrals.ports import ReferralRepository
 from domain.shop.payments.ports import PaymentInboxRepository
 from domain.updates import ProcessedUpdateRepository
+from domain.votes.ports import VoteRepository
 from storage.repositories import (
     SqlBrandOptInRepository,
     SqlBrandRepository,
@@ -48,6 +49,7 @@ from storage.repositories import (
     SqlProcessedUpdateRepository,
     SqlProductRepository,
     SqlReferralRepository,
+    SqlVoteRepository,
 )
 from storage.repositories.personal_data import SqlPersonalDataRepository
 from storage.writer_gate import WriterGate
@@ -80,6 +82,7 @@ class SqlUnitOfWork:
     points: PointsRepository
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
+    votes: VoteRepository
     processed_updates: ProcessedUpdateRepository
     personal_data: PersonalDataRepository
 
@@ -124,6 +127,7 @@ class SqlUnitOfWork:
         self.points = SqlPointsRepository(session, self._dialect)
         self.referrals = SqlReferralRepository(session, self._dialect)
         self.group_buys = SqlGroupBuyRepository(session, self._dialect)
+        self.votes = SqlVoteRepository(session, self._dialect)
         self.processed_updates = SqlProcessedUpdateRepository(session, self._dialect)
         self.personal_data = SqlPersonalDataRepository(session, self._dialect)
         return self

@@ -20,6 +20,7 @@ from storage.repositories.points import SqlPointsRepository
 from storage.repositories.products import SqlProductRepository
 from storage.repositories.referrals import SqlReferralRepository
 from storage.repositories.updates import SqlProcessedUpdateRepository
+from storage.repositories.votes import SqlVoteRepository
 
 __all__ = [
     "SqlBrandOptInRepository",
@@ -42,4 +43,5 @@ __all__ = [
     "SqlProcessedUpdateRepository",
     "SqlProductRepository",
     "SqlReferralRepository",
+    "SqlVoteRepository",
 ]

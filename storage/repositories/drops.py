@@ -205,9 +205,7 @@ class SqlDropRepository(SqlRepository):
         await self._session.execute(statement)
 
     async def move_reserved(self, drop_id: int, from_units: int, to_units: int) -> bool:
-        statement = (
-            update(drops).where(drops.c.id == drop_id, drops.c.reserved == from_units).values(reserved=to_units)
-        )
+        statement = update(drops).where(drops.c.id == drop_id, drops.c.reserved == from_units).values(reserved=to_units)
         return rowcount(await self._session.execute(statement)) == 1
 
     async def take_reserved(self, drop_id: int, quantity: int) -> bool:
