@@ -20,6 +20,7 @@ from bots.core.events import (
     InlineQueryEvent,
     JoinRequestEvent,
     PaymentEvent,
+    PollAnswerEvent,
     PreCheckoutEvent,
     ShippingQueryEvent,
     TextEvent,
@@ -42,6 +43,7 @@ MembershipFn = Callable[["Context", BotMembershipEvent], Awaitable[None]]
 JoinRequestFn = Callable[["Context", JoinRequestEvent], Awaitable[None]]
 NoticeFn = Callable[["Context", NoticeParams], View]
 TextFn = Callable[["Context", TextEvent], Awaitable[None]]
+PollAnswerFn = Callable[["Context", PollAnswerEvent], Awaitable[None]]
 
 PRIVATE_SCOPE = "private"
 GROUP_SCOPE = "group"
@@ -83,6 +85,7 @@ class HandlerTable:
     shipping_query: ShippingFn | None = None  # flexible invoices (physical goods): options by address
     bot_membership: MembershipFn | None = None
     join_request: JoinRequestFn | None = None
+    poll_answer: PollAnswerFn | None = None  # answers in the bot's non-anonymous polls (votes)
     text: TextFn | None = None  # plain private-chat text, for dialogs kept in the state store
     notices: dict[str, NoticeFn] = field(default_factory=dict)
     # An ErrorCode's value -> English msgid: stored refund reasons and notices carry the value, not the member.
