@@ -7,6 +7,7 @@ from domain.errors import ErrorCode
 
 class VoteError(ErrorCode):
     # Proposing a vote (brand staff, a moderator with the brand's consent, the operator).
+    USAGE = "vote.usage"
     NOT_ALLOWED = "vote.not_allowed"
     NO_CONSENT = "vote.no_consent"
     UNKNOWN_COMMUNITY = "vote.unknown_community"
@@ -14,6 +15,7 @@ class VoteError(ErrorCode):
     BAD_OPTION = "vote.bad_option"
     BAD_TERMS = "vote.bad_terms"
     BAD_TIMES = "vote.bad_times"
+    WRONG_CURRENCY = "vote.wrong_currency"
     # A member pre-ordering the winner.
     UNKNOWN = "vote.unknown"
     NOT_CLOSED = "vote.not_closed"

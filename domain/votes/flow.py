@@ -102,6 +102,11 @@ def _check(proposal: Proposal, now: datetime) -> None:
         raise DomainError(VoteError.BAD_TERMS)
     if terms.kind not in ("physical", "digital", "service"):
         raise DomainError(VoteError.BAD_TERMS)
+    # Telegram's rules: digital goods and services in Stars, physical goods through a payment provider.
+    if terms.price.is_stars != (terms.kind != "physical"):
+        raise DomainError(VoteError.WRONG_CURRENCY, kind=terms.kind)
+    if any(option.price.currency != terms.price.currency for option in proposal.options):
+        raise DomainError(VoteError.BAD_TERMS)
     if not now < proposal.closes_at < terms.pay_by:
         raise DomainError(VoteError.BAD_TIMES)
 

@@ -16,6 +16,7 @@ from datetime import datetime
 from domain.errors import DomainError, ErrorCode
 from domain.groupbuys.closing import OPEN_ORDER
 from domain.member_registry import can_message
+from domain.money import Money
 from domain.notices import Notice, NoticeParams
 from domain.points import accounts
 from domain.points.ledger import Reason
@@ -100,7 +101,7 @@ async def start(
     return Preorder(vote, product, order)
 
 
-async def accept_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, payload: str, amount: int) -> Order:
+async def accept_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, payload: str, amount: Money) -> Order:
     """The payment form is about to charge: the pre-order must still take payments for this order."""
     order_id = order_id_from_payload(payload)
     line = await uow.votes.line_for_order(order_id) if order_id is not None else None
@@ -112,7 +113,7 @@ async def accept_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, pay
     await _open_vote(uow, now, line.vote_id)
     if order.status not in OPEN_ORDER:
         raise DomainError(ShopError.ORDER_CLOSED)
-    if amount != order.total.amount:
+    if amount != order.total:
         raise DomainError(ShopError.ORDER_AMOUNT_MISMATCH)
     return order
 
