@@ -14,6 +14,7 @@ from bots.core.shop import handlers as shop
 from bots.core.shop import inline, orders, payments, shipping
 from bots.core.start import handlers as start
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from bots.core.votes import handlers as votes
 from domain.shop.orders import PAYLOAD_PREFIX
 
 PRIVATE_ONLY = frozenset({PRIVATE_SCOPE})
@@ -49,4 +50,5 @@ def build_table() -> HandlerTable:
     memberships.register(table)
     drops.register(table)
     privacy.register(table)
+    votes.register(table)
     return table

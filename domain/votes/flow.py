@@ -179,13 +179,14 @@ async def close_due(uow: UnitOfWork, now: datetime, batch: int = 20) -> list[Clo
         current = await uow.votes.get(vote.id)
         assert current is not None
         polls = tuple(await uow.votes.polls(vote.id))
+        titles = await community_titles(uow, polls)
         for poll in polls:
             await uow.outbox.enqueue(
                 Notice(
                     key=f"vote:{vote.id}:results:{poll.chat_id}",
                     chat_id=poll.chat_id,
                     kind="vote.results",
-                    params=results_params(current, polls, total, per_chat),
+                    params=results_params(current, polls, total, per_chat, titles),
                 ),
                 now,
             )
@@ -193,14 +194,26 @@ async def close_due(uow: UnitOfWork, now: datetime, batch: int = 20) -> list[Clo
     return closed
 
 
+async def community_titles(uow: UnitOfWork, polls: Sequence[VotePoll]) -> dict[int, str]:
+    titles = {}
+    for poll in polls:
+        community = await uow.communities.get(poll.chat_id)
+        titles[poll.chat_id] = community.title if community is not None and community.title else str(poll.chat_id)
+    return titles
+
+
 def results_params(
-    vote: Vote, polls: Sequence[VotePoll], total: list[int], per_chat: dict[int, list[int]]
+    vote: Vote,
+    polls: Sequence[VotePoll],
+    total: list[int],
+    per_chat: dict[int, list[int]],
+    titles: dict[int, str],
 ) -> dict[str, str | int | None]:
     lines = [f"{option.title}: {count}" for option, count in zip(vote.options, total, strict=True)]
     communities = []
     for poll in polls:
         counts = per_chat.get(poll.chat_id, [0] * len(vote.options))
-        communities.append(f"{poll.chat_id}: " + " / ".join(str(c) for c in counts))
+        communities.append(f"{titles.get(poll.chat_id, poll.chat_id)}: " + " / ".join(str(c) for c in counts))
     return {
         "vote": vote.id,
         "question": vote.question,
@@ -213,12 +226,18 @@ def results_params(
     }
 
 
-async def results(uow: UnitOfWork, vote_id: int) -> tuple[Vote, list[int], dict[int, list[int]]]:
+async def standing(uow: UnitOfWork, vote_id: int) -> dict[str, str | int | None]:
+    """The live totals of a vote, per option and per community (what /votes and the CLI show)."""
     vote = await uow.votes.get(vote_id)
     if vote is None:
         raise DomainError(VoteError.UNKNOWN)
     total, per_chat = tally(len(vote.options), list(await uow.votes.ballots(vote.id)))
-    return vote, total, per_chat
+    polls = tuple(await uow.votes.polls(vote.id))
+    params = results_params(vote, polls, total, per_chat, await community_titles(uow, polls))
+    params["status"] = vote.status.value
+    params["preorder"] = vote.preorder.value
+    params["closes_at"] = vote.closes_at.strftime("%Y-%m-%d %H:%M UTC")
+    return params
 
 
 def terms(
