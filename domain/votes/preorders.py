@@ -193,7 +193,17 @@ async def _stand(uow: UnitOfWork, now: datetime, policy: RewardsPolicy, vote: Vo
     supporters of the winner hear so."""
     for order in paid:
         await after_paid.order_paid(uow, now, policy, order)
-        await _tell(uow, now, order.user_id, f"vote:{vote.id}:stands:{order.id}", "vote.preorder_stands", vote, order)
+        if await can_message(uow, order.user_id):
+            await uow.outbox.enqueue(
+                Notice(
+                    key=f"vote:{vote.id}:stands:{order.id}",
+                    chat_id=order.user_id,
+                    kind="vote.preorder_stands",
+                    params=_payer_params(vote, order),
+                    language_of=order.user_id,
+                ),
+                now,
+            )
     params: NoticeParams = {
         "vote": vote.id,
         "title": vote.winning_title,
@@ -265,28 +275,28 @@ async def _refund(uow: UnitOfWork, now: datetime, vote: Vote, order: Order) -> l
         ):
             refunds.append(payment)
     await after_paid.order_refunded(uow, now, order.id)
-    await _tell(uow, now, order.user_id, f"vote:{vote.id}:refund:{order.id}", "vote.preorder_missed", vote, order)
-    return refunds
-
-
-async def _tell(uow: UnitOfWork, now: datetime, user_id: int, key: str, kind: str, vote: Vote, order: Order) -> None:
-    if await can_message(uow, user_id):
+    if await can_message(uow, order.user_id):
         await uow.outbox.enqueue(
             Notice(
-                key=key,
-                chat_id=user_id,
-                kind=kind,
-                params={
-                    "title": vote.winning_title,
-                    "order": order.id,
-                    "amount": order.total.display(),
-                    "minimum": vote.terms.minimum,
-                    "by_bot": 1 if order.total.is_stars else 0,
-                },
-                language_of=user_id,
+                key=f"vote:{vote.id}:refund:{order.id}",
+                chat_id=order.user_id,
+                kind="vote.preorder_missed",
+                params=_payer_params(vote, order),
+                language_of=order.user_id,
             ),
             now,
         )
+    return refunds
+
+
+def _payer_params(vote: Vote, order: Order) -> NoticeParams:
+    return {
+        "title": vote.winning_title,
+        "order": order.id,
+        "amount": order.total.display(),
+        "minimum": vote.terms.minimum,
+        "by_bot": 1 if order.total.is_stars else 0,
+    }
 
 
 def _when(at: datetime) -> str:
