@@ -53,3 +53,8 @@ class VoteRepository(Protocol):
 
     async def line_for_order(self, order_id: int) -> PreorderLine | None: ...
     async def lines(self, vote_id: int) -> Sequence[PreorderLine]: ...
+    async def open_preorders_of(self, user_id: int) -> int:
+        """Pre-order lines of the member in pre-orders still OPEN (refunded if the minimum is missed)."""
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Their ballots, pre-order lines and proposals move to `pseudonym`."""

@@ -4,7 +4,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import RowMapping, delete, insert, select, update
+from sqlalchemy import RowMapping, delete, func, insert, select, update
 
 from domain.money import Money
 from domain.votes.model import (
@@ -264,6 +264,21 @@ class SqlVoteRepository(SqlRepository):
             .first()
         )
         return _line(row) if row is not None else None
+
+    async def open_preorders_of(self, user_id: int) -> int:
+        statement = (
+            select(func.count())
+            .select_from(vote_preorders)
+            .join(votes, votes.c.id == vote_preorders.c.vote_id)
+            .where(vote_preorders.c.user_id == user_id, votes.c.preorder == PreorderStatus.OPEN.value)
+        )
+        return int((await self._session.execute(statement)).scalar_one())
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._rekey(user_id, pseudonym, vote_ballots.c.user_id, vote_preorders.c.user_id, votes.c.proposer_id)
+        await self._session.execute(
+            update(vote_preorders).where(vote_preorders.c.chat_id == user_id).values(chat_id=pseudonym)
+        )
 
     async def lines(self, vote_id: int) -> Sequence[PreorderLine]:
         rows = await self._session.execute(
