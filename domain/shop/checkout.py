@@ -34,6 +34,7 @@ from domain.shop.products import Product
 from domain.shop.shipping import ShippingOption, ShippingRules
 from domain.shop.shipping import option_price as shipping_option_price
 from domain.shop.shipping import options as shipping_options_for
+from domain.votes.model import order_id_from_payload as preorder_id_from_payload
 
 MAX_QUANTITY = 10
 POINTS_RETURNED = "points.returned"  # notice kind: a lapsed hold gave the member's points back
@@ -205,7 +206,10 @@ async def choose_shipping(
 
 
 async def _order_for_payload(uow: UnitOfWork, payload: str) -> Order:
+    """The order an invoice names: a shop order's, or a pre-order's (both name their order directly)."""
     order_id = order_id_from_payload(payload)
+    if order_id is None:
+        order_id = preorder_id_from_payload(payload)
     order = await uow.orders.get(order_id) if order_id is not None else None
     if order is None:
         raise DomainError(ShopError.ORDER_UNKNOWN)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from bots.core.callbacks import Callback
 from bots.core.context import Context
@@ -13,8 +14,11 @@ from bots.core.shop import payments
 from bots.core.table import PRIVATE_SCOPE, Command, HandlerTable
 from bots.core.votes import views
 from domain.errors import DomainError, ErrorCode
+from domain.money import Money
 from domain.numbers import whole_number
 from domain.outgoing import MessageRef
+from domain.ports import UnitOfWork
+from domain.shop import checkout
 from domain.votes import flow, posting, preorders
 from domain.votes.errors import VoteError
 from domain.votes.model import PAYLOAD_KIND
@@ -113,4 +117,11 @@ async def preorder(ctx: Context, event: ButtonEvent, callback: Callback) -> None
 
 
 async def preorder_pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
-    await answer_pre_checkout(ctx, event, preorders.accept_pre_checkout, keep_refusal_changes=False)
+    async def check(uow: UnitOfWork, now: datetime, payer_id: int, payload: str, amount: Money) -> object:
+        # Physical goods: the shipping chosen in the form is priced from the rules and stored on the order first.
+        await checkout.choose_shipping(
+            uow, ctx.settings.shipping, payer_id, payload, event.shipping_option_id, event.country_code
+        )
+        return await preorders.accept_pre_checkout(uow, now, payer_id, payload, amount)
+
+    await answer_pre_checkout(ctx, event, check, keep_refusal_changes=False)
