@@ -14,10 +14,13 @@ from domain.points.ledger import Reason
 from domain.shop.orders import OrderStatus, PaymentStatus
 from domain.votes.model import PreorderStatus
 from tests.scenarios.drops_steps import allow_brand_directly, make_staff
-from tests.scenarios.harness import Shop
+from tests.scenarios.harness import Shop, running_shop
 from tests.scenarios.rewards_steps import balance, eventually, rewards_shop, said
 
 BRAND = "Celadon Studio"
+EXAMPLE_CATALOG = Path(__file__).resolve().parents[2] / "examples" / "catalog.yaml"  # EUR goods, Stars downloads
+PROVIDER_TOKEN = "284685063:TEST:circlecart"
+ZONES = "DE FR NL=4.90; US CA=14.00"
 
 
 @pytest.fixture
@@ -149,3 +152,44 @@ async def test_a_preorder_short_of_its_minimum_refunds_every_payer_exactly_once(
     await _jobs(shop, "retry_star_refunds")
     assert len(shop.fake.refunds) == 2
     assert await balance(shop, ann) == 0  # no reward: nothing is made
+
+
+async def test_a_physical_design_is_preordered_through_the_provider_with_shipping(
+    framework: str, tmp_path: Path
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}"
+    async with running_shop(
+        framework, url, str(EXAMPLE_CATALOG), payment_provider_token=PROVIDER_TOKEN, shipping_zones=ZONES
+    ) as shop:
+        group = await shop.group_with_bot("Tea Circle")
+        lin, ann = await _people(shop, "Lin", "Ann")
+        await make_staff(shop, BRAND, lin)
+        await allow_brand_directly(shop, group.id, BRAND)
+        group.add_member(ann)
+        (refused,) = await shop.say(
+            lin, None, f"/vote {BRAND}; Which jar?; {group.id}; 24; physical 20 XTR 1 48; early 6; Jar 20; Vase 25"
+        )
+        assert "physical goods through the payment provider" in refused.text
+        (answer,) = await shop.say(
+            lin, None, f"/vote {BRAND}; Which jar?; {group.id}; 24; physical 20 EUR 1 48; early 6; Jar 20; Vase 25"
+        )
+        assert "is up in 1 of 1 communities" in answer.text, answer.text
+        await shop.settle(await shop.fake.vote(ann, shop.fake.sent(group)[-1], [1]))
+        shop.clock.advance(timedelta(hours=24))
+        await _jobs(shop, "close_votes")
+        await eventually(lambda: bool(said(shop, group, "Winner: Vase")))
+        results = said(shop, group, "Winner: Vase")[0]
+        # Early access: for six hours only those who voted for the Vase may pre-order it.
+        early = await shop.press(lin, results, text=next(t for t in results.button_texts if "Pre-order" in t))
+        assert "supporters first" in early.text
+        await shop.press(ann, results, text=next(t for t in results.button_texts if "Pre-order" in t))
+        invoice = shop.fake.last(group)
+        assert invoice.invoice.params["is_flexible"] and invoice.invoice.currency == "EUR"
+        paid = await shop.pay(ann, invoice, shipping_address={"country_code": "DE", "city": "Berlin"})
+        assert paid.accepted, paid.error_message
+        shop.clock.advance(timedelta(hours=48))
+        await _jobs(shop, "settle_preorders")
+        (order,) = await shop.orders_of(ann)
+        assert order.status is OrderStatus.PAID and (order.shipping, order.ship_country) == (490, "DE")
+        assert order.total.amount == 2000 + 490  # the pre-order price, not the indicative 25
+        await eventually(lambda: bool(said(shop, lin, "reached its minimum: 1 ordered")))
