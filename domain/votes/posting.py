@@ -1,7 +1,8 @@
 """Putting a vote's polls up in its communities and taking them down when it closes.
 
-A poll is a native Telegram poll, so it cannot go through the outbox (which sends views); each is posted
-once and its ids recorded at once, by the caller right after proposing and by the job that catches up.
+A poll is a native Telegram poll, so it cannot go through the outbox (which sends views). Each is posted and
+its ids recorded at once, by the caller right after proposing and by the job that catches up; only a crash
+between Telegram's answer and that record would post a group's poll twice (the second one then counts).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bots.core.context import Context
+from bots.core.i18n import N_
 from domain.notices import NoticeParams
 from domain.outgoing import Button, Document, Invoice, View
 from domain.shop.orders import Order
@@ -108,24 +109,24 @@ def stands(ctx: Context, params: NoticeParams) -> View:
 
 def missed(ctx: Context, params: NoticeParams) -> View:
     if params.get("by_bot"):
-        text = ctx.t(
+        msgid = N_(
             "The pre-order of {title} did not reach its minimum of {minimum}. Your {amount} for order #{order} "
-            "has been refunded.",
-            title=str(params["title"]),
-            minimum=params["minimum"],
-            amount=str(params["amount"]),
-            order=params["order"],
+            "has been refunded."
         )
     else:
-        text = ctx.t(
+        msgid = N_(
             "The pre-order of {title} did not reach its minimum of {minimum}. Your {amount} for order #{order} "
-            "will be refunded by the shop.",
+            "will be refunded by the shop."
+        )
+    return View(
+        ctx.t(
+            msgid,
             title=str(params["title"]),
             minimum=params["minimum"],
             amount=str(params["amount"]),
             order=params["order"],
         )
-    return View(text)
+    )
 
 
 def reward(ctx: Context, params: NoticeParams) -> View:
