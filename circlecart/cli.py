@@ -169,6 +169,9 @@ def _parser() -> argparse.ArgumentParser:
     from circlecart import orders_commands
 
     orders_commands.add_parsers(sub)
+    from circlecart import votes_commands
+
+    votes_commands.add_parsers(sub)
     return parser
 
 

@@ -63,6 +63,22 @@ class StarTransaction:
     subscription_period: int | None = None  # seconds, for a subscription payment
 
 
+@dataclass(frozen=True, slots=True)
+class SentPoll:
+    """A native poll the bot posted: Telegram's poll id (which poll_answer updates carry) and its message."""
+
+    poll_id: str
+    message: MessageRef
+
+
+@dataclass(frozen=True, slots=True)
+class PollCounts:
+    """A poll's counts per option as Telegram reports them when it is stopped."""
+
+    voter_counts: tuple[int, ...]
+    total_voters: int
+
+
 class Messenger(Protocol):
     async def send(self, chat_id: int, view: View, reply_to: int | None = None) -> MessageRef: ...
     async def edit(self, target: MessageRef, view: View) -> None: ...
@@ -101,4 +117,8 @@ class Messenger(Protocol):
     async def remove_member(self, chat_id: int, user_id: int) -> None:
         """Remove without a lasting ban (ban, then unban), so the person can come back later."""
 
+    async def send_poll(self, chat_id: int, question: str, options: Sequence[str], anonymous: bool = False) -> SentPoll:
+        """A native single-answer poll; non-anonymous polls report each vote as a poll_answer update."""
+
+    async def stop_poll(self, target: MessageRef) -> PollCounts: ...
     async def edit_star_subscription(self, user_id: int, telegram_charge_id: str, canceled: bool) -> None: ...

@@ -33,6 +33,7 @@ from domain.shop.orders import (
 from domain.shop.payments.ports import PaymentInboxRepository
 from domain.shop.products import Brand, NewProduct, Product
 from domain.updates import ProcessedUpdateRepository
+from domain.votes.ports import VoteRepository
 
 
 class MemberRepository(Protocol):
@@ -287,6 +288,7 @@ class UnitOfWork(Protocol):
     points: PointsRepository
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
+    votes: VoteRepository
     processed_updates: ProcessedUpdateRepository
     personal_data: PersonalDataRepository
     community_settings: CommunitySettingsRepository

@@ -20,7 +20,19 @@ log = logging.getLogger(__name__)
 
 def _feature_specs() -> list[JobSpecs]:
     # Imported here so that each capability's job module is the one place that names its jobs.
-    from jobs import assistant, digital, drops, fulfilment, holds, memberships, moderation, payments, rewards, updates
+    from jobs import (
+        assistant,
+        digital,
+        drops,
+        fulfilment,
+        holds,
+        memberships,
+        moderation,
+        payments,
+        rewards,
+        updates,
+        votes,
+    )
 
     return [
         holds.job_specs,
@@ -33,6 +45,7 @@ def _feature_specs() -> list[JobSpecs]:
         updates.job_specs,
         assistant.job_specs,
         fulfilment.job_specs,
+        votes.job_specs,
     ]
 
 

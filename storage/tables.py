@@ -282,4 +282,5 @@ import storage.fulfilment_tables  # noqa: E402
 import storage.memberships_tables  # noqa: E402
 import storage.moderation_tables  # noqa: E402
 import storage.payments_tables  # noqa: E402
-import storage.rewards_tables  # noqa: E402, F401
+import storage.rewards_tables  # noqa: E402
+import storage.votes_tables  # noqa: E402, F401

@@ -31,6 +31,7 @@ from domain.referrals.ports import ReferralRepository
 from domain.shop.addresses import AddressRepository
 from domain.shop.payments.ports import PaymentInboxRepository
 from domain.updates import ProcessedUpdateRepository
+from domain.votes.ports import VoteRepository
 from storage.repositories import (
     SqlAssistantUsageRepository,
     SqlBrandOptInRepository,
@@ -59,6 +60,7 @@ from storage.repositories import (
     SqlProcessedUpdateRepository,
     SqlProductRepository,
     SqlReferralRepository,
+    SqlVoteRepository,
 )
 from storage.repositories.addresses import SqlAddressRepository
 from storage.repositories.personal_data import SqlPersonalDataRepository
@@ -93,6 +95,7 @@ class SqlUnitOfWork:
     points: PointsRepository
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
+    votes: VoteRepository
     processed_updates: ProcessedUpdateRepository
     personal_data: PersonalDataRepository
     community_settings: CommunitySettingsRepository
@@ -145,6 +148,7 @@ class SqlUnitOfWork:
         self.points = SqlPointsRepository(session, self._dialect)
         self.referrals = SqlReferralRepository(session, self._dialect)
         self.group_buys = SqlGroupBuyRepository(session, self._dialect)
+        self.votes = SqlVoteRepository(session, self._dialect)
         self.processed_updates = SqlProcessedUpdateRepository(session, self._dialect)
         self.personal_data = SqlPersonalDataRepository(session, self._dialect)
         self.community_settings = SqlCommunitySettingsRepository(session, self._dialect)

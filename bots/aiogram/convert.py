@@ -12,6 +12,7 @@ from aiogram.types import (
     ChosenInlineResult,
     InlineQuery,
     Message,
+    PollAnswer,
     PreCheckoutQuery,
     ShippingQuery,
     User,
@@ -28,6 +29,7 @@ from bots.core.events import (
     InlineQueryEvent,
     JoinRequestEvent,
     PaymentEvent,
+    PollAnswerEvent,
     PreCheckoutEvent,
     Sender,
     ShippingQueryEvent,
@@ -125,6 +127,13 @@ def bot_membership(update_id: int, update: ChatMemberUpdated) -> BotMembershipEv
         update.old_chat_member.status,
         update.new_chat_member.status,
     )
+
+
+def poll_answer(update_id: int, answer: PollAnswer) -> PollAnswerEvent | None:
+    """None for an anonymous-chat answer (a channel or an anonymous admin): it names no member."""
+    if answer.user is None:
+        return None
+    return PollAnswerEvent(update_id, sender(answer.user), answer.poll_id, tuple(answer.option_ids))
 
 
 def join_request(update_id: int, request: ChatJoinRequest) -> JoinRequestEvent:

@@ -28,6 +28,7 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InputPollOption,
     InputTextMessageContent,
     LabeledPrice,
     Message,
@@ -39,10 +40,12 @@ from bots.core.adapter import MESSAGE_GONE_MARKERS, QUERY_EXPIRED_MARKERS
 from bots.core.stars import star_transaction
 from domain.messenger import (
     MessageGone,
+    PollCounts,
     QueryExpired,
     RateLimited,
     RecipientUnavailable,
     Rejected,
+    SentPoll,
     StarTransaction,
     TransientFailure,
     Unauthorized,
@@ -306,6 +309,24 @@ class AiogramMessenger:
     async def remove_member(self, chat_id: int, user_id: int) -> None:
         await mapped(self.bot.ban_chat_member(chat_id, user_id))
         await mapped(self.bot.unban_chat_member(chat_id, user_id, only_if_banned=True))
+
+    async def send_poll(self, chat_id: int, question: str, options: Sequence[str], anonymous: bool = False) -> SentPoll:
+        sent = await mapped(
+            self.bot.send_poll(
+                chat_id,
+                question,
+                [InputPollOption(text=o) for o in options],
+                is_anonymous=anonymous,
+                allows_multiple_answers=False,
+            )
+        )
+        assert sent.poll is not None
+        return SentPoll(sent.poll.id, MessageRef(chat_id=sent.chat.id, message_id=sent.message_id))
+
+    async def stop_poll(self, target: MessageRef) -> PollCounts:
+        assert target.chat_id is not None and target.message_id is not None
+        poll = await mapped(self.bot.stop_poll(chat_id=target.chat_id, message_id=target.message_id))
+        return PollCounts(tuple(o.voter_count for o in poll.options), poll.total_voter_count)
 
     async def edit_star_subscription(self, user_id: int, telegram_charge_id: str, canceled: bool) -> None:
         await mapped(self.bot.edit_user_star_subscription(user_id, telegram_charge_id, is_canceled=canceled))

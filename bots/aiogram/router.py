@@ -19,6 +19,7 @@ from aiogram.types import (
     ChosenInlineResult,
     InlineQuery,
     Message,
+    PollAnswer,
     PreCheckoutQuery,
     ShippingQuery,
     TelegramObject,
@@ -67,6 +68,11 @@ def build_router(core: BotCore, name: str = "circlecart") -> Router:
     async def on_join_request(request: ChatJoinRequest, event_update: Update) -> None:
         await core.join_request(convert.join_request(event_update.update_id, request))
 
+    async def on_poll_answer(answer: PollAnswer, event_update: Update) -> None:
+        event = convert.poll_answer(event_update.update_id, answer)
+        if event is not None:
+            await core.poll_answer(event)
+
     # -- dialogs: plain private-chat text (drops' scheduling dialog) --------------------------------------
     async def on_text(message: Message, event_update: Update) -> None:
         event = convert.text(event_update.update_id, message)
@@ -99,6 +105,8 @@ def build_router(core: BotCore, name: str = "circlecart") -> Router:
         router.my_chat_member.register(on_bot_membership)
     if table.join_request is not None:
         router.chat_join_request.register(on_join_request)
+    if table.poll_answer is not None:
+        router.poll_answer.register(on_poll_answer)
     if table.text is not None or table.group_text is not None:  # after the commands: a command is never text
         chats = {"private", "group", "supergroup"}
         router.message.register(on_text, F.chat.type.in_(chats), F.text, ~F.text.startswith("/"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from domain.messenger import Messenger, StarTransaction
+from domain.messenger import Messenger, PollCounts, SentPoll, StarTransaction
 from domain.outgoing import CommandMenu, InlineResult, Invoice, MessageRef, ShippingChoice, View
 
 
@@ -90,6 +90,12 @@ class AnswerTracking:
 
     async def edit_star_subscription(self, user_id: int, telegram_charge_id: str, canceled: bool) -> None:
         await self.inner.edit_star_subscription(user_id, telegram_charge_id, canceled)
+
+    async def send_poll(self, chat_id: int, question: str, options: Sequence[str], anonymous: bool = False) -> SentPoll:
+        return await self.inner.send_poll(chat_id, question, options, anonymous)
+
+    async def stop_poll(self, target: MessageRef) -> PollCounts:
+        return await self.inner.stop_poll(target)
 
 
 def _conforms(tracking: AnswerTracking) -> Messenger:  # mypy proves the wrapper is a whole Messenger

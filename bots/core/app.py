@@ -16,6 +16,7 @@ from bots.core.shop import digital, fulfilment, inline, orders, payments, shippi
 from bots.core.shop import handlers as shop
 from bots.core.start import handlers as start
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, HandlerTable
+from bots.core.votes import handlers as votes
 from domain.shop.orders import PAYLOAD_PREFIX
 
 PRIVATE_ONLY = frozenset({PRIVATE_SCOPE})
@@ -65,6 +66,7 @@ def build_table() -> HandlerTable:
     drops.register(table)
     privacy.register(table)
     moderation.register(table)
+    votes.register(table)
     assistant.register(table)  # after drops: the private chat's text goes to an open dialog first
     # After the assistant: the console's dialog answers first, then the drops dialogs and the assistant.
     fulfilment.register(table)

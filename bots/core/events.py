@@ -160,3 +160,11 @@ class JoinRequestEvent(Event):
     chat: Chat
     user_chat_id: int
     invite_link: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PollAnswerEvent(Event):
+    """A member chose (or, with no options, retracted) their answer in a non-anonymous poll the bot sent."""
+
+    poll_id: str
+    option_ids: tuple[int, ...]

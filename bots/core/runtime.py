@@ -27,6 +27,7 @@ from bots.core.events import (
     InlineQueryEvent,
     JoinRequestEvent,
     PaymentEvent,
+    PollAnswerEvent,
     PreCheckoutEvent,
     ShippingQueryEvent,
     TextEvent,
@@ -222,6 +223,15 @@ class BotCore:
         if self.table.join_request is None:
             return
         handler = self.table.join_request
+        ctx = await self._begin(event)
+        if ctx is None:
+            return
+        await self._guard(ctx, event, lambda: handler(ctx, event), _nothing)
+
+    async def poll_answer(self, event: PollAnswerEvent) -> None:
+        if self.table.poll_answer is None:
+            return
+        handler = self.table.poll_answer
         ctx = await self._begin(event)
         if ctx is None:
             return

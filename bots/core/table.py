@@ -22,6 +22,7 @@ from bots.core.events import (
     InlineQueryEvent,
     JoinRequestEvent,
     PaymentEvent,
+    PollAnswerEvent,
     PreCheckoutEvent,
     ShippingQueryEvent,
     TextEvent,
@@ -45,6 +46,7 @@ JoinRequestFn = Callable[["Context", JoinRequestEvent], Awaitable[None]]
 NoticeFn = Callable[["Context", NoticeParams], View]
 TextFn = Callable[["Context", TextEvent], Awaitable[None]]
 DocumentFn = Callable[["Context", DocumentEvent], Awaitable[None]]
+PollAnswerFn = Callable[["Context", PollAnswerEvent], Awaitable[None]]
 
 PRIVATE_SCOPE = "private"
 GROUP_SCOPE = "group"
@@ -106,6 +108,7 @@ class HandlerTable:
     shipping_query: ShippingFn | None = None  # flexible invoices (physical goods): options by address
     bot_membership: MembershipFn | None = None
     join_request: JoinRequestFn | None = None
+    poll_answer: PollAnswerFn | None = None  # answers in the bot's non-anonymous polls (votes)
     text: TextFn | None = None  # plain private-chat text, for dialogs kept in the state store
     document: DocumentFn | None = None  # a file sent in the private chat (codes, tracking CSVs)
     group_text: TextFn | None = None  # plain group text that mentions or replies to the bot (the assistant)

@@ -21,6 +21,7 @@ from telegram.ext import (
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
+    PollAnswerHandler,
     PreCheckoutQueryHandler,
     ShippingQueryHandler,
     filters,
@@ -107,6 +108,12 @@ def build_handlers(core: BotCore) -> list[BaseHandler[Any, Any, Any]]:
         if update.chat_join_request is not None:
             await core.join_request(convert.join_request(update.update_id, update.chat_join_request))
 
+    async def on_poll_answer(update: Update, context: Context) -> None:
+        if update.poll_answer is not None:
+            event = convert.poll_answer(update.update_id, update.poll_answer)
+            if event is not None:
+                await core.poll_answer(event)
+
     # -- dialogs: plain private-chat text (drops' scheduling dialog) --------------------------------------
     async def on_text(update: Update, context: Context) -> None:
         if update.message is None:
@@ -149,6 +156,8 @@ def build_handlers(core: BotCore) -> list[BaseHandler[Any, Any, Any]]:
         )
     if table.join_request is not None:
         handlers.append(ChatJoinRequestHandler(on_join_request, block=True))
+    if table.poll_answer is not None:
+        handlers.append(PollAnswerHandler(on_poll_answer, block=True))
     if table.text is not None or table.group_text is not None:
         chats = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
         plain_text = NEW_MESSAGE & chats & filters.TEXT & ~filters.COMMAND

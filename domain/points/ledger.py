@@ -21,6 +21,7 @@ class Reason(StrEnum):
     REFERRAL = "referral"  # someone the member invited paid their first order
     GROUPBUY = "groupbuy"  # led a group buy that filled
     EVENT = "event"  # community events (granted by later capabilities)
+    VOTE = "vote"  # supported the winning design of a co-creation vote (the brand's reward)
     SPEND = "spend"  # a discount at checkout
     RETURN = "return"  # spent points given back because the order was refunded
     CLAWBACK = "clawback"  # earned points taken back because the order was refunded
@@ -28,7 +29,7 @@ class Reason(StrEnum):
     EXPIRE = "expire"  # what was left of a lot when it lapsed
 
 
-EARNING_REASONS = frozenset({Reason.PURCHASE, Reason.REFERRAL, Reason.GROUPBUY, Reason.EVENT})
+EARNING_REASONS = frozenset({Reason.PURCHASE, Reason.REFERRAL, Reason.GROUPBUY, Reason.EVENT, Reason.VOTE})
 
 
 @dataclass(frozen=True, slots=True)

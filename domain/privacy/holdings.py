@@ -30,6 +30,7 @@ class Topic(StrEnum):
     POINTS = "points"
     REFERRALS = "referrals"
     GROUP_BUYS = "group_buys"
+    VOTES = "votes"  # design votes cast and pre-orders made
     DROPS = "drops"
     MEMBERSHIPS = "memberships"
     ROLES = "roles"  # brand staff, and what they decided as a group's moderator

@@ -76,7 +76,11 @@ async def export_data(uow: UnitOfWork, now: datetime, actor: Actor, user_id: int
 
 async def require_settled(uow: UnitOfWork, user_id: int) -> None:
     """A refund needs the payer's Telegram id, which forgetting replaces: money still moving settles first."""
-    if await uow.payments.refunds_due_to(user_id) or await uow.group_buys.open_seats_of(user_id):
+    if (
+        await uow.payments.refunds_due_to(user_id)
+        or await uow.group_buys.open_seats_of(user_id)
+        or await uow.votes.open_preorders_of(user_id)
+    ):
         raise DomainError(PrivacyError.MONEY_IN_FLIGHT)
 
 

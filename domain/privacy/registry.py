@@ -14,10 +14,11 @@ from domain.points.privacy import HOLDINGS as POINTS
 from domain.privacy.holdings import Holding, Topic, anonymised, erased
 from domain.referrals.privacy import HOLDINGS as REFERRALS
 from domain.shop.privacy import HOLDINGS as SHOP
+from domain.votes.privacy import HOLDINGS as VOTES
 
 CORE = (
     anonymised(Topic.NOTICES, lambda uow: uow.outbox, kept=False),  # their content goes; keys stay (sent once)
     erased(Topic.PROFILE, lambda uow: uow.members),
 )
 
-HOLDINGS: tuple[Holding, ...] = (*SHOP, *POINTS, *REFERRALS, *GROUP_BUYS, *DROPS, *BRANDS, *MEMBERSHIPS, *CORE)
+HOLDINGS: tuple[Holding, ...] = (*SHOP, *POINTS, *REFERRALS, *GROUP_BUYS, *VOTES, *DROPS, *BRANDS, *MEMBERSHIPS, *CORE)

@@ -37,6 +37,7 @@ from domain.shop.products import Product
 from domain.shop.shipping import ShippingOption, ShippingRules
 from domain.shop.shipping import option_price as shipping_option_price
 from domain.shop.shipping import options as shipping_options_for
+from domain.votes.model import order_id_from_payload as preorder_id_from_payload
 
 MAX_QUANTITY = 10
 POINTS_RETURNED = "points.returned"  # notice kind: a lapsed hold gave the member's points back
@@ -184,13 +185,13 @@ async def ships(uow: UnitOfWork, order: Order) -> bool:
 
 async def _shipped_order(uow: UnitOfWork, payload: str) -> Order:
     """The order an invoice of any kind that sells goods names: the shop's (`order:N`), a drop's (`drop:N`,
-    N the order) or a group-buy seat's (`gb:N`, N the participant)."""
+    N the order), a pre-order's (`po:N`, N the order) or a group-buy seat's (`gb:N`, N the participant)."""
     participant_id = participant_id_from_payload(payload)
     if participant_id is not None:
         participant = await uow.group_buys.participant(participant_id)
         order = await uow.orders.get(participant.order_id) if participant is not None else None
     else:
-        order_id = order_id_from_payload(payload) or drop_order_id(payload)
+        order_id = order_id_from_payload(payload) or drop_order_id(payload) or preorder_id_from_payload(payload)
         order = await uow.orders.get(order_id) if order_id is not None else None
     if order is None:
         raise DomainError(ShopError.ORDER_UNKNOWN)

@@ -27,6 +27,7 @@ from storage.repositories.points import SqlPointsRepository
 from storage.repositories.products import SqlProductRepository
 from storage.repositories.referrals import SqlReferralRepository
 from storage.repositories.updates import SqlProcessedUpdateRepository
+from storage.repositories.votes import SqlVoteRepository
 
 __all__ = [
     "SqlAssistantUsageRepository",
@@ -56,4 +57,5 @@ __all__ = [
     "SqlProcessedUpdateRepository",
     "SqlProductRepository",
     "SqlReferralRepository",
+    "SqlVoteRepository",
 ]

@@ -138,3 +138,22 @@ async def test_typing_shows_in_the_members_chat_while_the_bot_works(telegram_wor
     assert [(c.params["chat_id"], c.params["action"]) for c in calls] == [(mei.id, "typing")]
     with pytest.raises(Rejected):
         await messenger.send_chat_action(mei.id, "dancing")
+
+
+async def test_a_poll_goes_up_non_anonymous_and_stops_with_its_counts(telegram_world) -> None:  # type: ignore[no-untyped-def]
+    fake, messenger = telegram_world
+    group = fake.group(-1002000000002, "Tea Circle")
+    ann, bo = fake.user(2008, "Ann"), fake.user(2009, "Bo")
+    group.add_member(ann)
+    group.add_member(bo)
+    sent = await messenger.send_poll(group.id, "Next design?", ["Crane", "Lotus"])
+    message = fake.message(group, sent.message.message_id)
+    assert message.data["poll"]["question"] == "Next design?"
+    assert not message.data["poll"]["is_anonymous"] and sent.poll_id == message.data["poll"]["id"]
+    await fake.vote(ann, message, [1])
+    await fake.vote(bo, message, [1])
+    counts = await messenger.stop_poll(sent.message)
+    assert counts.voter_counts == (0, 2) and counts.total_voters == 2
+    with pytest.raises(Rejected):
+        await messenger.stop_poll(sent.message)  # already closed
+    fake.errors.clear()

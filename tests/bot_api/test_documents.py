@@ -14,7 +14,6 @@ from tests.bot_api.fixtures import aiogram_bot, fake_telegram, ptb_bot
 __all__ = ["aiogram_bot", "fake_telegram", "ptb_bot"]
 
 
-
 async def test_an_uploaded_document_keeps_its_name_type_size_and_content(
     fake_telegram: FakeTelegram, aiogram_bot: AiogramBot, ptb_bot: telegram.Bot
 ) -> None:

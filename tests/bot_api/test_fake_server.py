@@ -40,7 +40,6 @@ __all__ = ["aiogram_bot", "fake_telegram", "ptb_bot"]
 GROUP_ID = -1001234567890
 
 
-
 async def raw_call(
     fake: FakeTelegram, method: str, token: str = BOT_TOKEN, **kwargs: Any
 ) -> tuple[int, dict[str, Any]]:

@@ -48,9 +48,7 @@ def documented(path: tuple[str, ...], cell: str) -> bool:
 
 def test_every_command_of_the_cli_is_in_the_readmes_table() -> None:
     cells = [command for command, _ in command_rows()]
-    missing = [
-        " ".join(path) for path in leaf_commands(_parser()) if not any(documented(path, cell) for cell in cells)
-    ]
+    missing = [" ".join(path) for path in leaf_commands(_parser()) if not any(documented(path, cell) for cell in cells)]
     assert missing == [], f"add these commands to the README's table: {missing}"
 
 

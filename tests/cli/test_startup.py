@@ -77,9 +77,7 @@ async def test_an_unreachable_database_stops_the_bot_with_one_line(tmp_path: Pat
     assert "Traceback" not in said, said[-2000:]
 
 
-async def test_telegram_out_of_reach_at_start_is_waited_for_then_the_bot_serves(
-    framework: str, tmp_path: Path
-) -> None:
+async def test_telegram_out_of_reach_at_start_is_waited_for_then_the_bot_serves(framework: str, tmp_path: Path) -> None:
     port = free_port()
     process = await start_run(
         framework, tmp_path, CIRCLECART_BOT_TOKEN=BOT_TOKEN, CIRCLECART_TELEGRAM_API_URL=f"http://127.0.0.1:{port}"

@@ -29,6 +29,7 @@ OWN_KEYS = {
     "drop_id": "drops",
     "lot_id": "points_entries",
     "group_buy_id": "group_buys",
+    "vote_id": "votes",
 }
 ID_LIKE = re.compile(r"(^id$|_id$|_by$|_of$)")
 

@@ -21,6 +21,7 @@ def topic_text(ctx: Context, topic: Topic) -> str:
         Topic.POINTS: ctx.t("Your points ledger: your balance and how it came about."),
         Topic.REFERRALS: ctx.t("Your invite link and who invited whom: for invitation rewards."),
         Topic.GROUP_BUYS: ctx.t("Group buys you started or joined, with your name on their card."),
+        Topic.VOTES: ctx.t("Design votes you cast and pre-orders you made: one vote each, and the pre-order list."),
         Topic.DROPS: ctx.t("Drop claims, raffle entries and reminders: to keep each drop's limits and draws fair."),
         Topic.MEMBERSHIPS: ctx.t("Your memberships: for their perks and renewals."),
         Topic.ROLES: ctx.t("Your roles: brand staff, and brand decisions you made as a group's moderator."),

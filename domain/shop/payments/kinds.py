@@ -26,10 +26,12 @@ from domain.shop.orders import PAYLOAD_PREFIX, Payment
 from domain.shop.payments import answers, shop_orders
 from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
 from domain.shop.payments.received import ReceivedPayment
+from domain.votes import preorders
+from domain.votes.model import PAYLOAD_KIND as PREORDER
 
 ORDER = PAYLOAD_PREFIX.rstrip(":")
 DROP = buying.PAYLOAD_PREFIX.rstrip(":")
-KINDS = (ORDER, DROP, MEMBERSHIP, GROUP_BUY)
+KINDS = (ORDER, DROP, MEMBERSHIP, GROUP_BUY, PREORDER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,9 @@ async def settle_kind(
         return await _membership(uow, now, received)
     if kind == GROUP_BUY:
         return await _group_buy(uow, now, policy, received, grace)
+    if kind == PREORDER:
+        # Paid now, counted at the pay-by deadline: rewards follow when the pre-order stands.
+        return _order_settled(await preorders.record_payment(uow, now, received), received, grace)
     record = buying.record_payment if kind == DROP else shop_orders.record_payment
     recorded = await record(uow, now, received)
     if recorded.result is PaymentResult.PAID and recorded.order is not None and received.shipping is not None:

@@ -1,0 +1,1 @@
+"""Co-creation votes and pre-orders in the bot."""
