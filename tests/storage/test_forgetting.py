@@ -178,7 +178,11 @@ async def _ann_takes_part_in_the_community(database: Database) -> tuple[int, int
         await uow.community_settings.save(CommunitySettings(GROUP, daily_cap=3, updated_by=ANN, updated_at=NOW))
         assert await uow.assistant_usage.take_request(NOW.date(), ANN, 10, 10_000)
         await uow.assistant_usage.add_tokens(NOW.date(), ANN, 120)
-        await uow.handovers.add(ANN, ANN, "Annabel asks: can I return the tea set?", NOW)
+        handover = await uow.handovers.add(ANN, ANN, "Annabel asks: can I return the tea set?", NOW)
+        params = {"number": handover.id, "member": ANN, "chat": ANN, "text": "can I return the tea set?"}
+        await uow.outbox.enqueue(
+            Notice(f"assistant.handover:{handover.id}:{CAT}", CAT, "assistant.handover", params), NOW
+        )
         await uow.digests.switch(GROUP, True, ANN, NOW, NOW.date())
         await uow.digests.keep(KeptMessage(GROUP, 77, ANN, "Annabel here, who has the oolong?", NOW))
         await uow.digests.keep(KeptMessage(GROUP, 78, BEN, "Ben: I do", NOW, reply_to=77))
@@ -230,6 +234,8 @@ async def test_a_giveaway_entrant_meetup_goer_assistant_user_and_code_buyer_is_f
         assert settings is not None and settings.daily_cap == 3 and settings.updated_by is None
         assert await uow.assistant_usage.tokens_used(NOW.date()) == 120, "the shop's own count stays"
         assert await uow.handovers.recent(10) == []
+        (to_operator,) = await uow.outbox.with_key_prefix("assistant.handover:")
+        assert to_operator.notice.params == {} and to_operator.status is NoticeStatus.SUPERSEDED, "it was about her"
         (bens,) = await uow.digests.messages(GROUP, NOW - timedelta(days=1))
         assert bens.user_id == BEN
         group = await uow.digests.get(GROUP)
