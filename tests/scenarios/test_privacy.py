@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+from bots.core.assistant.copy import draft_key
 from bots.core.drops.dialog import dialog_key
 from domain.memberships.lifecycle import MembershipStatus
 from tests.scenarios.drops_steps import open_rush_drop, outbox_drained, press_buy, texts, travel_to
@@ -18,6 +19,7 @@ from tests.scenarios.harness import Shop, running_shop
 from tests.scenarios.memberships_steps import open_club
 from tests.scenarios.privacy_steps import documents, paid_totals, where_it_is_stored
 from tests.scenarios.raffle_steps import drand, members_who_started_the_bot, published_results, verify_script
+from tests.scenarios.test_digital_delivery import CATALOG as DIGITAL_CATALOG
 from tests.support.clock import FakeClock
 from tests.support.fake_drand import FakeDrand
 from tests.support.fake_openai import API_KEY, FakeOpenAI
@@ -201,18 +203,6 @@ async def test_deleting_ends_a_stars_membership_and_cancels_its_subscription(sho
     shop.fake.assert_no_errors()
 
 
-POOL_CATALOG = """
-products:
-  - sku: NIGHT-MARKET-TICKET
-    title: Night market ticket
-    description: Entry to the lantern night market, one person.
-    price: 40
-    currency: XTR
-    stock: 50
-    brand: Lantern Press
-    kind: digital
-    content: pool
-"""
 OPERATOR_ID = 4242
 
 
@@ -220,7 +210,7 @@ async def test_a_giveaway_entrant_meetup_goer_assistant_user_and_code_buyer_is_f
     framework: str, tmp_path: Path, drand: FakeDrand
 ) -> None:
     catalog = tmp_path / "catalog.yaml"
-    catalog.write_text(POOL_CATALOG, encoding="utf-8")
+    catalog.write_text(DIGITAL_CATALOG, encoding="utf-8")
     clock = FakeClock()
     drand.now = clock.now
     async with (
@@ -303,10 +293,13 @@ async def test_a_giveaway_entrant_meetup_goer_assistant_user_and_code_buyer_is_f
             assert len(records[table]) == 1, table
         assert [c["code"] for c in records["digital_codes"]] == ["LN-001"]
 
+        state = shop.app.core.services.state  # type: ignore[union-attr]
+        await state.set(draft_key(MEILIN_ID), {"kind": "description", "sku": "NIGHT-MARKET-TICKET"})  # a copy draft
         await shop.press(meilin, screen, text="Delete my data")
         question = shop.fake.last(meilin)
         await shop.press(meilin, question, text=next(b for b in question.button_texts if b.startswith("Yes")))
         assert "Your data is deleted" in shop.fake.last(meilin).text
+        assert await state.get(draft_key(MEILIN_ID)) is None, "a brand copy draft is forgotten with her"
 
         # No table holds her name, username or Telegram id, and the giveaway's published draw still verifies.
         words = ("Meilin", "meilin_privacy", str(MEILIN_ID))
