@@ -29,6 +29,8 @@ OWN_KEYS = {
     "drop_id": "drops",
     "lot_id": "points_entries",
     "group_buy_id": "group_buys",
+    "giveaway_id": "giveaways",
+    "meetup_id": "meetups",
 }
 ID_LIKE = re.compile(r"(^id$|_id$|_by$|_of$)")
 
