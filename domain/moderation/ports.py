@@ -28,6 +28,9 @@ class CommunitySettingsRepository(Protocol):
     async def for_chats(self, chat_ids: Sequence[int]) -> dict[int, CommunitySettings]:
         """The settings of those of the chats that decided any (one query)."""
 
+    async def forget_member(self, user_id: int) -> None:
+        """Settings an admin changed no longer say who changed them."""
+
 
 class GiveawayRepository(Protocol):
     async def add(self, giveaway: NewGiveaway, status: GiveawayStatus) -> Giveaway: ...
@@ -79,6 +82,10 @@ class GiveawayRepository(Protocol):
     async def lapsed_offers(self, now: datetime, limit: int) -> Sequence[GiveawayEntry]:
         """OFFERED entries whose claim_by <= now."""
 
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Entries and giveaways they made, moved to `pseudonym`; an entry's published pseudonym never named them,
+        so a drawn giveaway's record still verifies."""
+
 
 class MeetupRepository(Protocol):
     async def add(self, meetup: NewMeetup) -> Meetup: ...
@@ -110,3 +117,7 @@ class MeetupRepository(Protocol):
 
     async def mark_reminded(self, meetup_id: int, at: datetime) -> bool:
         """Conditional: True only the first time."""
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Answers, check-ins and meetups they made, moved to `pseudonym` (places and attendance points still add
+        up); a place on a waiting list is given up; attendance points' references name the pseudonym."""

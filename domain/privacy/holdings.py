@@ -33,6 +33,8 @@ class Topic(StrEnum):
     VOTES = "votes"  # design votes cast and pre-orders made
     DROPS = "drops"
     MEMBERSHIPS = "memberships"
+    EVENTS = "events"  # giveaways entered, meetups answered and attended
+    ASSISTANT = "assistant"  # questions to the assistant, hand-overs, messages kept for a group's digest
     ROLES = "roles"  # brand staff, and what they decided as a group's moderator
     NOTICES = "notices"  # messages queued for them or sent to them
 

@@ -15,5 +15,6 @@ class PersonalDataRepository(Protocol):
         """Every stored row that refers to the member, table by table (tables with none are left out).
 
         A row refers to them when a column naming a person (user_id, referrer_id, created_by...) or a chat
-        (their private chat's id is theirs) holds their id. Other people's ids in those rows are left out, and
+        (their private chat's id is theirs) holds their id, or when a row naming nobody belongs to one of their
+        orders (its lines, a pool code given to it). Other people's ids in those rows are left out, and
         so are secrets (a raffle's seed before it is revealed). Datetimes are ISO 8601 text."""

@@ -6,10 +6,12 @@ notices sent to others (a group buy's card), so the profile is deleted after eve
 
 from __future__ import annotations
 
+from domain.assistant.privacy import HOLDINGS as ASSISTANT
 from domain.brands.privacy import HOLDINGS as BRANDS
 from domain.drops.privacy import HOLDINGS as DROPS
 from domain.groupbuys.privacy import HOLDINGS as GROUP_BUYS
 from domain.memberships.privacy import HOLDINGS as MEMBERSHIPS
+from domain.moderation.privacy import HOLDINGS as MODERATION
 from domain.points.privacy import HOLDINGS as POINTS
 from domain.privacy.holdings import Holding, Topic, anonymised, erased
 from domain.referrals.privacy import HOLDINGS as REFERRALS
@@ -21,4 +23,16 @@ CORE = (
     erased(Topic.PROFILE, lambda uow: uow.members),
 )
 
-HOLDINGS: tuple[Holding, ...] = (*SHOP, *POINTS, *REFERRALS, *GROUP_BUYS, *VOTES, *DROPS, *BRANDS, *MEMBERSHIPS, *CORE)
+HOLDINGS: tuple[Holding, ...] = (
+    *SHOP,
+    *POINTS,
+    *REFERRALS,
+    *GROUP_BUYS,
+    *VOTES,
+    *DROPS,
+    *BRANDS,
+    *MEMBERSHIPS,
+    *MODERATION,
+    *ASSISTANT,
+    *CORE,
+)

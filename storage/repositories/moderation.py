@@ -21,8 +21,10 @@ from domain.moderation.model import (
     Rsvp,
     RsvpStatus,
 )
+from domain.points.ledger import Reason
 from storage.moderation_tables import community_settings, giveaway_entries, giveaways, meetup_rsvps, meetups
 from storage.repositories._base import SqlRepository, rowcount
+from storage.rewards_tables import points_entries
 
 
 def _features(text: str) -> frozenset[Feature]:
@@ -75,6 +77,10 @@ class SqlCommunitySettingsRepository(SqlRepository):
             return {}
         query = select(community_settings).where(community_settings.c.chat_id.in_(sorted(set(chat_ids))))
         return {row["chat_id"]: _settings(row) for row in (await self._session.execute(query)).mappings()}
+
+    async def forget_member(self, user_id: int) -> None:
+        statement = update(community_settings).where(community_settings.c.updated_by == user_id).values(updated_by=None)
+        await self._session.execute(statement)
 
 
 def _giveaway(row: RowMapping) -> Giveaway:
@@ -287,6 +293,9 @@ class SqlGiveawayRepository(SqlRepository):
         )
         return [_entry(row) for row in (await self._session.execute(query)).mappings()]
 
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._rekey(user_id, pseudonym, giveaway_entries.c.user_id, giveaways.c.created_by)
+
 
 def _meetup(row: RowMapping) -> Meetup:
     return Meetup(
@@ -448,3 +457,19 @@ class SqlMeetupRepository(SqlRepository):
             update(meetups).where(meetups.c.id == meetup_id, meetups.c.reminded_at.is_(None)).values(reminded_at=at)
         )
         return rowcount(await self._session.execute(statement)) == 1
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        waiting = and_(meetup_rsvps.c.user_id == user_id, meetup_rsvps.c.status == RsvpStatus.WAITING.value)
+        await self._session.execute(update(meetup_rsvps).where(waiting).values(status=RsvpStatus.CANCELLED.value))
+        await self._rekey(user_id, pseudonym, meetup_rsvps.c.user_id, meetups.c.created_by)
+        # Attendance points stay in the ledger (now the pseudonym's); their reference no longer names the member.
+        attended = select(points_entries.c.id, points_entries.c.reference).where(
+            points_entries.c.reason == Reason.EVENT.value, points_entries.c.reference.like(f"meetup:%:{user_id}")
+        )
+        for row in (await self._session.execute(attended)).mappings().all():
+            meetup_id = row["reference"].split(":")[1]
+            await self._session.execute(
+                update(points_entries)
+                .where(points_entries.c.id == row["id"])
+                .values(reference=f"meetup:{meetup_id}:{pseudonym}")
+            )

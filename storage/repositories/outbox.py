@@ -28,6 +28,11 @@ def _rekeyed(key: str, user_id: int, pseudonym: int) -> str:
     return ":".join(str(pseudonym) if part == str(user_id) else part for part in key.split(":"))
 
 
+def _names_id(value: object, user_id: int) -> bool:
+    """A notice's parameter that is the member's id (a number, or its digits as text)."""
+    return (isinstance(value, int) and not isinstance(value, bool) and value == user_id) or value == str(user_id)
+
+
 def _entry(row: RowMapping) -> OutboxEntry:
     return OutboxEntry(
         id=row["id"],
@@ -203,6 +208,19 @@ class SqlOutboxRepository(SqlRepository):
                 await self._session.execute(
                     update(outbox).where(outbox.c.id == row["id"]).values(params=_params_to_text(params))
                 )
+
+        # A notice to someone else that names the member by id is about them (a request handed over to the
+        # shop's people): its content goes too, and it is not sent any more.
+        about = select(outbox.c.id, outbox.c.params, outbox.c.status).where(
+            outbox.c.params.contains(str(user_id), autoescape=True)
+        )
+        for row in (await self._session.execute(about)).mappings().all():
+            if not any(_names_id(value, user_id) for value in _params_from_text(row["params"]).values()):
+                continue
+            values = {"params": "{}", "last_error": None}
+            if row["status"] == NoticeStatus.PENDING.value:
+                values["status"] = NoticeStatus.SUPERSEDED.value
+            await self._session.execute(update(outbox).where(outbox.c.id == row["id"]).values(values))
 
     async def _names_of(self, user_id: int) -> list[str]:
         row = (

@@ -10,12 +10,29 @@ from sqlmodel import SQLModel
 
 from domain.privacy.ports import MemberRecords, Value
 from storage.repositories._base import SqlRepository
+from storage.tables import orders
 
 # Columns that hold a person's Telegram id; `chat_id` holds a private chat's id, which is its member's id.
 PERSON_COLUMNS = frozenset(
-    {"user_id", "referee_id", "referrer_id", "starter_id", "created_by", "changed_by", "refunded_by", "language_of"}
+    {
+        "user_id",
+        "referee_id",
+        "referrer_id",
+        "starter_id",
+        "created_by",
+        "changed_by",
+        "updated_by",
+        "refunded_by",
+        "language_of",
+        "member_id",
+        "moderator_id",
+    }
 )
+# Columns that hold a member's id in some tables only: the assistant's usage per member (0 is the shop's row).
+SUBJECT_COLUMNS = {"assistant_usage": "subject"}
 CHAT_COLUMNS = frozenset({"chat_id", "seat_chat_id"})
+# Rows without a person of their own that belong to one of the member's orders (a pool code given to it).
+ORDER_COLUMN = "order_id"
 # Never exported: a raffle's secret before it is revealed, and the scheduler's pickled jobs.
 SECRET_COLUMNS = frozenset({"seed", "pseudonym_key", "job_state"})
 
@@ -25,6 +42,8 @@ def member_columns(table_name: str, columns: list[Column[Any]]) -> list[Column[A
     found = [c for c in columns if c.name in PERSON_COLUMNS or c.name in CHAT_COLUMNS]
     if table_name == "members":
         found += [c for c in columns if c.name == "id"]
+    if table_name in SUBJECT_COLUMNS:
+        found += [c for c in columns if c.name == SUBJECT_COLUMNS[table_name]]
     return found
 
 
@@ -44,9 +63,12 @@ class SqlPersonalDataRepository(SqlRepository):
         for table in SQLModel.metadata.sorted_tables:
             columns = list(table.columns)
             links = member_columns(table.name, columns)
-            if not links:
+            conditions = [c == user_id for c in links]
+            if not links and ORDER_COLUMN in table.c and table.name != "orders":
+                conditions.append(table.c[ORDER_COLUMN].in_(select(orders.c.id).where(orders.c.user_id == user_id)))
+            if not conditions:
                 continue
-            query = select(table).where(or_(*(c == user_id for c in links)))
+            query = select(table).where(or_(*conditions))
             primary = list(table.primary_key.columns) or columns[:1]
             rows = (await self._session.execute(query.order_by(*primary))).mappings().all()
             for row in rows:

@@ -298,4 +298,4 @@ async def test_a_ticket_whose_payment_update_was_lost_is_delivered_once_by_the_r
         await shop.outbox_drained()
     assert [m.content.count("LN-301") for m in shop.fake.sent(mei) if "LN-3" in m.content] == [1]
     (count,) = await shop.say(staff, None, "/codes NIGHT-MARKET-TICKET")
-    assert "1 codes left, 1 given out" in count.content
+    assert "1 code left, 1 given out" in count.content

@@ -11,12 +11,20 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+from bots.core.assistant.copy import draft_key
 from bots.core.drops.dialog import dialog_key
 from domain.memberships.lifecycle import MembershipStatus
 from tests.scenarios.drops_steps import open_rush_drop, outbox_drained, press_buy, texts, travel_to
 from tests.scenarios.harness import Shop, running_shop
 from tests.scenarios.memberships_steps import open_club
 from tests.scenarios.privacy_steps import documents, paid_totals, where_it_is_stored
+from tests.scenarios.raffle_steps import drand, members_who_started_the_bot, published_results, verify_script
+from tests.scenarios.test_digital_delivery import CATALOG as DIGITAL_CATALOG
+from tests.support.clock import FakeClock
+from tests.support.fake_drand import FakeDrand
+from tests.support.fake_openai import API_KEY, FakeOpenAI
+
+__all__ = ["drand"]
 
 EXAMPLE_CATALOG = Path(__file__).resolve().parents[2] / "examples" / "catalog.yaml"
 PROVIDER_TOKEN = "284685063:TEST:circlecart"
@@ -193,3 +201,115 @@ async def test_deleting_ends_a_stars_membership_and_cancels_its_subscription(sho
     assert kept.user_id != mei.id and kept.status is MembershipStatus.EXPIRED, "kept for the accounts, ended"
     assert await club.membership_of(mei) is None
     shop.fake.assert_no_errors()
+
+
+OPERATOR_ID = 4242
+
+
+async def test_a_giveaway_entrant_meetup_goer_assistant_user_and_code_buyer_is_forgotten_everywhere(
+    framework: str, tmp_path: Path, drand: FakeDrand
+) -> None:
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(DIGITAL_CATALOG, encoding="utf-8")
+    clock = FakeClock()
+    drand.now = clock.now
+    async with (
+        FakeOpenAI() as endpoint,
+        running_shop(
+            framework,
+            f"sqlite+aiosqlite:///{tmp_path / 'shop.db'}",
+            str(catalog),
+            clock=clock,
+            beacon_url=drand.base_url,
+            owner_ids=(OPERATOR_ID,),
+            ai_base_url=endpoint.base_url,
+            ai_api_key=API_KEY,
+            ai_model="fake-model",
+        ) as shop,
+    ):
+        operator = shop.fake.user(OPERATOR_ID, "Olga")
+        await shop.say(operator, None, "/start")
+        staff = shop.member("Bo")
+        await shop.say(operator, None, f"/brand staff Lantern Press {staff.id}")
+        await shop.settle(
+            await shop.fake.send_document(staff, None, "codes.txt", b"LN-001\nLN-002\n", "NIGHT-MARKET-TICKET")
+        )
+        ana = shop.member("Ana")
+        await shop.say(ana, None, "/start")
+        group = await shop.group_with_bot("Tea Lovers", admin=ana)
+        meilin = shop.fake.user(MEILIN_ID, "Meilin", username="meilin_privacy", language_code="en")
+        (fan,) = await members_who_started_the_bot(shop, 1)
+        for member in (meilin, fan):
+            group.add_member(member)
+        await shop.say(meilin, None, "/start")
+
+        # She buys a ticket from the pool, asks the assistant, and talks in a group with the digest on.
+        (found,) = await shop.say(meilin, None, "/find night market ticket")
+        await shop.press(meilin, found, text=next(t for t in found.button_texts if "Night market" in t))
+        card = shop.fake.last(meilin)
+        await shop.press(meilin, card, text=next(t for t in card.button_texts if t.startswith("Buy")))
+        assert (await shop.pay(meilin, shop.fake.last(meilin))).accepted
+        endpoint.reply({"intent": "handover", "skus": []})
+        handed = await shop.say(meilin, None, "Meilin here: my ticket did not scan, what now?")
+        assert any("shop's team" in m.text for m in handed), [m.text for m in handed]
+        await shop.say(ana, group, "/digest on")
+        await shop.say(meilin, group, "Meilin says: who else goes to the night market?")
+
+        # She enters a giveaway that is drawn, and goes to a meetup and checks in.
+        await shop.say(ana, group, "/giveaway 1 2 Enamel pin")
+        await outbox_drained(shop)
+        announcement = shop.fake.last(group)
+        number = int(re.search(r"Giveaway #(\d+)", announcement.content).group(1))  # type: ignore[union-attr]
+        for member in (meilin, fan):
+            await shop.press(member, announcement, text="Enter the giveaway")
+        async with shop.uow() as uow:
+            giveaway = await uow.giveaways.get(number)
+        assert giveaway is not None and giveaway.closes_at is not None and giveaway.beacon_at is not None
+        for moment in (giveaway.closes_at, giveaway.beacon_at):
+            await travel_to(shop, moment)
+            await shop.app.jobs.run_now("moderation_reconcile")  # type: ignore[union-attr]
+            await outbox_drained(shop)
+        _, published = published_results(shop, group)
+        starts = shop.clock.now() + timedelta(hours=3)
+        await shop.say(ana, group, f"/meetup {starts:%Y-%m-%d %H:%M} 5 Tea tasting points=50")
+        await outbox_drained(shop)
+        meetup_post = shop.fake.last(group)
+        meetup_id = int(re.search(r"Meetup #(\d+)", meetup_post.content).group(1))  # type: ignore[union-attr]
+        assert "You are going" in (await shop.press(meilin, meetup_post, text="I'm going")).text
+        await travel_to(shop, starts + timedelta(minutes=5))
+        (shown,) = await shop.say(ana, None, f"/meetupcode {meetup_id}")
+        code = re.search(r"/checkin \d+ (\d{6})", shown.content).group(1)  # type: ignore[union-attr]
+        (checked,) = await shop.say(meilin, None, f"/checkin {meetup_id} {code}")
+        assert "+50 points" in checked.content
+        await outbox_drained(shop)
+
+        (screen,) = await shop.say(meilin, None, "/privacy")
+        assert "Giveaways you entered and meetups you answered or attended" in screen.text
+        assert "Your use of the assistant" in screen.text
+        await shop.press(meilin, screen, text="Export my data")
+        exported_json, _ = documents(shop, meilin)[-2:]
+        records = json.loads(shop.fake.document_content(exported_json))["records"]
+        for table in ("giveaway_entries", "meetup_rsvps", "assistant_usage", "assistant_handovers", "digest_messages"):
+            assert len(records[table]) == 1, table
+        assert [c["code"] for c in records["digital_codes"]] == ["LN-001"]
+
+        state = shop.app.core.services.state  # type: ignore[union-attr]
+        await state.set(draft_key(MEILIN_ID), {"kind": "description", "sku": "NIGHT-MARKET-TICKET"})  # a copy draft
+        await shop.press(meilin, screen, text="Delete my data")
+        question = shop.fake.last(meilin)
+        await shop.press(meilin, question, text=next(b for b in question.button_texts if b.startswith("Yes")))
+        assert "Your data is deleted" in shop.fake.last(meilin).text
+        assert await state.get(draft_key(MEILIN_ID)) is None, "a brand copy draft is forgotten with her"
+
+        # No table holds her name, username or Telegram id, and the giveaway's published draw still verifies.
+        words = ("Meilin", "meilin_privacy", str(MEILIN_ID))
+        assert await where_it_is_stored(shop, MEILIN_ID, *words) == []
+        (again,) = await shop.say(fan, None, f"/giveaway {number}")
+        assert shop.fake.document_content(again) == published
+        saved = tmp_path / "giveaway.json"
+        saved.write_bytes(shop.fake.document_content(again))
+        checked = await verify_script(saved)
+        assert checked.returncode == 0 and "the draw matches the published data" in checked.stdout
+        async with shop.uow() as uow:
+            assert await uow.codes.count(1) == (1, 1), "her code stays given, with the anonymised order"
+        shop.fake.assert_no_errors()

@@ -3,15 +3,30 @@ username or Telegram id behind, and what accounting keeps still agrees under one
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from domain.actors import Actor
+from domain.assistant.ports import KeptMessage
+from domain.drops import raffle
 from domain.errors import DomainError
 from domain.groupbuys.model import NewGroupBuy, ParticipantStatus
 from domain.members import Member
+from domain.moderation import giveaways, meetups
+from domain.moderation.model import (
+    CommunitySettings,
+    Eligibility,
+    GiveawayEntry,
+    GiveawayStatus,
+    NewGiveaway,
+    NewMeetup,
+    RsvpStatus,
+)
 from domain.money import Money
 from domain.notices import Notice, NoticeStatus
 from domain.points.ledger import NewEntry, Reason
+from domain.points.policy import RewardsPolicy
 from domain.privacy import members as privacy
 from domain.privacy.errors import PrivacyError
 from domain.privacy.pseudonyms import is_pseudonym
@@ -125,3 +140,107 @@ async def test_a_member_with_money_still_moving_is_forgotten_only_once_it_settle
         await privacy.forget(uow, Actor(ANN), ANN)
         await uow.commit()
     assert await stored_anywhere(database.uow, ANN, "Annabel") == []
+
+
+async def _ann_takes_part_in_the_community(database: Database) -> tuple[int, int, int, int, int]:
+    """Ann enters a giveaway that is drawn, goes to a meetup and checks in, waits for a full one, changes her
+    group's settings, asks the assistant, talks in a group with the digest on, and buys a code from a pool.
+    (giveaway, meetup, full meetup, order, product) ids."""
+    product = await add_product(database)
+    key = raffle.new_pseudonym_key()
+    async with database.uow() as uow:
+        for member in (
+            Member(ANN, "Annabel", "annabel_tea", started_bot=True),
+            Member(BEN, "Ben", started_bot=True),
+            Member(CAT, "Cat"),
+        ):
+            await uow.members.save(member)
+        new = NewGiveaway(GROUP, "Tea tin", 1, 2, 1, Eligibility(), None, ANN, NOW, raffle.new_seed(), key)
+        giveaway = await uow.giveaways.add(new, GiveawayStatus.AWAITING_BRAND)
+        assert await uow.giveaways.open(giveaway.id, GiveawayStatus.AWAITING_BRAND, NOW, NOW, "chain", 1, NOW)
+        for user_id in (ANN, BEN, CAT):
+            assert await uow.giveaways.add_entry(
+                GiveawayEntry(giveaway.id, user_id, raffle.pseudonym(key, user_id), NOW)
+            )
+        opened = await uow.giveaways.get(giveaway.id)
+        assert opened is not None and await giveaways.close_entries(uow, NOW, opened)
+        closed = await uow.giveaways.get(giveaway.id)
+        assert closed is not None and await giveaways.draw(uow, NOW, closed, None)
+
+        meetup = await uow.meetups.add(NewMeetup(GROUP, "Tasting", NOW + timedelta(hours=2), 5, 30, ANN, NOW))
+        assert (await meetups.rsvp(uow, NOW, meetup.id, ANN)).status is RsvpStatus.GOING
+        await uow.meetups.set_code(meetup.id, "4242", NOW + timedelta(hours=3))
+        assert (await meetups.check_in(uow, NOW, RewardsPolicy(), meetup.id, ANN, "4242")).points == 30
+        full = await uow.meetups.add(NewMeetup(GROUP, "Workshop", NOW + timedelta(days=1), 1, 0, BEN, NOW))
+        await meetups.rsvp(uow, NOW, full.id, BEN)
+        assert (await meetups.rsvp(uow, NOW, full.id, ANN)).status is RsvpStatus.WAITING
+
+        await uow.community_settings.save(CommunitySettings(GROUP, daily_cap=3, updated_by=ANN, updated_at=NOW))
+        assert await uow.assistant_usage.take_request(NOW.date(), ANN, 10, 10_000)
+        await uow.assistant_usage.add_tokens(NOW.date(), ANN, 120)
+        handover = await uow.handovers.add(ANN, ANN, "Annabel asks: can I return the tea set?", NOW)
+        params = {"number": handover.id, "member": ANN, "chat": ANN, "text": "can I return the tea set?"}
+        await uow.outbox.enqueue(
+            Notice(f"assistant.handover:{handover.id}:{CAT}", CAT, "assistant.handover", params), NOW
+        )
+        await uow.digests.switch(GROUP, True, ANN, NOW, NOW.date())
+        await uow.digests.keep(KeptMessage(GROUP, 77, ANN, "Annabel here, who has the oolong?", NOW))
+        await uow.digests.keep(KeptMessage(GROUP, 78, BEN, "Ben: I do", NOW, reply_to=77))
+
+        order = await uow.orders.add(new_order(line_for(product), user_id=ANN, chat_id=ANN))
+        await uow.codes.add(product.id, ["TICKET-0001", "TICKET-0002"], NOW)
+        assert await uow.codes.claim(product.id, order.id, NOW) == "TICKET-0001"
+        await uow.commit()
+    return giveaway.id, meetup.id, full.id, order.id, product.id
+
+
+async def test_a_giveaway_entrant_meetup_goer_assistant_user_and_code_buyer_is_forgotten(database: Database) -> None:
+    giveaway_id, meetup_id, full_id, order_id, product_id = await _ann_takes_part_in_the_community(database)
+    async with database.uow() as uow:
+        published = await giveaways.published_record(uow, giveaway_id)
+        exported = await privacy.export_data(uow, NOW, Actor(ANN), ANN)
+    assert published is not None
+    records = exported.records
+    assert {e["user_id"] for e in records["giveaway_entries"]} == {ANN}, "only her own entry"
+    assert [r["status"] for r in records["meetup_rsvps"]] == ["going", "waiting"]
+    assert records["community_settings"][0]["updated_by"] == ANN
+    assert records["assistant_usage"][0]["requests"] == 1
+    assert records["assistant_handovers"][0]["text"].startswith("Annabel asks")
+    assert [m["message_id"] for m in records["digest_messages"]] == [77], "Ben's reply is his"
+    assert records["digest_groups"][0]["moderator_id"] == ANN
+    assert [c["code"] for c in records["digital_codes"]] == ["TICKET-0001"], "the code given to her order"
+
+    async with database.uow() as uow:
+        forgotten = await privacy.forget(uow, Actor(ANN), ANN)
+        await uow.commit()
+
+    words = ("Annabel", "annabel_tea", str(ANN))
+    assert await stored_anywhere(database.uow, ANN, *words) == []
+    pseudonym = forgotten.pseudonym
+    async with database.uow() as uow:
+        assert await giveaways.published_record(uow, giveaway_id) == published, "the published draw still verifies"
+        entries = await uow.giveaways.entries(giveaway_id)
+        assert sorted(e.user_id for e in entries) == sorted((BEN, CAT, pseudonym))
+        meetup = await uow.meetups.get(meetup_id)
+        assert meetup is not None and meetup.going == 1 and meetup.created_by == pseudonym
+        kept = await uow.meetups.rsvp(meetup_id, pseudonym)
+        assert kept is not None and kept.checked_in_at is not None, "the attendance is kept, under the pseudonym"
+        assert await uow.points.balance(pseudonym) == 30
+        assert await uow.points.get(Reason.EVENT, f"meetup:{meetup_id}:{pseudonym}") is not None
+        waited = await uow.meetups.rsvp(full_id, pseudonym)
+        assert waited is not None and waited.status is RsvpStatus.CANCELLED, "her waiting place is given up"
+        assert await uow.meetups.first_waiting(full_id) is None
+        settings = await uow.community_settings.get(GROUP)
+        assert settings is not None and settings.daily_cap == 3 and settings.updated_by is None
+        assert await uow.assistant_usage.tokens_used(NOW.date()) == 120, "the shop's own count stays"
+        assert await uow.handovers.recent(10) == []
+        (to_operator,) = await uow.outbox.with_key_prefix("assistant.handover:")
+        assert to_operator.notice.params == {} and to_operator.status is NoticeStatus.SUPERSEDED, "it was about her"
+        (bens,) = await uow.digests.messages(GROUP, NOW - timedelta(days=1))
+        assert bens.user_id == BEN
+        group = await uow.digests.get(GROUP)
+        assert group is not None and not group.enabled, "a digest addressed to her goes to nobody: it is off"
+        assert await uow.codes.for_order(order_id) == ["TICKET-0001"], "the code stays with the anonymised order"
+        assert await uow.codes.count(product_id) == (1, 1)
+        order = await uow.orders.get(order_id)
+        assert order is not None and order.user_id == pseudonym

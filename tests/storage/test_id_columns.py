@@ -30,6 +30,8 @@ OWN_KEYS = {
     "lot_id": "points_entries",
     "group_buy_id": "group_buys",
     "vote_id": "votes",
+    "giveaway_id": "giveaways",
+    "meetup_id": "meetups",
 }
 ID_LIKE = re.compile(r"(^id$|_id$|_by$|_of$)")
 

@@ -29,6 +29,7 @@ def register(table: HandlerTable) -> None:
     )  # fmt: skip
     table.action("cpok", approve)
     table.action("cpno", discard)
+    table.member_state_key(draft_key)  # a brand's unapproved copy draft is forgotten with them
 
 
 def draft_key(user_id: int) -> str:

@@ -72,8 +72,10 @@ async def code_command(ctx: Context, event: CommandEvent) -> None:
         meetup = await meetups.show_code(uow, ctx.now(), actor, number)
         await uow.commit()
     minutes = int(meetups.CODE_WINDOW.total_seconds() // 60)
-    text = ctx.t(
+    text = ctx.tn(
+        "Show this at {title}: <b>/checkin {id} {code}</b> (valid {minutes} minute).",
         "Show this at {title}: <b>/checkin {id} {code}</b> (valid {minutes} minutes).",
+        minutes,
         title=meetup.title,
         id=meetup.id,
         code=meetup.code or "",
@@ -95,7 +97,13 @@ async def checkin_command(ctx: Context, event: CommandEvent) -> None:
     if not done.first_time:
         text = ctx.t("You checked in to {title} already.", title=done.meetup.title)
     elif done.points:
-        text = ctx.t("Welcome to {title}! +{points} points.", title=done.meetup.title, points=done.points)
+        text = ctx.tn(
+            "Welcome to {title}! +{points} point.",
+            "Welcome to {title}! +{points} points.",
+            done.points,
+            title=done.meetup.title,
+            points=done.points,
+        )
     else:
         text = ctx.t(
             "Welcome to {title}! You reached today's cap of event points, so this one earns none.",

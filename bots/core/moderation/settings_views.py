@@ -50,7 +50,12 @@ def settings_menu(ctx: Context, settings: CommunitySettings, language: str | Non
         lines.append(ctx.t("Quiet hours: none ({timezone}).", timezone=settings.timezone))
     if settings.daily_cap is not None:
         lines.append(
-            ctx.t("At most {cap} announcements a day; the rest wait for the next day.", cap=settings.daily_cap)
+            ctx.tn(
+                "At most {cap} announcement a day; the rest wait for the next day.",
+                "At most {cap} announcements a day; the rest wait for the next day.",
+                settings.daily_cap,
+                cap=settings.daily_cap,
+            )
         )
     else:
         lines.append(ctx.t("Announcements a day: no cap."))

@@ -22,7 +22,8 @@ def _rules(ctx: Context, params: NoticeParams) -> list[str]:
     if params.get("plan_id") is not None:
         lines.append(ctx.t("· with a membership of plan #{plan}", plan=_int(params, "plan_id")))
     if _int(params, "min_points") > 0:
-        lines.append(ctx.t("· with at least {points} points", points=_int(params, "min_points")))
+        least = _int(params, "min_points")
+        lines.append(ctx.tn("· with at least {points} point", "· with at least {points} points", least, points=least))
     if params.get("joined_before"):
         lines.append(ctx.t("· who joined before {date}", date=_str(params, "joined_before")))
     return lines
@@ -194,8 +195,10 @@ def meetup_announced(ctx: Context, params: NoticeParams) -> View:
     lines = [
         ctx.t("📅 <b>Meetup #{id}: {title}</b>", id=meetup_id, title=_str(params, "title")),
         ctx.t("When: {starts}. Places: {capacity}.", starts=_str(params, "starts"), capacity=_int(params, "capacity")),
-        ctx.t(
+        ctx.tn(
+            "Check in at the event with the host's code (/checkin {id} CODE in private) for {points} point.",
             "Check in at the event with the host's code (/checkin {id} CODE in private) for {points} points.",
+            _int(params, "points"),
             id=meetup_id,
             points=_int(params, "points"),
         ),

@@ -24,6 +24,14 @@ def topic_text(ctx: Context, topic: Topic) -> str:
         Topic.VOTES: ctx.t("Design votes you cast and pre-orders you made: one vote each, and the pre-order list."),
         Topic.DROPS: ctx.t("Drop claims, raffle entries and reminders: to keep each drop's limits and draws fair."),
         Topic.MEMBERSHIPS: ctx.t("Your memberships: for their perks and renewals."),
+        Topic.EVENTS: ctx.t(
+            "Giveaways you entered and meetups you answered or attended: to draw fairly, keep places and "
+            "credit attendance points."
+        ),
+        Topic.ASSISTANT: ctx.t(
+            "Your use of the assistant, requests it passed to the shop, and your messages kept for a group's "
+            "digest while it is on."
+        ),
         Topic.ROLES: ctx.t("Your roles: brand staff, and brand decisions you made as a group's moderator."),
         Topic.NOTICES: ctx.t("Messages the shop sent you or is about to send."),
     }[topic]

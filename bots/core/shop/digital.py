@@ -112,9 +112,12 @@ async def codes_command(ctx: Context, event: CommandEvent) -> None:
     actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
         pool = await digital.count_codes(uow, actor, sku)
-    text = ctx.t(
+    text = ctx.tn(
+        "{sku}: {free} code left, {given} given out. To add codes, send a text file of one code per line "
+        "with {sku} as its caption.",
         "{sku}: {free} codes left, {given} given out. To add codes, send a text file of one code per line "
         "with {sku} as its caption.",
+        pool.free,
         sku=html.escape(pool.product.sku),
         free=pool.free,
         given=pool.given,
@@ -147,17 +150,28 @@ async def upload(ctx: Context, event: DocumentEvent) -> None:
             done = await digital.upload_codes(uow, ctx.now(), actor, sku, text_content, ctx.settings.codes_low_at)
             await uow.commit()
     except digital.CodesFileError as error:
-        lines = [ctx.explain_error(error)]
+        count = len(error.problems)
+        lines = [
+            ctx.tn(
+                "The codes were not added: the file has {count} problem.",
+                "The codes were not added: the file has {count} problems.",
+                count,
+                count=count,
+            )
+        ]
         for number, problem in error.problems[:MAX_PROBLEM_LINES]:
             where = ctx.t("line {number}", number=number) if number else ctx.t("the file")
             lines.append(f"{where}: {html.escape(problem)}")
         await ctx.messenger.send(event.chat.id, View("\n".join(lines)))
         return
     log.info("staff %s added %s codes to %s", event.sender.id, done.added, done.product.sku)
-    text = ctx.t(
-        "Added {added} codes to {sku}: {free} codes left.",
+    left = ctx.tn("{free} code left", "{free} codes left", done.free, free=done.free)
+    text = ctx.tn(
+        "Added {added} code to {sku}: {left}.",
+        "Added {added} codes to {sku}: {left}.",
+        done.added,
         added=done.added,
         sku=html.escape(done.product.sku),
-        free=done.free,
+        left=left,
     )
     await ctx.messenger.send(event.chat.id, View(text))
