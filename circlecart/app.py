@@ -156,6 +156,7 @@ class CircleCart:
                     "reconcile_seconds": self.settings.reconcile_seconds,
                     "reconcile_settle_after": self.settings.reconcile_after_seconds,
                     "embedded": self.embedded,
+                    "platform_fee_bp": self.settings.platform_fee_bp,
                 },
             )
         )

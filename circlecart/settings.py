@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     reconcile_after_seconds: float = Field(
         default=120.0, ge=0, le=86_400, description="a charge younger than this is left to its update"
     )
+    # the community's share (domain/share): the platform's fee on every brand sale, in basis points
+    platform_fee_bp: int = Field(
+        default=500, ge=0, le=3000, description="platform fee on brand sales in basis points (500 = 5 %)"
+    )
     # the sandbox (`circlecart sandbox`, or `circlecart run` without a token): a local Bot API and web chat
     sandbox_port: int = Field(default=8765, ge=0, le=65535, description="port of the sandbox on 127.0.0.1")
     sandbox_dir: str = Field(default=".sandbox", description="the sandbox's database and clock live here")

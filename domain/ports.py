@@ -17,6 +17,7 @@ from domain.notices import Notice, NoticeStatus, OutboxEntry
 from domain.points.ports import PointsRepository
 from domain.privacy.ports import PersonalDataRepository
 from domain.referrals.ports import ReferralRepository
+from domain.share.ports import ShareRepository
 from domain.shop.orders import (
     HoldStatus,
     NewOrder,
@@ -234,6 +235,7 @@ class UnitOfWork(Protocol):
     group_buys: GroupBuyRepository
     processed_updates: ProcessedUpdateRepository
     personal_data: PersonalDataRepository
+    share: ShareRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 def _feature_specs() -> list[JobSpecs]:
     # Imported here so that each capability's job module is the one place that names its jobs.
-    from jobs import drops, holds, memberships, payments, rewards, updates
+    from jobs import drops, holds, memberships, payments, rewards, share, updates
 
     return [
         holds.job_specs,
@@ -29,6 +29,7 @@ def _feature_specs() -> list[JobSpecs]:
         memberships.job_specs,
         drops.job_specs,
         updates.job_specs,
+        share.job_specs,
     ]
 
 

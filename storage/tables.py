@@ -262,4 +262,5 @@ processed_updates: Table = ProcessedUpdateRow.__table__  # type: ignore[attr-def
 import storage.drops_tables  # noqa: E402
 import storage.memberships_tables  # noqa: E402
 import storage.payments_tables  # noqa: E402
-import storage.rewards_tables  # noqa: E402, F401
+import storage.rewards_tables  # noqa: E402
+import storage.share_tables  # noqa: E402, F401

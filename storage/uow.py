@@ -25,6 +25,7 @@ from domain.ports import (
 )
 from domain.privacy.ports import PersonalDataRepository
 from domain.referrals.ports import ReferralRepository
+from domain.share.ports import ShareRepository
 from domain.shop.payments.ports import PaymentInboxRepository
 from domain.updates import ProcessedUpdateRepository
 from storage.repositories import (
@@ -50,6 +51,7 @@ from storage.repositories import (
     SqlReferralRepository,
 )
 from storage.repositories.personal_data import SqlPersonalDataRepository
+from storage.repositories.share import SqlShareRepository
 from storage.writer_gate import WriterGate
 
 
@@ -82,6 +84,7 @@ class SqlUnitOfWork:
     group_buys: GroupBuyRepository
     processed_updates: ProcessedUpdateRepository
     personal_data: PersonalDataRepository
+    share: ShareRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, gate: WriterGate | None = None
@@ -126,6 +129,7 @@ class SqlUnitOfWork:
         self.group_buys = SqlGroupBuyRepository(session, self._dialect)
         self.processed_updates = SqlProcessedUpdateRepository(session, self._dialect)
         self.personal_data = SqlPersonalDataRepository(session, self._dialect)
+        self.share = SqlShareRepository(session, self._dialect)
         return self
 
     async def __aexit__(
