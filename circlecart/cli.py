@@ -90,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     from circlecart import member_commands
 
     member_commands.add_parsers(sub)
+    from circlecart import share_commands
+
+    share_commands.add_parsers(sub)
     return parser
 
 

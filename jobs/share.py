@@ -21,16 +21,9 @@ CHECK_SECONDS = 3600.0
 async def settle_due_months(deps: JobDeps) -> list[str]:
     fee = deps.options.get("platform_fee_bp", DEFAULT_FEE_BP)
     fee_bp = fee if isinstance(fee, int) else DEFAULT_FEE_BP
-    async with deps.uow_factory() as uow:
-        months = await settlement.months_due(uow, deps.clock.now())
-    settled = []
-    for month in months:
-        async with deps.uow_factory() as uow:
-            lines = await settlement.settle_month(uow, deps.clock.now(), month, fee_bp)
-            await uow.commit()
-        if lines is not None:
-            settled.append(month)
-            log.info("settled %s: %d lines", month, len(lines))
+    settled = await settlement.settle_due(deps.uow_factory, deps.clock.now(), fee_bp)
+    if settled:
+        log.info("settled the community share of %s", ", ".join(settled))
     return settled
 
 

@@ -10,6 +10,7 @@ from bots.core.memberships import handlers as memberships
 from bots.core.points import handlers as points
 from bots.core.privacy import handlers as privacy
 from bots.core.referrals import handlers as referrals
+from bots.core.share import handlers as share
 from bots.core.shop import handlers as shop
 from bots.core.shop import inline, orders, payments, shipping
 from bots.core.start import handlers as start
@@ -49,4 +50,5 @@ def build_table() -> HandlerTable:
     memberships.register(table)
     drops.register(table)
     privacy.register(table)
+    share.register(table)
     return table

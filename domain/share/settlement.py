@@ -15,7 +15,7 @@ from datetime import datetime
 from domain.actors import Actor
 from domain.brands.roles import brand_by_name_or_id, require_brand_staff
 from domain.communities import CommunityError
-from domain.ports import UnitOfWork
+from domain.ports import UnitOfWork, UnitOfWorkFactory
 from domain.share.commission import rate_at
 from domain.share.model import (
     NO_COMMUNITY,
@@ -81,6 +81,20 @@ async def settle_month(uow: UnitOfWork, now: datetime, month: str, fee_bp: int) 
     lines = summarise(month, entries)
     await uow.share.add_lines(lines, now)
     return lines
+
+
+async def settle_due(uow_factory: UnitOfWorkFactory, now: datetime, fee_bp: int) -> list[str]:
+    """Settle every ended month not settled yet, oldest first, one transaction each; the months settled."""
+    async with uow_factory() as uow:
+        months = await months_due(uow, now)
+    settled = []
+    for month in months:
+        async with uow_factory() as uow:
+            lines = await settle_month(uow, now, month, fee_bp)
+            await uow.commit()
+        if lines is not None:
+            settled.append(month)
+    return settled
 
 
 def summarise(month: str, entries: Iterable[Entry]) -> tuple[SettlementLine, ...]:
