@@ -35,6 +35,7 @@ def build_table() -> HandlerTable:
     table.action("page", shop.turn_page, int)
     table.action("product", shop.open_product, int)
     table.action("buy", shop.buy, int)
+    table.action("buyc", shop.buy_in_community, int, int)
     table.action("lang", start.choose_language, str)
 
     table.inline_query = inline.inline_query

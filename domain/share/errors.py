@@ -10,4 +10,3 @@ class ShareError(ErrorCode):
     NO_OFFER = "share.no_offer"
     GROUP_ONLY = "share.group_only"
     BRAND_NOT_ALLOWED = "share.brand_not_allowed"
-    BAD_MONTH = "share.bad_month"

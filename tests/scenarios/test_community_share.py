@@ -135,3 +135,29 @@ async def test_two_groups_earn_their_share_and_a_refund_after_settlement_is_carr
     summary, document, _ = await shop.say(staff, None, "/settlement")
     assert "XTR: gross 2000, refunds 1000, commission 50, platform fee 50, net 900" in summary.content
     shop.fake.assert_no_errors()
+
+
+async def _buy_through_link(shop: Shop, member: Any, payload: str) -> Any:
+    (card,) = await shop.say(member, None, f"/start {payload}")
+    await shop.press(member, card, text=next(t for t in card.button_texts if t.startswith("Buy")))
+    paid = await shop.pay(member, shop.fake.last(member))
+    assert paid.accepted, paid.error_message
+    (order,) = await shop.orders_of(member)
+    return order
+
+
+async def test_a_deep_link_carries_its_community_but_a_forged_one_attributes_nothing(share_shop: Shop) -> None:
+    shop = share_shop
+    staff = shop.member("Celadon staff")
+    await make_staff(shop, BRAND, staff)
+    bowls, _ = await _group_takes_the_offer(shop, "Bowl Makers", staff, "5")
+    elsewhere = await shop.group_with_bot("Coffee Corner")  # has not allowed Celadon Studio
+
+    order = await _buy_through_link(shop, shop.member("Li"), f"pc_{-bowls.id}_TEA-BOWL")
+    assert order.chat_id != bowls.id and order.community_id == bowls.id
+
+    forged = await _buy_through_link(shop, shop.member("Forger"), f"pc_{-elsewhere.id}_TEA-BOWL")
+    assert forged.community_id is None
+    unknown = await _buy_through_link(shop, shop.member("Guesser"), "pc_1009999999999_TEA-BOWL")
+    assert unknown.community_id is None
+    shop.fake.assert_no_errors()

@@ -128,6 +128,3 @@ async def _replace(ctx: Context, event: ButtonEvent, view: View) -> None:
         await ctx.messenger.edit(event.message, view)
     except MessageGone:
         await ctx.messenger.send(event.sender.id, view)
-
-
-
