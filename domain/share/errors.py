@@ -10,3 +10,4 @@ class ShareError(ErrorCode):
     NO_OFFER = "share.no_offer"
     GROUP_ONLY = "share.group_only"
     BRAND_NOT_ALLOWED = "share.brand_not_allowed"
+    NAME_BRAND = "share.name_brand"

@@ -15,8 +15,10 @@ from datetime import datetime
 from domain.actors import Actor
 from domain.brands.roles import brand_by_name_or_id, require_brand_staff
 from domain.communities import CommunityError
+from domain.errors import DomainError
 from domain.ports import UnitOfWork, UnitOfWorkFactory
 from domain.share.commission import rate_at
+from domain.share.errors import ShareError
 from domain.share.model import (
     NO_COMMUNITY,
     Entry,
@@ -134,6 +136,11 @@ async def earnings(uow: UnitOfWork, actor: Actor, community_id: int) -> tuple[Se
 
 
 async def brand_settlement(uow: UnitOfWork, actor: Actor, brand_text: str) -> tuple[Brand, tuple[SettlementLine, ...]]:
-    """A brand's settled lines, for its staff (and the operator)."""
+    """A brand's settled lines, for its staff (and the operator). No name: the staff member's only brand."""
+    if not brand_text.strip():
+        mine = await uow.brand_staff.brands_of(actor.user_id)
+        if len(mine) != 1:
+            raise DomainError(ShareError.NAME_BRAND)
+        brand_text = str(mine[0])
     brand = await require_brand_staff(uow, actor, (await brand_by_name_or_id(uow, brand_text)).id)
     return brand, tuple(await uow.share.lines(brand_id=brand.id))

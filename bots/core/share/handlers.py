@@ -27,6 +27,7 @@ ERRORS: dict[ErrorCode, str] = {
     ShareError.BAD_RATE: N_("Give the commission as a percentage between 0.01 and {max}, e.g. 7.5"),
     ShareError.NO_OFFER: N_("{brand} has offered this group no commission yet."),
     ShareError.GROUP_ONLY: N_("Send this in the group it is about."),
+    ShareError.NAME_BRAND: N_("Send /settlement BRAND"),
     ShareError.BRAND_NOT_ALLOWED: N_("{brand} is not allowed in this group: its moderators allow it with /brands."),
 }
 
@@ -128,14 +129,7 @@ async def settlement_command(ctx: Context, event: CommandEvent) -> None:
     """/settlement [BRAND] in private: the brand's settled lines, for its staff (and the operator)."""
     actor = await ctx.actor(event.sender)
     async with ctx.uow() as uow:
-        brand_text = event.args.strip()
-        if not brand_text:
-            mine = await uow.brand_staff.brands_of(event.sender.id)
-            if len(mine) != 1:
-                await ctx.messenger.send(event.chat.id, View(ctx.t("Send /settlement BRAND")))
-                return
-            brand_text = str(mine[0])
-        brand, lines = await settlement.brand_settlement(uow, actor, brand_text)
+        brand, lines = await settlement.brand_settlement(uow, actor, event.args)
     title = ctx.t("Settlement of {brand}", brand=brand.name)
     await _send_report(ctx, event.chat.id, title, f"settlement-{brand.id}", lines)
 
