@@ -13,6 +13,7 @@ from domain.memberships.privacy import HOLDINGS as MEMBERSHIPS
 from domain.points.privacy import HOLDINGS as POINTS
 from domain.privacy.holdings import Holding, Topic, anonymised, erased
 from domain.referrals.privacy import HOLDINGS as REFERRALS
+from domain.share.privacy import HOLDINGS as SHARE
 from domain.shop.privacy import HOLDINGS as SHOP
 
 CORE = (
@@ -20,4 +21,4 @@ CORE = (
     erased(Topic.PROFILE, lambda uow: uow.members),
 )
 
-HOLDINGS: tuple[Holding, ...] = (*SHOP, *POINTS, *REFERRALS, *GROUP_BUYS, *DROPS, *BRANDS, *MEMBERSHIPS, *CORE)
+HOLDINGS: tuple[Holding, ...] = (*SHOP, *POINTS, *REFERRALS, *GROUP_BUYS, *DROPS, *BRANDS, *SHARE, *MEMBERSHIPS, *CORE)

@@ -195,3 +195,6 @@ class SqlShareRepository(SqlRepository):
         if community_id is not None:
             query = query.where(share_settlements.c.community_id == community_id)
         return [_line(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._rekey(user_id, pseudonym, share_offers.c.offered_by, share_offers.c.accepted_by)
