@@ -72,7 +72,9 @@ async def settle_month(uow: UnitOfWork, now: datetime, month: str, fee_bp: int) 
     sold = {e.order_id: e for e in entries}
     sold.update({e.order_id: e for e in await uow.share.sale_entries(s.order_id for s in refunded)})
     for sale in refunded:
-        original = sold[sale.order_id]  # a refund before `before` was paid before it too: its sale is counted
+        original = sold.get(sale.order_id)
+        if original is None:  # its sale is not counted yet (paid after this month): the refund waits for it
+            continue
         entries.append(
             Entry(
                 sale.order_id, EntryKind.REFUND, month, original.brand_id, original.community_id, original.currency,
