@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 from domain.actors import Actor
-from domain.community_registry import register_community
+from domain.community_registry import deactivate_community, register_community
 from domain.errors import DomainError
 from domain.money import Money
 from domain.share import commission, settlement
+from domain.share.attribution import attribute
 from domain.share.errors import ShareError
 from domain.share.model import NO_COMMUNITY, Offer, SettlementLine, share_of
 from domain.shop.orders import OrderStatus, PaymentStatus
@@ -176,3 +177,21 @@ def test_rate_history_picks_the_latest_accepted_before_the_sale() -> None:
         Offer(3, 7, GROUP_A, 200, STAFF, t, MOD_A, at(1, 5)),
     ]
     assert [commission.rate_at(offers, 7, GROUP_A, at(1, d)) for d in (1, 3, 6)] == [0, 100, 200]
+
+
+async def test_attribution_trusts_the_group_and_checks_a_claimed_community(database: Database) -> None:
+    brand_id = await _brand_in_two_groups(database)
+    teapot = await add_product(database, brand_id=brand_id)
+    house = await add_product(database)  # the operator's own product: no brand to allow
+    async with database.uow() as uow:
+        await uow.brand_optins.set(GROUP_B, brand_id, False, 1, at(1, 3))
+        await deactivate_community(uow, at(1, 3), GROUP_A)
+        await uow.commit()
+    async with database.uow() as uow:
+        assert await attribute(uow, GROUP_B, True, None, teapot) == GROUP_B  # bought in the group itself
+        assert await attribute(uow, 42, False, GROUP_B, teapot) is None  # the brand is not allowed there
+        assert await attribute(uow, 42, False, GROUP_A, teapot) is None  # the bot left that group
+        assert await attribute(uow, 42, False, -1009, teapot) is None  # no such group
+        assert await attribute(uow, 42, False, 77, teapot) is None  # not a group id
+        assert await attribute(uow, 42, False, GROUP_B, house) == GROUP_B
+        assert await attribute(uow, 42, False, None, teapot) is None
