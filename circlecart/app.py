@@ -186,6 +186,7 @@ class CircleCart:
                     "digest_retention_hours": self.settings.digest_retention_hours,
                     "digest_hour": self.settings.digest_hour,
                     "address_retention_days": self.settings.address_retention_days,
+                    "platform_fee_bp": self.settings.platform_fee_bp,
                 },
             )
         )

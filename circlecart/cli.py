@@ -172,6 +172,9 @@ def _parser() -> argparse.ArgumentParser:
     from circlecart import votes_commands
 
     votes_commands.add_parsers(sub)
+    from circlecart import share_commands
+
+    share_commands.add_parsers(sub)
     return parser
 
 

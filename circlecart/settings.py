@@ -97,6 +97,10 @@ class Settings(BaseSettings):
     ai_daily_token_budget: int = Field(default=200_000, ge=0, description="tokens the shop spends per day")
     digest_retention_hours: int = Field(default=48, ge=1, le=24 * 30, description="raw group text kept this long")
     digest_hour: int = Field(default=8, ge=0, le=23, description="UTC hour the moderators' daily digest goes out")
+    # the community's share (domain/share): the platform's fee on every brand sale, in basis points
+    platform_fee_bp: int = Field(
+        default=500, ge=0, le=3000, description="platform fee on brand sales in basis points (500 = 5 %)"
+    )
     # the sandbox (`circlecart sandbox`, or `circlecart run` without a token): a local Bot API and web chat
     sandbox_port: int = Field(default=8765, ge=0, le=65535, description="port of the sandbox on 127.0.0.1")
     sandbox_dir: str = Field(default=".sandbox", description="the sandbox's database and clock live here")

@@ -19,6 +19,7 @@ from domain.notices import Notice, NoticeStatus, OutboxEntry
 from domain.points.ports import PointsRepository
 from domain.privacy.ports import PersonalDataRepository
 from domain.referrals.ports import ReferralRepository
+from domain.share.ports import ShareRepository
 from domain.shop.addresses import AddressRepository
 from domain.shop.orders import (
     HoldStatus,
@@ -298,6 +299,7 @@ class UnitOfWork(Protocol):
     handovers: HandoverRepository
     digests: DigestRepository
     addresses: AddressRepository
+    share: ShareRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -30,6 +30,7 @@ def _feature_specs() -> list[JobSpecs]:
         moderation,
         payments,
         rewards,
+        share,
         updates,
         votes,
     )
@@ -46,6 +47,7 @@ def _feature_specs() -> list[JobSpecs]:
         assistant.job_specs,
         fulfilment.job_specs,
         votes.job_specs,
+        share.job_specs,
     ]
 
 

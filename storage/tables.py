@@ -283,4 +283,5 @@ import storage.memberships_tables  # noqa: E402
 import storage.moderation_tables  # noqa: E402
 import storage.payments_tables  # noqa: E402
 import storage.rewards_tables  # noqa: E402
+import storage.share_tables  # noqa: E402
 import storage.votes_tables  # noqa: E402, F401

@@ -28,6 +28,7 @@ from domain.ports import (
 )
 from domain.privacy.ports import PersonalDataRepository
 from domain.referrals.ports import ReferralRepository
+from domain.share.ports import ShareRepository
 from domain.shop.addresses import AddressRepository
 from domain.shop.payments.ports import PaymentInboxRepository
 from domain.updates import ProcessedUpdateRepository
@@ -64,6 +65,7 @@ from storage.repositories import (
 )
 from storage.repositories.addresses import SqlAddressRepository
 from storage.repositories.personal_data import SqlPersonalDataRepository
+from storage.repositories.share import SqlShareRepository
 from storage.writer_gate import WriterGate
 
 
@@ -105,6 +107,7 @@ class SqlUnitOfWork:
     handovers: HandoverRepository
     digests: DigestRepository
     addresses: AddressRepository
+    share: ShareRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, gate: WriterGate | None = None
@@ -158,6 +161,7 @@ class SqlUnitOfWork:
         self.handovers = SqlHandoverRepository(session, self._dialect)
         self.digests = SqlDigestRepository(session, self._dialect)
         self.addresses = SqlAddressRepository(session, self._dialect)
+        self.share = SqlShareRepository(session, self._dialect)
         return self
 
     async def __aexit__(

@@ -12,6 +12,7 @@ from bots.core.moderation import handlers as moderation
 from bots.core.points import handlers as points
 from bots.core.privacy import handlers as privacy
 from bots.core.referrals import handlers as referrals
+from bots.core.share import handlers as share
 from bots.core.shop import digital, fulfilment, inline, orders, payments, shipping
 from bots.core.shop import handlers as shop
 from bots.core.start import handlers as start
@@ -49,6 +50,7 @@ def build_table() -> HandlerTable:
     table.action("page", shop.turn_page, int)
     table.action("product", shop.open_product, int)
     table.action("buy", shop.buy, int)
+    table.action("buyc", shop.buy_in_community, int, int)
     table.action("lang", start.choose_language, str)
 
     table.inline_query = inline.inline_query
@@ -70,4 +72,5 @@ def build_table() -> HandlerTable:
     assistant.register(table)  # after drops: the private chat's text goes to an open dialog first
     # After the assistant: the console's dialog answers first, then the drops dialogs and the assistant.
     fulfilment.register(table)
+    share.register(table)
     return table

@@ -15,6 +15,7 @@ from domain.moderation.privacy import HOLDINGS as MODERATION
 from domain.points.privacy import HOLDINGS as POINTS
 from domain.privacy.holdings import Holding, Topic, anonymised, erased
 from domain.referrals.privacy import HOLDINGS as REFERRALS
+from domain.share.privacy import HOLDINGS as SHARE
 from domain.shop.privacy import HOLDINGS as SHOP
 from domain.votes.privacy import HOLDINGS as VOTES
 
@@ -31,6 +32,7 @@ HOLDINGS: tuple[Holding, ...] = (
     *VOTES,
     *DROPS,
     *BRANDS,
+    *SHARE,
     *MEMBERSHIPS,
     *MODERATION,
     *ASSISTANT,

@@ -15,6 +15,7 @@ from domain.moderation import settings as community_settings
 from domain.outgoing import MessageRef, View
 from domain.points import checkout as points_checkout
 from domain.ports import UnitOfWork
+from domain.share import attribution
 from domain.shop import catalog, checkout
 
 log = logging.getLogger(__name__)
@@ -59,24 +60,35 @@ async def open_product(ctx: Context, event: ButtonEvent, callback: Callback) -> 
     await ctx.messenger.answer_callback(event.callback_id)
 
 
-async def show_product_by_sku(ctx: Context, chat: Chat, sku: str) -> None:
+async def show_product_by_sku(ctx: Context, chat: Chat, sku: str, community: int | None = None) -> None:
+    """The card of a /start link; `community` is the group a `pc_` link names (checked when Buy is pressed)."""
     async with ctx.uow() as uow:
         product = await catalog.product_by_sku(uow, sku)
         offer = None
         if chat.is_private:  # a private chat's id is the member's
             offer = await points_checkout.points_offer(uow, ctx.now(), ctx.settings.rewards, chat.id, product)
         members = await perks.advertised_price(uow, product)
-    await ctx.messenger.send(chat.id, views.product_card(ctx, product, offer, members))
+    await ctx.messenger.send(chat.id, views.product_card(ctx, product, offer, members, community))
 
 
 async def buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    await _buy(ctx, event, callback, None)
+
+
+async def buy_in_community(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
+    """Buy on a card opened through a deep link naming a community (buyc:PRODUCT:-CHAT_ID): the claim is
+    only a claim, judged by domain.share.attribution."""
+    await _buy(ctx, event, callback, -callback.int_arg(1))
+
+
+async def _buy(ctx: Context, event: ButtonEvent, callback: Callback, claimed: int | None) -> None:
     async def start(uow: UnitOfWork, chat_id: int, community_id: int | None) -> checkout.Checkout:
         return await checkout.start_checkout(
             uow, ctx.now(), event.sender.id, callback.int_arg(0), chat_id, community_id,
             fiat_payments=bool(ctx.settings.payment_provider_token),
         )  # fmt: skip
 
-    await _send_invoice(ctx, event, callback.int_arg(0), start)
+    await _send_invoice(ctx, event, callback.int_arg(0), start, claimed)
 
 
 async def buy_with_points(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
@@ -96,6 +108,7 @@ async def _send_invoice(
     event: ButtonEvent,
     product_id: int,
     start: Callable[[UnitOfWork, int, int | None], Awaitable[checkout.Checkout]],
+    claimed: int | None = None,
 ) -> None:
     """Start the order where the button was pressed and send the member its invoice there (the drop's
     invoice while the product is in a drop)."""
@@ -107,10 +120,11 @@ async def _send_invoice(
             product = await catalog.product(uow, product_id)
         await ctx.messenger.answer_callback(event.callback_id, url=ctx.deep_link(f"p_{product.sku}"))
         return
-    community_id = event.chat.id if event.chat.is_group else None
     async with ctx.uow() as uow:
+        product = await catalog.product(uow, product_id)
+        community_id = await attribution.attribute(uow, event.chat.id, event.chat.is_group, claimed, product)
         started = await start(uow, event.chat.id, community_id)
-        ships = (await catalog.product(uow, product_id)).ships
+        ships = product.ships
         await uow.commit()
     order = started.order
     invoice = views.invoice(ctx, order, event.sender.first_name, ships=ships)

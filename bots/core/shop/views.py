@@ -106,12 +106,15 @@ def product_card(
     product: Product,
     points_offer: PointsOffer | None = None,
     member_price: AdvertisedPrice | None = None,
+    community: int | None = None,
 ) -> View:
     """`points_offer` is the offer of the member the card is shown to (see domain.points.checkout);
-    `member_price` what an open plan's members pay (see domain.memberships.perks.advertised_price)."""
+    `member_price` what an open plan's members pay (see domain.memberships.perks.advertised_price);
+    `community` the group a deep link named (its Buy carries it, to be checked by domain.share.attribution)."""
     rows: list[tuple[Button, ...]] = []
     if product.buyable:
-        buy = Button(ctx.t("Buy · {price}", price=product.price.display()), callback=ctx.button("buy", product.id))
+        pressed = ctx.button("buyc", product.id, -community) if community else ctx.button("buy", product.id)
+        buy = Button(ctx.t("Buy · {price}", price=product.price.display()), callback=pressed)
         if points_offer is None:
             rows.append((buy,))
         else:

@@ -32,6 +32,8 @@ PERSONAL_LINKS: dict[str, CommandFn] = {
     privacy.START: privacy.privacy,
 }
 PRODUCT_LINK = re.compile(r"^p_([A-Za-z0-9_.\-]{1,40})$")
+# A product link carrying the community it was shared from: pc_<group chat id without its minus>_<SKU>.
+PRODUCT_IN_COMMUNITY_LINK = re.compile(r"^pc_([0-9]{1,16})_([A-Za-z0-9_.\-]{1,40})$")
 
 
 SECTIONS = {
@@ -91,6 +93,10 @@ async def help_for(ctx: Context, event: CommandEvent) -> View:
 
 
 async def start(ctx: Context, event: CommandEvent) -> None:
+    shared = PRODUCT_IN_COMMUNITY_LINK.match(event.args)
+    if shared:
+        await show_product_by_sku(ctx, event.chat, shared.group(2), community=-int(shared.group(1)))
+        return
     link = PRODUCT_LINK.match(event.args)
     if link:
         await show_product_by_sku(ctx, event.chat, link.group(1))

@@ -1,0 +1,1 @@
+"""The community's share in the chat: commission offers, /earnings and /settlement."""
