@@ -232,7 +232,7 @@ async def test_a_giveaway_entrant_meetup_goer_assistant_user_and_code_buyer_is_f
         staff = shop.member("Bo")
         await shop.say(operator, None, f"/brand staff Lantern Press {staff.id}")
         await shop.settle(
-            await shop.fake.send_document(staff, None, "codes.txt", b"LN-001\nLN-002\n", "NIGHT-MARKET-TICKET")
+            await shop.fake.send_document(staff, None, b"LN-001\nLN-002\n", "codes.txt", "NIGHT-MARKET-TICKET")
         )
         ana = shop.member("Ana")
         await shop.say(ana, None, "/start")
