@@ -9,6 +9,7 @@ import signal
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from apscheduler.events import EVENT_JOB_SUBMITTED
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -21,10 +22,18 @@ from bots.core.notices import TableNoticeRenderer
 from bots.core.runtime import BotCore, UpdateListener
 from bots.core.state import make_state_store
 from circlecart.errors import StartupError
+from circlecart.operations import Metrics, Operations, count_rate_limits, job_lag_listener
 from circlecart.rewards_config import rewards_policy
 from circlecart.settings import Settings
 from domain.clock import Clock, SystemClock
-from domain.messenger import MessengerError, RecipientUnavailable, Rejected, TransientFailure, Unauthorized
+from domain.messenger import (
+    Messenger,
+    MessengerError,
+    RecipientUnavailable,
+    Rejected,
+    TransientFailure,
+    Unauthorized,
+)
 from jobs.leader import JobsLeader
 from jobs.outbox import OutboxSender
 from jobs.scheduler import ShopJobs
@@ -62,18 +71,26 @@ class CircleCart:
     receive_updates: bool = True  # False: `circlecart jobs`, which only runs the jobs and the outbox sender
     embedded: bool = False  # inside a host bot: payments circlecart did not issue are the host's
     update_listeners: list[UpdateListener] = field(default_factory=list)
+    metrics: Metrics = field(default_factory=Metrics)
+    started: bool = False  # Telegram answered and updates are coming in: /readyz says so
+    operations: Operations | None = None
+    operations_address: tuple[str, int] | None = None  # where /healthz, /readyz and /metrics are served alone
+    messenger: Messenger | None = None  # the adapter's, counting Telegram's 429s
     _last_update_at: float = 0.0
     _renderer: TableNoticeRenderer | None = None
 
     async def start(self) -> None:
         adapter = self.adapter or make_adapter(self.settings)
         self.adapter = adapter
+        self.operations = Operations(self)
+        await self._serve_operations()  # first: /healthz answers, and /readyz says what is still missing
         database = self.database = await self._open_database()
         translations = Translations(default=self.settings.default_language)
         table = build_table()
         username, bot_id = await self._who_am_i(adapter)
+        messenger = self.messenger = count_rate_limits(adapter.messenger, self.metrics)
         services = Services(
-            messenger=adapter.messenger,
+            messenger=messenger,
             uow_factory=database.uow,
             clock=self.clock,
             translations=translations,
@@ -97,6 +114,8 @@ class CircleCart:
             self.core.on_update_done(listener)
         self._last_update_at = asyncio.get_running_loop().time()
         self.core.on_update_done(self._update_done)
+        self.core.on_update_handled(self.metrics.update_handled)
+        self.core.on_handler_failure(lambda kind: self.metrics.failed("update"))
         services.outbox.subscribe(self._wake_sender)
         self._renderer = TableNoticeRenderer(services, table)
         adapter.attach(self.core)
@@ -105,7 +124,9 @@ class CircleCart:
             if self.settings.webhook_url:
                 host, port = self.settings.listen_address()
                 secret = self.settings.webhook_secret.get_secret_value()
-                await adapter.start_webhook(host, port, self.settings.webhook_url, secret)
+                # Without an address of their own, health and metrics share the webhook's server.
+                routes = self.operations.routes() if self.operations_address is None else []
+                await adapter.start_webhook(host, port, self.settings.webhook_url, secret, routes)
                 log.info("serving the webhook on %s:%s for %s", host, port, self.settings.webhook_url)
             else:
                 await adapter.start()
@@ -122,17 +143,18 @@ class CircleCart:
             retry_seconds=self.settings.jobs_lock_retry_seconds,
         )
         await self.leader.start()
+        self.started = True
         role = "the bot" if self.receive_updates else "the jobs process"
         log.info("circlecart is running %s as @%s on %s", role, username, self.settings.framework)
 
     async def _take_over_jobs(self) -> None:
         """This process won the jobs lock: start the sender, catch up what came due, start the schedule."""
-        assert self.database is not None and self.adapter is not None and self.core is not None
+        assert self.database is not None and self.messenger is not None and self.core is not None
         assert self._renderer is not None
         services = self.core.services
         self.sender = OutboxSender(
             self.database.uow,
-            self.adapter.messenger,
+            self.messenger,
             self._renderer,
             self.clock,
             supported_languages=services.translations.supported,
@@ -142,7 +164,7 @@ class CircleCart:
             JobDeps(
                 self.database.uow,
                 self.clock,
-                self.adapter.messenger,
+                self.messenger,
                 wake_outbox=services.outbox.wake,
                 owner_ids=self.settings.owner_ids,
                 options={
@@ -157,6 +179,11 @@ class CircleCart:
                     "embedded": self.embedded,
                 },
             )
+        )
+        self.sender.failure_listeners.append(lambda: self.metrics.failed("outbox"))
+        self.jobs.failure_listeners.append(lambda job: self.metrics.failed("job"))
+        self.jobs.scheduler.add_listener(
+            job_lag_listener(self.metrics, self.jobs.scheduler.timezone), EVENT_JOB_SUBMITTED
         )
         self.sender.start()
         await self.jobs.catch_up()
@@ -175,10 +202,10 @@ class CircleCart:
             self.sender.wake()
 
     async def _register_menus(self, translations: Translations) -> None:
-        assert self.adapter is not None and self.core is not None
+        assert self.messenger is not None and self.core is not None
         for menu in command_menus(self.core.table, translations):
             try:
-                await self.adapter.messenger.set_commands(menu)
+                await self.messenger.set_commands(menu)
             except MessengerError as error:
                 # A missing menu is cosmetic; the bot still answers every command.
                 log.warning("could not set the %s command menu: %s", menu.scope, error)
@@ -200,6 +227,7 @@ class CircleCart:
         self._last_update_at = asyncio.get_running_loop().time()
 
     async def stop(self) -> None:
+        self.started = False  # /readyz answers 503 from now on, so a load balancer sends no more
         if self.leader is not None:
             await self.leader.stop()  # finishes the message in flight, then frees the lock for another process
         if self.adapter is not None:
@@ -208,6 +236,23 @@ class CircleCart:
             await self.database.dispose()
         if self.core is not None:
             await self.core.services.state.close()
+        if self.operations is not None:
+            await self.operations.stop()
+
+    async def _serve_operations(self) -> None:
+        assert self.operations is not None
+        address = self.settings.metrics_listen_address()
+        if address is None:
+            return
+        try:
+            self.operations_address = await self.operations.serve(*address)
+        except OSError as error:
+            raise StartupError(
+                f"cannot serve health and metrics on {self.settings.metrics_address} ({error.strerror or error}): "
+                "set CIRCLECART_METRICS_ADDRESS to a free HOST:PORT, or empty"
+            ) from None
+        host, port = self.operations_address
+        log.info("serving /healthz, /readyz and /metrics on http://%s:%s", host, port)
 
     async def run_until_stopped(self) -> None:
         stop = asyncio.Event()

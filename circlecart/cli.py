@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
 from circlecart.errors import CliError, StartupError
-from circlecart.redaction import redact_logs
+from circlecart.logs import configure_logging
 from circlecart.settings import ConfigurationError, Settings, load_settings
 from domain.clock import Clock, SystemClock
 from domain.errors import DomainError
@@ -26,14 +25,7 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
     try:
         overrides = {"framework": args.framework} if getattr(args, "framework", None) else {}
         settings = load_settings(**overrides)
-        logging.basicConfig(
-            level=settings.log_level,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-            stream=sys.stderr,
-        )
-        redact_logs(settings)
-        # Alembic narrates every step at INFO; an operator only needs to hear about problems.
-        logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+        configure_logging(settings)
         return int(args.handler(settings, args, clock or SystemClock()) or 0)
     except (ConfigurationError, StartupError) as error:
         print(f"circlecart: {error}", file=sys.stderr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from domain import member_registry
@@ -50,6 +51,8 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # Hear each failure: a notice given up as failed, or a drain that broke (metrics count them).
+        self.failure_listeners: list[Callable[[], None]] = []
 
     # -- running in the background ---------------------------------------------------------------------
     def start(self) -> None:
@@ -72,6 +75,7 @@ class OutboxSender:
                 delay = await self.drain_once()
             except Exception:
                 log.exception("outbox drain failed; trying again shortly")
+                self._failed()
                 delay = 1.0
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
@@ -162,7 +166,13 @@ class OutboxSender:
             await uow.outbox.retry_later(entry.id, self.clock.now() + timedelta(seconds=backoff), error)
             await uow.commit()
 
+    def _failed(self) -> None:
+        for listener in self.failure_listeners:
+            listener()
+
     async def _give_up(self, entry: OutboxEntry, status: NoticeStatus, error: str) -> None:
+        if status is NoticeStatus.FAILED:
+            self._failed()
         async with self.uow_factory() as uow:
             await uow.outbox.give_up(entry.id, status, error)
             await uow.commit()

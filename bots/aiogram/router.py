@@ -7,6 +7,7 @@ runner does exactly the same.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,7 +28,7 @@ from aiogram.types import (
 
 from bots.aiogram import convert
 from bots.core.callbacks import SEPARATOR, VERSION
-from bots.core.runtime import BotCore
+from bots.core.runtime import BotCore, update_kind
 
 ANY_COMMAND = Command(re.compile(r"[A-Za-z0-9_]{1,32}"))
 
@@ -111,8 +112,9 @@ class UpdateDoneMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
+        started = time.perf_counter()
         try:
             return await handler(event, data)
         finally:
             if isinstance(event, Update):
-                self.core.update_done(event.update_id)
+                self.core.update_done(event.update_id, update_kind(event), time.perf_counter() - started)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
@@ -83,9 +84,13 @@ class CheckedRequestHandler(SimpleRequestHandler):
         return await super().handle(request)  # the body is read once: aiohttp keeps it
 
 
-def webhook_app(bot: Bot, dispatcher: Dispatcher, path: str, secret: str) -> web.Application:
-    """aiogram's own webhook handler; it rejects requests without the secret token, and bodies that are no update."""
+def webhook_app(
+    bot: Bot, dispatcher: Dispatcher, path: str, secret: str, routes: Sequence[web.RouteDef] = ()
+) -> web.Application:
+    """aiogram's own webhook handler; it rejects requests without the secret token, and bodies that are no update.
+    `routes` are served beside it (health and metrics)."""
     app = web.Application()
+    app.add_routes(routes)
     CheckedRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(app, path=path)
     setup_application(app, dispatcher, bot=bot)
     return app
@@ -115,10 +120,12 @@ class AiogramAdapter:
         assert self.dispatcher is not None, "attach() first"
         self._polling = asyncio.create_task(run_polling(self.bot, self.dispatcher, handle_signals=False))
 
-    async def start_webhook(self, listen: str, port: int, public_url: str, secret: str) -> None:
+    async def start_webhook(
+        self, listen: str, port: int, public_url: str, secret: str, routes: Sequence[web.RouteDef] = ()
+    ) -> None:
         """Serve Telegram's webhook with aiogram's aiohttp handler and point Telegram at it with the secret."""
         assert self.dispatcher is not None, "attach() first"
-        app = webhook_app(self.bot, self.dispatcher, urlsplit(public_url).path or "/", secret)
+        app = webhook_app(self.bot, self.dispatcher, urlsplit(public_url).path or "/", secret, routes)
         self._web = web.AppRunner(app)
         await self._web.setup()
         await web.TCPSite(self._web, listen, port).start()

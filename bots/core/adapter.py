@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
+
+from aiohttp import web
 
 from bots.core.runtime import BotCore
 from domain.messenger import Messenger
@@ -40,7 +43,10 @@ class FrameworkAdapter(Protocol):
     async def start(self) -> None:
         """Start receiving updates (long polling) in the background and return."""
 
-    async def start_webhook(self, listen: str, port: int, public_url: str, secret: str) -> None:
-        """Serve Telegram's webhook on listen:port (the path of public_url) and register it with the secret."""
+    async def start_webhook(
+        self, listen: str, port: int, public_url: str, secret: str, routes: Sequence[web.RouteDef] = ()
+    ) -> None:
+        """Serve Telegram's webhook on listen:port (the path of public_url) and register it with the secret;
+        `routes` are served beside it (health and metrics)."""
 
     async def stop(self) -> None: ...

@@ -6,7 +6,8 @@ from __future__ import annotations
 import contextlib
 import hmac
 import logging
-from collections.abc import Awaitable
+import time
+from collections.abc import Awaitable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,7 +15,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor
 
-from bots.core.runtime import BotCore
+from bots.core.runtime import BotCore, update_kind
 from bots.ptb.handlers import AnyApplication, add_handlers
 from bots.ptb.messenger import PtbMessenger, mapped
 
@@ -33,11 +34,12 @@ class UpdateDoneProcessor(BaseUpdateProcessor):
         self.core = core
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        started = time.perf_counter()
         try:
             await coroutine
         finally:
             if self.core is not None and isinstance(update, Update):
-                self.core.update_done(update.update_id)
+                self.core.update_done(update.update_id, update_kind(update), time.perf_counter() - started)
 
     async def initialize(self) -> None:
         return None
@@ -69,7 +71,9 @@ def parse_update(body: object, application: AnyApplication) -> Update:
     return update
 
 
-def webhook_app(application: AnyApplication, path: str, secret: str) -> web.Application:
+def webhook_app(
+    application: AnyApplication, path: str, secret: str, routes: Sequence[web.RouteDef] = ()
+) -> web.Application:
     """An aiohttp app feeding `application` from Telegram's webhook; it rejects requests without the
     secret token. It initializes and starts the Application with the web app and stops it after.
     (PTB's own Updater.start_webhook needs tornado, the `python-telegram-bot[webhooks]` extra.)"""
@@ -95,6 +99,7 @@ def webhook_app(application: AnyApplication, path: str, secret: str) -> web.Appl
         await application.shutdown()
 
     app = web.Application()
+    app.add_routes(routes)  # health and metrics, when they share this server
     app.router.add_post(path, receive)
     app.on_startup.append(on_startup)
     app.on_shutdown.append(on_shutdown)
@@ -131,13 +136,15 @@ class PtbAdapter:
         assert self.application.updater is not None
         await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
 
-    async def start_webhook(self, listen: str, port: int, public_url: str, secret: str) -> None:
+    async def start_webhook(
+        self, listen: str, port: int, public_url: str, secret: str, routes: Sequence[web.RouteDef] = ()
+    ) -> None:
         """Serve Telegram's webhook with aiohttp (see webhook_app) and point Telegram at it with the secret.
 
         PTB's own Updater.start_webhook would need tornado; aiohttp is what the rest of circlecart serves with.
         """
         assert self.core is not None, "attach() first"
-        app = webhook_app(self.application, urlsplit(public_url).path or "/", secret)
+        app = webhook_app(self.application, urlsplit(public_url).path or "/", secret, routes)
         self._web = web.AppRunner(app)
         await self._web.setup()
         await web.TCPSite(self._web, listen, port).start()
