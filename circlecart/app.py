@@ -227,7 +227,12 @@ class CircleCart:
         self._last_update_at = asyncio.get_running_loop().time()
 
     async def stop(self) -> None:
+        """Stop in the order that leaves nothing half done: take in no more updates and let those in flight
+        finish; then the jobs and the outbox sender (the message in flight is finished, the rest handed back);
+        then the framework's session; then the database."""
         self.started = False  # /readyz answers 503 from now on, so a load balancer sends no more
+        if self.adapter is not None and self.core is not None:
+            await self.adapter.stop_receiving()
         if self.leader is not None:
             await self.leader.stop()  # finishes the message in flight, then frees the lock for another process
         if self.adapter is not None:

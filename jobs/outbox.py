@@ -2,7 +2,9 @@
 
 Delivery is at-least-once with the window made as small as it can be: an entry is leased, sent, and
 marked sent right away; a sender that dies between the two leaves a lapsed lease, and the entry is sent
-again. Stopping the process normally finishes the message in flight first, so a restart sends nothing twice.
+again. Stopping the process normally finishes the message in flight first, so a restart sends nothing twice;
+if Telegram keeps that message waiting past STOP_GRACE, the send is cut and the entries still leased are
+handed back, due at once for the next start.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from domain import member_registry
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = 300.0
+STOP_GRACE = 10.0  # seconds a stopping sender lets the message in flight finish before cutting it
 
 
 class OutboxSender:
@@ -63,11 +66,12 @@ class OutboxSender:
         self._wake.set()
 
     async def stop(self) -> None:
+        """Finish the message in flight (within STOP_GRACE), hand the rest of the batch back, and end."""
         self._stopping = True
         self._wake.set()
         if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self._task, timeout=30)
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, timeout=STOP_GRACE)
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -91,17 +95,32 @@ class OutboxSender:
         if not entries:
             return 0.5
         soonest = 0.5
-        for entry in entries:
-            if self._stopping:
-                await self._defer(entry, 0.0)
-                continue
-            wait = self.limits.reserve(entry.notice.chat_id)
-            if wait > 0:
-                await self._defer(entry, wait)
-                soonest = min(soonest, wait)
-                continue
-            await self._deliver(entry)
+        for done, entry in enumerate(entries):
+            try:
+                if self._stopping:
+                    await self._defer(entry, 0.0)
+                    continue
+                wait = self.limits.reserve(entry.notice.chat_id)
+                if wait > 0:
+                    await self._defer(entry, wait)
+                    soonest = min(soonest, wait)
+                    continue
+                await self._deliver(entry)
+            except asyncio.CancelledError:
+                # The shutdown's grace ran out while Telegram kept this send waiting: give this entry and the
+                # rest of the batch back now, rather than leave them leased, so the next start sends them.
+                await self._hand_back(entries[done:])
+                raise
         return 0.0 if len(entries) == self.batch else soonest
+
+    async def _hand_back(self, entries: Sequence[OutboxEntry]) -> None:
+        try:
+            async with self.uow_factory() as uow:
+                for entry in entries:
+                    await uow.outbox.retry_later(entry.id, self.clock.now(), "interrupted by a shutdown", count=False)
+                await uow.commit()
+        except Exception as error:  # their leases lapse instead; the next start sends them a minute later
+            log.warning("outbox: could not hand %d notices back at shutdown: %s", len(entries), error)
 
     async def _deliver(self, entry: OutboxEntry) -> None:
         notice = entry.notice

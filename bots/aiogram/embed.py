@@ -37,5 +37,8 @@ class HostedAiogram:
     ) -> None:
         """The host serves its own webhook."""
 
+    async def stop_receiving(self) -> None:
+        """The host stops its own updates."""
+
     async def stop(self) -> None:
         """The host owns the bot's session; closing it is theirs to do."""

@@ -27,6 +27,7 @@ from aiogram.types import (
 )
 
 from bots.aiogram import convert
+from bots.core.adapter import InFlight
 from bots.core.callbacks import SEPARATOR, VERSION
 from bots.core.runtime import BotCore, update_kind
 
@@ -101,10 +102,12 @@ def build_router(core: BotCore, name: str = "circlecart") -> Router:
 
 
 class UpdateDoneMiddleware(BaseMiddleware):
-    """Reports every finished update to the core (logs and tests wait on it), routed or not."""
+    """Reports every finished update to the core (logs and tests wait on it), routed or not, and keeps
+    track of those in flight (a shutdown lets them finish)."""
 
     def __init__(self, core: BotCore) -> None:
         self.core = core
+        self.in_flight = InFlight()
 
     async def __call__(
         self,
@@ -113,8 +116,10 @@ class UpdateDoneMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         started = time.perf_counter()
+        task = self.in_flight.begin()
         try:
             return await handler(event, data)
         finally:
+            self.in_flight.end(task)
             if isinstance(event, Update):
                 self.core.update_done(event.update_id, update_kind(event), time.perf_counter() - started)

@@ -39,5 +39,8 @@ class HostedPtb:
     ) -> None:
         """The host serves its own webhook."""
 
+    async def stop_receiving(self) -> None:
+        """The host stops its own updates."""
+
     async def stop(self) -> None:
         """The host shuts its Application down."""
