@@ -39,7 +39,7 @@ from jobs.outbox import OutboxSender
 from jobs.scheduler import ShopJobs
 from jobs.spec import JobDeps
 from storage.database import Database
-from storage.migrate import upgrade_async
+from storage.migrate import current_async, head, is_known, upgrade_async
 
 log = logging.getLogger(__name__)
 
@@ -280,16 +280,39 @@ class CircleCart:
             await self.stop()
 
     async def _open_database(self) -> Database:
+        """Reach the database, then bring its schema up to this release's migrations (or say why not)."""
         url = self.settings.database_url
+        shown = make_url(url).render_as_string(hide_password=True)
+        try:
+            database = await Database.connect(url)
+        except (OSError, TimeoutError, OperationalError, InterfaceError) as error:
+            raise StartupError(
+                f"cannot reach the database at {shown} ({_first_line(error)}): check CIRCLECART_DATABASE_URL and "
+                "that the database server is running"
+            ) from None
+        try:
+            await self._migrate(url, shown)
+        except BaseException:
+            await database.dispose()
+            raise
+        return database
+
+    async def _migrate(self, url: str, shown: str) -> None:
+        at, newest = await current_async(url), head()
+        if at == newest:
+            return
+        if at is not None and not is_known(at):
+            raise StartupError(
+                f"the database at {shown} is at migration {at}, which this circlecart does not know (its newest is "
+                f"{newest}): run the circlecart release that migrated it, or restore a backup made before"
+            )
         try:
             await upgrade_async(url)
-            return await Database.connect(url)
-        except (OSError, TimeoutError, OperationalError, InterfaceError) as error:
-            shown = make_url(url).render_as_string(hide_password=True)
-            cause = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        except Exception as error:
             raise StartupError(
-                f"cannot reach the database at {shown} ({cause}): check CIRCLECART_DATABASE_URL and that the "
-                "database server is running"
+                f"the database at {shown} needs migrations ({at or 'empty'} to {newest}) and applying them failed "
+                f"({_first_line(error)}): run `circlecart db upgrade` as a database user allowed to change the "
+                "schema, then start again"
             ) from None
 
     async def _who_am_i(self, adapter: FrameworkAdapter) -> tuple[str, int]:
@@ -309,3 +332,9 @@ class CircleCart:
                 log.warning("Telegram is not reachable at %s (%s); trying again in %.0fs", where, error, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, START_RETRY_MAX_SECONDS)
+
+
+def _first_line(error: BaseException) -> str:
+    """The driver's own message when SQLAlchemy wraps one, on one line."""
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
