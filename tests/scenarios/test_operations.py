@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -144,6 +145,27 @@ async def test_the_outbox_depth_its_age_and_telegrams_429s_move(framework: str, 
         assert sent.value("circlecart_telegram_rate_limited_total", call="send") == 1
         assert sent.value("circlecart_outbox_depth") == 0
         assert sent.value("circlecart_outbox_oldest_age_seconds") == 0
+        assert sent.value("circlecart_errors_total", where="outbox") == 0
+
+        # A notice Telegram refuses for good is an error of the outbox.
+        shop.fake.fail_next("sendMessage", 400, "Bad Request: message is too long")
+        async with shop.uow() as uow:
+            await uow.outbox.enqueue(Notice("ops:refused", jun.id, "test.hello", {"name": "Jun"}), shop.clock.now())
+            await uow.commit()
+        shop.app.core.services.outbox.wake()  # type: ignore[union-attr]
+        await shop.outbox_drained()
+        assert (await operator.scrape()).value("circlecart_errors_total", where="outbox") == 1
+
+
+async def test_job_lag_is_reported_once_the_scheduled_jobs_run(framework: str, tmp_path: Path) -> None:
+    async with watched_shop(framework, tmp_path, metrics_address="127.0.0.1:0") as (_, operator):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 30
+        while not (await operator.scrape()).families["circlecart_job_lag_seconds"].samples:
+            assert loop.time() < deadline, "no scheduled job ran within 30 s"
+            await asyncio.sleep(0.2)
+        for sample in (await operator.scrape()).families["circlecart_job_lag_seconds"].samples:
+            assert 0 <= sample.value < 30, sample
 
 
 async def test_a_paid_order_counts_as_a_payment(framework: str, tmp_path: Path) -> None:
