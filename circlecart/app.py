@@ -316,8 +316,10 @@ class CircleCart:
             ) from None
 
     async def _who_am_i(self, adapter: FrameworkAdapter) -> tuple[str, int]:
-        """The bot's username and id (getMe). Telegram out of reach is waited out with backoff; a token
-        Telegram does not know is the operator's to fix."""
+        """The bot's username and id (getMe). Telegram out of reach is waited out with backoff, for up to
+        `telegram_wait_seconds`; a token Telegram does not know is the operator's to fix."""
+        loop = asyncio.get_running_loop()
+        give_up_at = loop.time() + self.settings.telegram_wait_seconds
         delay = 1.0
         while True:
             try:
@@ -329,6 +331,13 @@ class CircleCart:
                 ) from None
             except TransientFailure as error:
                 where = self.settings.telegram_api_url
+                if loop.time() >= give_up_at:
+                    raise StartupError(
+                        f"Telegram is not reachable at {where} ({error}) after trying for "
+                        f"{self.settings.telegram_wait_seconds:.0f}s: check CIRCLECART_TELEGRAM_API_URL and this "
+                        "machine's network (CIRCLECART_TELEGRAM_WAIT_SECONDS sets how long to keep trying)"
+                    ) from None
+                delay = min(delay, max(0.1, give_up_at - loop.time()))
                 log.warning("Telegram is not reachable at %s (%s); trying again in %.0fs", where, error, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, START_RETRY_MAX_SECONDS)

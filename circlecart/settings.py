@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     startup_settle_seconds: float = Field(
         default=1.0, ge=0, le=60, description="quiet time that marks the start-up backlog as read, before catch-up"
     )
+    telegram_wait_seconds: float = Field(
+        default=300.0, ge=1, le=86_400, description="how long start-up keeps trying to reach Telegram"
+    )
     jobs_lock_retry_seconds: float = Field(
         default=5.0, gt=0, le=300, description="how often a process without the jobs lock asks for it again"
     )

@@ -46,6 +46,21 @@ async def start_run(framework: str, tmp_path: Path, fake: FakeTelegram, webhook:
     )  # fmt: skip
 
 
+async def stop_with(process: asyncio.subprocess.Process, stop_signal: int = signal.SIGTERM) -> tuple[str, float]:
+    """Send the signal; what the process said on stderr, and how many seconds it took to end."""
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    process.send_signal(stop_signal)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=90)
+    return stderr.decode(), loop.time() - began
+
+
+def assert_stopped_cleanly(process: asyncio.subprocess.Process, said: str, took: float) -> None:
+    assert process.returncode == 0, said[-3000:]
+    assert "Traceback" not in said and "Unclosed" not in said and "Task was destroyed" not in said, said[-3000:]
+    assert took < 60, f"stopping took {took:.0f}s"  # well inside a service manager's patience
+
+
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 async def test_the_bot_stops_cleanly_on_ctrl_c_and_sigterm(
@@ -62,12 +77,9 @@ async def test_the_bot_stops_cleanly_on_ctrl_c_and_sigterm(
         await fake.send_message(mei, None, "/shop")
         await fake.wait_for_sent(mei, 1, timeout=15)
     finally:
-        process.send_signal(stop_signal)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+        said, took = await stop_with(process, stop_signal)
         await fake.stop()
-    said = stderr.decode()
-    assert process.returncode == 0, said[-3000:]
-    assert "Traceback" not in said and "Unclosed" not in said and "Task was destroyed" not in said, said[-3000:]
+    assert_stopped_cleanly(process, said, took)
 
 
 async def test_notices_in_flight_when_telegram_hangs_are_left_for_the_next_start(
@@ -95,29 +107,24 @@ async def test_notices_in_flight_when_telegram_hangs_are_left_for_the_next_start
                 await uow.commit()
             await until(lambda: leased(database, keys[0], queued_at), "the outbox took the notices")
     finally:
-        stopped_at = asyncio.get_running_loop().time()
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-        stopping = asyncio.get_running_loop().time() - stopped_at
+        said, took = await stop_with(process)
         fake.thaw()
-    said = stderr.decode()
-    assert process.returncode == 0, said[-3000:]
-    assert "Traceback" not in said and "Task was destroyed" not in said, said[-3000:]
-    assert stopping < 45, f"stopping took {stopping:.0f}s"  # well inside a service manager's patience
-    async with Database.from_url(database_url) as database, database.uow() as uow:
-        for key in keys:
-            entry = await uow.outbox.get_by_key(key)
-            assert entry is not None and entry.status is NoticeStatus.PENDING and entry.sent_at is None
-            assert entry.next_attempt_at <= datetime.now(UTC), "a notice was left leased, not handed back"
-
-    process = await start_run(framework, tmp_path, fake, webhook=False)  # Telegram is back
     try:
-        sent = await fake.wait_for_sent(mei, 3, timeout=30)
+        assert_stopped_cleanly(process, said, took)
+        async with Database.from_url(database_url) as database, database.uow() as uow:
+            for key in keys:
+                entry = await uow.outbox.get_by_key(key)
+                assert entry is not None and entry.status is NoticeStatus.PENDING and entry.sent_at is None
+                assert entry.next_attempt_at <= datetime.now(UTC), "a notice was left leased, not handed back"
+
+        process = await start_run(framework, tmp_path, fake, webhook=False)  # Telegram is back
+        try:
+            sent = await fake.wait_for_sent(mei, 3, timeout=30)
+        finally:
+            said, took = await stop_with(process, signal.SIGINT)
+        assert_stopped_cleanly(process, said, took)
     finally:
-        process.send_signal(signal.SIGINT)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
         await fake.stop()
-    assert process.returncode == 0, stderr.decode()[-3000:]
     assert sorted(m.text for m in sent) == [
         f"You earned {10 * n} points for order #{n}. Balance: {10 * n}. See /points." for n in (1, 2, 3)
     ]
@@ -164,16 +171,10 @@ async def test_a_payment_in_flight_at_sigterm_is_recorded_and_its_receipt_left_f
         async with Database.from_url(database_url) as database:
             await until(lambda: paid_orders(database, mei.id), "the payment was settled")
     finally:
-        stopped_at = asyncio.get_running_loop().time()
-        process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=90)
-        stopping = asyncio.get_running_loop().time() - stopped_at
+        said, took = await stop_with(process)
         fake.thaw()
         await fake.stop()
-    said = stderr.decode()
-    assert process.returncode == 0, said[-3000:]
-    assert "Traceback" not in said and "Task was destroyed" not in said, said[-3000:]
-    assert stopping < 45, f"stopping took {stopping:.0f}s"
+    assert_stopped_cleanly(process, said, took)
     async with Database.from_url(database_url) as database:
         assert await paid_orders(database, mei.id) == 1
         async with database.uow() as uow:

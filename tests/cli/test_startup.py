@@ -183,3 +183,22 @@ async def test_pending_migrations_the_database_user_may_not_apply_stop_the_bot_w
     assert "needs migrations (empty to " in line and "permission denied" in line, line
     assert "run `circlecart db upgrade` as a database user allowed to change the schema" in line
     assert "app-password-789" not in said
+
+
+async def test_telegram_out_of_reach_for_too_long_stops_the_bot_with_one_line(framework: str, tmp_path: Path) -> None:
+    where = f"http://127.0.0.1:{free_port()}"
+    process = await start_run(
+        framework,
+        tmp_path,
+        CIRCLECART_BOT_TOKEN=BOT_TOKEN,
+        CIRCLECART_TELEGRAM_API_URL=where,
+        CIRCLECART_TELEGRAM_WAIT_SECONDS="2",
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    said = stderr.decode()
+    assert process.returncode == 2, said[-2000:]
+    *retries, last = said.strip().splitlines()
+    assert retries and all("WARNING circlecart.app: Telegram is not reachable" in line for line in retries), said
+    assert last.startswith(f"circlecart: Telegram is not reachable at {where}")
+    assert "after trying for 2s: check CIRCLECART_TELEGRAM_API_URL" in last
+    assert "Traceback" not in said and "Unclosed" not in said, said[-2000:]
