@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from domain import member_registry
 from domain.clock import Clock
@@ -56,6 +56,7 @@ class OutboxSender:
         self._stopping = False
         # Hear each failure: a notice given up as failed, or a drain that broke (metrics count them).
         self.failure_listeners: list[Callable[[], None]] = []
+        self._leased: tuple[list[OutboxEntry], datetime | None] = ([], None)
 
     # -- running in the background ---------------------------------------------------------------------
     def start(self) -> None:
@@ -72,6 +73,7 @@ class OutboxSender:
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(self._task, timeout=STOP_GRACE)
+            await self._hand_back_leased()
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -92,35 +94,42 @@ class OutboxSender:
         async with self.uow_factory() as uow:
             entries = await uow.outbox.claim_due(now, self.batch, now + LEASE)
             await uow.commit()
+        self._leased = (list(entries), now + LEASE)  # what a stop that cuts this batch short hands back
         if not entries:
             return 0.5
         soonest = 0.5
-        for done, entry in enumerate(entries):
-            try:
-                if self._stopping:
-                    await self._defer(entry, 0.0)
-                    continue
-                wait = self.limits.reserve(entry.notice.chat_id)
-                if wait > 0:
-                    await self._defer(entry, wait)
-                    soonest = min(soonest, wait)
-                    continue
-                await self._deliver(entry)
-            except asyncio.CancelledError:
-                # The shutdown's grace ran out while Telegram kept this send waiting: give this entry and the
-                # rest of the batch back now, rather than leave them leased, so the next start sends them.
-                await self._hand_back(entries[done:])
-                raise
+        for entry in entries:
+            if self._stopping:
+                await self._defer(entry, 0.0)
+                continue
+            wait = self.limits.reserve(entry.notice.chat_id)
+            if wait > 0:
+                await self._defer(entry, wait)
+                soonest = min(soonest, wait)
+                continue
+            await self._deliver(entry)
         return 0.0 if len(entries) == self.batch else soonest
 
-    async def _hand_back(self, entries: Sequence[OutboxEntry]) -> None:
+    async def _hand_back_leased(self) -> None:
+        """After a stop that cut the batch short: the entries still under this sender's lease (neither sent,
+        given up nor deferred) are made due now, so the next start sends them without waiting out the lease."""
+        entries, lease_until = self._leased
+        self._leased = ([], None)
+        if not entries or lease_until is None:
+            return
         try:
             async with self.uow_factory() as uow:
                 for entry in entries:
-                    await uow.outbox.retry_later(entry.id, self.clock.now(), "interrupted by a shutdown", count=False)
+                    current = await uow.outbox.get_by_key(entry.notice.key)
+                    if (
+                        current is not None
+                        and current.status is NoticeStatus.PENDING
+                        and current.next_attempt_at == lease_until
+                    ):
+                        await uow.outbox.retry_later(entry.id, self.clock.now(), "cut short by a shutdown", count=False)
                 await uow.commit()
         except Exception as error:  # their leases lapse instead; the next start sends them a minute later
-            log.warning("outbox: could not hand %d notices back at shutdown: %s", len(entries), error)
+            log.warning("outbox: could not hand the notices of a cut batch back at shutdown: %s", error)
 
     async def _deliver(self, entry: OutboxEntry) -> None:
         notice = entry.notice
