@@ -21,10 +21,12 @@ from bots.core.menu import command_menus
 from bots.core.notices import TableNoticeRenderer
 from bots.core.runtime import BotCore, UpdateListener
 from bots.core.state import make_state_store
+from circlecart.assistant_client import OpenAICompatibleClient
 from circlecart.errors import StartupError
 from circlecart.operations import Metrics, Operations, count_rate_limits, job_lag_listener
 from circlecart.rewards_config import rewards_policy
 from circlecart.settings import Settings
+from domain.assistant.conversation import AssistantLimits
 from domain.clock import Clock, SystemClock
 from domain.messenger import (
     Messenger,
@@ -58,6 +60,19 @@ def make_adapter(settings: Settings) -> FrameworkAdapter:
     return AiogramAdapter(token, settings.telegram_api_url)
 
 
+def assistant_client(settings: Settings) -> OpenAICompatibleClient | None:
+    """The shop assistant's model, when an endpoint is configured; None: the assistant answers without one."""
+    if not settings.ai_base_url:
+        return None
+    return OpenAICompatibleClient(
+        settings.ai_base_url,
+        settings.ai_api_key.get_secret_value(),
+        settings.ai_model,
+        timeout=settings.ai_timeout_seconds,
+        retries=settings.ai_retries,
+    )
+
+
 @dataclass
 class CircleCart:
     settings: Settings
@@ -78,6 +93,7 @@ class CircleCart:
     messenger: Messenger | None = None  # the adapter's, counting Telegram's 429s
     _last_update_at: float = 0.0
     _renderer: TableNoticeRenderer | None = None
+    _assistant: OpenAICompatibleClient | None = None
 
     async def start(self) -> None:
         adapter = self.adapter or make_adapter(self.settings)
@@ -89,6 +105,7 @@ class CircleCart:
         table = build_table()
         username, bot_id = await self._who_am_i(adapter)
         messenger = self.messenger = count_rate_limits(adapter.messenger, self.metrics)
+        self._assistant = assistant_client(self.settings)
         services = Services(
             messenger=messenger,
             uow_factory=database.uow,
@@ -105,8 +122,17 @@ class CircleCart:
                 beacon=self.settings.beacon(),
                 embedded=self.embedded,
                 reply_grace=timedelta(seconds=self.settings.reply_grace_seconds),
+                codes_low_at=self.settings.codes_low_at,
+                assistant_limits=AssistantLimits(
+                    member_daily_requests=self.settings.ai_member_daily_requests,
+                    daily_token_budget=self.settings.ai_daily_token_budget,
+                ),
+                digest_retention=timedelta(hours=self.settings.digest_retention_hours),
             ),
             error_text=table.message_for,
+            state_keys_of=table.state_keys_of,
+            commands=table.commands,
+            assistant=self._assistant,
             state=make_state_store(self.settings.redis_url),
         )
         self.core = BotCore(services, table)
@@ -177,6 +203,9 @@ class CircleCart:
                     "reconcile_seconds": self.settings.reconcile_seconds,
                     "reconcile_settle_after": self.settings.reconcile_after_seconds,
                     "embedded": self.embedded,
+                    "codes_low_at": self.settings.codes_low_at,
+                    "digest_retention_hours": self.settings.digest_retention_hours,
+                    "digest_hour": self.settings.digest_hour,
                 },
             )
         )
@@ -258,6 +287,8 @@ class CircleCart:
             ) from None
         host, port = self.operations_address
         log.info("serving /healthz, /readyz and /metrics on http://%s:%s", host, port)
+        if self._assistant is not None:
+            await self._assistant.close()
 
     async def run_until_stopped(self) -> None:
         stop = asyncio.Event()

@@ -79,6 +79,12 @@ def _parser() -> argparse.ArgumentParser:
     from circlecart import refunds_commands
 
     refunds_commands.add_parsers(sub)
+    from circlecart import member_commands
+
+    member_commands.add_parsers(sub)
+    from circlecart import codes_commands
+
+    codes_commands.add_parsers(sub)
     return parser
 
 

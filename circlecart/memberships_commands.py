@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
+from gettext import ngettext  # the command line speaks English; its counts still take their plural forms
 
 from domain.actors import Actor
 from domain.memberships import management, schedule
 from domain.memberships.plan_text import parse_new_plan, parse_options, parse_price
 from domain.memberships.plans import Plan
+
+
+def _days(days: int) -> str:
+    return ngettext("{count} day", "{count} days", days).format(count=days)
+
+
+def _told(count: int) -> str:
+    return ngettext("{count} member told", "{count} members told", count).format(count=count)
 
 
 def describe(plan: Plan) -> str:
@@ -22,7 +31,7 @@ def describe(plan: Plan) -> str:
     else:
         owner = "platform"
     return (
-        f"#{plan.id} {plan.name} · {terms.price.display()} / {terms.period_days} days · v{plan.current.number} · "
+        f"#{plan.id} {plan.name} · {terms.price.display()} / {_days(terms.period_days)} · v{plan.current.number} · "
         f"{state} · {owner}{group}"
     )
 
@@ -48,13 +57,13 @@ async def run(database_url: str, args: argparse.Namespace, now: datetime) -> lis
             change = await management.change_price(
                 uow, now, who, plan.id, parse_price(args.price, plan.current.terms.price.currency)
             )
-            lines = [f"plan #{plan.id} is now version {change.version.number}; {change.told} members told"]
+            lines = [f"plan #{plan.id} is now version {change.version.number}; {_told(change.told)}"]
         elif args.plan_command == "terms":
             plan = await management.managed_plan(uow, who, args.plan_id)
             change = await management.change_terms(
                 uow, now, who, plan.id, parse_options(args.words, plan.current.terms)
             )
-            lines = [f"plan #{plan.id} is now version {change.version.number}; {change.told} members told"]
+            lines = [f"plan #{plan.id} is now version {change.version.number}; {_told(change.told)}"]
         elif args.plan_command in ("close", "open"):
             plan = await management.set_active(uow, who, args.plan_id, args.plan_command == "open")
             lines = [describe(plan)]

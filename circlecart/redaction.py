@@ -48,7 +48,7 @@ def secrets_of(settings: Settings) -> list[str]:
     values = [
         settings.payment_provider_token.get_secret_value(),
         settings.webhook_secret.get_secret_value(),
-        settings.ai_api_key.get_secret_value(),
+        settings.ai_api_key.get_secret_value(),  # sent only in a header, but a DEBUG line may show headers
     ]
     if settings.bot_token is not None:
         token = settings.bot_token.get_secret_value().strip()

@@ -38,8 +38,6 @@ class Settings(BaseSettings):
     # /healthz, /readyz and /metrics (circlecart/operations.py): their own HOST:PORT; empty: on the webhook's
     # server in webhook mode, nowhere in polling mode
     metrics_address: str = Field(default="", description="HOST:PORT for /healthz, /readyz and /metrics")
-    # the assistant's OpenAI-compatible endpoint (not built yet); a secret like the tokens, kept out of logs
-    ai_api_key: SecretStr = SecretStr("")
     startup_settle_seconds: float = Field(
         default=1.0, ge=0, le=60, description="quiet time that marks the start-up backlog as read, before catch-up"
     )
@@ -79,9 +77,23 @@ class Settings(BaseSettings):
         le=3600,
         description="how long a payment answer waits for its handler before the outbox sends it",
     )
+    codes_low_at: int = Field(
+        default=10, ge=0, le=100_000, description="a pool of codes at or below this many free codes warns its brand"
+    )
     reconcile_after_seconds: float = Field(
         default=120.0, ge=0, le=86_400, description="a charge younger than this is left to its update"
     )
+    # the shop assistant: any OpenAI-compatible endpoint (circlecart/assistant_client.py); empty: no model, the
+    # assistant's triggers answer with search and the member's own views
+    ai_base_url: str = Field(default="", description="OpenAI-compatible base URL with its /v1; empty: no model")
+    ai_api_key: SecretStr = SecretStr("")
+    ai_model: str = Field(default="", description="the model name the endpoint serves")
+    ai_timeout_seconds: float = Field(default=5.0, gt=0, le=60, description="longest wait for the model, retries too")
+    ai_retries: int = Field(default=2, ge=0, le=5, description="retries on 429 and 5xx within that time")
+    ai_member_daily_requests: int = Field(default=30, ge=0, description="assistant requests per member per day")
+    ai_daily_token_budget: int = Field(default=200_000, ge=0, description="tokens the shop spends per day")
+    digest_retention_hours: int = Field(default=48, ge=1, le=24 * 30, description="raw group text kept this long")
+    digest_hour: int = Field(default=8, ge=0, le=23, description="UTC hour the moderators' daily digest goes out")
     # the sandbox (`circlecart sandbox`, or `circlecart run` without a token): a local Bot API and web chat
     sandbox_port: int = Field(default=8765, ge=0, le=65535, description="port of the sandbox on 127.0.0.1")
     sandbox_dir: str = Field(default=".sandbox", description="the sandbox's database and clock live here")
@@ -128,6 +140,19 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"[0-9a-f]{64}", value):
             raise ValueError("must be 64 lowercase hex digits (a drand chain hash)")
         return value
+
+    @field_validator("ai_base_url")
+    @classmethod
+    def _optional_http_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://, or be empty")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _model_needs_a_name(self) -> Settings:
+        if self.ai_base_url and not self.ai_model.strip():
+            raise ValueError("CIRCLECART_AI_MODEL must name the model when CIRCLECART_AI_BASE_URL is set")
+        return self
 
     @field_validator("telegram_api_url", "beacon_url")
     @classmethod

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from domain.communities import Community
+from domain.communities import Community, CommunityError
+from domain.errors import DomainError
 from domain.ports import UnitOfWork
 
 
@@ -16,6 +17,14 @@ async def register_community(uow: UnitOfWork, now: datetime, chat_id: int, title
     else:
         community = replace(existing, title=title, active=True, left_at=None)
     await uow.communities.save(community)
+    return community
+
+
+async def active_community(uow: UnitOfWork, chat_id: int) -> Community:
+    """The group as a community the bot is in now; CommunityError.UNKNOWN when it is not."""
+    community = await uow.communities.get(chat_id)
+    if community is None or not community.active:
+        raise DomainError(CommunityError.UNKNOWN)
     return community
 
 

@@ -8,6 +8,7 @@ so it never changes once released.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 
@@ -29,3 +30,16 @@ class DomainError(Exception):
             return self.code.value
         details = ", ".join(f"{k}={v}" for k, v in self.params.items())
         return f"{self.code} ({details})"
+
+
+class LineProblemsError(DomainError):
+    """A file someone gave (a catalog, a pool of codes) has problems; nothing of it was taken. `problems`
+    lists each as (line, message), line 0 meaning the file as a whole; `count` fills the message."""
+
+    def __init__(self, code: ErrorCode, problems: Sequence[tuple[int, str]]) -> None:
+        ordered = sorted(problems, key=lambda p: p[0])
+        super().__init__(code, count=len(ordered))
+        self.problems: list[tuple[int, str]] = ordered
+
+    def __str__(self) -> str:
+        return "\n".join(f"line {n}: {message}" if n > 0 else message for n, message in self.problems)

@@ -29,8 +29,34 @@ class Member:
 
     def language(self, supported: tuple[str, ...], default: str) -> str:
         for candidate in (self.chosen_language, self.telegram_language):
-            if candidate:
-                base = candidate.split("-")[0].lower()
-                if base in supported:
-                    return base
+            found = catalog_language(candidate, supported)
+            if found is not None:
+                return found
         return default
+
+
+# Traditional Chinese readers (Taiwan, Hong Kong, Macau) read a Traditional catalog (`zh-hant`) if there is one,
+# else the Simplified Chinese one: closer to them than English, and /language still offers English.
+TRADITIONAL = ("zh-hant", "zh")
+FALLBACKS: dict[str, tuple[str, ...]] = {
+    "zh-hant": ("zh",),
+    "zh-tw": TRADITIONAL,
+    "zh-hk": TRADITIONAL,
+    "zh-mo": TRADITIONAL,
+}
+
+
+def catalog_language(tag: str | None, supported: tuple[str, ...]) -> str | None:
+    """The catalog for a language tag as Telegram reports it (`zh-hant`, `zh-TW`, `pt-br`, `en`), or None.
+
+    The most specific match wins: the tag itself, its stated fallback, then the tag less its last part."""
+    if not tag:
+        return None
+    parts = tag.strip().lower().replace("_", "-").split("-")
+    while parts:
+        code = "-".join(parts)
+        for candidate in (code, *FALLBACKS.get(code, ())):
+            if candidate in supported:
+                return candidate
+        parts.pop()
+    return None

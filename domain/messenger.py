@@ -79,11 +79,20 @@ class Messenger(Protocol):
         self, query_id: str, ok: bool, options: Sequence[ShippingChoice] = (), error_message: str | None = None
     ) -> None: ...
     async def refund_star_payment(self, user_id: int, telegram_charge_id: str) -> None: ...
+    async def download(self, file_id: str) -> bytes:
+        """The content of a file someone sent the bot (getFile, then the file itself)."""
+
     async def star_transactions(self, offset: int, limit: int) -> Sequence[StarTransaction]:
         """Telegram's record of the bot's Stars, oldest first, from position `offset`."""
 
     async def set_commands(self, menu: CommandMenu) -> None: ...
     async def is_chat_admin(self, chat_id: int, user_id: int) -> bool: ...
+    async def is_chat_member(self, chat_id: int, user_id: int) -> bool:
+        """Telegram says the user is in the group now (creator, admin, member, or restricted but still in)."""
+
+    async def send_chat_action(self, chat_id: int, action: str = "typing") -> None:
+        """Show `action` (typing) in the chat while the bot works on an answer; Telegram clears it after 5 s."""
+
     async def create_invite_link(self, chat_id: int, name: str | None = None, join_request: bool = True) -> str:
         """An invite link; with join_request, people who use it ask to join and the bot decides."""
 

@@ -19,10 +19,16 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A file to upload with a message (e.g. a published list); Telegram infers its type from the name."""
+    """A file to upload with a message (e.g. a published list); Telegram infers its type from the name.
+    Or, with `file_id`, a file Telegram already has (a digital product's download), sent again by its id."""
 
     filename: str
     content: bytes
+    file_id: str | None = None
+
+    @classmethod
+    def stored(cls, file_id: str) -> Document:
+        return cls("", b"", file_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +93,6 @@ class BotCommand:
 
 @dataclass(frozen=True, slots=True)
 class CommandMenu:
-    scope: str  # "all_private_chats" | "all_group_chats" | "default"
+    scope: str  # "all_private_chats" | "all_group_chats" | "all_chat_administrators" | "default"
     language: str | None  # None: the fallback for every language
     commands: tuple[BotCommand, ...] = field(default_factory=tuple)

@@ -7,14 +7,17 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
+from domain.assistant.ports import AssistantUsageRepository, DigestRepository, HandoverRepository
 from domain.brands.ports import BrandOptInRepository, BrandStaffRepository
 from domain.communities import Community
 from domain.drops.ports import DropClaimRepository, DropFanRepository, DropRepository
 from domain.groupbuys.ports import GroupBuyRepository
 from domain.members import Member
 from domain.memberships.ports import MembershipRepository, PlanRepository
+from domain.moderation.ports import CommunitySettingsRepository, GiveawayRepository, MeetupRepository
 from domain.notices import Notice, NoticeStatus, OutboxEntry
 from domain.points.ports import PointsRepository
+from domain.privacy.ports import PersonalDataRepository
 from domain.referrals.ports import ReferralRepository
 from domain.shop.orders import (
     HoldStatus,
@@ -35,6 +38,9 @@ class MemberRepository(Protocol):
     async def get(self, user_id: int) -> Member | None: ...
     async def save(self, member: Member) -> None:
         """Insert or update by id."""
+
+    async def forget_member(self, user_id: int) -> None:
+        """Delete the member's profile (name, username, languages); they start afresh if they come back."""
 
 
 class CommunityRepository(Protocol):
@@ -115,6 +121,41 @@ class OrderRepository(Protocol):
     async def set_shipping(self, order_id: int, amount: int, country: str) -> bool:
         """Store the chosen shipping on an order not paid yet (PENDING, HELD or EXPIRED); True if stored."""
 
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Move every link to the member onto `pseudonym` (see domain/privacy/holdings.py)."""
+
+
+class CodeRepository(Protocol):
+    """The pools of unique codes (e-tickets, licence keys) digital products deliver, one per unit sold."""
+
+    async def existing(self, product_id: int, codes: Sequence[str]) -> set[str]:
+        """Those of `codes` already in the product's pool (given out or not)."""
+
+    async def add(self, product_id: int, codes: Sequence[str], now: datetime) -> None:
+        """Put the codes in the pool, unclaimed (the pool is unique by product and code)."""
+
+    async def claim(self, product_id: int, order_id: int, now: datetime) -> str | None:
+        """Give one free code to the order: one atomic conditional UPDATE (never read-then-write), so no
+        code goes to two orders, however many claim at once. None when the pool has no free code."""
+
+    async def release(self, order_id: int) -> None:
+        """The order's codes are free again (a delivery that could not be completed, in the same transaction)."""
+
+    async def for_order(self, order_id: int) -> Sequence[str]:
+        """The codes given to the order, in the order they were given."""
+
+    async def count(self, product_id: int) -> tuple[int, int]:
+        """(free, given) codes in the product's pool."""
+
+    async def rearm(self, product_id: int) -> None:
+        """The pool was filled up: its next fall below the threshold warns again."""
+
+    async def low(self, threshold: int, limit: int) -> Sequence[tuple[int, int]]:
+        """(product id, free codes) of uploaded pools at or below `threshold` that have not warned yet."""
+
+    async def mark_warned(self, product_id: int) -> bool:
+        """Conditionally note that the pool warned; True for the one caller that noted it."""
+
 
 class HoldRepository(Protocol):
     async def add(self, order_id: int, product_id: int, quantity: int, expires_at: datetime) -> StockHold: ...
@@ -161,6 +202,12 @@ class PaymentRepository(Protocol):
     async def refunds_owed(self, limit: int) -> Sequence[Payment]:
         """REFUND_DUE payments, oldest first."""
 
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Move every link to the member onto `pseudonym` (see domain/privacy/holdings.py)."""
+
+    async def refunds_due_to(self, user_id: int) -> int:
+        """How many of the member's payments are REFUND_DUE (money on its way back to them)."""
+
 
 class OutboxRepository(Protocol):
     async def enqueue(self, notice: Notice, now: datetime) -> bool:
@@ -191,6 +238,13 @@ class OutboxRepository(Protocol):
         """Every entry whose key starts with `prefix` (e.g. all teasers of one drop), oldest first."""
 
     async def count_pending(self) -> int: ...
+    async def count_announcements_sent(self, chat_id: int, since: datetime, until: datetime) -> int:
+        """New messages (not edits, not payment answers keyed `pay:`) sent to the chat with sent_at in
+        [since, until): what a group's daily cap of announcements counts."""
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Notices to the member keep their key (so nothing is sent twice) under `pseudonym`, without their
+        content; those still pending are withdrawn. Notices to others that quote the member's name lose it."""
 
 
 class UnitOfWork(Protocol):
@@ -202,6 +256,7 @@ class UnitOfWork(Protocol):
     products: ProductRepository
     orders: OrderRepository
     holds: HoldRepository
+    codes: CodeRepository
     payments: PaymentRepository
     payment_inbox: PaymentInboxRepository
     outbox: OutboxRepository
@@ -216,6 +271,13 @@ class UnitOfWork(Protocol):
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
     processed_updates: ProcessedUpdateRepository
+    personal_data: PersonalDataRepository
+    community_settings: CommunitySettingsRepository
+    giveaways: GiveawayRepository
+    meetups: MeetupRepository
+    assistant_usage: AssistantUsageRepository
+    handovers: HandoverRepository
+    digests: DigestRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -18,9 +18,12 @@ from datetime import datetime, timedelta
 from domain import member_registry
 from domain.clock import Clock
 from domain.messenger import Messenger, RateLimited, RecipientUnavailable, Rejected, TransientFailure
+from domain.moderation import settings as community_settings
+from domain.moderation.model import CommunitySettings
 from domain.notices import NoticeRenderer, NoticeStatus, OutboxEntry
 from domain.outgoing import MessageRef
 from domain.ports import UnitOfWorkFactory
+from domain.privacy.pseudonyms import is_pseudonym
 from jobs.telegram_limits import TelegramLimits
 
 log = logging.getLogger(__name__)
@@ -93,6 +96,7 @@ class OutboxSender:
         now = self.clock.now()
         async with self.uow_factory() as uow:
             entries = await uow.outbox.claim_due(now, self.batch, now + LEASE)
+            ruled = await community_settings.groups_with_rules(uow, [e.notice for e in entries])
             await uow.commit()
         self._leased = (list(entries), now + LEASE)  # what a stop that cuts this batch short hands back
         if not entries:
@@ -101,6 +105,10 @@ class OutboxSender:
         for entry in entries:
             if self._stopping:
                 await self._defer(entry, 0.0)
+                continue
+            held = await self._held_back(entry, ruled, now)
+            if held is not None:
+                await self._hold(entry, held)
                 continue
             wait = self.limits.reserve(entry.notice.chat_id)
             if wait > 0:
@@ -133,6 +141,11 @@ class OutboxSender:
 
     async def _deliver(self, entry: OutboxEntry) -> None:
         notice = entry.notice
+        if is_pseudonym(notice.chat_id):
+            # A forgotten member's records carry a pseudonym, which is nobody Telegram knows: a notice a job
+            # queued for it since goes nowhere.
+            await self._give_up(entry, NoticeStatus.UNDELIVERABLE, "a forgotten member")
+            return
         try:
             view = self.renderer.render(notice, await self._language(entry))
             if notice.edit_message_id is not None:
@@ -177,6 +190,25 @@ class OutboxSender:
             if community is not None and community.language in self.supported:
                 return community.language
         return self.default_language
+
+    async def _held_back(
+        self, entry: OutboxEntry, ruled: dict[int, CommunitySettings], now: datetime
+    ) -> datetime | None:
+        """A group's quiet hours or daily cap of announcements hold this one back until the returned moment."""
+        settings = ruled.get(entry.notice.chat_id)
+        if settings is None or not community_settings.is_announcement(entry.notice):
+            return None
+        if settings.daily_cap is None:
+            return settings.hold_until(now, 0)
+        async with self.uow_factory() as uow:  # what went out today counts up to this very entry
+            return await community_settings.announcement_hold(uow, settings, now)
+
+    async def _hold(self, entry: OutboxEntry, until: datetime) -> None:
+        """Not an attempt and not dropped: due again when the group's quiet hours end or its new day starts."""
+        log.info("outbox: notice %s to group %s held back until %s", entry.notice.key, entry.notice.chat_id, until)
+        async with self.uow_factory() as uow:
+            await uow.outbox.retry_later(entry.id, until, "held back by the group's settings", count=False)
+            await uow.commit()
 
     async def _defer(self, entry: OutboxEntry, seconds: float) -> None:
         """Not an attempt: the limits said wait. The entry keeps its attempts."""

@@ -22,15 +22,18 @@ FailureListener = Callable[[str], None]  # hears the name of each job whose run 
 
 def _feature_specs() -> list[JobSpecs]:
     # Imported here so that each capability's job module is the one place that names its jobs.
-    from jobs import drops, holds, memberships, payments, rewards, updates
+    from jobs import assistant, digital, drops, holds, memberships, moderation, payments, rewards, updates
 
     return [
         holds.job_specs,
         payments.job_specs,
+        digital.job_specs,
         rewards.job_specs,
         memberships.job_specs,
         drops.job_specs,
+        moderation.job_specs,
         updates.job_specs,
+        assistant.job_specs,
     ]
 
 

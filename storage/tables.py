@@ -259,7 +259,10 @@ processed_updates: Table = ProcessedUpdateRow.__table__  # type: ignore[attr-def
 
 # Each capability keeps its tables in its own module; importing them here registers them on the metadata.
 # They import only storage.types, never this module, so there is no cycle.
+import storage.assistant_tables  # noqa: E402
+import storage.digital_tables  # noqa: E402
 import storage.drops_tables  # noqa: E402
 import storage.memberships_tables  # noqa: E402
+import storage.moderation_tables  # noqa: E402
 import storage.payments_tables  # noqa: E402
 import storage.rewards_tables  # noqa: E402, F401

@@ -7,13 +7,16 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.assistant.ports import AssistantUsageRepository, DigestRepository, HandoverRepository
 from domain.brands.ports import BrandOptInRepository, BrandStaffRepository
 from domain.drops.ports import DropClaimRepository, DropFanRepository, DropRepository
 from domain.groupbuys.ports import GroupBuyRepository
 from domain.memberships.ports import MembershipRepository, PlanRepository
+from domain.moderation.ports import CommunitySettingsRepository, GiveawayRepository, MeetupRepository
 from domain.points.ports import PointsRepository
 from domain.ports import (
     BrandRepository,
+    CodeRepository,
     CommunityRepository,
     HoldRepository,
     MemberRepository,
@@ -23,19 +26,27 @@ from domain.ports import (
     ProductRepository,
     UnitOfWork,
 )
+from domain.privacy.ports import PersonalDataRepository
 from domain.referrals.ports import ReferralRepository
 from domain.shop.payments.ports import PaymentInboxRepository
 from domain.updates import ProcessedUpdateRepository
 from storage.repositories import (
+    SqlAssistantUsageRepository,
     SqlBrandOptInRepository,
     SqlBrandRepository,
     SqlBrandStaffRepository,
+    SqlCodeRepository,
     SqlCommunityRepository,
+    SqlCommunitySettingsRepository,
+    SqlDigestRepository,
     SqlDropClaimRepository,
     SqlDropFanRepository,
     SqlDropRepository,
+    SqlGiveawayRepository,
     SqlGroupBuyRepository,
+    SqlHandoverRepository,
     SqlHoldRepository,
+    SqlMeetupRepository,
     SqlMemberRepository,
     SqlMembershipRepository,
     SqlOrderRepository,
@@ -48,6 +59,7 @@ from storage.repositories import (
     SqlProductRepository,
     SqlReferralRepository,
 )
+from storage.repositories.personal_data import SqlPersonalDataRepository
 from storage.writer_gate import WriterGate
 
 
@@ -65,6 +77,7 @@ class SqlUnitOfWork:
     products: ProductRepository
     orders: OrderRepository
     holds: HoldRepository
+    codes: CodeRepository
     payments: PaymentRepository
     payment_inbox: PaymentInboxRepository
     outbox: OutboxRepository
@@ -79,6 +92,13 @@ class SqlUnitOfWork:
     referrals: ReferralRepository
     group_buys: GroupBuyRepository
     processed_updates: ProcessedUpdateRepository
+    personal_data: PersonalDataRepository
+    community_settings: CommunitySettingsRepository
+    giveaways: GiveawayRepository
+    meetups: MeetupRepository
+    assistant_usage: AssistantUsageRepository
+    handovers: HandoverRepository
+    digests: DigestRepository
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], dialect: str, gate: WriterGate | None = None
@@ -108,6 +128,7 @@ class SqlUnitOfWork:
         self.products = SqlProductRepository(session, self._dialect)
         self.orders = SqlOrderRepository(session, self._dialect)
         self.holds = SqlHoldRepository(session, self._dialect)
+        self.codes = SqlCodeRepository(session, self._dialect)
         self.payments = SqlPaymentRepository(session, self._dialect)
         self.payment_inbox = SqlPaymentInboxRepository(session, self._dialect)
         self.outbox = SqlOutboxRepository(session, self._dialect)
@@ -122,6 +143,13 @@ class SqlUnitOfWork:
         self.referrals = SqlReferralRepository(session, self._dialect)
         self.group_buys = SqlGroupBuyRepository(session, self._dialect)
         self.processed_updates = SqlProcessedUpdateRepository(session, self._dialect)
+        self.personal_data = SqlPersonalDataRepository(session, self._dialect)
+        self.community_settings = SqlCommunitySettingsRepository(session, self._dialect)
+        self.giveaways = SqlGiveawayRepository(session, self._dialect)
+        self.meetups = SqlMeetupRepository(session, self._dialect)
+        self.assistant_usage = SqlAssistantUsageRepository(session, self._dialect)
+        self.handovers = SqlHandoverRepository(session, self._dialect)
+        self.digests = SqlDigestRepository(session, self._dialect)
         return self
 
     async def __aexit__(

@@ -24,6 +24,7 @@ from bots.core.events import (
     Chat,
     ChosenInlineEvent,
     CommandEvent,
+    DocumentEvent,
     InlineQueryEvent,
     JoinRequestEvent,
     PaymentEvent,
@@ -137,4 +138,30 @@ def _moment(unix_seconds: int | None) -> datetime | None:
 def text(update_id: int, message: Message) -> TextEvent | None:
     if message.from_user is None or message.text is None:
         return None
-    return TextEvent(update_id, sender(message.from_user), chat(message.chat), message.message_id, message.text)
+    replied = message.reply_to_message
+    return TextEvent(
+        update_id,
+        sender(message.from_user),
+        chat(message.chat),
+        message.message_id,
+        message.text,
+        reply_to_sender_id=replied.from_user.id if replied is not None and replied.from_user is not None else None,
+        reply_to_message_id=replied.message_id if replied is not None else None,
+        sent_at=message.date,
+    )
+
+
+def document(update_id: int, message: Message) -> DocumentEvent | None:
+    if message.from_user is None or message.document is None:
+        return None
+    found = message.document
+    return DocumentEvent(
+        update_id,
+        sender(message.from_user),
+        chat(message.chat),
+        message.message_id,
+        found.file_id,
+        found.file_name,
+        found.file_size,
+        message.caption,
+    )

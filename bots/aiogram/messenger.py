@@ -20,6 +20,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import (
     BotCommand,
+    BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     BotCommandScopeDefault,
@@ -54,9 +55,11 @@ T = TypeVar("T")
 SCOPES = {
     "all_private_chats": BotCommandScopeAllPrivateChats,
     "all_group_chats": BotCommandScopeAllGroupChats,
+    "all_chat_administrators": BotCommandScopeAllChatAdministrators,
     "default": BotCommandScopeDefault,
 }
 ADMIN_STATUSES = {"creator", "administrator"}
+MEMBER_STATUSES = {"creator", "administrator", "member"}
 
 
 def keyboard(rows: Keyboard) -> InlineKeyboardMarkup | None:
@@ -117,7 +120,7 @@ class AiogramMessenger:
             sent = await mapped(
                 self.bot.send_document(
                     chat_id,
-                    BufferedInputFile(view.document.content, view.document.filename),
+                    view.document.file_id or BufferedInputFile(view.document.content, view.document.filename),
                     caption=view.text,
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
@@ -262,6 +265,13 @@ class AiogramMessenger:
     async def refund_star_payment(self, user_id: int, telegram_charge_id: str) -> None:
         await mapped(self.bot.refund_star_payment(user_id, telegram_charge_id))
 
+    async def download(self, file_id: str) -> bytes:
+        found = await mapped(self.bot.get_file(file_id))
+        if found.file_path is None:
+            raise Rejected("Telegram gave no path for the file")
+        content = await mapped(self.bot.download_file(found.file_path))
+        return content.read() if content is not None else b""
+
     async def star_transactions(self, offset: int, limit: int) -> Sequence[StarTransaction]:
         found = await mapped(self.bot.get_star_transactions(offset=offset, limit=limit))
         return [star_transaction(t) for t in found.transactions]
@@ -274,6 +284,14 @@ class AiogramMessenger:
     async def is_chat_admin(self, chat_id: int, user_id: int) -> bool:
         member = await mapped(self.bot.get_chat_member(chat_id, user_id))
         return member.status in ADMIN_STATUSES
+
+    async def is_chat_member(self, chat_id: int, user_id: int) -> bool:
+        member = await mapped(self.bot.get_chat_member(chat_id, user_id))
+        # A restricted member is still in the group when Telegram says so (is_member).
+        return member.status in MEMBER_STATUSES or bool(getattr(member, "is_member", False))
+
+    async def send_chat_action(self, chat_id: int, action: str = "typing") -> None:
+        await mapped(self.bot.send_chat_action(chat_id, action))
 
     async def create_invite_link(self, chat_id: int, name: str | None = None, join_request: bool = True) -> str:
         link = await mapped(self.bot.create_chat_invite_link(chat_id, name=name, creates_join_request=join_request))

@@ -75,6 +75,11 @@ def build_router(core: BotCore, name: str = "circlecart") -> Router:
         if event is not None:
             await core.text(event)
 
+    async def on_document(message: Message, event_update: Update) -> None:
+        event = convert.document(event_update.update_id, message)
+        if event is not None:
+            await core.document(event)
+
     router.message.register(on_payment, F.successful_payment)
     for spec in table.commands.values():
         router.message.register(on_command, Command(spec.name))
@@ -96,8 +101,11 @@ def build_router(core: BotCore, name: str = "circlecart") -> Router:
         router.my_chat_member.register(on_bot_membership)
     if table.join_request is not None:
         router.chat_join_request.register(on_join_request)
-    if table.text is not None:  # after the commands, so a command is never taken for dialog text
-        router.message.register(on_text, F.chat.type == "private", F.text, ~F.text.startswith("/"))
+    if table.text is not None or table.group_text is not None:  # after the commands: a command is never text
+        chats = {"private", "group", "supergroup"}
+        router.message.register(on_text, F.chat.type.in_(chats), F.text, ~F.text.startswith("/"))
+    if table.document is not None:  # a file in the private chat (pools of codes)
+        router.message.register(on_document, F.chat.type == "private", F.document)
     return router
 
 

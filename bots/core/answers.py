@@ -58,6 +58,9 @@ class AnswerTracking:
     async def refund_star_payment(self, user_id: int, telegram_charge_id: str) -> None:
         await self.inner.refund_star_payment(user_id, telegram_charge_id)
 
+    async def download(self, file_id: str) -> bytes:
+        return await self.inner.download(file_id)
+
     async def star_transactions(self, offset: int, limit: int) -> Sequence[StarTransaction]:
         return await self.inner.star_transactions(offset, limit)
 
@@ -66,6 +69,12 @@ class AnswerTracking:
 
     async def is_chat_admin(self, chat_id: int, user_id: int) -> bool:
         return await self.inner.is_chat_admin(chat_id, user_id)
+
+    async def is_chat_member(self, chat_id: int, user_id: int) -> bool:
+        return await self.inner.is_chat_member(chat_id, user_id)
+
+    async def send_chat_action(self, chat_id: int, action: str = "typing") -> None:
+        await self.inner.send_chat_action(chat_id, action)
 
     async def create_invite_link(self, chat_id: int, name: str | None = None, join_request: bool = True) -> str:
         return await self.inner.create_invite_link(chat_id, name, join_request)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from bots.core.assistant import handlers as assistant
 from bots.core.community import handlers as community
 from bots.core.drops import handlers as drops
 from bots.core.groupbuys import handlers as groupbuys
 from bots.core.i18n import N_
 from bots.core.memberships import handlers as memberships
+from bots.core.moderation import handlers as moderation
 from bots.core.points import handlers as points
+from bots.core.privacy import handlers as privacy
 from bots.core.referrals import handlers as referrals
+from bots.core.shop import digital, inline, orders, payments, shipping
 from bots.core.shop import handlers as shop
-from bots.core.shop import inline, orders, payments, shipping
 from bots.core.start import handlers as start
-from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, HandlerTable
 from domain.shop.orders import PAYLOAD_PREFIX
 
 PRIVATE_ONLY = frozenset({PRIVATE_SCOPE})
@@ -22,12 +25,24 @@ EVERYWHERE = frozenset({PRIVATE_SCOPE, GROUP_SCOPE})
 
 def build_table() -> HandlerTable:
     table = HandlerTable()
+    member = Audience.MEMBER
     table.command(Command("start", start.start, N_("Start the shop"), PRIVATE_ONLY))
-    table.command(Command("shop", shop.shop, N_("Browse the catalog"), EVERYWHERE))
-    table.command(Command("find", shop.find, N_("Search products"), EVERYWHERE))
-    table.command(Command("orders", orders.orders, N_("Your orders"), EVERYWHERE))
-    table.command(Command("language", start.language, N_("Choose your language"), EVERYWHERE))
-    table.command(Command("help", start.help_command, N_("How to shop here"), EVERYWHERE))
+    table.command(
+        Command(
+            "shop", shop.shop, N_("Browse the catalog"), EVERYWHERE, help=((member, N_("/shop · browse the catalog")),)
+        )
+    )
+    search = N_("/shop WORDS or /find WORDS · search")
+    table.command(Command("find", shop.find, N_("Search products"), EVERYWHERE, help=((member, search),)))
+    table.command(
+        Command("orders", orders.orders, N_("Your orders"), EVERYWHERE, help=((member, N_("/orders · your orders")),))
+    )
+    language = N_("/language · choose your language")
+    table.command(
+        Command("language", start.language, N_("Choose your language"), EVERYWHERE, help=((member, language),))
+    )
+    help_line = N_("/help · this message")
+    table.command(Command("help", start.help_command, N_("How to shop here"), EVERYWHERE, help=((member, help_line),)))
     table.unknown_command = start.unknown_command
 
     table.action("page", shop.turn_page, int)
@@ -42,9 +57,13 @@ def build_table() -> HandlerTable:
     table.bot_membership = community.bot_membership
 
     payments.register(table)
+    digital.register(table)
     points.register(table)
     referrals.register(table)
     groupbuys.register(table)
     memberships.register(table)
     drops.register(table)
+    privacy.register(table)
+    moderation.register(table)
+    assistant.register(table)  # after drops: the private chat's text goes to an open dialog first
     return table

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -12,9 +12,12 @@ from bots.core.callbacks import CallbackCodec
 from bots.core.echo import bounded
 from bots.core.error_messages import message_for
 from bots.core.events import Sender
-from bots.core.i18n import Translations
+from bots.core.i18n import Translations, date_text, duration_text, moment_text, parse_moment
 from bots.core.state import MemoryStateStore, StateStore
+from bots.core.table import Command
 from domain.actors import Actor
+from domain.assistant.conversation import AssistantLimits
+from domain.assistant.model import ChatModel
 from domain.clock import Clock
 from domain.drops.beacon import QUICKNET, BeaconChain
 from domain.errors import DomainError, ErrorCode
@@ -41,6 +44,10 @@ class BotSettings:
     embedded: bool = False  # inside a host bot: payloads circlecart did not issue are left to the host
     # How long the outbox holds back a payment answer the handler is sending itself (CIRCLECART_REPLY_GRACE_SECONDS).
     reply_grace: timedelta = timedelta(seconds=60)
+    # A pool of codes at or below this many free codes warns its brand's staff (CIRCLECART_CODES_LOW_AT).
+    codes_low_at: int = 10
+    assistant_limits: AssistantLimits = field(default_factory=AssistantLimits)  # CIRCLECART_AI_*
+    digest_retention: timedelta = timedelta(hours=48)  # CIRCLECART_DIGEST_RETENTION_HOURS
 
 
 class OutboxWakeup:
@@ -70,6 +77,9 @@ class Services:
     outbox: OutboxWakeup = field(default_factory=OutboxWakeup)
     state: StateStore = field(default_factory=MemoryStateStore)  # dialogs' state (Redis in production)
     error_text: Callable[[str], str] = message_for  # DomainError code -> msgid; the table's lookup in the app
+    state_keys_of: Callable[[int], tuple[str, ...]] = lambda user_id: ()  # a member's dialog state (the table's)
+    commands: Mapping[str, Command] = field(default_factory=dict)  # the table's, for /help
+    assistant: ChatModel | None = None  # the shop assistant's model (CIRCLECART_AI_BASE_URL); None: no model
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,12 +120,38 @@ class Context:
 
     def t(self, msgid: str, /, **params: object) -> str:
         """Translate into the member's language; params are HTML-escaped because messages are HTML."""
-        safe = {k: html.escape(v) if isinstance(v, str) else v for k, v in params.items()}
-        return self.services.translations.translate(self.language, msgid, **safe)
+        return self.services.translations.translate(self.language, msgid, **_escaped(params))
 
     def plain(self, msgid: str, /, **params: object) -> str:
         """Translate for plain-text fields (button alerts, pre-checkout errors): nothing is escaped."""
         return self.services.translations.translate(self.language, msgid, **params)
+
+    def tn(self, singular: str, plural: str, count: int, /, **params: object) -> str:
+        """`t` with gettext plural forms: the form for `count` ("1 plan", "2 plans"); pass the count as a param too."""
+        return self.services.translations.translate_plural(self.language, singular, plural, count, **_escaped(params))
+
+    def plain_n(self, singular: str, plural: str, count: int, /, **params: object) -> str:
+        """`plain` with plural forms."""
+        return self.services.translations.translate_plural(self.language, singular, plural, count, **params)
+
+    def date(self, moment: datetime) -> str:
+        """A day in the reader's language: "Nov 24, 2026", "2026年11月24日"."""
+        return date_text(self.language, moment)
+
+    def when(self, moment: datetime, seconds: bool = False) -> str:
+        """A day and time (UTC) in the reader's language: "Nov 24, 2026 10:05 UTC"."""
+        return moment_text(self.language, moment, seconds)
+
+    def when_text(self, value: object, seconds: bool = False) -> str:
+        """A moment a notice carried as text, in the reader's language; text that is no moment is shown as is."""
+        moment = parse_moment(str(value)) if value is not None else None
+        if moment is None:
+            return "" if value is None else str(value)
+        return self.date(moment) if len(str(value).strip()) == 10 else self.when(moment, seconds)
+
+    def duration(self, span: timedelta | int) -> str:
+        """An exact length of time (a timedelta, or seconds) in words: "30 days", "2 minutes, 5 seconds", "30天"."""
+        return duration_text(self.language, span)
 
     def explain(self, code: ErrorCode, /, html: bool = True, **params: object) -> str:
         """A DomainError code (and its params) in the member's words, as HTML or plain text."""
@@ -138,3 +174,8 @@ class Context:
 
     def deep_link(self, payload: str) -> str:
         return f"https://t.me/{self.settings.username}?start={payload}"
+
+
+def _escaped(params: Mapping[str, object]) -> dict[str, object]:
+    """Params for an HTML message: text is escaped, numbers are left as they are."""
+    return {k: html.escape(v) if isinstance(v, str) else v for k, v in params.items()}

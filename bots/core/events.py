@@ -51,11 +51,33 @@ class CommandEvent(Event):
 
 @dataclass(frozen=True, slots=True)
 class TextEvent(Event):
-    """A plain text message (not a command) in the bot's private chat: an answer in a dialog."""
+    """A plain text message (not a command): in the bot's private chat (a dialog's answer, or a question for the
+    assistant), or in a group (for the assistant when it mentions or replies to the bot)."""
 
     chat: Chat
     message_id: int
     text: str
+    reply_to_sender_id: int | None = None  # the author of the message this one replies to
+    reply_to_message_id: int | None = None
+    sent_at: datetime | None = None
+
+    def addressed_to(self, bot_username: str, bot_id: int) -> bool:
+        """In a group: does this message mention the bot (@username) or reply to one of its messages?"""
+        if self.reply_to_sender_id is not None and self.reply_to_sender_id == bot_id:
+            return True
+        return bool(bot_username) and f"@{bot_username.lower()}" in self.text.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentEvent(Event):
+    """A file someone sent the bot in its private chat (brand staff upload pools of codes this way)."""
+
+    chat: Chat
+    message_id: int
+    file_id: str
+    file_name: str | None = None
+    file_size: int | None = None
+    caption: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

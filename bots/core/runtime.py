@@ -22,6 +22,7 @@ from bots.core.events import (
     ButtonEvent,
     ChosenInlineEvent,
     CommandEvent,
+    DocumentEvent,
     Event,
     InlineQueryEvent,
     JoinRequestEvent,
@@ -34,7 +35,7 @@ from bots.core.pre_checkout import answer_within_window
 from bots.core.table import HandlerTable
 from domain import member_registry
 from domain.errors import DomainError
-from domain.members import Member
+from domain.members import Member, catalog_language
 from domain.messenger import MessageGone, MessengerError, QueryExpired, RecipientUnavailable
 from domain.outgoing import View
 from domain.ports import UnitOfWork
@@ -128,13 +129,39 @@ class BotCore:
         await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
 
     async def text(self, event: TextEvent) -> None:
-        if self.table.text is None or not event.chat.is_private:
+        if event.chat.is_private:
+            handler = self.table.text
+        elif event.chat.is_group:
+            settings = self.services.settings
+            addressed = event.addressed_to(settings.username, settings.bot_id)
+            handler = self.table.group_text if addressed else None
+            if self.table.group_chatter is not None:
+                await self._chatter(self.table.group_chatter, event)
+        else:
+            handler = None
+        if handler is None:
             return
-        handler = self.table.text
+        ctx = await self._begin(event, private=event.chat.is_private)
+        if ctx is None:
+            return
+        await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
+
+    async def document(self, event: DocumentEvent) -> None:
+        if self.table.document is None or not event.chat.is_private:
+            return
+        handler = self.table.document
         ctx = await self._begin(event, private=True)
         if ctx is None:
             return
         await self._guard(ctx, event, lambda: handler(ctx, event), lambda text: self._say(event.chat.id, text))
+
+    async def _chatter(self, handler: Callable[[Context, TextEvent], Awaitable[None]], event: TextEvent) -> None:
+        """Group chatter is not claimed (it only ever stores a message idempotently) and never answered."""
+        ctx = self._context_for(event, None)
+        try:
+            await handler(ctx, event)
+        except Exception:
+            log.exception("group message %s in %s: the chatter handler failed", event.message_id, event.chat.id)
 
     async def button(self, event: ButtonEvent) -> None:
         found = await self._begin(event)
@@ -311,8 +338,8 @@ class BotCore:
         if member is not None:
             language = member.language(translations.supported, translations.default)
         else:
-            code = (event.sender.language_code or "").split("-")[0].lower()
-            language = code if code in translations.supported else translations.default
+            found = catalog_language(event.sender.language_code, translations.supported)
+            language = found if found is not None else translations.default
         return Context(self.services, language, member)
 
     async def _guard(

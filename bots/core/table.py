@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bots.core.callbacks import ActionSchema, Callback, CallbackCodec
@@ -17,6 +18,7 @@ from bots.core.events import (
     ButtonEvent,
     ChosenInlineEvent,
     CommandEvent,
+    DocumentEvent,
     InlineQueryEvent,
     JoinRequestEvent,
     PaymentEvent,
@@ -42,9 +44,22 @@ MembershipFn = Callable[["Context", BotMembershipEvent], Awaitable[None]]
 JoinRequestFn = Callable[["Context", JoinRequestEvent], Awaitable[None]]
 NoticeFn = Callable[["Context", NoticeParams], View]
 TextFn = Callable[["Context", TextEvent], Awaitable[None]]
+DocumentFn = Callable[["Context", DocumentEvent], Awaitable[None]]
 
 PRIVATE_SCOPE = "private"
 GROUP_SCOPE = "group"
+
+
+class Audience(StrEnum):
+    """Whom a command is for, as /help tells people what they can do here (the use case still checks)."""
+
+    MEMBER = "member"  # everyone
+    BRAND_STAFF = "brand_staff"  # staff of a brand (`brand staff add`)
+    MODERATOR = "moderator"  # the group's admins, for the group's side of the shop
+    OPERATOR = "operator"  # CIRCLECART_OWNER_IDS
+
+
+EVERYONE = frozenset({Audience.MEMBER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +68,15 @@ class Command:
     handler: CommandFn
     description: str  # English msgid, shown in Telegram's command menu
     scopes: frozenset[str] = frozenset({PRIVATE_SCOPE, GROUP_SCOPE})
-    in_menu: bool = True
+    in_menu: bool = True  # in the menu of every member (commands for fewer people are in /help only)
+    audience: frozenset[Audience] = EVERYONE
+    # /help's line for this command (an English msgid, usually "/name ARGS · what it does"); "/name · description"
+    # when empty. One line per audience where they differ.
+    help: tuple[tuple[Audience, str], ...] = ()
+
+    def help_line(self, audience: Audience) -> str | None:
+        """The msgid of this command's /help line for `audience`, or None: then "/name · description"."""
+        return next((line for who, line in self.help if who is audience), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +107,22 @@ class HandlerTable:
     bot_membership: MembershipFn | None = None
     join_request: JoinRequestFn | None = None
     text: TextFn | None = None  # plain private-chat text, for dialogs kept in the state store
+    document: DocumentFn | None = None  # a file sent in the private chat (pools of codes)
+    group_text: TextFn | None = None  # plain group text that mentions or replies to the bot (the assistant)
+    # Every plain group message, before anything else (the moderator's digest keeps them while it is on).
+    group_chatter: TextFn | None = None
     notices: dict[str, NoticeFn] = field(default_factory=dict)
     # An ErrorCode's value -> English msgid: stored refund reasons and notices carry the value, not the member.
     error_messages: dict[str, str] = field(default_factory=dict)
+    # Keys of the dialog state a feature keeps per member (`key(user_id)`): forgetting a member deletes them.
+    member_state: list[Callable[[int], str]] = field(default_factory=list)
+
+    def member_state_key(self, key: Callable[[int], str]) -> None:
+        """Declare a state-store entry kept per member (see bots/core/state.py), so /privacy can erase it."""
+        self.member_state.append(key)
+
+    def state_keys_of(self, user_id: int) -> tuple[str, ...]:
+        return tuple(key(user_id) for key in self.member_state)
 
     def command(self, command: Command) -> None:
         if command.name in self.commands:

@@ -115,6 +115,13 @@ def build_handlers(core: BotCore) -> list[BaseHandler[Any, Any, Any]]:
         if event is not None:
             await core.text(event)
 
+    async def on_document(update: Update, context: Context) -> None:
+        if update.message is None:
+            return
+        event = convert.document(update.update_id, update.message)
+        if event is not None:
+            await core.document(event)
+
     # block=True everywhere: an update counts as finished only once the core is done with it.
     handlers: list[BaseHandler[Any, Any, Any]] = [
         MessageHandler(NEW_MESSAGE & filters.SUCCESSFUL_PAYMENT, on_payment, block=True),
@@ -142,9 +149,13 @@ def build_handlers(core: BotCore) -> list[BaseHandler[Any, Any, Any]]:
         )
     if table.join_request is not None:
         handlers.append(ChatJoinRequestHandler(on_join_request, block=True))
-    if table.text is not None:
-        private_text = NEW_MESSAGE & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
-        handlers.append(MessageHandler(private_text, on_text, block=True))
+    if table.text is not None or table.group_text is not None:
+        chats = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
+        plain_text = NEW_MESSAGE & chats & filters.TEXT & ~filters.COMMAND
+        handlers.append(MessageHandler(plain_text, on_text, block=True))
+    if table.document is not None:
+        private_document = NEW_MESSAGE & filters.ChatType.PRIVATE & filters.Document.ALL
+        handlers.append(MessageHandler(private_document, on_document, block=True))
     return handlers
 
 

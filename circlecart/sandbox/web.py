@@ -141,10 +141,7 @@ class WebChat:
             group = self.sandbox.places[place.id]
             if group.is_member(me.id):
                 chats.append({"id": group.id, "title": group.title, "kind": place.kind})
-        people = [
-            {"id": p.id, "name": p.first_name, "username": p.username, "role": p.role}
-            for p in world.PEOPLE
-        ]
+        people = [{"id": p.id, "name": p.first_name, "username": p.username, "role": p.role} for p in world.PEOPLE]
         body = {
             "bot": {"id": world.BOT_ID, "username": world.BOT_USERNAME, "name": world.BOT_NAME},
             "people": people,
@@ -370,9 +367,7 @@ class WebChat:
                 ],
                 "subscription_days": (record.subscription_period or 0) // 86400,
                 "needs": [
-                    need
-                    for need in ("name", "phone_number", "email", "shipping_address")
-                    if params.get(f"need_{need}")
+                    need for need in ("name", "phone_number", "email", "shipping_address") if params.get(f"need_{need}")
                 ],
             }
         )
@@ -388,9 +383,7 @@ class WebChat:
         if result.update_id is not None:
             with contextlib.suppress(AssertionError):
                 await self.sandbox.settle(result.update_id, _ANSWER_TIMEOUT)
-        return web.json_response(
-            {"ok": result.accepted, "answered": result.answered, "error": result.error_message}
-        )
+        return web.json_response({"ok": result.accepted, "answered": result.answered, "error": result.error_message})
 
     async def _vote(self, request: web.Request) -> web.Response:
         body, me = await self._body(request)

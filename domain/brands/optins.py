@@ -13,6 +13,7 @@ from datetime import datetime
 from domain.actors import Actor
 from domain.brands.errors import BrandError
 from domain.communities import CommunityError
+from domain.community_registry import active_community
 from domain.errors import DomainError
 from domain.ports import UnitOfWork
 from domain.shop.products import Brand
@@ -34,9 +35,7 @@ async def set_brand_allowed(
     uow: UnitOfWork, now: datetime, chat_id: int, actor: Actor, brand_id: int, allowed: bool
 ) -> BrandChoice:
     actor.require_group_admin(chat_id, refusal=CommunityError.MODERATORS_ONLY)
-    community = await uow.communities.get(chat_id)
-    if community is None or not community.active:
-        raise DomainError(CommunityError.UNKNOWN)
+    await active_community(uow, chat_id)
     brand = await uow.brands.get(brand_id)
     if brand is None:
         raise DomainError(BrandError.UNKNOWN, brand=str(brand_id))

@@ -23,6 +23,9 @@ class BrandStaffRepository(Protocol):
     async def all_brands(self) -> Sequence[Brand]:
         """Every brand, by name (the brands repository of the shop only looks brands up one at a time)."""
 
+    async def forget_member(self, user_id: int) -> None:
+        """The member is no longer staff of any brand."""
+
 
 class BrandOptInRepository(Protocol):
     async def set(self, chat_id: int, brand_id: int, allowed: bool, by_user: int, now: datetime) -> None:
@@ -33,3 +36,6 @@ class BrandOptInRepository(Protocol):
 
     async def allowed_chats(self, brand_id: int) -> Sequence[int]:
         """Groups that allowed the brand's drops, ascending."""
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Decisions they made as a group's moderator name `pseudonym` as who decided."""

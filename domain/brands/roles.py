@@ -59,6 +59,11 @@ async def add_staff(uow: UnitOfWork, now: datetime, actor: Actor, brand_text: st
     return brand, added
 
 
+async def is_brand_staff(uow: UnitOfWork, user_id: int) -> bool:
+    """Staff of at least one brand (what /help shows them; each action still checks its own brand)."""
+    return bool(await uow.brand_staff.brands_of(user_id))
+
+
 async def brands_of(uow: UnitOfWork, actor: Actor) -> tuple[Brand, ...]:
     """The brands the actor may act for (every brand for the operator)."""
     if actor.operator:

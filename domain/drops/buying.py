@@ -23,6 +23,7 @@ from domain.memberships import perks
 from domain.money import Money
 from domain.numbers import whole_number
 from domain.ports import UnitOfWork
+from domain.shop import digital
 from domain.shop.errors import ShopError
 from domain.shop.orders import HOLD_TTL, NewOrder, Order, OrderLine, OrderStatus
 from domain.shop.payments.outcome import PaymentOutcome
@@ -158,6 +159,9 @@ async def accept_pre_checkout(
     elif drop.status is not DropStatus.OPEN and now < drop.starts_at - drop.early_access:
         # The order was made under early access (Buy checked membership); anything earlier is forged.
         raise DomainError(DropError.NOT_OPEN, title=drop.title)
+    product = await uow.products.get(order.lines[0].product_id)
+    if product is not None:
+        await digital.require_codes(uow, product, claim.quantity)  # a digital product whose codes ran out
     if drop.remaining < claim.quantity:
         # Read before any write so that a rush of late buyers costs one read each; the conditional
         # update in _take_units is still what guarantees no overselling.

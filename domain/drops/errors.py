@@ -29,6 +29,7 @@ class DropError(ErrorCode):
     BAD_TIME = "drop.bad_time"
     BAD_DURATION = "drop.bad_duration"
     BAD_CURRENCY = "drop.bad_currency"
+    PHYSICAL_IN_STARS = "drop.physical_in_stars"
     NOT_BRAND_PRODUCT = "drop.not_brand_product"
     COMMUNITY_NOT_OPTED_IN = "drop.community_not_opted_in"
     NOT_ENOUGH_STOCK = "drop.not_enough_stock"

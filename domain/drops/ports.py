@@ -99,6 +99,9 @@ class DropRepository(Protocol):
     async def set_announced(self, drop_id: int, chat_id: int, remaining: int, edit_key: str | None) -> None:
         """What the group's announcement shows now, and the key of the edit that made it (None: the post)."""
 
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Drops the member made (as brand staff) name `pseudonym` as their maker."""
+
 
 class DropClaimRepository(Protocol):
     async def add(self, claim: DropClaim) -> None: ...
@@ -131,6 +134,9 @@ class DropClaimRepository(Protocol):
     async def held_count(self, drop_id: int) -> int:
         """Claims holding units right now (a payment may still complete)."""
 
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Their drop claims and per-member counters move to `pseudonym` (the limit and the report still add up)."""
+
 
 class DropFanRepository(Protocol):
     """Members who asked to be reminded, and raffle entrants."""
@@ -160,3 +166,7 @@ class DropFanRepository(Protocol):
         """ENTERED (not yet offered) entries with the lowest ranks."""
 
     async def count(self, drop_id: int, statuses: Sequence[EntryStatus]) -> int: ...
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Their reminders are erased; raffle entries move to `pseudonym` (the published pseudonym stays, so a
+        published draw can still be checked)."""

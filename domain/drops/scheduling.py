@@ -13,6 +13,7 @@ from domain.drops.errors import DropError
 from domain.drops.model import Drop, DropMode, DropPlan, DropStatus
 from domain.drops.rules import validate_plan
 from domain.errors import DomainError
+from domain.moderation.model import Feature
 from domain.notices import NoticeStatus, OutboxEntry
 from domain.ports import UnitOfWork
 from domain.shop.errors import ShopError
@@ -30,6 +31,9 @@ async def _checked(uow: UnitOfWork, now: datetime, actor: Actor, plan: DropPlan)
         raise DomainError(DropError.NOT_BRAND_PRODUCT, title=product.title)
     if plan.price.currency != product.price.currency:
         raise DomainError(DropError.BAD_CURRENCY, currency=product.price.currency)
+    if product.kind == "physical" and plan.price.is_stars:
+        # Telegram's rules: physical goods are paid through a provider, with the address in the payment form.
+        raise DomainError(DropError.PHYSICAL_IN_STARS, title=product.title)
     validate_plan(plan, now)
     if plan.communities:
         allowed = set(await uow.brand_optins.allowed_chats(plan.brand_id))
@@ -165,7 +169,8 @@ async def drops_of(uow: UnitOfWork, actor: Actor, brand_ids: Sequence[int], limi
 
 
 async def audience(uow: UnitOfWork, drop: Drop) -> tuple[int, ...]:
-    """The groups that get the drop now: targeted (or all) groups that still allow the brand and still have us."""
+    """The groups that get the drop now: targeted (or all) groups that still allow the brand and still have us,
+    and whose admins have not turned drops off (/settings)."""
     allowed = await uow.brand_optins.allowed_chats(drop.brand_id)
     wanted = set(drop.communities) if drop.communities else None
     chats = []
@@ -173,6 +178,9 @@ async def audience(uow: UnitOfWork, drop: Drop) -> tuple[int, ...]:
         if wanted is not None and chat_id not in wanted:
             continue
         community = await uow.communities.get(chat_id)
+        settings = await uow.community_settings.get(chat_id)
+        if settings is not None and not settings.allows(Feature.DROPS):
+            continue
         if community is not None and community.active:
             chats.append(chat_id)
     return tuple(chats)

@@ -81,7 +81,15 @@ async def on_filled(uow: UnitOfWork, now: datetime, policy: RewardsPolicy, group
         if participant.status is not ParticipantStatus.PAID:
             continue
         order = await uow.orders.get(participant.order_id)
-        await after_paid.order_paid(uow, now, policy, order)
+        paid = await after_paid.order_paid(uow, now, policy, order)
+        if paid.undeliverable is not None and order is not None:
+            # A digital seat whose pool of codes ran dry: its money goes back (the refund job makes it).
+            await uow.group_buys.set_participant_status(
+                participant.id, ParticipantStatus.PAID, ParticipantStatus.REFUNDED
+            )
+            if await can_message(uow, participant.user_id):
+                await uow.outbox.enqueue(after_paid.refunded_notice(order), now)
+            continue
         if await can_message(uow, participant.user_id):
             await uow.outbox.enqueue(
                 Notice(

@@ -21,3 +21,4 @@ class GroupBuyError(ErrorCode):
     PRICE_NOT_LOWER = "groupbuy.price_not_lower"
     BAD_SIZE = "groupbuy.bad_size"
     BAD_HOURS = "groupbuy.bad_hours"
+    PHYSICAL_IN_STARS = "groupbuy.physical_in_stars"

@@ -28,6 +28,7 @@ from domain.money import Money
 from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork
 from domain.referrals.model import new_code
+from domain.shop import digital
 from domain.shop.errors import ShopError
 from domain.shop.orders import HOLD_TTL, NewOrder, Order, OrderLine, OrderStatus, PaymentStatus, StockHold
 from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
@@ -151,6 +152,8 @@ async def _offer(uow: UnitOfWork, product_id: int, fiat_payments: bool) -> tuple
         raise DomainError(ShopError.PRODUCT_NOT_FOUND)
     if offer is None or not offer.active:
         raise DomainError(GroupBuyError.NO_OFFER, title=product.title)
+    if product.kind == "physical" and offer.price.is_stars:  # an offer set before the kinds of goods
+        raise DomainError(GroupBuyError.PHYSICAL_IN_STARS, title=product.title)
     if not offer.price.is_stars and not fiat_payments:
         raise DomainError(ShopError.CURRENCY_UNAVAILABLE, currency=offer.price.currency)
     if product.stock < 1:
@@ -181,6 +184,7 @@ async def accept_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, pay
     product = await uow.products.get(group_buy.product_id)
     if product is None or not product.active:
         raise DomainError(ShopError.PRODUCT_NOT_FOUND)
+    await digital.require_codes(uow, product, 1)  # a digital product whose codes ran out
     hold = await uow.holds.active_for_order(order.id)
     expires_at = now + HOLD_TTL
     if hold is not None and await uow.holds.extend(hold.id, expires_at):

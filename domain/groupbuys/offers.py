@@ -25,6 +25,9 @@ async def set_offer(
     product = await uow.products.get_by_sku(sku)
     if product is None:
         raise DomainError(GroupBuyError.UNKNOWN_PRODUCT, sku=sku)
+    if product.kind == "physical" and product.price.is_stars:
+        # Telegram's rules: physical goods are paid through a provider, with the address in the payment form.
+        raise DomainError(GroupBuyError.PHYSICAL_IN_STARS, title=product.title)
     try:
         price = parse_major(price_text, product.price.currency)
     except DomainError:

@@ -71,3 +71,9 @@ class GroupBuyRepository(Protocol):
 
     async def release_converted_hold(self, order_id: int) -> tuple[int, int] | None:
         """CONVERTED -> RELEASED for the hold sold to this order; (product id, quantity) if this call did it."""
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Group buys they started and seats they took move to `pseudonym`; the name a seat showed is erased."""
+
+    async def open_seats_of(self, user_id: int) -> int:
+        """Seats the member paid for in group buys still PENDING or OPEN (refunded if the group falls short)."""

@@ -73,3 +73,7 @@ class MembershipRepository(Protocol):
         """Insert keyed by payment_id; False if that payment was already recorded."""
 
     async def payments_since(self, plan_ids: Sequence[int], since: datetime) -> Sequence[MembershipPayment]: ...
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Their memberships (ended first, see domain/memberships/privacy.py) move to `pseudonym`; what was
+        paid stays for accounting."""

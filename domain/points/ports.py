@@ -48,3 +48,7 @@ class PointsRepository(Protocol):
 
     async def mark_reminded(self, lot_id: int, at: datetime) -> bool:
         """Record that the member was reminded of this lot; False if that was already recorded."""
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """The member's account and ledger entries move to `pseudonym` whole (the ledger stays append-only and
+        adds up); reminders of their lots are erased."""

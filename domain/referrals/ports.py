@@ -26,3 +26,7 @@ class ReferralRepository(Protocol):
     async def pending_for_order(self, order_id: int) -> Referral | None: ...
     async def due(self, now: datetime, limit: int) -> Sequence[Referral]:
         """PENDING referrals with release_at <= now, oldest first."""
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Erase the member's invite code and every referral they are either side of; a points entry whose
+        reference names them as a referee names `pseudonym` instead."""

@@ -16,7 +16,8 @@ YAML (``.yaml`` / ``.yml``)::
         active: true             # optional, default true
         brand: Celadon Studio    # optional brand name
         kind: physical           # optional: physical (default), digital or service
-        content: https://...     # digital goods only (required there): a link or a Telegram file_id
+        content: https://...     # digital goods only (required there): a link, a Telegram file_id, or
+                                 # `pool`: a unique code per unit from the pool the brand uploads
 
 CSV (``.csv``): comma-separated, UTF-8 (a leading byte-order mark is ignored), a header row with the same
 column names (any order; optional columns may be left out), then one product per row. In CSV:
@@ -40,7 +41,8 @@ Rules (checked for every product before anything is returned, so a bad file impo
 * brand: at most 64 characters.
 * kind: physical (default), digital or service. Telegram Stars (XTR) are for digital goods and services only,
   so a physical product priced in XTR is refused; a digital product needs content (an http(s) URL or a
-  Telegram file_id, the same shapes as photo), and only digital products may have content.
+  Telegram file_id, the same shapes as photo, or the word ``pool`` for codes from an uploaded pool), and
+  only digital products may have content.
 * text is stripped of surrounding whitespace and may not contain control characters (descriptions may
   contain line breaks).
 
@@ -64,9 +66,9 @@ from typing import Literal
 
 import yaml
 
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, LineProblemsError
 from domain.money import CURRENCY_EXPONENTS, STARS, Money, MoneyError, parse_major
-from domain.shop.products import DEFAULT_KIND, PRODUCT_KINDS, ProductKind
+from domain.shop.products import DEFAULT_KIND, POOL, PRODUCT_KINDS, ProductKind
 
 CatalogFormat = Literal["yaml", "csv"]
 _Report = Callable[[int, str], None]
@@ -131,16 +133,11 @@ class CatalogError(ErrorCode):
     INVALID = "catalog.invalid"
 
 
-class CatalogFileError(DomainError):
+class CatalogFileError(LineProblemsError):
     """The catalog file has problems; `problems` lists every one as (line, message)."""
 
     def __init__(self, problems: Sequence[tuple[int, str]]) -> None:
-        ordered = sorted(problems, key=lambda p: p[0])
-        super().__init__(CatalogError.INVALID, count=len(ordered))
-        self.problems: list[tuple[int, str]] = ordered
-
-    def __str__(self) -> str:
-        return "\n".join(f"line {n}: {message}" if n > 0 else message for n, message in self.problems)
+        super().__init__(CatalogError.INVALID, problems)
 
 
 def detect_format(path_name: str) -> CatalogFormat:
@@ -491,14 +488,20 @@ def _validate(raw: _Raw, problems: list[tuple[int, str]]) -> CatalogEntry | None
             "only; price it in a currency of your payment provider, or set kind: digital or service",
         )
     content_line, content = get("content")
-    if content is not None and not _is_photo(content):
-        report(content_line, f"content {_short(content)!r} must be an http(s) URL or a Telegram file_id")
+    if content is not None and content.lower() == POOL:
+        content = POOL
+    if content is not None and content != POOL and not _is_photo(content):
+        report(
+            content_line,
+            f"content {_short(content)!r} must be an http(s) URL, a Telegram file_id or {POOL!r} (codes from a pool)",
+        )
     elif content is not None and kind != "digital":
         report(content_line, f"content is delivered only for digital products, and this one is {kind}")
     if kind == "digital" and content is None:
         report(
             kind_line if kind_text is not None else raw.line,
-            "a digital product needs content: a link or a Telegram file_id the buyer receives after paying",
+            "a digital product needs content: a link, a Telegram file_id or 'pool' (a code from the pool the "
+            "brand uploads) that the buyer receives after paying",
         )
 
     if len(problems) > before or sku is None or title is None or price is None or stock is None:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.drops import shelf
+from domain.drops.buying import order_id_from as drop_order_id
 from domain.errors import DomainError
+from domain.groupbuys.model import participant_id_from_payload
 from domain.member_registry import can_message
 from domain.memberships import perks
 from domain.money import Money
@@ -19,6 +21,7 @@ from domain.points import holds as points_holds
 from domain.points.errors import PointsError
 from domain.points.holds import PointsDiscount
 from domain.ports import UnitOfWork
+from domain.shop import digital
 from domain.shop.errors import ShopError
 from domain.shop.orders import (
     HOLD_TTL,
@@ -148,6 +151,7 @@ async def accept_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, pay
         raise DomainError(ShopError.PRODUCT_PRICE_CHANGED, title=product.title, price=price.display())
     if amount != order.total:
         raise DomainError(ShopError.ORDER_AMOUNT_MISMATCH)
+    await digital.require_codes(uow, product, line.quantity)  # a digital product whose codes ran out
 
     hold = await uow.holds.active_for_order(order.id)
     expires_at = now + HOLD_TTL
@@ -171,12 +175,34 @@ async def accept_pre_checkout(uow: UnitOfWork, now: datetime, payer_id: int, pay
     return hold
 
 
+async def ships(uow: UnitOfWork, order: Order) -> bool:
+    """The order is of a physical product paid through the provider: its invoice, whatever sells it (the
+    shop, a drop, a group buy), asks for name, phone and address, with shipping options by country."""
+    product = await uow.products.get(order.lines[0].product_id)
+    return product is not None and product.ships and not order.goods_total.is_stars
+
+
+async def _shipped_order(uow: UnitOfWork, payload: str) -> Order:
+    """The order an invoice of any kind that sells goods names: the shop's (`order:N`), a drop's (`drop:N`,
+    N the order) or a group-buy seat's (`gb:N`, N the participant)."""
+    participant_id = participant_id_from_payload(payload)
+    if participant_id is not None:
+        participant = await uow.group_buys.participant(participant_id)
+        order = await uow.orders.get(participant.order_id) if participant is not None else None
+    else:
+        order_id = order_id_from_payload(payload) or drop_order_id(payload)
+        order = await uow.orders.get(order_id) if order_id is not None else None
+    if order is None:
+        raise DomainError(ShopError.ORDER_UNKNOWN)
+    return order
+
+
 async def shipping_options(
     uow: UnitOfWork, rules: ShippingRules, payer_id: int, payload: str, country: str
 ) -> tuple[ShippingOption, ...]:
     """The shipping options for the payer's open order to `country`; DomainError with the reason to refuse
-    (not their order, no longer open, or a country the shop does not ship to)."""
-    order = await _order_for_payload(uow, payload)
+    (not their order, no longer open, or a country the shop does not ship to). Any kind that sells goods."""
+    order = await _shipped_order(uow, payload)
     if order.user_id != payer_id:
         raise DomainError(ShopError.ORDER_NOT_YOURS)
     if order.status not in (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED):
@@ -189,8 +215,9 @@ async def choose_shipping(
 ) -> None:
     """At pre-checkout: store the shipping the member chose on an order of a physical product, priced from the
     rules now (never from the client), so the payment's total is checked against goods and shipping. An order
-    that ships needs a shipping option the rules offer for its country; one that does not ships nothing."""
-    order = await _order_for_payload(uow, payload)
+    that ships needs a shipping option the rules offer for its country; one that does not ships nothing.
+    The shop's orders, drops' and group buys' alike."""
+    order = await _shipped_order(uow, payload)
     if order.user_id != payer_id:
         raise DomainError(ShopError.ORDER_NOT_YOURS)
     product = await uow.products.get(order.lines[0].product_id)

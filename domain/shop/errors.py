@@ -19,6 +19,17 @@ class ShopError(ErrorCode):
     PRODUCT_PRICE_CHANGED = "product.price_changed"
     PRODUCT_IN_DROP = "product.in_drop"
     CURRENCY_UNAVAILABLE = "payment.currency_unavailable"
+    # A digital product: a paid order its pool of codes cannot serve (also a stored refund reason).
+    DIGITAL_OUT_OF_CODES = "digital.out_of_codes"
+    # Uploading and counting a pool of codes (brand staff in the private chat, the operator in the CLI).
+    CODES_UNKNOWN_PRODUCT = "codes.unknown_product"
+    CODES_NOT_A_POOL = "codes.not_a_pool"
+    CODES_NOT_ALLOWED = "codes.not_allowed"
+    CODES_INVALID = "codes.invalid"
+    # Sending a digital order's content again from /orders.
+    RESEND_NOT_YOURS = "resend.not_yours"
+    RESEND_NOTHING = "resend.nothing"
+    RESEND_NOT_PAID = "resend.not_paid"
     # A physical product's shipping, answered in Telegram's payment form.
     SHIPPING_COUNTRY_UNAVAILABLE = "shipping.country_unavailable"
     # An operator refunding an order with /refund.

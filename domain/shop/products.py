@@ -20,6 +20,22 @@ ProductKind = Literal["physical", "digital", "service"]
 PRODUCT_KINDS: tuple[ProductKind, ...] = get_args(ProductKind)
 DEFAULT_KIND: ProductKind = "physical"
 
+# What a digital product delivers after payment: a Telegram file (sent with sendDocument), a link, or a
+# unique code drawn from the pool the brand uploads (`content: pool` in the catalog).
+ContentKind = Literal["file", "link", "pool"]
+POOL = "pool"
+
+
+def content_kind(content: str | None) -> ContentKind | None:
+    """How a product's `content` is delivered: None for no content."""
+    if not content:
+        return None
+    if content == POOL:
+        return "pool"
+    if content.lower().startswith(("http://", "https://")):
+        return "link"
+    return "file"
+
 
 @dataclass(frozen=True, slots=True)
 class Product:
@@ -36,7 +52,12 @@ class Product:
     held: int = 0  # units on the shelf held by payments in progress or set aside for drops
     counted: int = 0  # the count the last catalog import stated (what `catalog export` writes back)
     kind: ProductKind = DEFAULT_KIND
-    content: str | None = None  # digital goods: a link or a Telegram file_id, delivered after payment
+    content: str | None = None  # digital goods: a link, a Telegram file_id or "pool", delivered after payment
+
+    @property
+    def delivers(self) -> ContentKind | None:
+        """What a paid digital order of this product receives at once (None: nothing to send)."""
+        return content_kind(self.content) if self.kind == "digital" else None
 
     @property
     def ships(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Column, Table, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,12 @@ class SqlRepository:
         if self._dialect == "sqlite":
             return sqlite.insert(table)
         raise NotImplementedError(f"dialect {self._dialect!r} is not supported")
+
+    async def _rekey(self, user_id: int, pseudonym: int, *columns: Column[Any]) -> None:
+        """Each column that names the member names `pseudonym` instead (forgetting a member, see domain/privacy)."""
+        for column in columns:
+            table = column.table
+            await self._session.execute(update(table).where(column == user_id).values({column.name: pseudonym}))
 
 
 def rowcount(result: Result[Any]) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from domain.shop.products import Brand
 from storage.drops_tables import brand_optins, brand_staff
@@ -39,6 +39,9 @@ class SqlBrandStaffRepository(SqlRepository):
         rows = (await self._session.execute(select(brands).order_by(brands.c.name))).mappings()
         return [Brand(id=row["id"], name=row["name"]) for row in rows]
 
+    async def forget_member(self, user_id: int) -> None:
+        await self._session.execute(delete(brand_staff).where(brand_staff.c.user_id == user_id))
+
 
 class SqlBrandOptInRepository(SqlRepository):
     async def set(self, chat_id: int, brand_id: int, allowed: bool, by_user: int, now: datetime) -> None:
@@ -68,3 +71,6 @@ class SqlBrandOptInRepository(SqlRepository):
             .order_by(brand_optins.c.chat_id)
         )
         return list((await self._session.execute(query)).scalars())
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._rekey(user_id, pseudonym, brand_optins.c.changed_by)

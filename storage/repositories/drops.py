@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, case, func, insert, or_, select, update
+from sqlalchemy import RowMapping, case, delete, func, insert, or_, select, update
 
 from domain.drops.beacon import BeaconRound, BeaconValue
 from domain.drops.model import (
@@ -205,9 +205,7 @@ class SqlDropRepository(SqlRepository):
         await self._session.execute(statement)
 
     async def move_reserved(self, drop_id: int, from_units: int, to_units: int) -> bool:
-        statement = (
-            update(drops).where(drops.c.id == drop_id, drops.c.reserved == from_units).values(reserved=to_units)
-        )
+        statement = update(drops).where(drops.c.id == drop_id, drops.c.reserved == from_units).values(reserved=to_units)
         return rowcount(await self._session.execute(statement)) == 1
 
     async def take_reserved(self, drop_id: int, quantity: int) -> bool:
@@ -302,6 +300,9 @@ class SqlDropRepository(SqlRepository):
             .values(announced_remaining=remaining, last_edit_key=edit_key)
         )
         await self._session.execute(statement)
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._rekey(user_id, pseudonym, drops.c.created_by)
 
 
 def _claim(row: RowMapping) -> DropClaim:
@@ -438,6 +439,9 @@ class SqlDropClaimRepository(SqlRepository):
         )
         return int((await self._session.execute(query)).scalar_one())
 
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._rekey(user_id, pseudonym, drop_claims.c.user_id, drop_allowances.c.user_id)
+
 
 def _entry(row: RowMapping) -> RaffleEntry:
     return RaffleEntry(
@@ -561,3 +565,7 @@ class SqlDropFanRepository(SqlRepository):
             .where(drop_entries.c.drop_id == drop_id, drop_entries.c.status.in_(_values(statuses)))
         )
         return int((await self._session.execute(query)).scalar_one())
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._session.execute(delete(drop_reminders).where(drop_reminders.c.user_id == user_id))
+        await self._rekey(user_id, pseudonym, drop_entries.c.user_id)

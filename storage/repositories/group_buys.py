@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, insert, select, update
+from sqlalchemy import RowMapping, func, insert, select, update
 
 from domain.groupbuys.model import (
     GroupBuy,
@@ -307,3 +307,25 @@ class SqlGroupBuyRepository(SqlRepository):
     async def _one_participant(self, query: Any) -> Participant | None:
         row = (await self._session.execute(query)).mappings().first()
         return _participant(row) if row is not None else None
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._session.execute(
+            update(group_buy_participants)
+            .where(group_buy_participants.c.user_id == user_id)
+            .values(user_id=pseudonym, name="")
+        )
+        await self._rekey(user_id, pseudonym, group_buys.c.starter_id)
+
+    async def open_seats_of(self, user_id: int) -> int:
+        query = (
+            select(func.count())
+            .select_from(
+                group_buy_participants.join(group_buys, group_buys.c.id == group_buy_participants.c.group_buy_id)
+            )
+            .where(
+                group_buy_participants.c.user_id == user_id,
+                group_buy_participants.c.status == ParticipantStatus.PAID.value,
+                group_buys.c.status.in_([GroupBuyStatus.PENDING.value, GroupBuyStatus.OPEN.value]),
+            )
+        )
+        return int((await self._session.execute(query)).scalar_one())

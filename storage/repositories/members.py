@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Executable, RowMapping, func, select
+from sqlalchemy import Executable, RowMapping, delete, func, select
 
 from domain.members import Member
 from storage.repositories._base import SqlRepository
@@ -53,6 +53,9 @@ class SqlMemberRepository(SqlRepository):
                 index_elements=[members.c.id], set_=updates
             )
         return statement
+
+    async def forget_member(self, user_id: int) -> None:
+        await self._session.execute(delete(members).where(members.c.id == user_id))
 
 
 _UPSERTS: dict[str, Executable] = {}

@@ -310,3 +310,6 @@ class SqlMembershipRepository(SqlRepository):
             .order_by(membership_payments.c.paid_at, membership_payments.c.id)
         )
         return [_payment(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._rekey(user_id, pseudonym, memberships.c.user_id)

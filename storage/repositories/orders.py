@@ -164,3 +164,6 @@ class SqlOrderRepository(SqlRepository):
         for line in (await self._session.execute(line_query)).mappings():
             lines[line["order_id"]].append(_line(line))
         return [_order(row, lines[row["id"]]) for row in rows]
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._rekey(user_id, pseudonym, orders.c.user_id, orders.c.chat_id)  # a private chat's id is theirs

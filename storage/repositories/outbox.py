@@ -5,11 +5,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, func, select, update
+from sqlalchemy import RowMapping, func, or_, select, update
 
 from domain.notices import Notice, NoticeParams, NoticeStatus, OutboxEntry
 from storage.repositories._base import SqlRepository, rowcount
-from storage.tables import outbox
+from storage.tables import members, outbox
 
 
 def _params_to_text(params: NoticeParams) -> str:
@@ -21,6 +21,11 @@ def _params_from_text(text: str) -> dict[str, str | int | None]:
     if not isinstance(value, dict):
         raise ValueError(f"outbox.params holds {text!r}, not a JSON object")
     return value
+
+
+def _rekeyed(key: str, user_id: int, pseudonym: int) -> str:
+    """The key with each segment that is the member's id replaced (keys are `:`-separated, e.g. drop:7:remind:42)."""
+    return ":".join(str(pseudonym) if part == str(user_id) else part for part in key.split(":"))
 
 
 def _entry(row: RowMapping) -> OutboxEntry:
@@ -153,5 +158,59 @@ class SqlOutboxRepository(SqlRepository):
         query = select(func.count()).select_from(outbox).where(outbox.c.status == NoticeStatus.PENDING.value)
         return int((await self._session.execute(query)).scalar_one())
 
+    async def count_announcements_sent(self, chat_id: int, since: datetime, until: datetime) -> int:
+        query = (
+            select(func.count())
+            .select_from(outbox)
+            .where(
+                outbox.c.chat_id == chat_id,
+                outbox.c.status == NoticeStatus.SENT.value,
+                outbox.c.edit_message_id.is_(None),
+                ~outbox.c.key.startswith("pay:", autoescape=True),
+                outbox.c.sent_at >= since,
+                outbox.c.sent_at < until,
+            )
+        )
+        return int((await self._session.execute(query)).scalar_one())
+
     async def _update(self, entry_id: int, **values: Any) -> None:
         await self._session.execute(update(outbox).where(outbox.c.id == entry_id).values(values))
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        names = await self._names_of(user_id)  # before the profile is deleted (it is forgotten last)
+        theirs = or_(outbox.c.chat_id == user_id, outbox.c.language_of == user_id)
+        query = select(outbox.c.id, outbox.c.key, outbox.c.chat_id, outbox.c.language_of, outbox.c.status)
+        for row in (await self._session.execute(query.where(theirs))).mappings().all():
+            values: dict[str, Any] = {
+                "key": _rekeyed(row["key"], user_id, pseudonym),
+                "params": "{}",
+                "last_error": None,
+            }
+            if row["chat_id"] == user_id:
+                values["chat_id"] = pseudonym
+            if row["language_of"] == user_id:
+                values["language_of"] = pseudonym
+            if row["status"] == NoticeStatus.PENDING.value:
+                values["status"] = NoticeStatus.SUPERSEDED.value
+            await self._session.execute(update(outbox).where(outbox.c.id == row["id"]).values(values))
+        for name in names:
+            quoting = select(outbox.c.id, outbox.c.params).where(outbox.c.params.contains(name, autoescape=True))
+            for row in (await self._session.execute(quoting)).mappings().all():
+                params = {
+                    key: value.replace(name, "—") if isinstance(value, str) else value
+                    for key, value in _params_from_text(row["params"]).items()
+                }
+                await self._session.execute(
+                    update(outbox).where(outbox.c.id == row["id"]).values(params=_params_to_text(params))
+                )
+
+    async def _names_of(self, user_id: int) -> list[str]:
+        row = (
+            await self._session.execute(select(members.c.first_name, members.c.username).where(members.c.id == user_id))
+        ).first()
+        if row is None:
+            return []
+        # Longest first, so that "@mei_li" goes before "mei_li"; a one-letter name identifies nobody.
+        return sorted(
+            {name for name in (row.first_name, row.username) if name and len(name) > 1}, key=len, reverse=True
+        )

@@ -111,3 +111,6 @@ class SqlPaymentInboxRepository(SqlRepository):
             .on_conflict_do_update(index_elements=[payment_cursors.c.name], set_={"position": position})
         )
         await self._session.execute(statement)
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._rekey(user_id, pseudonym, payment_inbox.c.user_id, payment_inbox.c.chat_id)

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, select, update
+from sqlalchemy import RowMapping, func, select, update
 
 from domain.money import Money
 from domain.shop.orders import NewPayment, Payment, PaymentStatus
@@ -125,3 +125,12 @@ class SqlPaymentRepository(SqlRepository):
     async def refunds_owed(self, limit: int) -> Sequence[Payment]:
         """REFUND_DUE payments, oldest first."""
         return await self.with_status(PaymentStatus.REFUND_DUE, limit)
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._rekey(user_id, pseudonym, payments.c.user_id, payments.c.refunded_by)
+
+    async def refunds_due_to(self, user_id: int) -> int:
+        query = select(func.count()).where(
+            payments.c.user_id == user_id, payments.c.status == PaymentStatus.REFUND_DUE.value
+        )
+        return int((await self._session.execute(query)).scalar_one())

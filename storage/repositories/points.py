@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, RowMapping, exists, func, select, update
+from sqlalchemy import ColumnElement, RowMapping, delete, exists, func, select, update
 
 from domain.points.ledger import Entry, NewEntry, Reason
 from storage.repositories._base import SqlRepository
@@ -165,3 +165,8 @@ class SqlPointsRepository(SqlRepository):
             .on_conflict_do_nothing(index_elements=[points_accounts.c.user_id])
         )
         await self._session.execute(statement)
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        lots = select(points_entries.c.id).where(points_entries.c.user_id == user_id)
+        await self._session.execute(delete(points_reminders).where(points_reminders.c.lot_id.in_(lots)))
+        await self._rekey(user_id, pseudonym, points_accounts.c.user_id, points_entries.c.user_id)

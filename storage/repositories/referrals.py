@@ -3,11 +3,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import RowMapping, select, update
+from sqlalchemy import RowMapping, delete, or_, select, update
 
+from domain.points.ledger import Reason
 from domain.referrals.model import Referral, ReferralStatus
 from storage.repositories._base import SqlRepository, rowcount
-from storage.rewards_tables import referral_codes, referrals
+from storage.rewards_tables import points_entries, referral_codes, referrals
 
 
 def _referral(row: RowMapping) -> Referral:
@@ -96,3 +97,16 @@ class SqlReferralRepository(SqlRepository):
             .limit(limit)
         )
         return [_referral(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        await self._session.execute(delete(referral_codes).where(referral_codes.c.user_id == user_id))
+        await self._session.execute(
+            delete(referrals).where(or_(referrals.c.referee_id == user_id, referrals.c.referrer_id == user_id))
+        )
+        # The referrer's reward stays in their ledger; it no longer says whom they brought.
+        await self._session.execute(
+            update(points_entries)
+            .where(points_entries.c.reason == Reason.REFERRAL.value)
+            .where(points_entries.c.reference == f"referee:{user_id}")
+            .values(reference=f"referee:{pseudonym}")
+        )

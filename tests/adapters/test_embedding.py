@@ -57,6 +57,17 @@ async def _host_and_shop_both_answer(fake: FakeTelegram, shop: CircleCart, order
         await fake.wait_for(lambda _: [m.text for m in fake.sent(mei)].count("pong") == 3, timeout=10)
     else:  # aiogram's middleware reports each finished update
         await tracker.wait(paid.update_id)
+    # Plain private text is the host's too: circlecart's shop assistant answers it only in its own bot.
+    before = len(fake.sent(mei))
+    chatter = await fake.send_message(mei, None, "celadon tea set")
+    assert chatter.update_id is not None
+    if ordered:
+        await fake.send_message(mei, None, "/ping")
+        await fake.wait_for(lambda _: [m.text for m in fake.sent(mei)].count("pong") == 4, timeout=10)
+        assert [m.text for m in fake.sent(mei)[before:]] == ["pong"]
+    else:
+        await tracker.wait(chatter.update_id)
+        assert fake.sent(mei)[before:] == []
     # Nor does the reconciler take the host's charges, which Telegram lists beside circlecart's own.
     await eventually(lambda: shop.jobs is not None)
     assert shop.jobs is not None

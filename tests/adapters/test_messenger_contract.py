@@ -127,3 +127,14 @@ async def test_invite_links_join_requests_and_removal(telegram_world) -> None:  
     assert group.status_of(mei.id).status == "left"  # removed, not banned: Mei can come back
     assert await messenger.is_chat_admin(group.id, BOT_ID)
     assert not await messenger.is_chat_admin(group.id, mei.id)
+
+
+async def test_typing_shows_in_the_members_chat_while_the_bot_works(telegram_world) -> None:  # type: ignore[no-untyped-def]
+    fake, messenger = telegram_world
+    mei = fake.user(2011, "Mei")
+    mei.start_bot()
+    await messenger.send_chat_action(mei.id, "typing")
+    calls = fake.calls_to("sendChatAction")
+    assert [(c.params["chat_id"], c.params["action"]) for c in calls] == [(mei.id, "typing")]
+    with pytest.raises(Rejected):
+        await messenger.send_chat_action(mei.id, "dancing")

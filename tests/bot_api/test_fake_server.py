@@ -673,3 +673,28 @@ async def test_two_bots_in_a_group_and_inline_invoice(fake_telegram: FakeTelegra
     assert result.accepted and result.message is not None and result.message.chat_id == group.id
     assert fake_telegram.charges[result.charge_id or ""].total_amount == 40
     fake_telegram.assert_no_errors()
+
+
+async def test_admins_are_asked_of_the_chat_as_it_is_now(
+    fake_telegram: FakeTelegram, aiogram_bot: AiogramBot, ptb_bot: telegram.Bot
+) -> None:
+    """getChatMember and getChatAdministrators answer for the moment they are asked: a demoted admin is a member
+    and leaves the list, an admin of one group is nobody special in another (both clients parse the answers)."""
+    owner, carl, bob = fake_telegram.user(10, "Olga"), fake_telegram.user(11, "Carl"), fake_telegram.user(12, "Bob")
+    group = fake_telegram.group(GROUP_ID, "Makers", bots_are_members=False).set_owner(owner)
+    other = fake_telegram.group(GROUP_ID - 1, "Pins", bots_are_members=False).set_owner(bob)
+    group.add_member(bob).set_admin(carl, custom_title="host")
+    await fake_telegram.add_bot_to_group(group, owner, status="administrator")
+    await fake_telegram.add_bot_to_group(other, bob, status="member")
+
+    admins = await aiogram_bot.get_chat_administrators(group.id)
+    assert {a.user.id for a in admins} == {owner.id, carl.id, BOT_USER_ID}
+    carl_now = await ptb_bot.get_chat_member(group.id, carl.id)
+    assert carl_now.status == "administrator" and getattr(carl_now, "custom_title", None) == "host"
+    assert (await aiogram_bot.get_chat_member(group.id, bob.id)).status == "member"
+    assert (await ptb_bot.get_chat_member(other.id, bob.id)).status == "creator"
+
+    group.add_member(carl)  # demoted
+    assert (await aiogram_bot.get_chat_member(group.id, carl.id)).status == "member"
+    assert carl.id not in {a.user.id for a in await ptb_bot.get_chat_administrators(group.id)}
+    assert (await ptb_bot.get_chat_member(group.id, fake_telegram.user(13, "Nia").id)).status == "left"

@@ -27,3 +27,8 @@ def test_the_operator_makes_a_brand_plan_and_no_community_plan_gives_product_per
     assert terms.returncode == 1 and "membership.discount_invalid (min=1, max=50)" in terms.stderr
     (only,) = circlecart("plan", "list", env=env).stdout.splitlines()  # nothing refused was saved
     assert only.startswith("#1 Celadon Circle") and "v1" in only
+    assert "/ 30 days ·" in only  # a count in its plural form
+
+    repriced = circlecart("plan", "price", "1", "120", env=env)
+    assert repriced.returncode == 0, repriced.stderr
+    assert "is now version 2; 0 members told" in repriced.stdout  # nobody has joined yet

@@ -44,8 +44,10 @@ def test_every_table_entry_gets_a_handler() -> None:
     assert len(commands) == len(table.commands)
 
     message_handlers = [h for h in handlers if isinstance(h, MessageHandler)]
-    # successful_payment, then commands no table entry claims, then private dialog text (table.text)
-    assert len(message_handlers) == 2 + (table.text is not None)
+    # successful_payment, then commands no table entry claims, then private dialog text (table.text) and
+    # private documents (table.document: pools of codes)
+    assert len(message_handlers) == 2 + (table.text is not None) + (table.document is not None)
+    assert message_handlers[-1].callback.__name__ == "on_document"
 
     callbacks = [h for h in handlers if isinstance(h, CallbackQueryHandler)]
     assert [h.pattern for h in callbacks] == [action_pattern(a) for a in table.actions] + [None]

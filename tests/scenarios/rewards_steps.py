@@ -66,23 +66,23 @@ def link_code(message: Any) -> str:
     return match.group(1)
 
 
-async def start_group_buy(shop: Shop, member: Any, group: Any, title: str) -> Any:
-    """/groupbuy in the group, press the product, pay the invoice there."""
+async def start_group_buy(shop: Shop, member: Any, group: Any, title: str, **pay: Any) -> Any:
+    """/groupbuy in the group, press the product, pay the invoice there (`pay`: e.g. a shipping_address)."""
     (menu,) = await shop.say(member, group, "/groupbuy")
     await shop.press(member, menu, text=next(t for t in menu.button_texts if t.startswith(title)))
     invoice = shop.fake.last(group)
     assert invoice.invoice is not None, invoice
-    return await shop.pay(member, invoice)
+    return await shop.pay(member, invoice, **pay)
 
 
-async def join_group_buy(shop: Shop, member: Any, code: str) -> Any:
-    """Open the shared link in private, press Join, pay the invoice."""
+async def join_group_buy(shop: Shop, member: Any, code: str, **pay: Any) -> Any:
+    """Open the shared link in private, press Join, pay the invoice (`pay`: e.g. a shipping_address)."""
     (summary,) = await shop.say(member, None, f"/start g_{code}")
     join = next(t for t in summary.button_texts if t.startswith("Join"))
     answer = await shop.press(member, summary, text=join)
     invoice = shop.fake.last(member)
     assert invoice.invoice is not None, (answer, invoice)
-    return await shop.pay(member, invoice)
+    return await shop.pay(member, invoice, **pay)
 
 
 async def balance(shop: Shop, member: Any) -> int:

@@ -52,11 +52,13 @@ async def test_brand_staff_schedule_a_drop_through_the_dialog(shop: Shop) -> Non
     assert drop.starts_at == starts.replace(second=0, microsecond=0)
 
 
-async def test_cancel_ends_the_dialog_and_other_text_is_left_alone(shop: Shop) -> None:
+async def test_cancel_ends_the_dialog_and_later_text_goes_to_the_shop_assistant(shop: Shop) -> None:
     staff = shop.member("Bo")
     await make_staff(shop, "Celadon Studio", staff)
     (menu,) = await shop.say(staff, None, "/brand")
     await shop.press(staff, menu, text="New drop · Celadon Studio")
     (reply,) = await shop.say(staff, None, "cancel")
     assert "Scheduling cancelled" in reply.content
-    assert await shop.say(staff, None, "TEA-SET-01") == []  # no dialog: plain text is not for the bot
+    # No dialog any more: plain text is a shopping request (the assistant, here without a model: search).
+    (answer,) = await shop.say(staff, None, "celadon tea set")
+    assert "Celadon tea set" in " ".join(answer.button_texts) and "drop" not in answer.content.lower()

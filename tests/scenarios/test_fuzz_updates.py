@@ -9,6 +9,7 @@ and replays of earlier updates. Updates go in batches that the bot handles concu
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import string
@@ -22,6 +23,7 @@ from circlecart.sandbox.bot_api.updates import new_query_id
 from circlecart.sandbox.bot_api.world import QueryRecord
 from domain.shop.orders import OrderStatus
 from tests.scenarios.harness import BOT_ID, Shop
+from tests.scenarios.rewards_steps import eventually
 
 UPDATES = 5_000
 BATCH = 50
@@ -205,6 +207,11 @@ async def _fuzz(shop: Shop, rng: random.Random, count: int, caplog: pytest.LogCa
         # Messages the bot sent meanwhile carry buttons too (product cards, invoices, menus).
         world.messages.extend(m for m in shop.fake.sent(world.group)[-5:] if m.buttons and m not in world.messages)
 
+    # A redelivery that arrives while the first delivery is still being handled is skipped at once (it is claimed),
+    # so waiting on its update_id can return before the first delivery has answered: wait for the answers too.
+    queries = [*world.callback_ids, *world.pre_checkout_ids]
+    with contextlib.suppress(AssertionError):
+        await eventually(lambda: all(shop.fake.queries[q].answered for q in queries), timeout=30)
     unanswered = [q for q in world.callback_ids if not shop.fake.queries[q].answered]
     assert unanswered == [], f"{len(unanswered)} of {len(world.callback_ids)} callback queries unanswered"
     unanswered = [q for q in world.pre_checkout_ids if not shop.fake.queries[q].answered]

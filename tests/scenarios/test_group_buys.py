@@ -217,15 +217,18 @@ async def test_a_short_fiat_group_buy_is_marked_refund_due_and_members_told(fram
     from domain.money import parse_major
     from domain.shop.products import NewProduct
 
-    async with rewards_shop(framework, tmp_path, payment_provider_token="284685063:TEST:circlecart") as fiat:
+    # The mug is a physical product paid in dollars: its invoice asks where to ship it, $5.00 to the US.
+    token = "284685063:TEST:circlecart"
+    async with rewards_shop(framework, tmp_path, payment_provider_token=token, shipping_zones="US=5.00") as fiat:
         async with fiat.uow() as uow:
             await uow.products.add(NewProduct("MUG-USD", "Museum mug", "Mug.", parse_major("19.99", "USD"), 5))
             await uow.commit()
         await offer_group_price(fiat, "MUG-USD", 1500, 3)
         group = await fiat.group_with_bot()
         mei, jun = await _members(fiat, "Mei", "Jun")
-        assert (await start_group_buy(fiat, mei, group, "Museum mug")).accepted
-        assert (await join_group_buy(fiat, jun, link_code(card(fiat, group)))).accepted
+        address = {"country_code": "US"}
+        assert (await start_group_buy(fiat, mei, group, "Museum mug", shipping_address=address)).accepted
+        assert (await join_group_buy(fiat, jun, link_code(card(fiat, group)), shipping_address=address)).accepted
 
         fiat.clock.advance(timedelta(hours=25))
         await fiat.app.jobs.run_now("close_group_buys")  # type: ignore[union-attr]
@@ -237,5 +240,5 @@ async def test_a_short_fiat_group_buy_is_marked_refund_due_and_members_told(fram
             async with fiat.uow() as uow:
                 (payment,) = await uow.payments.for_order(order.id)
             assert payment.status is PaymentStatus.REFUND_DUE
-            await eventually(lambda m=member: bool(said(fiat, m, "$15.00 will be refunded")))
+            await eventually(lambda m=member: bool(said(fiat, m, "$20.00 will be refunded")))  # with the shipping
         assert (await fiat.product("MUG-USD")).stock == 5

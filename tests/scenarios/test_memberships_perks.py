@@ -64,7 +64,9 @@ async def test_a_group_admin_cannot_give_away_the_catalog(shop: Shop) -> None:
 
     # Mei, a shopper in the group, still pays every brand's full price.
     mei = shop.member("Mei")
-    (view,) = await shop.say(mei, bargains, "/membership")
+    (pointer,) = await shop.say(mei, bargains, "/membership")
+    assert "only in private" in pointer.text  # her membership status is hers: the link starts the private chat
+    (view,) = await shop.say(mei, None, "/start membership")
     assert "There are no membership plans yet." in view.text
     _, total = await _invoice_for(shop, mei, bargains, "celadon tea set", "Celadon tea set")
     assert total == 250

@@ -145,7 +145,7 @@ async def test_paid_orders_earn_points_shown_with_their_expiry_which_come_and_go
     assert await balance(shop, mei) == 250
     await eventually(lambda: bool(said(shop, mei, "You earned 250 points")))
     (points,) = await shop.say(mei, None, "/points")
-    assert "Your points: 250" in points.text and "250 of them expire on 2027-11-22" in points.text
+    assert "Your points: 250" in points.text and "250 of them expire on Nov 22, 2027" in points.text
 
     # A replayed payment earns nothing more.
     shop.tracker.forget(paid.update_id)
@@ -156,7 +156,7 @@ async def test_paid_orders_earn_points_shown_with_their_expiry_which_come_and_go
     shop.clock.advance(timedelta(days=365 - 20))  # within the 30-day reminder window
     await shop.app.jobs.run_now("remind_points_expiry")  # type: ignore[union-attr]
     await shop.app.jobs.run_now("remind_points_expiry")  # type: ignore[union-attr]
-    await eventually(lambda: bool(said(shop, mei, "250 of your points expire on 2027-11-22")))
+    await eventually(lambda: bool(said(shop, mei, "250 of your points expire on Nov 22, 2027")))
     assert len(said(shop, mei, "of your points expire")) == 1
 
     shop.clock.advance(timedelta(days=21))

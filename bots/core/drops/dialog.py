@@ -38,6 +38,7 @@ STEP_OF_ERROR = {
     DropError.BAD_QUANTITY: "quantity",
     DropError.BAD_PRICE: "price",
     DropError.BAD_CURRENCY: "price",
+    DropError.PHYSICAL_IN_STARS: "price",
     MoneyError.PRICE_INVALID: "price",
     MoneyError.PRICE_NEGATIVE: "price",
     MoneyError.PRICE_TOO_PRECISE: "price",
@@ -199,8 +200,8 @@ def preview(ctx: Context, drop: Drop) -> View:
         ctx.t("{quantity} × {title} at {price}", quantity=drop.quantity, title=drop.title, price=drop.price.display()),
         ctx.t(
             "Opens {starts}, closes {ends}",
-            starts=drop.starts_at.strftime("%Y-%m-%d %H:%M UTC"),
-            ends=drop.ends_at.strftime("%Y-%m-%d %H:%M UTC"),
+            starts=ctx.when(drop.starts_at),
+            ends=ctx.when(drop.ends_at),
         ),
         ctx.t(
             "Limit {limit} per member · early access {minutes} min · {mode}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 
 from bots.core.callbacks import Callback
 from bots.core.context import Context
@@ -13,7 +14,7 @@ from bots.core.events import ButtonEvent, CommandEvent, PreCheckoutEvent, TextEv
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payments
-from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, HandlerTable
 from domain.actors import Actor
 from domain.brands import optins, roles
 from domain.brands.errors import BrandError
@@ -21,8 +22,11 @@ from domain.communities import CommunityError
 from domain.drops import buying, notices, scheduling, shelf, standing
 from domain.drops.errors import DropError
 from domain.errors import DomainError, ErrorCode
+from domain.money import Money
 from domain.numbers import whole_number
 from domain.outgoing import MessageRef, View
+from domain.ports import UnitOfWork
+from domain.shop import checkout as shop_checkout
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +55,10 @@ ERRORS: dict[ErrorCode, str] = {
     DropError.BAD_TIME: N_("Give the start and end with a time zone."),
     DropError.BAD_DURATION: N_("A drop must last between one minute and 30 days."),
     DropError.BAD_CURRENCY: N_("The drop must be priced in {currency}, like its product."),
+    DropError.PHYSICAL_IN_STARS: N_(
+        "{title} is a physical product, and Telegram Stars are for digital goods and services only: "
+        "its drop must be priced in the payment provider's currency."
+    ),
     DropError.NOT_BRAND_PRODUCT: N_("{title} is not one of this brand's products."),
     DropError.COMMUNITY_NOT_OPTED_IN: N_("Group {chat} has not allowed this brand's drops."),
     DropError.NOT_ENOUGH_STOCK: N_("Only {stock} of {title} are for sale in the shop: a drop cannot set aside more."),
@@ -68,19 +76,35 @@ ERRORS: dict[ErrorCode, str] = {
 
 def register(table: HandlerTable) -> None:
     """Declare this capability's entries in the handler table."""
-    table.command(Command("brands", brands_in_group, N_("Brands allowed to drop here"), frozenset({GROUP_SCOPE})))
-    table.command(Command("brand", brand_menu, N_("Brand menu (brand staff)"), frozenset({PRIVATE_SCOPE})))
+    brands_help = (
+        (Audience.MEMBER, N_("/brands · brands allowed to announce drops here")),
+        (Audience.MODERATOR, N_("/brands · allow or block brands' drops in this group")),
+    )
+    group_people = frozenset({Audience.MEMBER, Audience.MODERATOR})
+    brands = N_("Brands allowed to drop here")
+    in_groups = frozenset({GROUP_SCOPE})
+    table.command(Command("brands", brands_in_group, brands, in_groups, audience=group_people, help=brands_help))
+    brand_help = (
+        (Audience.BRAND_STAFF, N_("/brand · your brand's drops: new, edit, cancel")),
+        (Audience.OPERATOR, N_("/brand add NAME · /brand staff BRAND USER_ID · register brands and their staff")),
+    )
+    brand_people = frozenset({Audience.BRAND_STAFF, Audience.OPERATOR})
+    menu = N_("Brand menu (brand staff)")
+    in_private = frozenset({PRIVATE_SCOPE})
+    # Not in everyone's menu: /help lists it for brand staff and the operator.
+    table.command(Command("brand", brand_menu, menu, in_private, in_menu=False, audience=brand_people, help=brand_help))
     table.command(Command("raffle", raffle_command, N_("A raffle's entrants and draw"), frozenset({PRIVATE_SCOPE})))
     table.action("dopt", toggle_brand, int, int)
     table.action("dbuy", buy, int)
     table.action("dremind", remind_me, int)
     table.action("denter", enter_raffle, int)
     table.action("dcancel", cancel_drop, int)
+    table.member_state_key(dialog.dialog_key)  # a brand's open drop dialog is forgotten with them
     table.action("dnew", dialog.start_dialog, int)
     table.action("dconfirm", dialog.confirm, int)
     table.action("dedit", edit.start_edit, int)
     table.action("dfield", edit.choose_field, int, str)
-    table.text = private_text
+    # Private text reaches private_text through the assistant (bots/core/assistant), which asks dialog_open first.
     table.payment_kind(PAYMENT_KIND, pre_checkout, payments.successful_payment)
     table.notice(notices.TEASER, views.teaser)
     table.notice(notices.ANNOUNCEMENT, views.announcement)
@@ -154,6 +178,11 @@ async def _menu(ctx: Context, actor: Actor) -> View:
     return views.brand_menu(ctx, brands, drops)
 
 
+async def dialog_open(ctx: Context, user_id: int) -> bool:
+    """Is a brand's scheduling or editing conversation waiting for this person's next answer?"""
+    return await ctx.services.state.get(dialog.dialog_key(user_id)) is not None
+
+
 async def private_text(ctx: Context, event: TextEvent) -> None:
     """Private text answers a brand's open conversation; without one, the text is not for us."""
     state = await ctx.services.state.get(dialog.dialog_key(event.sender.id))
@@ -204,8 +233,9 @@ async def _buy(ctx: Context, event: ButtonEvent, drop_id: int) -> None:
             community_id,
             fiat_payments=bool(ctx.settings.payment_provider_token),
         )
+        ships = await shop_checkout.ships(uow, checkout.order)
         await uow.commit()
-    invoice = views.invoice(ctx, checkout, event.sender.first_name)
+    invoice = views.invoice(ctx, checkout, event.sender.first_name, ships=ships)
     reply_to = event.message.message_id if isinstance(event.message, MessageRef) and event.chat else None
     await ctx.messenger.send_invoice(chat_id, invoice, reply_to=reply_to)
     await ctx.messenger.answer_callback(event.callback_id, ctx.t("Your invoice is ready: tap Pay."))
@@ -289,4 +319,11 @@ async def raffle_command(ctx: Context, event: CommandEvent) -> None:
 
 # -- payments -----------------------------------------------------------------------------------------
 async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
-    await answer_pre_checkout(ctx, event, buying.accept_pre_checkout, keep_refusal_changes=False)
+    async def check(uow: UnitOfWork, now: datetime, payer_id: int, payload: str, amount: Money) -> object:
+        # A physical product: the shipping chosen in the form is priced from the rules, as in the shop.
+        await shop_checkout.choose_shipping(
+            uow, ctx.settings.shipping, payer_id, payload, event.shipping_option_id, event.country_code
+        )
+        return await buying.accept_pre_checkout(uow, now, payer_id, payload, amount)
+
+    await answer_pre_checkout(ctx, event, check, keep_refusal_changes=False)

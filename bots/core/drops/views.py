@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from bots.core.context import Context
-from bots.core.drops.chart import sales_chart
+from bots.core.drops.chart import ChartLabels, sales_chart
+from bots.core.notices import param_int, param_str
 from domain.brands.optins import BrandChoice
 from domain.drops.buying import DropCheckout
 from domain.drops.model import Drop, DropStatus
@@ -18,14 +19,8 @@ from domain.shop.products import Brand
 log = logging.getLogger(__name__)
 
 
-def _int(params: NoticeParams, name: str) -> int:
-    value = params.get(name)
-    return int(value) if value is not None else 0
-
-
-def _str(params: NoticeParams, name: str) -> str:
-    value = params.get(name)
-    return "" if value is None else str(value)
+_int = param_int
+_str = param_str
 
 
 def status_name(ctx: Context, status: DropStatus) -> str:
@@ -40,15 +35,16 @@ def status_name(ctx: Context, status: DropStatus) -> str:
 
 def _terms(ctx: Context, params: NoticeParams) -> str:
     if _str(params, "mode") == "raffle":
-        return ctx.t("Raffle: enter before {ends}; winners are drawn then.", ends=_str(params, "ends"))
-    return ctx.t("Limit {limit} per member · ends {ends}", limit=_int(params, "limit"), ends=_str(params, "ends"))
+        return ctx.t("Raffle: enter before {ends}; winners are drawn then.", ends=ctx.when_text(params.get("ends")))
+    ends = ctx.when_text(params.get("ends"))
+    return ctx.t("Limit {limit} per member · ends {ends}", limit=_int(params, "limit"), ends=ends)
 
 
 def _draw_round(ctx: Context, params: NoticeParams) -> str:
     return ctx.t(
         "The draw uses drand round {round} ({at}), the first after entries close: nobody can know it before.",
         round=_int(params, "beacon_round"),
-        at=_str(params, "beacon_at"),
+        at=ctx.when_text(params.get("beacon_at"), seconds=True),
     )
 
 
@@ -93,11 +89,13 @@ def announcement(ctx: Context, params: NoticeParams) -> View:
 def teaser(ctx: Context, params: NoticeParams) -> View:
     lines = [
         ctx.t("<b>Coming soon: {title}</b>", title=_str(params, "title")),
-        ctx.t(
+        ctx.tn(
+            "{quantity} unit at {price}, opening {starts}.",
             "{quantity} units at {price}, opening {starts}.",
+            _int(params, "quantity"),
             quantity=_int(params, "quantity"),
             price=_str(params, "price"),
-            starts=_str(params, "starts"),
+            starts=ctx.when_text(params.get("starts")),
         ),
         _terms(ctx, params),
     ]
@@ -177,14 +175,20 @@ def record_filename(drop_id: int) -> str:
     return f"raffle-{drop_id}.json"
 
 
+def _entered_and_won(ctx: Context, entrants: int, winners: int) -> str:
+    return ctx.tn(
+        "{entrants} entered; {winners} won and was told in private.",
+        "{entrants} entered; {winners} won and were told in private.",
+        winners,
+        entrants=entrants,
+        winners=winners,
+    )
+
+
 def _secret_seed_results(ctx: Context, params: NoticeParams) -> list[str]:
     return [
         ctx.t("<b>Raffle drawn: {title}</b>", title=_str(params, "title")),
-        ctx.t(
-            "{entrants} entered; {winners} won and were told in private.",
-            entrants=_int(params, "entrants"),
-            winners=_int(params, "winners"),
-        ),
+        _entered_and_won(ctx, _int(params, "entrants"), _int(params, "winners")),
         ctx.t("Seed: <code>{seed}</code>", seed=_str(params, "seed")),
         ctx.t("Its sha256 was published when entries opened: <code>{hash}</code>", hash=_str(params, "seed_hash")),
         ctx.t("Anyone can recompute the draw: circlecart drop verify {drop_id}", drop_id=_int(params, "drop_id")),
@@ -207,7 +211,7 @@ def _results_lines(
     """The results as a caption (at most 1024 characters): every value the draw used; the file has the rest."""
     lines = [
         ctx.t("<b>Raffle drawn: {title}</b>", title=title),
-        ctx.t("{entrants} entered; {winners} won and were told in private.", entrants=entrants, winners=winners),
+        _entered_and_won(ctx, entrants, winners),
         ctx.t("Commitment (published when entries opened): <code>{hash}</code>", hash=commitment),
         ctx.t("Secret: <code>{secret}</code>", secret=secret),
     ]
@@ -288,33 +292,35 @@ def report(ctx: Context, params: NoticeParams) -> View:
         ctx.t("Units sold: {sold} of {quantity}", sold=_int(params, "sold"), quantity=_int(params, "quantity")),
         *([ctx.t("Refunded: {count}", count=refunded)] if isinstance(refunded, int) and refunded > 0 else []),
         ctx.t("Revenue: {revenue}", revenue=_str(params, "revenue")),
-        ctx.t("Sold out in {duration}", duration=duration(int(sell_out)))
+        ctx.t("Sold out in {duration}", duration=ctx.duration(int(sell_out)))
         if sell_out is not None
         else ctx.t("Did not sell out."),
     ]
     timeline = [int(n) for n in _str(params, "timeline").split(",") if n]
     chart: bytes | None = None
     try:
-        chart = sales_chart(timeline, max(1, _int(params, "bucket_seconds")), _str(params, "title"))
+        chart = sales_chart(timeline, max(1, _int(params, "bucket_seconds")), _str(params, "title"), chart_labels(ctx))
     except Exception:
         log.exception("could not draw the sales chart of drop %s", params.get("drop_id"))
     return View("\n".join(lines), photo_bytes=chart)
 
 
-def duration(seconds: int) -> str:
-    hours, rest = divmod(max(0, seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes:02d}m {secs:02d}s"
-    if minutes:
-        return f"{minutes}m {secs:02d}s"
-    return f"{secs}s"
+def chart_labels(ctx: Context) -> ChartLabels:
+    return ChartLabels(
+        per_period=ctx.plain("per period"),
+        total=ctx.plain("total"),
+        time=ctx.plain("time since opening ({unit})"),
+        units_paid=ctx.plain("units paid"),
+        minutes=ctx.plain("min"),
+        seconds=ctx.plain("s"),
+    )
 
 
-def invoice(ctx: Context, checkout: DropCheckout, buyer_name: str) -> Invoice:
+def invoice(ctx: Context, checkout: DropCheckout, buyer_name: str, *, ships: bool = False) -> Invoice:
+    """`ships`: a physical product paid through the provider, so the form asks where to send it."""
     order = checkout.order
     line = order.lines[0]
-    total = order.total
+    total = order.goods_total  # shipping is chosen in the payment form and added by Telegram
     description = ctx.t("For {name}. {quantity} × {title}", name=buyer_name, quantity=line.quantity, title=line.title)
     return Invoice(
         title=line.title[:32],
@@ -324,6 +330,7 @@ def invoice(ctx: Context, checkout: DropCheckout, buyer_name: str) -> Invoice:
         amount=total.amount,
         label=line.title[:32],
         provider_token="" if total.is_stars else ctx.settings.payment_provider_token,
+        ships=ships and not total.is_stars,
     )
 
 
@@ -353,7 +360,7 @@ def brand_menu(ctx: Context, brands: tuple[Brand, ...], drops: tuple[Drop, ...])
                 status=status_name(ctx, drop.status),
                 sold=drop.sold,
                 quantity=drop.quantity,
-                starts=drop.starts_at.strftime("%Y-%m-%d %H:%M UTC"),
+                starts=ctx.when(drop.starts_at),
             )
         )
         if drop.status in (DropStatus.DRAFT, DropStatus.SCHEDULED):

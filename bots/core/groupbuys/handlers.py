@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
+from datetime import datetime
 
 from bots.core.callbacks import Callback
 from bots.core.context import Context
@@ -11,16 +13,22 @@ from bots.core.events import ButtonEvent, Chat, CommandEvent, PreCheckoutEvent
 from bots.core.groupbuys import views
 from bots.core.groupbuys.errors import GroupBuyCommandError
 from bots.core.i18n import N_
+from bots.core.moderation.settings_views import risk_notice
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payments
-from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, HandlerTable
 from domain.errors import DomainError, ErrorCode
 from domain.groupbuys import closing, flow, offers
 from domain.groupbuys.errors import GroupBuyError
 from domain.groupbuys.flow import Seat
 from domain.groupbuys.model import PAYLOAD_KIND
+from domain.moderation import settings as community_settings
+from domain.moderation.model import Feature
+from domain.money import Money
 from domain.numbers import whole_number
 from domain.outgoing import MessageRef, View
+from domain.ports import UnitOfWork
+from domain.shop import checkout
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +51,10 @@ ERRORS: dict[ErrorCode, str] = {
     GroupBuyError.PRICE_NOT_LOWER: N_("A group price must be lower than the price of {price}."),
     GroupBuyError.BAD_SIZE: N_("A group has {min} to {max} members."),
     GroupBuyError.BAD_HOURS: N_("A group buy lasts 1 to {max} hours."),
+    GroupBuyError.PHYSICAL_IN_STARS: N_(
+        "{title} is a physical product, and Telegram Stars are for digital goods and services only: "
+        "its group buy must be paid through the payment provider."
+    ),
     GroupBuyCommandError.USAGE: N_(
         "Send /groupprice SKU PRICE SIZE [HOURS], for example /groupprice TEA-SET-01 200 3, or /groupprice SKU off."
     ),
@@ -52,7 +64,19 @@ ERRORS: dict[ErrorCode, str] = {
 def register(table: HandlerTable) -> None:
     """Declare this capability's entries in the handler table."""
     table.command(Command("groupbuy", group_buys, N_("Start a group buy"), EVERYWHERE))
-    table.command(Command("groupprice", group_price, N_("Set a group price (operators)"), PRIVATE_ONLY, in_menu=False))
+    price_help = ((Audience.OPERATOR, N_("/groupprice SKU PRICE SIZE · set a product's group price")),)
+    operator = frozenset({Audience.OPERATOR})
+    table.command(
+        Command(
+            "groupprice",
+            group_price,
+            N_("Set a group price (operators)"),
+            PRIVATE_ONLY,
+            in_menu=False,
+            audience=operator,
+            help=price_help,
+        )
+    )
     table.action("gbstart", start_group_buy, int)
     table.action("gbjoin", join_group_buy, int)
     table.payment_kind(PAYLOAD_KIND, group_pre_checkout, payments.successful_payment)
@@ -79,7 +103,11 @@ async def start_link(ctx: Context, event: CommandEvent) -> bool:
 async def _show_group_buy(ctx: Context, chat: Chat, code: str) -> None:
     async with ctx.uow() as uow:
         group_buy, participants = await flow.by_code(uow, code)
-    await ctx.messenger.send(chat.id, views.group_buy_summary(ctx, group_buy, participants))
+        # The notice of the group where the group buy was started, if it was started in one.
+        started_in = group_buy.community_id or (group_buy.chat_id if group_buy.chat_id < 0 else None)
+        group = await community_settings.settings_of(uow, started_in) if started_in is not None else None
+    view = views.group_buy_summary(ctx, group_buy, participants)
+    await ctx.messenger.send(chat.id, replace(view, text=risk_notice(ctx, group) + "\n\n" + view.text))
 
 
 # -- commands ------------------------------------------------------------------------------------------
@@ -87,8 +115,11 @@ async def _show_group_buy(ctx: Context, chat: Chat, code: str) -> None:
 
 async def group_buys(ctx: Context, event: CommandEvent) -> None:
     async with ctx.uow() as uow:
+        await community_settings.require_feature(uow, event.chat.id, Feature.GROUP_BUYS)
         found = await offers.buyable_offers(uow, MAX_OFFERS)
-    await ctx.messenger.send(event.chat.id, views.offers_view(ctx, found))
+        group = await community_settings.settings_of(uow, event.chat.id) if event.chat.is_group else None
+    view = views.offers_view(ctx, found)
+    await ctx.messenger.send(event.chat.id, replace(view, text=risk_notice(ctx, group) + "\n\n" + view.text))
 
 
 async def group_price(ctx: Context, event: CommandEvent) -> None:
@@ -154,7 +185,10 @@ async def join_group_buy(ctx: Context, event: ButtonEvent, callback: Callback) -
 
 
 async def _send_invoice(ctx: Context, event: ButtonEvent, chat_id: int, seat: Seat) -> None:
-    invoice = views.invoice(ctx, seat.order, seat.participant.payload, event.sender.first_name, seat.group_buy.size)
+    async with ctx.uow() as uow:
+        ships = await checkout.ships(uow, seat.order)
+    name = event.sender.first_name
+    invoice = views.invoice(ctx, seat.order, seat.participant.payload, name, seat.group_buy.size, ships=ships)
     reply_to = event.message.message_id if isinstance(event.message, MessageRef) else None
     await ctx.messenger.send_invoice(chat_id, invoice, reply_to=reply_to)
     await ctx.messenger.answer_callback(event.callback_id, ctx.plain("Your invoice is ready: tap Pay."))
@@ -165,7 +199,14 @@ async def _send_invoice(ctx: Context, event: ButtonEvent, chat_id: int, seat: Se
 
 
 async def group_pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
-    await answer_pre_checkout(ctx, event, flow.accept_pre_checkout, keep_refusal_changes=True)
+    async def check(uow: UnitOfWork, now: datetime, payer_id: int, payload: str, amount: Money) -> object:
+        # A physical product: the shipping chosen in the form is priced from the rules, as in the shop.
+        await checkout.choose_shipping(
+            uow, ctx.settings.shipping, payer_id, payload, event.shipping_option_id, event.country_code
+        )
+        return await flow.accept_pre_checkout(uow, now, payer_id, payload, amount)
+
+    await answer_pre_checkout(ctx, event, check, keep_refusal_changes=True)
 
 
 async def post_card(ctx: Context, group_buy_id: int) -> None:

@@ -54,7 +54,7 @@ def card(ctx: Context, params: NoticeParams) -> View:
     elif status == "cancelled":
         lines.append(ctx.t("Cancelled: the group did not fill in time. Every payment is refunded."))
     else:
-        lines.append(ctx.t("Deadline: {deadline}", deadline=str(params["deadline"])))
+        lines.append(ctx.t("Deadline: {deadline}", deadline=ctx.when_text(params["deadline"])))
         link = ctx.deep_link(f"{GROUP_LINK}{params['code']}")
         lines.append(ctx.t("Join with this link: {link}", link=link))
         buttons = ((Button(ctx.plain("Join · {price}", price=str(params["price"])), url=link),),)
@@ -76,9 +76,10 @@ def group_buy_summary(ctx: Context, group_buy: GroupBuy, participants: list[Part
     return View(view.text, ((join,),))
 
 
-def invoice(ctx: Context, order: Order, payload: str, buyer_name: str, size: int) -> Invoice:
+def invoice(ctx: Context, order: Order, payload: str, buyer_name: str, size: int, *, ships: bool = False) -> Invoice:
+    """`ships`: a physical product paid through the provider, so the form asks where to send it."""
     line = order.lines[0]
-    total = order.total
+    total = order.goods_total  # shipping is chosen in the payment form and added by Telegram
     description = ctx.plain(
         "Group buy for {name}: {title} at the group price of {size}.", name=buyer_name, title=line.title, size=size
     )
@@ -90,6 +91,7 @@ def invoice(ctx: Context, order: Order, payload: str, buyer_name: str, size: int
         amount=total.amount,
         label=line.title[:32],
         provider_token="" if total.is_stars else ctx.settings.payment_provider_token,
+        ships=ships and not total.is_stars,
     )
 
 

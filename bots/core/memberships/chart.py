@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import io
-
+from bots.core.charts import chart_style, png
 from domain.memberships.report import MonthRevenue
 
 
 def revenue_chart(revenue: tuple[MonthRevenue, ...], title: str) -> bytes:
     """Bars of revenue per month in major units, one series per currency."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    from matplotlib.figure import Figure
 
     months = sorted({row.month for row in revenue})
     currencies = sorted({row.amount.currency for row in revenue})
-    figure, axes = plt.subplots(figsize=(6, 3.5), dpi=100)
-    try:
+    with chart_style():
+        figure = Figure(figsize=(6, 3.5), dpi=100)
+        axes = figure.add_subplot()
         width = 0.8 / max(1, len(currencies))
         for index, currency in enumerate(currencies):
             totals = {row.month: row.amount for row in revenue if row.amount.currency == currency}
@@ -30,8 +27,4 @@ def revenue_chart(revenue: tuple[MonthRevenue, ...], title: str) -> bytes:
         if currencies:
             axes.legend()
         figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-        return buffer.getvalue()
-    finally:
-        plt.close(figure)
+        return png(figure)

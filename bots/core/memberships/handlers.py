@@ -12,9 +12,10 @@ from bots.core.i18n import N_
 from bots.core.memberships import views as mv
 from bots.core.memberships.chart import revenue_chart
 from bots.core.memberships.errors import MembershipCommandError
+from bots.core.personal import answer_personally
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payments
-from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, HandlerTable
 from domain.errors import DomainError
 from domain.memberships import cancelling, groups, joining, management, report, schedule
 from domain.memberships import notices as mn
@@ -35,7 +36,8 @@ async def membership(ctx: Context, event: CommandEvent) -> None:
     community = None if event.chat.is_private else event.chat.id
     async with ctx.uow() as uow:
         statuses = await joining.overview(uow, ctx.now(), event.sender.id, community)
-    await ctx.messenger.send(event.chat.id, mv.plans_view(ctx, statuses, ctx.now(), event.chat.is_private))
+    # The member's own status is in it: it goes to the private chat, where its buttons all work.
+    await answer_personally(ctx, event, mv.plans_view(ctx, statuses, ctx.now(), True), "membership")
 
 
 async def join(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
@@ -188,9 +190,12 @@ async def _plan_change(ctx: Context, event: CommandEvent, action: str, plan_id: 
             change = await management.change_price(uow, ctx.now(), who, plan.id, price)
             await uow.commit()
         ctx.services.outbox.wake()
-        text = ctx.t(
+        text = ctx.tn(
+            "{plan} now costs {price} (version {version}). "
+            "{count} member was told; they keep their price until they renew.",
             "{plan} now costs {price} (version {version}). "
             "{count} members were told; they keep their price until they renew.",
+            change.told,
             plan=plan.name,
             price=price.display(),
             version=change.version.number,
@@ -244,10 +249,8 @@ async def members_command(ctx: Context, event: CommandEvent) -> None:
         previews = await schedule.removal_preview(uow, ctx.now()) if event.args.strip() == "dry-run" else None
     if previews is not None:
         mine = {p.id for p in found.plans}
-        lines = mv.dry_run_lines(tuple(p for p in previews if p.membership.plan_id in mine))
-        text = "\n".join(
-            [ctx.t("Would be removed now: {count}", count=len(lines)), *(f"<code>{line}</code>" for line in lines)]
-        )
+        lines = mv.removal_lines(ctx, tuple(p for p in previews if p.membership.plan_id in mine))
+        text = "\n".join([ctx.t("Would be removed now: {count}", count=len(lines)), *lines])
         await ctx.messenger.send(event.chat.id, View(text))
         return
     await ctx.messenger.send(event.chat.id, View(mv.report_text(ctx, found)))
@@ -259,8 +262,32 @@ async def members_command(ctx: Context, event: CommandEvent) -> None:
 def register(table: HandlerTable) -> None:
     """Declare this capability's entries in the handler table."""
     table.command(Command("membership", membership, N_("Memberships and your status"), EVERYWHERE))
-    table.command(Command("members", members_command, N_("Members report (owners)"), EVERYWHERE, in_menu=False))
-    table.command(Command("plan", plan_command, N_("Manage membership plans (owners)"), EVERYWHERE, in_menu=False))
+    owners = frozenset({Audience.MODERATOR, Audience.OPERATOR})
+    report_help = (
+        (
+            Audience.MODERATOR,
+            N_("/members · this group's members, renewals and revenue (/members dry-run: who would be removed)"),
+        ),
+        (
+            Audience.OPERATOR,
+            N_("/members · every plan's members, renewals and revenue (/members dry-run: who would be removed)"),
+        ),
+    )
+    plan_help = (
+        (
+            Audience.MODERATOR,
+            N_("/plan add PRICE CURRENCY NAME · a plan for this group; /plan list, price, terms, close, open, group"),
+        ),
+        (
+            Audience.OPERATOR,
+            N_("/plan add PRICE CURRENCY NAME [brand=NAME] · plans in private; /plan list, price, terms, close, open"),
+        ),
+    )
+    report_name, plan_name = N_("Members report (owners)"), N_("Manage membership plans (owners)")
+    table.command(
+        Command("members", members_command, report_name, EVERYWHERE, in_menu=False, audience=owners, help=report_help)
+    )
+    table.command(Command("plan", plan_command, plan_name, EVERYWHERE, in_menu=False, audience=owners, help=plan_help))
     table.action("mbjoin", join, int)
     table.action("mbtrial", trial, int)
     table.action("mbcancel", cancel_ask, int)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bots.core.context import Context
 from bots.core.i18n import N_
@@ -83,15 +83,17 @@ ERRORS: dict[ErrorCode, str] = {
 }
 
 
-def day(value: str | int | None) -> str:
-    """An ISO timestamp from notice params as a date (UTC)."""
+def day(ctx: Context, value: str | int | None) -> str:
+    """An ISO timestamp from notice params as a date (UTC), in the reader's language."""
     if not isinstance(value, str):
         return ""
-    return datetime.fromisoformat(value).strftime("%Y-%m-%d")
+    return ctx.date(datetime.fromisoformat(value))
 
 
 def price_text(ctx: Context, terms: Terms) -> str:
-    return ctx.t("{price} / {days} days", price=terms.price.display(), days=terms.period_days)
+    return ctx.t(
+        "{price} / {period}", price=terms.price.display(), period=ctx.duration(timedelta(days=terms.period_days))
+    )
 
 
 def _money(params: NoticeParams) -> str:
@@ -113,9 +115,16 @@ def benefits_lines(ctx: Context, terms: Terms, brand: str | None = None) -> list
     if b.points_multiplier_percent > 100:
         lines.append(ctx.t("· points ×{multiplier}", multiplier=multiplier_text(b.points_multiplier_percent)))
     if b.early_access_minutes:
-        lines.append(ctx.t("· drops open {minutes} minutes early", minutes=b.early_access_minutes))
+        minutes = b.early_access_minutes
+        lines.append(
+            ctx.tn(
+                "· drops open {minutes} minute early", "· drops open {minutes} minutes early", minutes, minutes=minutes
+            )
+        )
     if terms.trial_days:
-        lines.append(ctx.t("· free trial: {days} days", days=terms.trial_days))
+        lines.append(
+            ctx.tn("· free trial: {days} day", "· free trial: {days} days", terms.trial_days, days=terms.trial_days)
+        )
     return lines
 
 
@@ -129,14 +138,14 @@ def status_line(ctx: Context, membership: Membership | None, now: datetime) -> s
     if status is MembershipStatus.EXPIRED:
         return ctx.t("Your membership: {status}.", status=name)
     if status is MembershipStatus.GRACE:
-        return ctx.t("Your membership: {status}, perks until {date}.", status=name, date=_d(membership.grace_end))
+        return ctx.t("Your membership: {status}, perks until {date}.", status=name, date=_d(ctx, membership.grace_end))
     if membership.renews_by_itself:
-        return ctx.t("Your membership: {status}, renews on {date}.", status=name, date=_d(membership.period_end))
-    return ctx.t("Your membership: {status}, until {date}.", status=name, date=_d(membership.period_end))
+        return ctx.t("Your membership: {status}, renews on {date}.", status=name, date=_d(ctx, membership.period_end))
+    return ctx.t("Your membership: {status}, until {date}.", status=name, date=_d(ctx, membership.period_end))
 
 
-def _d(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d")
+def _d(ctx: Context, moment: datetime) -> str:
+    return ctx.date(moment)
 
 
 def plans_view(ctx: Context, statuses: tuple[PlanStatus, ...], now: datetime, private: bool) -> View:
@@ -164,7 +173,12 @@ def plans_view(ctx: Context, statuses: tuple[PlanStatus, ...], now: datetime, pr
             rows.append(
                 (
                     Button(
-                        ctx.t("Try free for {days} days", days=terms.trial_days),
+                        ctx.tn(
+                            "Try free for {days} day",
+                            "Try free for {days} days",
+                            terms.trial_days,
+                            days=terms.trial_days,
+                        ),
                         callback=ctx.button("mbtrial", plan.id),
                     ),
                 )
@@ -216,7 +230,7 @@ def cancel_confirm(ctx: Context, plan: Plan, membership: Membership) -> View:
     text = ctx.t(
         "Cancel {plan}? You keep your perks until {date}; nothing renews after that.",
         plan=plan.name,
-        date=_d(membership.period_end),
+        date=_d(ctx, membership.period_end),
     )
     return View(text, ((Button(ctx.t("Yes, cancel"), callback=ctx.button("mbcancelok", membership.id)),),))
 
@@ -241,7 +255,7 @@ def notice_started(ctx: Context, params: NoticeParams) -> View:
         ctx.t(
             "<b>Welcome to {plan}!</b> Your membership runs until {date}.",
             plan=str(params["plan"]),
-            date=day(params["until"]),
+            date=day(ctx, params["until"]),
         )
     ]
     if params.get("stars"):
@@ -250,13 +264,17 @@ def notice_started(ctx: Context, params: NoticeParams) -> View:
 
 
 def notice_renewed(ctx: Context, params: NoticeParams) -> View:
-    text = ctx.t("Your {plan} membership is renewed until {date}.", plan=str(params["plan"]), date=day(params["until"]))
+    text = ctx.t(
+        "Your {plan} membership is renewed until {date}.", plan=str(params["plan"]), date=day(ctx, params["until"])
+    )
     return View(text)
 
 
 def notice_trial(ctx: Context, params: NoticeParams) -> View:
     text = ctx.t(
-        "Your free trial of {plan} has started. It ends on {date}.", plan=str(params["plan"]), date=day(params["until"])
+        "Your free trial of {plan} has started. It ends on {date}.",
+        plan=str(params["plan"]),
+        date=day(ctx, params["until"]),
     )
     return View(text, _group_button(ctx, params))
 
@@ -265,7 +283,7 @@ def notice_cancelled(ctx: Context, params: NoticeParams) -> View:
     text = ctx.t(
         "Your {plan} membership is cancelled. You keep your perks until {date}.",
         plan=str(params["plan"]),
-        date=day(params["until"]),
+        date=day(ctx, params["until"]),
     )
     return View(text)
 
@@ -274,8 +292,8 @@ def notice_grace(ctx: Context, params: NoticeParams) -> View:
     text = ctx.t(
         "Your {plan} membership ended on {date} without a renewal. Your perks stay until {grace}: renew to keep them.",
         plan=str(params["plan"]),
-        date=day(params["until"]),
-        grace=day(params["grace_until"]),
+        date=day(ctx, params["until"]),
+        grace=day(ctx, params["grace_until"]),
     )
     return View(text, _renew_button(ctx, params))
 
@@ -298,7 +316,7 @@ def notice_reminder(ctx: Context, params: NoticeParams) -> View:
     text = ctx.t(
         "Your {plan} membership ends on {date}. Renew now to keep your perks.",
         plan=str(params["plan"]),
-        date=day(params.get("ends") or params["until"]),
+        date=day(ctx, params.get("ends") or params["until"]),
     )
     link = params.get("link")
     if isinstance(link, str) and link:
@@ -319,7 +337,7 @@ def notice_terms_changed(ctx: Context, params: NoticeParams) -> View:
             "your current period until {date} stays as it is.",
             plan=str(params["plan"]),
             price=_money(params),
-            date=day(params["until"]),
+            date=day(ctx, params["until"]),
         )
     return View(text)
 
@@ -379,7 +397,8 @@ USAGE = N_(
 
 
 def report_text(ctx: Context, report: MembersReport) -> str:
-    lines = [ctx.t("<b>Members</b> · {count} plans", count=len(report.plans))]
+    plans = len(report.plans)
+    lines = [ctx.tn("<b>Members</b> · {count} plan", "<b>Members</b> · {count} plans", plans, count=plans)]
     for status, count in report.by_status:
         lines.append(f"{ctx.t(STATUS_NAMES[status])}: {count}")
     lines.append(ctx.t("Renewals due this week: {count}", count=report.renewals_this_week))
@@ -389,6 +408,27 @@ def report_text(ctx: Context, report: MembersReport) -> str:
     else:
         lines.append(ctx.t("No membership revenue yet."))
     return "\n".join(lines)
+
+
+def removal_lines(ctx: Context, previews: tuple[RemovalPreview, ...]) -> list[str]:
+    """The owners' /members dry-run in their language: who would be removed, from where, why and since when."""
+    reasons = {
+        "trial_ended": ctx.t("trial ended"),
+        "cancelled": ctx.t("cancelled"),
+        "grace_ended": ctx.t("grace period ended"),
+        "expired": ctx.t("expired"),
+    }
+    return [
+        ctx.t(
+            "user {user} · plan {plan} · group {group} · {reason} since {date}",
+            user=p.membership.user_id,
+            plan=p.plan.name if p.plan else str(p.membership.plan_id),
+            group=p.membership.seat_chat_id,
+            reason=reasons.get(p.reason, p.reason),
+            date=ctx.when(p.since),
+        )
+        for p in previews
+    ]
 
 
 def dry_run_lines(previews: tuple[RemovalPreview, ...]) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bots.core.context import Context
 from bots.core.events import CommandEvent
 from bots.core.i18n import N_
+from bots.core.personal import answer_personally
 from bots.core.points import views
 from bots.core.shop import handlers as shop
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
@@ -37,4 +38,4 @@ async def points(ctx: Context, event: CommandEvent) -> None:
     async with ctx.uow() as uow:
         summary = await accounts.current_summary(uow, ctx.now(), event.sender.id)
         await uow.commit()
-    await ctx.messenger.send(event.chat.id, views.points_view(ctx, summary))
+    await answer_personally(ctx, event, views.points_view(ctx, summary), "points")

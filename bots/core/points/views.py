@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bots.core.context import Context
+from bots.core.i18n import count_of
 from domain.notices import NoticeParams
 from domain.outgoing import View
 from domain.points.accounts import Summary
@@ -31,13 +32,16 @@ def points_view(ctx: Context, summary: Summary) -> View:
             ctx.t(
                 "{points} of them expire on {date}.",
                 points=summary.next_expiry.remaining,
-                date=summary.next_expiry.expires_at.strftime("%Y-%m-%d"),
+                date=ctx.date(summary.next_expiry.expires_at),
             )
         )
     if summary.owed:
         lines.append(
-            ctx.t(
-                "{points} points are owed from a refunded order and come off your next earnings.", points=summary.owed
+            ctx.tn(
+                "{points} point is owed from a refunded order and comes off your next earnings.",
+                "{points} points are owed from a refunded order and come off your next earnings.",
+                summary.owed,
+                points=summary.owed,
             )
         )
     if summary.recent:
@@ -56,7 +60,7 @@ def points_view(ctx: Context, summary: Summary) -> View:
 
 def _history_line(ctx: Context, entry: Entry) -> str:
     sign = "+" if entry.delta > 0 else "−"
-    return f"{sign}{abs(entry.delta)} · {reason_name(ctx, entry.reason)} · {entry.created_at:%Y-%m-%d}"
+    return f"{sign}{abs(entry.delta)} · {reason_name(ctx, entry.reason)} · {ctx.date(entry.created_at)}"
 
 
 # -- notices -------------------------------------------------------------------------------------------
@@ -64,8 +68,10 @@ def _history_line(ctx: Context, entry: Entry) -> str:
 
 def points_earned(ctx: Context, params: NoticeParams) -> View:
     return View(
-        ctx.t(
+        ctx.tn(
+            "You earned {points} point for order #{order}. Balance: {balance}. See /points.",
             "You earned {points} points for order #{order}. Balance: {balance}. See /points.",
+            count_of(params["points"]),
             points=params["points"],
             order=params["order"],
             balance=params["balance"],
@@ -75,17 +81,24 @@ def points_earned(ctx: Context, params: NoticeParams) -> View:
 
 def points_expiring(ctx: Context, params: NoticeParams) -> View:
     return View(
-        ctx.t(
-            "{points} of your points expire on {date}. See /points.", points=params["points"], date=str(params["date"])
+        ctx.tn(
+            "{points} of your points expires on {date}. See /points.",
+            "{points} of your points expire on {date}. See /points.",
+            count_of(params["points"]),
+            points=params["points"],
+            date=ctx.when_text(params["date"]),
         )
     )
 
 
 def points_returned(ctx: Context, params: NoticeParams) -> View:
     return View(
-        ctx.t(
+        ctx.tn(
+            "Your payment for {title} was not completed in time, so its {points} point is yours again. "
+            "Balance: {balance}. See /points.",
             "Your payment for {title} was not completed in time, so its {points} points are yours again. "
             "Balance: {balance}. See /points.",
+            count_of(params["points"]),
             title=str(params["title"]),
             points=params["points"],
             balance=params["balance"],

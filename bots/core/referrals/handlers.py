@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 
 from bots.core.context import Context
 from bots.core.events import CommandEvent
 from bots.core.i18n import N_
+from bots.core.moderation.settings_views import risk_notice
+from bots.core.personal import answer_personally
 from bots.core.referrals import views
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
 from domain.errors import ErrorCode
+from domain.moderation import settings as community_settings
 from domain.outgoing import View
 from domain.referrals import links
 from domain.referrals.errors import ReferralError
@@ -56,5 +60,8 @@ async def _accept_invitation(ctx: Context, event: CommandEvent, code: str) -> No
 async def invite(ctx: Context, event: CommandEvent) -> None:
     async with ctx.uow() as uow:
         code = await links.invite_code(uow, event.sender.id)
+        group = await community_settings.settings_of(uow, event.chat.id) if event.chat.is_group else None
         await uow.commit()
-    await ctx.messenger.send(event.chat.id, views.invite_view(ctx, code))
+    view = views.invite_view(ctx, code)
+    # The risk notice comes with the link wherever the answer lands (the group's own text, if it set one).
+    await answer_personally(ctx, event, replace(view, text=risk_notice(ctx, group) + "\n\n" + view.text), "invite")

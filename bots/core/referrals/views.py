@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bots.core.context import Context
+from bots.core.i18n import count_of
 from domain.notices import NoticeParams
 from domain.outgoing import View
 from domain.referrals.links import LINK_PREFIX as INVITE_LINK
@@ -16,9 +17,12 @@ def invite_view(ctx: Context, code: str) -> View:
             ctx.t("<b>Your invite link</b>"),
             link,
             "",
-            ctx.t(
+            ctx.tn(
+                "When someone you invite pays for their first order, you earn {points} point once the order is "
+                "past its {days}-day refund window.",
                 "When someone you invite pays for their first order, you earn {points} points once the order is "
                 "past its {days}-day refund window.",
+                policy.referral_points,
                 points=policy.referral_points,
                 days=policy.referral_hold_days,
             ),
@@ -32,8 +36,10 @@ def invite_view(ctx: Context, code: str) -> View:
 
 def referral_rewarded(ctx: Context, params: NoticeParams) -> View:
     return View(
-        ctx.t(
+        ctx.tn(
+            "{name} paid their first order through your invitation: you earned {points} point.",
             "{name} paid their first order through your invitation: you earned {points} points.",
+            count_of(params["points"]),
             name=str(params["name"]),
             points=params["points"],
         )

@@ -11,6 +11,7 @@ from bots.core.drops import handlers as drops
 from bots.core.events import ButtonEvent, Chat, CommandEvent
 from bots.core.shop import views
 from domain.memberships import perks
+from domain.moderation import settings as community_settings
 from domain.outgoing import MessageRef, View
 from domain.points import checkout as points_checkout
 from domain.ports import UnitOfWork
@@ -24,6 +25,7 @@ async def shop(ctx: Context, event: CommandEvent) -> None:
         await find(ctx, event)
         return
     async with ctx.uow() as uow:
+        await community_settings.require_shop_open(uow, event.chat.id)
         page = await catalog.browse(uow, 0)
     await ctx.messenger.send(event.chat.id, views.catalog_page(ctx, page))
 
@@ -33,6 +35,7 @@ async def find(ctx: Context, event: CommandEvent) -> None:
         await ctx.messenger.send(event.chat.id, View(ctx.t("What are you looking for? For example: /find tea")))
         return
     async with ctx.uow() as uow:
+        await community_settings.require_shop_open(uow, event.chat.id)
         found = await catalog.search(uow, event.args)
     await ctx.messenger.send(event.chat.id, views.search_results(ctx, event.args, found))
 

@@ -59,7 +59,7 @@ def seated(ctx: Context, params: NoticeParams) -> View:
             title=str(params["title"]),
             paid=params["paid"],
             size=params["size"],
-            deadline=str(params["deadline"]),
+            deadline=ctx.when_text(params["deadline"]),
         )
     )
 

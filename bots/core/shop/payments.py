@@ -24,7 +24,7 @@ from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payment_views as pv
 from bots.core.shop.errors import RefundCommandError
-from bots.core.table import PRIVATE_SCOPE, Command, HandlerTable
+from bots.core.table import PRIVATE_SCOPE, Audience, Command, HandlerTable
 from domain.errors import DomainError, ErrorCode
 from domain.messenger import MessengerError
 from domain.money import Money
@@ -71,9 +71,14 @@ def register(table: HandlerTable) -> None:
     for kind, render in RENDERERS.items():
         table.notice(kind, render)
     table.notice("order.refunded_by_shop", pv.order_refunded)
-    table.command(Command("refund", refund, N_("Refund an order (operators)"), PRIVATE_ONLY, in_menu=False))
-    table.command(Command("refunds", refunds_owed, N_("Refunds owed (operators)"), PRIVATE_ONLY, in_menu=False))
-    table.command(Command("refunded", refunded, N_("Mark a refund done (operators)"), PRIVATE_ONLY, in_menu=False))
+    operator = frozenset({Audience.OPERATOR})
+    for name, handler, description, line in (
+        ("refund", refund, N_("Refund an order (operators)"), N_("/refund ORDER · refund an order")),
+        ("refunds", refunds_owed, N_("Refunds owed (operators)"), N_("/refunds · refunds owed to members")),
+        ("refunded", refunded, N_("Mark a refund done (operators)"), N_("/refunded NUMBER · mark a refund done")),
+    ):
+        lines = ((Audience.OPERATOR, line),)
+        table.command(Command(name, handler, description, PRIVATE_ONLY, in_menu=False, audience=operator, help=lines))
     table.errors(ERRORS)
 
 

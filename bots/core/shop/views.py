@@ -101,8 +101,12 @@ def product_card(
         if points_offer is None:
             rows.append((buy,))
         else:
-            label = ctx.t(
-                "Buy with {points} points · {price}", points=points_offer.points, price=points_offer.price.display()
+            label = ctx.tn(
+                "Buy with {points} point · {price}",
+                "Buy with {points} points · {price}",
+                points_offer.points,
+                points=points_offer.points,
+                price=points_offer.price.display(),
             )
             rows.append((buy, Button(label, callback=ctx.button("buypts", product.id))))
     rows.append((Button(ctx.t("Share"), switch_inline=product.sku),))
@@ -132,7 +136,14 @@ def invoice(ctx: Context, order: Order, buyer_name: str, *, ships: bool = False)
     )
     if order.discount:
         discount = Money(order.discount, total.currency).display()
-        saving = ctx.plain("{discount} off for {points} points.", discount=discount, points=order.points_to_spend)
+        spent = order.points_to_spend
+        saving = ctx.plain_n(
+            "{discount} off for {points} point.",
+            "{discount} off for {points} points.",
+            spent,
+            discount=discount,
+            points=spent,
+        )
         description = f"{description} {saving}"
     return Invoice(
         title=line.title[:32],
@@ -147,10 +158,16 @@ def invoice(ctx: Context, order: Order, buyer_name: str, *, ships: bool = False)
     )
 
 
-def order_history(ctx: Context, orders: tuple[Order, ...]) -> View:
+def order_history(ctx: Context, orders: tuple[Order, ...], resendable: frozenset[int] = frozenset()) -> View:
     if not orders:
         return View(ctx.t("You have no orders yet. Send /shop to browse."))
     lines = [ctx.t("<b>Your orders</b>")]
+    # A digital order's content (its file, link or the same codes) can be sent again to its buyer.
+    again = tuple(
+        (Button(ctx.t("Send again · #{number}", number=order.id), callback=ctx.button("resend", order.id)),)
+        for order in orders
+        if order.id in resendable
+    )
     for order in orders:
         line = order.lines[0]
         lines.append(
@@ -163,7 +180,7 @@ def order_history(ctx: Context, orders: tuple[Order, ...]) -> View:
                 status=status_name(ctx, order.status),
             )
         )
-    return View("\n".join(lines))
+    return View("\n".join(lines), again)
 
 
 def _esc(text: str) -> str:

@@ -8,30 +8,86 @@ from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.drops import handlers as drops
 from bots.core.echo import echo
-from bots.core.events import ButtonEvent, CommandEvent
+from bots.core.events import ButtonEvent, Chat, CommandEvent, Sender
 from bots.core.groupbuys import handlers as groupbuys
-from bots.core.i18n import LANGUAGE_NAMES
+from bots.core.i18n import LANGUAGE_NAMES, N_
+from bots.core.memberships import handlers as memberships
+from bots.core.moderation import giveaway_handlers
+from bots.core.points import handlers as points
+from bots.core.privacy import handlers as privacy
 from bots.core.referrals import handlers as referrals
+from bots.core.shop import orders
 from bots.core.shop.handlers import show_product_by_sku
+from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, CommandFn
 from domain import member_registry
+from domain.brands import roles
 from domain.outgoing import Button, View
 
+# /start payloads of the links a group's pointer gives (bots/core/personal.py): the answer asked for there.
+PERSONAL_LINKS: dict[str, CommandFn] = {
+    "orders": orders.orders,
+    "points": points.points,
+    "membership": memberships.membership,
+    "invite": referrals.invite,
+    privacy.START: privacy.privacy,
+}
 PRODUCT_LINK = re.compile(r"^p_([A-Za-z0-9_.\-]{1,40})$")
 
 
-def help_view(ctx: Context) -> View:
-    lines = [
-        ctx.t("<b>circlecart</b> · shop without leaving the chat."),
-        "",
-        ctx.t("/shop · browse the catalog"),
-        ctx.t("/shop WORDS or /find WORDS · search"),
-        ctx.t("/orders · your orders"),
-        ctx.t("/language · choose your language"),
-        ctx.t("/help · this message"),
-        "",
-        ctx.t("In any chat, type @{bot} and a few words to share a product.", bot=ctx.settings.username),
-    ]
+SECTIONS = {
+    Audience.MEMBER: N_("<b>For everyone</b>"),
+    Audience.BRAND_STAFF: N_("<b>For brand staff</b>"),
+    Audience.MODERATOR: N_("<b>For this group's admins</b>"),
+    Audience.OPERATOR: N_("<b>For the operator</b>"),
+}
+
+
+async def audiences(ctx: Context, sender: Sender, chat: Chat) -> list[Audience]:
+    """Whom /help speaks to: everyone, and brand staff, the group's admins (in the group) and the operator."""
+    actor = await ctx.actor(sender, chat.id if chat.is_group else None)
+    async with ctx.uow() as uow:
+        staff = await roles.is_brand_staff(uow, sender.id)
+    found = [Audience.MEMBER]
+    if staff:
+        found.append(Audience.BRAND_STAFF)
+    if chat.is_group and actor.is_group_admin(chat.id):
+        found.append(Audience.MODERATOR)
+    if actor.operator:
+        found.append(Audience.OPERATOR)
+    return found
+
+
+def help_view(ctx: Context, chat: Chat, who: list[Audience]) -> View:
+    """What this person can do here: a section per role they have, with the commands this kind of chat takes,
+    and a pointer to the ones the other kind of chat takes."""
+    here, there = (GROUP_SCOPE, PRIVATE_SCOPE) if chat.is_group else (PRIVATE_SCOPE, GROUP_SCOPE)
+    lines = [ctx.t("<b>circlecart</b> · shop without leaving the chat.")]
+    for audience in who:
+        commands = [c for c in ctx.services.commands.values() if audience in c.audience]
+        section = [_help_line(ctx, c, audience) for c in commands if here in c.scopes]
+        elsewhere = [f"/{c.name}" for c in commands if here not in c.scopes and there in c.scopes]
+        if elsewhere:
+            pointer = (
+                ctx.t("In a private chat with me: {commands}", commands=" ".join(elsewhere))
+                if chat.is_group
+                else ctx.t("In a group: {commands}", commands=" ".join(elsewhere))
+            )
+            section.append(pointer)
+        if section:
+            lines += ["", ctx.t(SECTIONS[audience]), *section]
+    if chat.is_private and Audience.OPERATOR not in who:
+        lines += ["", ctx.t("Group admins: send /help in your group to see what you can do there.")]
+    lines += ["", ctx.t("In any chat, type @{bot} and a few words to share a product.", bot=ctx.settings.username)]
     return View("\n".join(lines))
+
+
+def _help_line(ctx: Context, command: Command, audience: Audience) -> str:
+    msgid = command.help_line(audience)
+    return ctx.t(msgid) if msgid is not None else f"/{command.name} · {ctx.t(command.description)}"
+
+
+async def help_for(ctx: Context, event: CommandEvent) -> View:
+    return help_view(ctx, event.chat, await audiences(ctx, event.sender, event.chat))
 
 
 async def start(ctx: Context, event: CommandEvent) -> None:
@@ -39,22 +95,29 @@ async def start(ctx: Context, event: CommandEvent) -> None:
     if link:
         await show_product_by_sku(ctx, event.chat, link.group(1))
         return
+    personal = PERSONAL_LINKS.get(event.args)
+    if personal is not None:  # sent here from a group for a personal answer: give it now
+        await personal(ctx, event)
+        return
     await referrals.start_link(ctx, event)  # r_<code>: an invitation, then the welcome as usual
     if await groupbuys.start_link(ctx, event):  # g_<code>: the group buy instead of the welcome
+        return
+    if await giveaway_handlers.start_link(ctx, event):  # gw_<id>: entering a giveaway from its group
         return
     if await drops.start_link(ctx, event):  # rf_<drop id>: entering a raffle from its group
         return
     name = event.sender.first_name
-    await ctx.messenger.send(event.chat.id, View(ctx.t("Welcome, {name}!", name=name) + "\n\n" + help_view(ctx).text))
+    help_text = (await help_for(ctx, event)).text
+    await ctx.messenger.send(event.chat.id, View(ctx.t("Welcome, {name}!", name=name) + "\n\n" + help_text))
 
 
 async def help_command(ctx: Context, event: CommandEvent) -> None:
-    await ctx.messenger.send(event.chat.id, help_view(ctx))
+    await ctx.messenger.send(event.chat.id, await help_for(ctx, event))
 
 
 async def unknown_command(ctx: Context, event: CommandEvent) -> None:
     text = ctx.t("I don't know the command /{command}.", command=echo(event.command))
-    await ctx.messenger.send(event.chat.id, View(text + "\n\n" + help_view(ctx).text))
+    await ctx.messenger.send(event.chat.id, View(text + "\n\n" + (await help_for(ctx, event)).text))
 
 
 async def language(ctx: Context, event: CommandEvent) -> None:

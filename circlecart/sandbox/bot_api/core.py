@@ -196,6 +196,7 @@ class FakeTelegramCore:
         `setup` may add routes and middlewares (the sandbox's web chat) before the app starts."""
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_http)
+        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._handle_file)
         if setup is not None:
             setup(app)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
@@ -282,6 +283,19 @@ class FakeTelegramCore:
             return web.json_response(exc.payload(), status=exc.error_code)
         body, status = await self.execute(bot, name, raw, from_form, request=request)
         return web.json_response(body, status=status)
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        """A file's content, as Telegram serves it at the file_path getFile returned."""
+        if request.match_info["token"] not in self.bots:
+            return web.Response(status=401, text="Unauthorized")
+        content = self.stored_file(request.match_info["path"])
+        if content is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=content, content_type="application/octet-stream")
+
+    def stored_file(self, path: str) -> bytes | None:
+        """The content behind a file_path (the methods keep the files)."""
+        return None
 
     async def _read_params(self, request: web.Request) -> tuple[dict[str, Any], bool]:
         params: dict[str, Any] = dict(request.query)

@@ -280,6 +280,28 @@ class BotMethods(FakeTelegramCore):
         content = {"document": self._document_for(params["document"]), **self._caption(params)}
         return self._bot_send(bot, params, content, chat)
 
+    def keep_document(self, filename: str, content: bytes) -> dict[str, Any]:
+        """A document a person sends: kept like an uploaded one, so the bot can fetch it with getFile."""
+        return self._document_for(UploadedFile(filename, content, "application/octet-stream"))
+
+    async def _m_getFile(self, bot: FakeBot, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = params["file_id"]
+        if file_id not in self.document_files:
+            raise bad_request("invalid file_id")
+        found, content = self.document_files[file_id]
+        return {
+            "file_id": file_id,
+            "file_unique_id": found["file_unique_id"],
+            "file_size": len(content),
+            "file_path": f"documents/{file_id}",
+        }
+
+    def stored_file(self, path: str) -> bytes | None:
+        folder, _, file_id = path.partition("/")
+        if folder != "documents" or file_id not in self.document_files:
+            return None
+        return self.document_files[file_id][1]
+
     def document_content(self, message: StoredMessage) -> bytes:
         """What a member downloads from a document message the bot sent."""
         document = message.data.get("document")

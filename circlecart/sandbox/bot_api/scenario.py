@@ -197,6 +197,31 @@ class Scenario(BotMethods):
             return Delivered(first[0] if first else None, first[1] if first else None, message)
         return Delivered(None, None, message)
 
+    async def send_document(
+        self,
+        user: FakeUser,
+        chat: ChatRef | None,
+        filename: str,
+        content: bytes,
+        caption: str | None = None,
+        *,
+        bot: str | None = None,
+    ) -> Delivered:
+        """A file from `user` (in the private chat with the bot when `chat` is None), with an optional caption."""
+        target_bot = self.bot(bot)
+        state = self._chat_of(user, chat, target_bot)
+        message_content: dict[str, Any] = {"document": self.keep_document(filename, content)}
+        if caption is not None:
+            message_content["caption"] = caption
+        if isinstance(state, FakeChat) and not state.is_member(user.id):
+            state.add_member(user)
+        message = self._new_message(state, user.to_user(), message_content)
+        if state.bot_id is not None:  # the private chat: writing to the bot starts it
+            user.started_bots.add(target_bot.user_id)
+            user.blocked_bots.discard(target_bot.user_id)
+        update_id, update = self._deliver("message", message.snapshot(), target_bot)
+        return Delivered(update_id, update, message)
+
     async def press_button(
         self,
         user: FakeUser,

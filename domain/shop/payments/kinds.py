@@ -61,9 +61,10 @@ async def settle_kind(
     if kind == GROUP_BUY:
         return await _group_buy(uow, now, policy, received, grace)
     record = buying.record_payment if kind == DROP else shop_orders.record_payment
-    outcome = await record(uow, now, received)
-    # Points and the referrer's reward, for a drop purchase as for any paid order.
-    await after_paid.after_payment(uow, now, policy, outcome)
+    recorded = await record(uow, now, received)
+    # Digital delivery, points and the referrer's reward, for a drop purchase as for any paid order; a paid
+    # order that cannot be delivered comes back as a refund.
+    outcome = await after_paid.after_payment(uow, now, policy, recorded)
     return _order_settled(outcome, received, grace)
 
 

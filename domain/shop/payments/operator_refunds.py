@@ -17,7 +17,6 @@ from domain.drops import lifecycle as drop_lifecycle
 from domain.errors import DomainError
 from domain.groupbuys import closing
 from domain.member_registry import can_message
-from domain.notices import Notice
 from domain.ports import UnitOfWork
 from domain.shop import after_paid
 from domain.shop.errors import ShopError
@@ -55,17 +54,7 @@ async def refund_order(uow: UnitOfWork, now: datetime, actor: Actor, order_id: i
     await drop_lifecycle.order_refunded(uow, now, order.id, order.total.amount, operators)
     await after_paid.order_refunded(uow, now, order.id)
     if await can_message(uow, order.user_id):
-        total = order.total
-        await uow.outbox.enqueue(
-            Notice(
-                key=f"order:{order.id}:refunded",
-                chat_id=order.user_id,
-                kind="order.refunded_by_shop",
-                params={"order": order.id, "amount": total.display(), "by_bot": 1 if total.is_stars else 0},
-                language_of=order.user_id,
-            ),
-            now,
-        )
+        await uow.outbox.enqueue(after_paid.refunded_notice(order), now)
     current = await uow.orders.get(order.id)
     assert current is not None
     return Refund(current, tuple(due))

@@ -28,3 +28,6 @@ class PaymentInboxRepository(Protocol):
 
     async def cursor(self, name: str) -> int: ...
     async def move_cursor(self, name: str, position: int) -> None: ...
+
+    async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
+        """Payments as Telegram reported them, kept under `pseudonym` (user and private chat)."""

@@ -1,0 +1,1 @@
+"""Moderators: community settings, giveaways and meetups."""
