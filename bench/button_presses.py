@@ -79,10 +79,13 @@ class Target:
 
 
 class _Reporter:
-    """Stands in for BotCore where the adapters' done-hooks only need `update_done(update_id)`."""
+    """Stands in for BotCore where the adapters' done-hooks only need `update_done(update_id, kind, seconds)`."""
 
     def __init__(self, listener: Callable[[int], None]) -> None:
-        self.update_done = listener
+        self._listener = listener
+
+    def update_done(self, update_id: int, kind: str = "unknown", seconds: float = 0.0) -> None:
+        self._listener(update_id)
 
 
 def _register_bot(fake: FakeTelegram, name: str) -> str:

@@ -9,6 +9,7 @@ import signal
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from apscheduler.events import EVENT_JOB_SUBMITTED
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -22,17 +23,25 @@ from bots.core.runtime import BotCore, UpdateListener
 from bots.core.state import make_state_store
 from circlecart.assistant_client import OpenAICompatibleClient
 from circlecart.errors import StartupError
+from circlecart.operations import Metrics, Operations, count_rate_limits, job_lag_listener
 from circlecart.rewards_config import rewards_policy
 from circlecart.settings import Settings
 from domain.assistant.conversation import AssistantLimits
 from domain.clock import Clock, SystemClock
-from domain.messenger import MessengerError, RecipientUnavailable, Rejected, TransientFailure, Unauthorized
+from domain.messenger import (
+    Messenger,
+    MessengerError,
+    RecipientUnavailable,
+    Rejected,
+    TransientFailure,
+    Unauthorized,
+)
 from jobs.leader import JobsLeader
 from jobs.outbox import OutboxSender
 from jobs.scheduler import ShopJobs
 from jobs.spec import JobDeps
 from storage.database import Database
-from storage.migrate import upgrade_async
+from storage.migrate import current_async, head, is_known, upgrade_async
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +86,11 @@ class CircleCart:
     receive_updates: bool = True  # False: `circlecart jobs`, which only runs the jobs and the outbox sender
     embedded: bool = False  # inside a host bot: payments circlecart did not issue are the host's
     update_listeners: list[UpdateListener] = field(default_factory=list)
+    metrics: Metrics = field(default_factory=Metrics)
+    started: bool = False  # Telegram answered and updates are coming in: /readyz says so
+    operations: Operations | None = None
+    operations_address: tuple[str, int] | None = None  # where /healthz, /readyz and /metrics are served alone
+    messenger: Messenger | None = None  # the adapter's, counting Telegram's 429s
     _last_update_at: float = 0.0
     _renderer: TableNoticeRenderer | None = None
     _assistant: OpenAICompatibleClient | None = None
@@ -84,13 +98,16 @@ class CircleCart:
     async def start(self) -> None:
         adapter = self.adapter or make_adapter(self.settings)
         self.adapter = adapter
+        self.operations = Operations(self)
+        await self._serve_operations()  # first: /healthz answers, and /readyz says what is still missing
         database = self.database = await self._open_database()
         translations = Translations(default=self.settings.default_language)
         table = build_table()
         username, bot_id = await self._who_am_i(adapter)
+        messenger = self.messenger = count_rate_limits(adapter.messenger, self.metrics)
         self._assistant = assistant_client(self.settings)
         services = Services(
-            messenger=adapter.messenger,
+            messenger=messenger,
             uow_factory=database.uow,
             clock=self.clock,
             translations=translations,
@@ -124,6 +141,8 @@ class CircleCart:
             self.core.on_update_done(listener)
         self._last_update_at = asyncio.get_running_loop().time()
         self.core.on_update_done(self._update_done)
+        self.core.on_update_handled(self.metrics.update_handled)
+        self.core.on_handler_failure(lambda kind: self.metrics.failed("update"))
         services.outbox.subscribe(self._wake_sender)
         self._renderer = TableNoticeRenderer(services, table)
         adapter.attach(self.core)
@@ -132,7 +151,9 @@ class CircleCart:
             if self.settings.webhook_url:
                 host, port = self.settings.listen_address()
                 secret = self.settings.webhook_secret.get_secret_value()
-                await adapter.start_webhook(host, port, self.settings.webhook_url, secret)
+                # Without an address of their own, health and metrics share the webhook's server.
+                routes = self.operations.routes() if self.operations_address is None else []
+                await adapter.start_webhook(host, port, self.settings.webhook_url, secret, routes)
                 log.info("serving the webhook on %s:%s for %s", host, port, self.settings.webhook_url)
             else:
                 await adapter.start()
@@ -149,17 +170,18 @@ class CircleCart:
             retry_seconds=self.settings.jobs_lock_retry_seconds,
         )
         await self.leader.start()
+        self.started = True
         role = "the bot" if self.receive_updates else "the jobs process"
         log.info("circlecart is running %s as @%s on %s", role, username, self.settings.framework)
 
     async def _take_over_jobs(self) -> None:
         """This process won the jobs lock: start the sender, catch up what came due, start the schedule."""
-        assert self.database is not None and self.adapter is not None and self.core is not None
+        assert self.database is not None and self.messenger is not None and self.core is not None
         assert self._renderer is not None
         services = self.core.services
         self.sender = OutboxSender(
             self.database.uow,
-            self.adapter.messenger,
+            self.messenger,
             self._renderer,
             self.clock,
             supported_languages=services.translations.supported,
@@ -169,7 +191,7 @@ class CircleCart:
             JobDeps(
                 self.database.uow,
                 self.clock,
-                self.adapter.messenger,
+                self.messenger,
                 wake_outbox=services.outbox.wake,
                 owner_ids=self.settings.owner_ids,
                 options={
@@ -190,6 +212,11 @@ class CircleCart:
                 },
             )
         )
+        self.sender.failure_listeners.append(lambda: self.metrics.failed("outbox"))
+        self.jobs.failure_listeners.append(lambda job: self.metrics.failed("job"))
+        self.jobs.scheduler.add_listener(
+            job_lag_listener(self.metrics, self.jobs.scheduler.timezone), EVENT_JOB_SUBMITTED
+        )
         self.sender.start()
         await self.jobs.catch_up()
         self.jobs.start()
@@ -207,10 +234,10 @@ class CircleCart:
             self.sender.wake()
 
     async def _register_menus(self, translations: Translations) -> None:
-        assert self.adapter is not None and self.core is not None
+        assert self.messenger is not None and self.core is not None
         for menu in command_menus(self.core.table, translations):
             try:
-                await self.adapter.messenger.set_commands(menu)
+                await self.messenger.set_commands(menu)
             except MessengerError as error:
                 # A missing menu is cosmetic; the bot still answers every command.
                 log.warning("could not set the %s command menu: %s", menu.scope, error)
@@ -232,6 +259,12 @@ class CircleCart:
         self._last_update_at = asyncio.get_running_loop().time()
 
     async def stop(self) -> None:
+        """Stop in the order that leaves nothing half done: take in no more updates and let those in flight
+        finish; then the jobs and the outbox sender (the message in flight is finished, the rest handed back);
+        then the framework's session; then the database."""
+        self.started = False  # /readyz answers 503 from now on, so a load balancer sends no more
+        if self.adapter is not None and self.core is not None:
+            await self.adapter.stop_receiving()
         if self.leader is not None:
             await self.leader.stop()  # finishes the message in flight, then frees the lock for another process
         if self.adapter is not None:
@@ -240,6 +273,23 @@ class CircleCart:
             await self.database.dispose()
         if self.core is not None:
             await self.core.services.state.close()
+        if self.operations is not None:
+            await self.operations.stop()
+
+    async def _serve_operations(self) -> None:
+        assert self.operations is not None
+        address = self.settings.metrics_listen_address()
+        if address is None:
+            return
+        try:
+            self.operations_address = await self.operations.serve(*address)
+        except OSError as error:
+            raise StartupError(
+                f"cannot serve health and metrics on {self.settings.metrics_address} ({error.strerror or error}): "
+                "set CIRCLECART_METRICS_ADDRESS to a free HOST:PORT, or empty"
+            ) from None
+        host, port = self.operations_address
+        log.info("serving /healthz, /readyz and /metrics on http://%s:%s", host, port)
         if self._assistant is not None:
             await self._assistant.close()
 
@@ -264,21 +314,46 @@ class CircleCart:
             await self.stop()
 
     async def _open_database(self) -> Database:
+        """Reach the database, then bring its schema up to this release's migrations (or say why not)."""
         url = self.settings.database_url
+        shown = make_url(url).render_as_string(hide_password=True)
+        try:
+            database = await Database.connect(url)
+        except (OSError, TimeoutError, OperationalError, InterfaceError) as error:
+            raise StartupError(
+                f"cannot reach the database at {shown} ({_first_line(error)}): check CIRCLECART_DATABASE_URL and "
+                "that the database server is running"
+            ) from None
+        try:
+            await self._migrate(url, shown)
+        except BaseException:
+            await database.dispose()
+            raise
+        return database
+
+    async def _migrate(self, url: str, shown: str) -> None:
+        at, newest = await current_async(url), head()
+        if at == newest:
+            return
+        if at is not None and not is_known(at):
+            raise StartupError(
+                f"the database at {shown} is at migration {at}, which this circlecart does not know (its newest is "
+                f"{newest}): run the circlecart release that migrated it, or restore a backup made before"
+            )
         try:
             await upgrade_async(url)
-            return await Database.connect(url)
-        except (OSError, TimeoutError, OperationalError, InterfaceError) as error:
-            shown = make_url(url).render_as_string(hide_password=True)
-            cause = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        except Exception as error:
             raise StartupError(
-                f"cannot reach the database at {shown} ({cause}): check CIRCLECART_DATABASE_URL and that the "
-                "database server is running"
+                f"the database at {shown} needs migrations ({at or 'empty'} to {newest}) and applying them failed "
+                f"({_first_line(error)}): run `circlecart db upgrade` as a database user allowed to change the "
+                "schema, then start again"
             ) from None
 
     async def _who_am_i(self, adapter: FrameworkAdapter) -> tuple[str, int]:
-        """The bot's username and id (getMe). Telegram out of reach is waited out with backoff; a token
-        Telegram does not know is the operator's to fix."""
+        """The bot's username and id (getMe). Telegram out of reach is waited out with backoff, for up to
+        `telegram_wait_seconds`; a token Telegram does not know is the operator's to fix."""
+        loop = asyncio.get_running_loop()
+        give_up_at = loop.time() + self.settings.telegram_wait_seconds
         delay = 1.0
         while True:
             try:
@@ -290,6 +365,19 @@ class CircleCart:
                 ) from None
             except TransientFailure as error:
                 where = self.settings.telegram_api_url
+                if loop.time() >= give_up_at:
+                    raise StartupError(
+                        f"Telegram is not reachable at {where} ({error}) after trying for "
+                        f"{self.settings.telegram_wait_seconds:.0f}s: check CIRCLECART_TELEGRAM_API_URL and this "
+                        "machine's network (CIRCLECART_TELEGRAM_WAIT_SECONDS sets how long to keep trying)"
+                    ) from None
+                delay = min(delay, max(0.1, give_up_at - loop.time()))
                 log.warning("Telegram is not reachable at %s (%s); trying again in %.0fs", where, error, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, START_RETRY_MAX_SECONDS)
+
+
+def _first_line(error: BaseException) -> str:
+    """The driver's own message when SQLAlchemy wraps one, on one line."""
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from pathlib import Path
@@ -15,7 +14,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from bots.core.i18n import N_
 from circlecart import files, speech
 from circlecart.errors import CliError, StartupError
-from circlecart.redaction import redact_logs
+from circlecart.logs import configure_logging
 from circlecart.settings import ENV_PREFIX, ConfigurationError, Settings, load_settings
 from domain.clock import Clock, SystemClock
 from domain.errors import DomainError
@@ -39,14 +38,7 @@ def main(argv: list[str] | None = None, clock: Clock | None = None) -> int:
         overrides = {"framework": args.framework} if getattr(args, "framework", None) else {}
         settings = load_settings(**overrides)
         speech.use_language(speech.choose_language(args.language, os.environ, settings.default_language))
-        logging.basicConfig(
-            level=settings.log_level,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-            stream=sys.stderr,
-        )
-        redact_logs(settings)
-        # Alembic narrates every step at INFO; an operator only needs to hear about problems.
-        logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLogger().level))
+        configure_logging(settings)
         if args.handler not in (_run, _sandbox):  # those report their own database (or use the sandbox's)
             _check_sqlite_folder(settings.database_url)
         return int(args.handler(settings, args, clock or SystemClock()) or 0)

@@ -41,11 +41,18 @@ class Settings(BaseSettings):
         default=30, ge=0, le=3650, description="days an address is kept after its order is delivered or returned"
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = Field(default="text", description="json: one JSON object a line")
     webhook_url: str = Field(default="", description="Public HTTPS URL of the webhook; empty: long polling")
     webhook_secret: SecretStr = SecretStr("")
     webhook_listen: str = "0.0.0.0:8080"
+    # /healthz, /readyz and /metrics (circlecart/operations.py): their own HOST:PORT; empty: on the webhook's
+    # server in webhook mode, nowhere in polling mode
+    metrics_address: str = Field(default="", description="HOST:PORT for /healthz, /readyz and /metrics")
     startup_settle_seconds: float = Field(
         default=1.0, ge=0, le=60, description="quiet time that marks the start-up backlog as read, before catch-up"
+    )
+    telegram_wait_seconds: float = Field(
+        default=300.0, ge=1, le=86_400, description="how long start-up keeps trying to reach Telegram"
     )
     jobs_lock_retry_seconds: float = Field(
         default=5.0, gt=0, le=300, description="how often a process without the jobs lock asks for it again"
@@ -195,6 +202,17 @@ class Settings(BaseSettings):
             raise ValueError("must be HOST:PORT, e.g. 0.0.0.0:8080")
         return value
 
+    @field_validator("metrics_address")
+    @classmethod
+    def _metrics_host_port(cls, value: str) -> str:
+        if not value:
+            return value
+        host, _, port = value.rpartition(":")
+        number = whole_number(port, max_digits=5)
+        if not host or number is None or not 0 <= number < 65536:  # 0: any free port (tests)
+            raise ValueError("must be HOST:PORT, e.g. 127.0.0.1:9464, or empty")
+        return value
+
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
         secret = self.webhook_secret.get_secret_value()
@@ -209,6 +227,13 @@ class Settings(BaseSettings):
 
     def listen_address(self) -> tuple[str, int]:
         host, _, port = self.webhook_listen.rpartition(":")
+        return host, int(port)
+
+    def metrics_listen_address(self) -> tuple[str, int] | None:
+        """Where /healthz, /readyz and /metrics have a server of their own; None: see metrics_address."""
+        if not self.metrics_address:
+            return None
+        host, _, port = self.metrics_address.rpartition(":")
         return host, int(port)
 
     def has_token(self) -> bool:

@@ -2,7 +2,9 @@
 
 Delivery is at-least-once with the window made as small as it can be: an entry is leased, sent, and
 marked sent right away; a sender that dies between the two leaves a lapsed lease, and the entry is sent
-again. Stopping the process normally finishes the message in flight first, so a restart sends nothing twice.
+again. Stopping the process normally finishes the message in flight first, so a restart sends nothing twice;
+if Telegram keeps that message waiting past STOP_GRACE, the send is cut and the entries still leased are
+handed back, due at once for the next start.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from domain import member_registry
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = 300.0
+STOP_GRACE = 10.0  # seconds a stopping sender lets the message in flight finish before cutting it
 
 
 class OutboxSender:
@@ -53,6 +57,9 @@ class OutboxSender:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # Hear each failure: a notice given up as failed, or a drain that broke (metrics count them).
+        self.failure_listeners: list[Callable[[], None]] = []
+        self._leased: tuple[list[OutboxEntry], datetime | None] = ([], None)
 
     # -- running in the background ---------------------------------------------------------------------
     def start(self) -> None:
@@ -63,11 +70,13 @@ class OutboxSender:
         self._wake.set()
 
     async def stop(self) -> None:
+        """Finish the message in flight (within STOP_GRACE), hand the rest of the batch back, and end."""
         self._stopping = True
         self._wake.set()
         if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self._task, timeout=30)
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._task, timeout=STOP_GRACE)
+            await self._hand_back_leased()
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -75,6 +84,7 @@ class OutboxSender:
                 delay = await self.drain_once()
             except Exception:
                 log.exception("outbox drain failed; trying again shortly")
+                self._failed()
                 delay = 1.0
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
@@ -88,6 +98,7 @@ class OutboxSender:
             entries = await uow.outbox.claim_due(now, self.batch, now + LEASE)
             ruled = await community_settings.groups_with_rules(uow, [e.notice for e in entries])
             await uow.commit()
+        self._leased = (list(entries), now + LEASE)  # what a stop that cuts this batch short hands back
         if not entries:
             return 0.5
         soonest = 0.5
@@ -106,6 +117,27 @@ class OutboxSender:
                 continue
             await self._deliver(entry)
         return 0.0 if len(entries) == self.batch else soonest
+
+    async def _hand_back_leased(self) -> None:
+        """After a stop that cut the batch short: the entries still under this sender's lease (neither sent,
+        given up nor deferred) are made due now, so the next start sends them without waiting out the lease."""
+        entries, lease_until = self._leased
+        self._leased = ([], None)
+        if not entries or lease_until is None:
+            return
+        try:
+            async with self.uow_factory() as uow:
+                for entry in entries:
+                    current = await uow.outbox.get_by_key(entry.notice.key)
+                    if (
+                        current is not None
+                        and current.status is NoticeStatus.PENDING
+                        and current.next_attempt_at == lease_until
+                    ):
+                        await uow.outbox.retry_later(entry.id, self.clock.now(), "cut short by a shutdown", count=False)
+                await uow.commit()
+        except Exception as error:  # their leases lapse instead; the next start sends them a minute later
+            log.warning("outbox: could not hand the notices of a cut batch back at shutdown: %s", error)
 
     async def _deliver(self, entry: OutboxEntry) -> None:
         notice = entry.notice
@@ -194,7 +226,13 @@ class OutboxSender:
             await uow.outbox.retry_later(entry.id, self.clock.now() + timedelta(seconds=backoff), error)
             await uow.commit()
 
+    def _failed(self) -> None:
+        for listener in self.failure_listeners:
+            listener()
+
     async def _give_up(self, entry: OutboxEntry, status: NoticeStatus, error: str) -> None:
+        if status is NoticeStatus.FAILED:
+            self._failed()
         async with self.uow_factory() as uow:
             await uow.outbox.give_up(entry.id, status, error)
             await uow.commit()

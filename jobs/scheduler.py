@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from jobs.spec import Job, JobDeps, JobSpecs
 
 log = logging.getLogger(__name__)
+
+FailureListener = Callable[[str], None]  # hears the name of each job whose run failed (metrics)
 
 
 def _feature_specs() -> list[JobSpecs]:
@@ -56,10 +58,11 @@ class ShopJobs:
         self.specs = [spec for feature in (features or _feature_specs()) for spec in feature(deps)]
         self._stop_hooks = deps.stop_hooks
         self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.failure_listeners: list[FailureListener] = []
 
     async def catch_up(self) -> None:
         for spec in self.specs:
-            await _run_logged(spec.name, spec.run)
+            await _run_logged(spec.name, spec.run, self.failure_listeners)
 
     def start(self) -> None:
         for spec in self.specs:
@@ -67,7 +70,7 @@ class ShopJobs:
                 _run_scheduled,
                 "interval",
                 seconds=spec.every_seconds,
-                args=(spec.name, spec.run),
+                args=(spec.name, spec.run, self.failure_listeners),
                 id=spec.name,
                 coalesce=True,
                 max_instances=1,
@@ -93,17 +96,19 @@ class ShopJobs:
         raise KeyError(name)
 
 
-async def _run_scheduled(name: str, job: Job) -> None:
+async def _run_scheduled(name: str, job: Job, failure_listeners: Sequence[FailureListener] = ()) -> None:
     """A run APScheduler started. Its shutdown cancels a run in flight: the transaction rolls back and the
     transition runs again at the next start's catch-up, so this ends quietly instead of logging an error."""
     try:
-        await _run_logged(name, job)
+        await _run_logged(name, job, failure_listeners)
     except asyncio.CancelledError:
         log.info("job %s was interrupted by the shutdown; it runs again at the next start", name)
 
 
-async def _run_logged(name: str, job: Job) -> None:
+async def _run_logged(name: str, job: Job, failure_listeners: Sequence[FailureListener] = ()) -> None:
     try:
         await job()
     except Exception:
         log.exception("job %s failed; it will run again on schedule", name)
+        for listener in failure_listeners:
+            listener(name)

@@ -102,12 +102,16 @@ class Database:
         """Build and check the database answers (fails fast on a wrong URL or a server that is down)."""
         database = cls.from_url(url, **engine_options)
         try:
-            async with database._engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+            await database.ping()
         except BaseException:
             await database.dispose()
             raise
         return database
+
+    async def ping(self) -> None:
+        """Raise unless the database answers a trivial query."""
+        async with self._engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
 
     @property
     def engine(self) -> AsyncEngine:

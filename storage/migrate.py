@@ -21,6 +21,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
@@ -63,6 +64,14 @@ def head() -> str:
     if revision is None:  # pragma: no cover - there is always an initial revision
         raise RuntimeError("no migrations found")
     return revision
+
+
+def is_known(revision: str) -> bool:
+    """Whether `revision` is one of these migrations (a database migrated by a newer release is not)."""
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
 
 
 def _outside_event_loop(function: Callable[[], T]) -> T:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiogram import Bot, Router
+from aiohttp import web
 
 from bots.aiogram.messenger import AiogramMessenger
 from bots.aiogram.router import build_router
@@ -29,8 +32,13 @@ class HostedAiogram:
     async def start(self) -> None:
         """The host's Dispatcher polls or serves webhooks; nothing to start here."""
 
-    async def start_webhook(self, listen: str, port: int, public_url: str, secret: str) -> None:
+    async def start_webhook(
+        self, listen: str, port: int, public_url: str, secret: str, routes: Sequence[web.RouteDef] = ()
+    ) -> None:
         """The host serves its own webhook."""
+
+    async def stop_receiving(self) -> None:
+        """The host stops its own updates."""
 
     async def stop(self) -> None:
         """The host owns the bot's session; closing it is theirs to do."""

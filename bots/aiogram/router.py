@@ -7,6 +7,7 @@ runner does exactly the same.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,8 +28,9 @@ from aiogram.types import (
 )
 
 from bots.aiogram import convert
+from bots.core.adapter import InFlight
 from bots.core.callbacks import SEPARATOR, VERSION
-from bots.core.runtime import BotCore
+from bots.core.runtime import BotCore, update_kind
 
 ANY_COMMAND = Command(re.compile(r"[A-Za-z0-9_]{1,32}"))
 
@@ -116,10 +118,12 @@ def build_router(core: BotCore, name: str = "circlecart") -> Router:
 
 
 class UpdateDoneMiddleware(BaseMiddleware):
-    """Reports every finished update to the core (logs and tests wait on it), routed or not."""
+    """Reports every finished update to the core (logs and tests wait on it), routed or not, and keeps
+    track of those in flight (a shutdown lets them finish)."""
 
     def __init__(self, core: BotCore) -> None:
         self.core = core
+        self.in_flight = InFlight()
 
     async def __call__(
         self,
@@ -127,8 +131,11 @@ class UpdateDoneMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
+        started = time.perf_counter()
+        task = self.in_flight.begin()
         try:
             return await handler(event, data)
         finally:
+            self.in_flight.end(task)
             if isinstance(event, Update):
-                self.core.update_done(event.update_id)
+                self.core.update_done(event.update_id, update_kind(event), time.perf_counter() - started)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
@@ -51,19 +52,21 @@ def create_bot(token: str, api_url: str) -> Bot:
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def create_dispatcher(core: BotCore) -> Dispatcher:
+def create_dispatcher(core: BotCore, done: UpdateDoneMiddleware | None = None) -> Dispatcher:
     dispatcher = Dispatcher()
-    dispatcher.update.outer_middleware(UpdateDoneMiddleware(core))
+    dispatcher.update.outer_middleware(done or UpdateDoneMiddleware(core))
     dispatcher.include_router(build_router(core))
     return dispatcher
 
 
-async def run_polling(bot: Bot, dispatcher: Dispatcher, handle_signals: bool = True) -> None:
+async def run_polling(
+    bot: Bot, dispatcher: Dispatcher, handle_signals: bool = True, close_bot_session: bool = True
+) -> None:
     await dispatcher.start_polling(
         bot,
         allowed_updates=dispatcher.resolve_used_update_types(),
         handle_signals=handle_signals,
-        close_bot_session=True,
+        close_bot_session=close_bot_session,
     )
 
 
@@ -83,9 +86,13 @@ class CheckedRequestHandler(SimpleRequestHandler):
         return await super().handle(request)  # the body is read once: aiohttp keeps it
 
 
-def webhook_app(bot: Bot, dispatcher: Dispatcher, path: str, secret: str) -> web.Application:
-    """aiogram's own webhook handler; it rejects requests without the secret token, and bodies that are no update."""
+def webhook_app(
+    bot: Bot, dispatcher: Dispatcher, path: str, secret: str, routes: Sequence[web.RouteDef] = ()
+) -> web.Application:
+    """aiogram's own webhook handler; it rejects requests without the secret token, and bodies that are no update.
+    `routes` are served beside it (health and metrics)."""
     app = web.Application()
+    app.add_routes(routes)
     CheckedRequestHandler(dispatcher=dispatcher, bot=bot, secret_token=secret).register(app, path=path)
     setup_application(app, dispatcher, bot=bot)
     return app
@@ -98,6 +105,7 @@ class AiogramAdapter:
         self.bot = create_bot(token, api_url)
         self.messenger = AiogramMessenger(self.bot)
         self.dispatcher: Dispatcher | None = None
+        self._done: UpdateDoneMiddleware | None = None
         self._polling: asyncio.Task[None] | None = None
         self._web: web.AppRunner | None = None
 
@@ -109,16 +117,22 @@ class AiogramAdapter:
         return (await mapped(self.bot.me())).id
 
     def attach(self, core: BotCore) -> None:
-        self.dispatcher = create_dispatcher(core)
+        self._done = UpdateDoneMiddleware(core)
+        self.dispatcher = create_dispatcher(core, self._done)
 
     async def start(self) -> None:
         assert self.dispatcher is not None, "attach() first"
-        self._polling = asyncio.create_task(run_polling(self.bot, self.dispatcher, handle_signals=False))
+        # The session stays open after polling ends: the updates in flight and the outbox still need it.
+        self._polling = asyncio.create_task(
+            run_polling(self.bot, self.dispatcher, handle_signals=False, close_bot_session=False)
+        )
 
-    async def start_webhook(self, listen: str, port: int, public_url: str, secret: str) -> None:
+    async def start_webhook(
+        self, listen: str, port: int, public_url: str, secret: str, routes: Sequence[web.RouteDef] = ()
+    ) -> None:
         """Serve Telegram's webhook with aiogram's aiohttp handler and point Telegram at it with the secret."""
         assert self.dispatcher is not None, "attach() first"
-        app = webhook_app(self.bot, self.dispatcher, urlsplit(public_url).path or "/", secret)
+        app = webhook_app(self.bot, self.dispatcher, urlsplit(public_url).path or "/", secret, routes)
         self._web = web.AppRunner(app)
         await self._web.setup()
         await web.TCPSite(self._web, listen, port).start()
@@ -126,13 +140,22 @@ class AiogramAdapter:
             public_url, secret_token=secret, allowed_updates=self.dispatcher.resolve_used_update_types()
         )
 
+    async def stop_receiving(self) -> None:
+        if self._web is not None:
+            for site in list(self._web.sites):  # no new webhook requests; the app and its session stay up
+                await site.stop()
+        elif self.dispatcher is not None and self._polling is not None:
+            with contextlib.suppress(RuntimeError):
+                await self.dispatcher.stop_polling()
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._polling, timeout=10)
+            self._polling = None
+        if self._done is not None:
+            await self._done.in_flight.finish()
+
     async def stop(self) -> None:
+        await self.stop_receiving()
         if self._web is not None:
             await self._web.cleanup()  # aiogram's shutdown hook closes the bot session
             return
-        if self.dispatcher is not None and self._polling is not None:
-            with contextlib.suppress(RuntimeError):
-                await self.dispatcher.stop_polling()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self._polling, timeout=10)
         await self.bot.session.close()

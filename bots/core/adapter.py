@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from aiohttp import web
 
 from bots.core.runtime import BotCore
 from domain.messenger import Messenger
+
+log = logging.getLogger(__name__)
+
+# At shutdown, how long the updates being handled get to finish once no new ones are taken in. A payment is
+# stored before anything else, so one cut short after that is settled by the payments job at the next start.
+IN_FLIGHT_GRACE = 10.0
 
 # What Telegram says (lower case) when a query was answered already or is too old; adapters raise QueryExpired.
 QUERY_EXPIRED_MARKERS = ("query is too old", "query id is invalid")
@@ -40,7 +51,49 @@ class FrameworkAdapter(Protocol):
     async def start(self) -> None:
         """Start receiving updates (long polling) in the background and return."""
 
-    async def start_webhook(self, listen: str, port: int, public_url: str, secret: str) -> None:
-        """Serve Telegram's webhook on listen:port (the path of public_url) and register it with the secret."""
+    async def start_webhook(
+        self, listen: str, port: int, public_url: str, secret: str, routes: Sequence[web.RouteDef] = ()
+    ) -> None:
+        """Serve Telegram's webhook on listen:port (the path of public_url) and register it with the secret;
+        `routes` are served beside it (health and metrics)."""
 
-    async def stop(self) -> None: ...
+    async def stop_receiving(self) -> None:
+        """Take in no more updates, and let those being handled finish (within IN_FLIGHT_GRACE)."""
+
+    async def stop(self) -> None:
+        """Stop for good: after stop_receiving and after the jobs and the outbox sender have stopped."""
+
+
+class InFlight:
+    """The tasks handling an update right now, so that a shutdown can let them finish."""
+
+    def __init__(self) -> None:
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    def begin(self) -> asyncio.Task[Any] | None:
+        task = asyncio.current_task()
+        if task is not None:
+            self.tasks.add(task)
+        return task
+
+    def end(self, task: asyncio.Task[Any] | None) -> None:
+        if task is not None:
+            self.tasks.discard(task)
+
+    async def finish(self, grace: float = IN_FLIGHT_GRACE) -> None:
+        """Wait for the updates in flight; cancel those still running after `grace` seconds."""
+        pending = {task for task in self.tasks if not task.done() and task is not asyncio.current_task()}
+        if not pending:
+            return
+        log.info("letting %d update(s) in flight finish (up to %.0fs)", len(pending), grace)
+        _, late = await asyncio.wait(pending, timeout=grace)
+        if late:
+            log.warning(
+                "%d update(s) still in flight after %.0fs were cut short; a payment already stored is settled "
+                "by the payments job",
+                len(late),
+                grace,
+            )
+            for task in late:
+                task.cancel()
+            await asyncio.wait(late, timeout=5)

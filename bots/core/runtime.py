@@ -47,18 +47,70 @@ log = logging.getLogger(__name__)
 
 UpdateListener = Callable[[int], None]
 
+# The kinds of update Telegram sends (the optional fields of Update in the Bot API), in the spec's order.
+# Both frameworks name their Update's attributes after these fields, so `update_kind` reads either.
+UPDATE_KINDS = (
+    "message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
+    "business_message", "edited_business_message", "deleted_business_messages", "message_reaction",
+    "message_reaction_count", "inline_query", "chosen_inline_result", "callback_query", "shipping_query",
+    "pre_checkout_query", "purchased_paid_media", "poll", "poll_answer", "my_chat_member", "chat_member",
+    "chat_join_request", "chat_boost", "removed_chat_boost",
+)  # fmt: skip
+
+
+def update_kind(update: object) -> str:
+    """The Bot API field an update carries (`message`, `callback_query`, ...); `unknown` for none of them."""
+    for kind in UPDATE_KINDS:
+        if getattr(update, kind, None) is not None:
+            return kind
+    return "unknown"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class HandledUpdate:
+    """One update the adapter finished, routed or not: what the per-update log line and the metrics say."""
+
+    update_id: int
+    kind: str
+    seconds: float  # from the adapter taking it in to the handler's end
+
+
+UpdateObserver = Callable[[HandledUpdate], None]
+FailureObserver = Callable[[str], None]  # the update kind (its event type) whose handler failed unexpectedly
+
 
 class BotCore:
     def __init__(self, services: Services, table: HandlerTable) -> None:
         self.services = services
         self.table = table
         self._listeners: list[UpdateListener] = []
+        self._observers: list[UpdateObserver] = []
+        self._failure_observers: list[FailureObserver] = []
 
     # -- observability: adapters report every update they finish, routed or not ------------------------
     def on_update_done(self, listener: UpdateListener) -> None:
         self._listeners.append(listener)
 
-    def update_done(self, update_id: int) -> None:
+    def on_update_handled(self, observer: UpdateObserver) -> None:
+        """Also hear the update's kind and how long it took (metrics)."""
+        self._observers.append(observer)
+
+    def on_handler_failure(self, observer: FailureObserver) -> None:
+        """Hear of every handler that failed unexpectedly (not a DomainError: a bug or an outage)."""
+        self._failure_observers.append(observer)
+
+    def update_done(self, update_id: int, kind: str = "unknown", seconds: float = 0.0) -> None:
+        """The per-update log line, then every listener. `kind` and `seconds` come from the adapter."""
+        log.info(
+            "update %s (%s) handled in %.1f ms",
+            update_id,
+            kind,
+            seconds * 1000,
+            extra={"update_id": update_id, "update_kind": kind, "latency_ms": round(seconds * 1000, 3)},
+        )
+        handled = HandledUpdate(update_id, kind, seconds)
+        for observer in self._observers:
+            observer(handled)
         for listener in self._listeners:
             listener(update_id)
 
@@ -324,6 +376,8 @@ class BotCore:
             log.info("update %s: the query was answered already or expired: %s", event.update_id, error)
         except Exception:
             log.exception("update %s (%s) failed", event.update_id, type(event).__name__)
+            for observer in self._failure_observers:
+                observer(type(event).__name__)
             await tell(ctx.t(GENERIC) if html else ctx.plain(GENERIC))
 
     async def _say(self, chat_id: int, text: str) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from aiohttp import web
 from telegram.ext import Application
 
 from bots.core.runtime import BotCore
@@ -32,8 +34,13 @@ class HostedPtb:
     async def start(self) -> None:
         """The host's Application runs polling or its webhook."""
 
-    async def start_webhook(self, listen: str, port: int, public_url: str, secret: str) -> None:
+    async def start_webhook(
+        self, listen: str, port: int, public_url: str, secret: str, routes: Sequence[web.RouteDef] = ()
+    ) -> None:
         """The host serves its own webhook."""
+
+    async def stop_receiving(self) -> None:
+        """The host stops its own updates."""
 
     async def stop(self) -> None:
         """The host shuts its Application down."""

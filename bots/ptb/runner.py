@@ -6,7 +6,8 @@ from __future__ import annotations
 import contextlib
 import hmac
 import logging
-from collections.abc import Awaitable
+import time
+from collections.abc import Awaitable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,7 +15,8 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor
 
-from bots.core.runtime import BotCore
+from bots.core.adapter import InFlight
+from bots.core.runtime import BotCore, update_kind
 from bots.ptb.handlers import AnyApplication, add_handlers
 from bots.ptb.messenger import PtbMessenger, mapped
 
@@ -24,6 +26,26 @@ MAX_CONCURRENT_UPDATES = 64
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
+class OneLineShutdownCleanup(logging.Filter):
+    """PTB's Updater, when it stops polling, calls getUpdates once more to mark the fetched updates as read,
+    and logs a full traceback at ERROR if Telegram does not answer. That is harmless here (a redelivered
+    update is skipped: processed_updates), so it becomes one warning line, like every expected fault."""
+
+    MARK = "one more time to mark all fetched updates"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and self.MARK in str(record.msg):
+            cause = record.exc_info[1]
+            record.msg = "could not tell Telegram at shutdown which updates were read (%s); the next start skips them"
+            record.args = (cause,)
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+_SHUTDOWN_CLEANUP_FILTER = OneLineShutdownCleanup()
+
+
 class UpdateDoneProcessor(BaseUpdateProcessor):
     """Runs up to `max_concurrent_updates` updates at once and reports each finished one to the core
     (logs and tests wait on it), routed or not. `core` may be set after the Application is built."""
@@ -31,13 +53,17 @@ class UpdateDoneProcessor(BaseUpdateProcessor):
     def __init__(self, core: BotCore | None = None, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
         self.core = core
+        self.in_flight = InFlight()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        started = time.perf_counter()
+        task = self.in_flight.begin()
         try:
             await coroutine
         finally:
+            self.in_flight.end(task)
             if self.core is not None and isinstance(update, Update):
-                self.core.update_done(update.update_id)
+                self.core.update_done(update.update_id, update_kind(update), time.perf_counter() - started)
 
     async def initialize(self) -> None:
         return None
@@ -69,7 +95,9 @@ def parse_update(body: object, application: AnyApplication) -> Update:
     return update
 
 
-def webhook_app(application: AnyApplication, path: str, secret: str) -> web.Application:
+def webhook_app(
+    application: AnyApplication, path: str, secret: str, routes: Sequence[web.RouteDef] = ()
+) -> web.Application:
     """An aiohttp app feeding `application` from Telegram's webhook; it rejects requests without the
     secret token. It initializes and starts the Application with the web app and stops it after.
     (PTB's own Updater.start_webhook needs tornado, the `python-telegram-bot[webhooks]` extra.)"""
@@ -95,6 +123,7 @@ def webhook_app(application: AnyApplication, path: str, secret: str) -> web.Appl
         await application.shutdown()
 
     app = web.Application()
+    app.add_routes(routes)  # health and metrics, when they share this server
     app.router.add_post(path, receive)
     app.on_startup.append(on_startup)
     app.on_shutdown.append(on_shutdown)
@@ -105,6 +134,7 @@ class PtbAdapter:
     """circlecart's own python-telegram-bot bot: polling in the background (or PTB's webhook server)."""
 
     def __init__(self, token: str, api_url: str, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+        logging.getLogger("telegram.ext.Updater").addFilter(_SHUTDOWN_CLEANUP_FILTER)  # added once
         self.processor = UpdateDoneProcessor(max_concurrent_updates=max_concurrent_updates)
         self.application = build_application(token, api_url, self.processor)
         self.messenger = PtbMessenger(self.application.bot)
@@ -131,13 +161,15 @@ class PtbAdapter:
         assert self.application.updater is not None
         await self.application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
 
-    async def start_webhook(self, listen: str, port: int, public_url: str, secret: str) -> None:
+    async def start_webhook(
+        self, listen: str, port: int, public_url: str, secret: str, routes: Sequence[web.RouteDef] = ()
+    ) -> None:
         """Serve Telegram's webhook with aiohttp (see webhook_app) and point Telegram at it with the secret.
 
         PTB's own Updater.start_webhook would need tornado; aiohttp is what the rest of circlecart serves with.
         """
         assert self.core is not None, "attach() first"
-        app = webhook_app(self.application, urlsplit(public_url).path or "/", secret)
+        app = webhook_app(self.application, urlsplit(public_url).path or "/", secret, routes)
         self._web = web.AppRunner(app)
         await self._web.setup()
         await web.TCPSite(self._web, listen, port).start()
@@ -148,14 +180,22 @@ class PtbAdapter:
         assert self.core is not None, "attach() first"
         return webhook_app(self.application, path, secret)
 
+    async def stop_receiving(self) -> None:
+        if self._web is not None:
+            for site in list(self._web.sites):  # no new webhook requests; the Application stays up
+                await site.stop()
+        else:
+            updater = self.application.updater
+            if updater is not None and updater.running:
+                with contextlib.suppress(RuntimeError):
+                    await updater.stop()
+        await self.processor.in_flight.finish()
+
     async def stop(self) -> None:
+        await self.stop_receiving()
         if self._web is not None:
             await self._web.cleanup()  # its shutdown hook stops and shuts down the Application
             return
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            with contextlib.suppress(RuntimeError):
-                await updater.stop()
         if self.application.running:
             with contextlib.suppress(RuntimeError):
                 await self.application.stop()

@@ -70,7 +70,7 @@ class RecordingCore:
     async def join_request(self, event: JoinRequestEvent) -> None:
         self._record(event)
 
-    def update_done(self, update_id: int) -> None:
+    def update_done(self, update_id: int, kind: str = "unknown", seconds: float = 0.0) -> None:
         self.done.append(update_id)
         self._changed.set()
 
