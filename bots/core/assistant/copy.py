@@ -10,7 +10,7 @@ from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.events import ButtonEvent, CommandEvent, TextEvent
 from bots.core.i18n import N_
-from bots.core.table import PRIVATE_SCOPE, Command, HandlerTable
+from bots.core.table import PRIVATE_SCOPE, Audience, Command, HandlerTable
 from domain.assistant import copywriting
 from domain.assistant.copywriting import CopyKind, Draft
 from domain.messenger import MessengerError
@@ -25,7 +25,7 @@ DRAFT_HOURS = 24
 def register(table: HandlerTable) -> None:
     table.command(
         Command("copy", copy_command, N_("Draft product copy in English and Chinese (brand staff)"),
-                frozenset({PRIVATE_SCOPE}))
+                frozenset({PRIVATE_SCOPE}), audience=frozenset({Audience.BRAND_STAFF, Audience.OPERATOR}))
     )  # fmt: skip
     table.action("cpok", approve)
     table.action("cpno", discard)

@@ -8,7 +8,7 @@ import logging
 from bots.core.context import Context
 from bots.core.events import CommandEvent, TextEvent
 from bots.core.i18n import N_
-from bots.core.table import GROUP_SCOPE, Command, HandlerTable
+from bots.core.table import GROUP_SCOPE, Audience, Command, HandlerTable
 from domain.assistant import digest
 from domain.assistant.ports import KeptMessage
 from domain.errors import ErrorCode
@@ -30,7 +30,13 @@ TONES = {
 
 def register(table: HandlerTable) -> None:
     table.command(
-        Command("digest", digest_command, N_("Daily digest for moderators (admins)"), frozenset({GROUP_SCOPE}))
+        Command(
+            "digest",
+            digest_command,
+            N_("Daily digest for moderators (admins)"),
+            frozenset({GROUP_SCOPE}),
+            audience=frozenset({Audience.MODERATOR}),
+        )
     )
     table.group_chatter = keep_message
     table.notice(digest.DIGEST_NOTICE, digest_view)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bots.core.i18n import N_
 from bots.core.moderation import giveaway_handlers, meetup_handlers, settings_handlers, views
-from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, HandlerTable
 from domain.errors import ErrorCode
 from domain.moderation import notices
 from domain.moderation.errors import GiveawayError, MeetupError, ModerationError
@@ -60,14 +60,44 @@ ERRORS: dict[ErrorCode, str] = {
 
 
 def register(table: HandlerTable) -> None:
-    table.command(Command("settings", settings_handlers.settings_command, N_("Group settings (admins)"), GROUP_ONLY))
+    table.command(
+        Command(
+            "settings",
+            settings_handlers.settings_command,
+            N_("Group settings (admins)"),
+            GROUP_ONLY,
+            audience=frozenset({Audience.MODERATOR}),
+        )
+    )
     table.action("mshop", settings_handlers.toggle_shop, int)
     table.action("mfeat", settings_handlers.toggle_feature, str, int)
     table.action("mlang", settings_handlers.choose_language, str)
-    table.command(Command("giveaway", giveaway_handlers.giveaway_command, N_("Set up a giveaway (admins)"), EVERYWHERE))
-    table.command(Command("meetup", meetup_handlers.meetup_command, N_("Announce a meetup (admins)"), GROUP_ONLY))
     table.command(
-        Command("meetupcode", meetup_handlers.code_command, N_("A meetup's check-in code (hosts)"), PRIVATE_ONLY)
+        Command(
+            "giveaway",
+            giveaway_handlers.giveaway_command,
+            N_("Set up a giveaway (admins)"),
+            EVERYWHERE,
+            audience=frozenset({Audience.MODERATOR}),
+        )
+    )
+    table.command(
+        Command(
+            "meetup",
+            meetup_handlers.meetup_command,
+            N_("Announce a meetup (admins)"),
+            GROUP_ONLY,
+            audience=frozenset({Audience.MODERATOR}),
+        )
+    )
+    table.command(
+        Command(
+            "meetupcode",
+            meetup_handlers.code_command,
+            N_("A meetup's check-in code (hosts)"),
+            PRIVATE_ONLY,
+            audience=frozenset({Audience.MODERATOR}),
+        )
     )
     table.command(Command("checkin", meetup_handlers.checkin_command, N_("Check in at a meetup"), PRIVATE_ONLY))
     table.action("genter", giveaway_handlers.enter, int)

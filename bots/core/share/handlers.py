@@ -9,7 +9,7 @@ from bots.core.context import Context
 from bots.core.events import CommandEvent
 from bots.core.i18n import N_
 from bots.core.share.chart import settlement_chart
-from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Command, HandlerTable
+from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, HandlerTable
 from domain.errors import DomainError, ErrorCode
 from domain.money import Money
 from domain.outgoing import Document, View
@@ -137,13 +137,34 @@ async def settlement_command(ctx: Context, event: CommandEvent) -> None:
 def register(table: HandlerTable) -> None:
     table.command(
         Command(
-            "share_offer", share_offer, N_("Offer this group a commission (brand staff)"), GROUP_ONLY, in_menu=False
+            "share_offer",
+            share_offer,
+            N_("Offer this group a commission (brand staff)"),
+            GROUP_ONLY,
+            in_menu=False,
+            audience=frozenset({Audience.BRAND_STAFF, Audience.OPERATOR}),
         )
     )
     table.command(
-        Command("share_accept", share_accept, N_("Accept a brand's commission (moderators)"), GROUP_ONLY, in_menu=False)
+        Command(
+            "share_accept",
+            share_accept,
+            N_("Accept a brand's commission (moderators)"),
+            GROUP_ONLY,
+            in_menu=False,
+            audience=frozenset({Audience.MODERATOR}),
+        )
     )
-    table.command(Command("earnings", earnings, N_("This group's earnings (moderators)"), GROUP_ONLY, in_menu=False))
+    table.command(
+        Command(
+            "earnings",
+            earnings,
+            N_("This group's earnings (moderators)"),
+            GROUP_ONLY,
+            in_menu=False,
+            audience=frozenset({Audience.MODERATOR}),
+        )
+    )
     table.command(
         Command(
             "settlement",
@@ -151,6 +172,7 @@ def register(table: HandlerTable) -> None:
             N_("A brand's monthly settlement (brand staff)"),
             PRIVATE_ONLY,
             in_menu=False,
+            audience=frozenset({Audience.BRAND_STAFF, Audience.OPERATOR}),
         )
     )
     table.errors(dict(ERRORS))

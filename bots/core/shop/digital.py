@@ -10,7 +10,7 @@ from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.events import ButtonEvent, CommandEvent, DocumentEvent
 from bots.core.i18n import N_
-from bots.core.table import PRIVATE_SCOPE, Command, HandlerTable
+from bots.core.table import PRIVATE_SCOPE, Audience, Command, HandlerTable
 from domain.errors import ErrorCode
 from domain.notices import NoticeParams
 from domain.outgoing import Document, View
@@ -40,7 +40,13 @@ def register(table: HandlerTable) -> None:
     table.notice(digital.POOL_EMPTY, pool_empty)
     table.action("resend", resend, int)
     table.command(
-        Command("codes", codes_command, N_("Codes of a digital product (brand staff)"), frozenset({PRIVATE_SCOPE}))
+        Command(
+            "codes",
+            codes_command,
+            N_("Codes of a digital product (brand staff)"),
+            frozenset({PRIVATE_SCOPE}),
+            audience=frozenset({Audience.BRAND_STAFF, Audience.OPERATOR}),
+        )
     )
     table.document = upload
     table.errors(ERRORS)

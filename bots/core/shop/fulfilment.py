@@ -22,7 +22,7 @@ from bots.core.events import ButtonEvent, CommandEvent, DocumentEvent, TextEvent
 from bots.core.i18n import N_
 from bots.core.shop import fulfilment_views as fv
 from bots.core.shop.views import status_name
-from bots.core.table import PRIVATE_SCOPE, Command, DocumentFn, HandlerTable, TextFn
+from bots.core.table import PRIVATE_SCOPE, Audience, Command, DocumentFn, HandlerTable, TextFn
 from domain.brands.roles import brands_of
 from domain.errors import DomainError, ErrorCode
 from domain.numbers import whole_number
@@ -61,9 +61,34 @@ def dialog_key(user_id: int) -> str:
 
 
 def register(table: HandlerTable) -> None:
-    table.command(Command("ship", ship_console, N_("Orders to ship (brand staff)"), PRIVATE_ONLY))
-    table.command(Command("returns", returns_console, N_("Returns to handle (brand staff)"), PRIVATE_ONLY))
-    table.command(Command("order", order_command, N_("One order (brand staff)"), PRIVATE_ONLY, in_menu=False))
+    table.command(
+        Command(
+            "ship",
+            ship_console,
+            N_("Orders to ship (brand staff)"),
+            PRIVATE_ONLY,
+            audience=frozenset({Audience.BRAND_STAFF, Audience.OPERATOR}),
+        )
+    )
+    table.command(
+        Command(
+            "returns",
+            returns_console,
+            N_("Returns to handle (brand staff)"),
+            PRIVATE_ONLY,
+            audience=frozenset({Audience.BRAND_STAFF, Audience.OPERATOR}),
+        )
+    )
+    table.command(
+        Command(
+            "order",
+            order_command,
+            N_("One order (brand staff)"),
+            PRIVATE_ONLY,
+            in_menu=False,
+            audience=frozenset({Audience.BRAND_STAFF, Audience.OPERATOR}),
+        )
+    )
     table.action("fpage", turn_page, int)
     table.action("fpack", pack, int)
     table.action("fship", start_ship, int)

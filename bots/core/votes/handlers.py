@@ -11,7 +11,7 @@ from bots.core.events import ButtonEvent, Chat, CommandEvent, PollAnswerEvent, P
 from bots.core.i18n import N_
 from bots.core.pre_checkout import answer_pre_checkout
 from bots.core.shop import payments
-from bots.core.table import PRIVATE_SCOPE, Command, HandlerTable
+from bots.core.table import PRIVATE_SCOPE, Audience, Command, HandlerTable
 from bots.core.votes import views
 from domain.errors import DomainError, ErrorCode
 from domain.money import Money
@@ -58,7 +58,15 @@ ERRORS: dict[ErrorCode, str] = {
 
 def register(table: HandlerTable) -> None:
     """Declare this capability's entries in the handler table."""
-    table.command(Command("vote", vote, N_("Propose a design vote or see its totals (brands)"), PRIVATE_ONLY))
+    table.command(
+        Command(
+            "vote",
+            vote,
+            N_("Propose a design vote or see its totals (brands)"),
+            PRIVATE_ONLY,
+            audience=frozenset({Audience.BRAND_STAFF, Audience.MODERATOR, Audience.OPERATOR}),
+        )
+    )
     table.action("preorder", preorder, int)
     table.payment_kind(PAYLOAD_KIND, preorder_pre_checkout, payments.successful_payment)
     table.poll_answer = poll_answer
