@@ -64,16 +64,23 @@ async def settle_kind(
         return await _group_buy(uow, now, policy, received, grace)
     if kind == PREORDER:
         # Paid now, counted at the pay-by deadline: rewards follow when the pre-order stands.
-        return _order_settled(await preorders.record_payment(uow, now, received), received, grace)
+        preordered = await preorders.record_payment(uow, now, received)
+        await _keep_address(uow, now, preordered, received)
+        return _order_settled(preordered, received, grace)
     record = buying.record_payment if kind == DROP else shop_orders.record_payment
     recorded = await record(uow, now, received)
-    if recorded.result is PaymentResult.PAID and recorded.order is not None and received.shipping is not None:
-        # Where it goes: kept apart from the order, for its brand and the operator (domain/shop/addresses.py).
-        await uow.addresses.store(recorded.order.id, received.user_id, received.shipping, now)
+    await _keep_address(uow, now, recorded, received)
     # Digital delivery, points and the referrer's reward, for a drop purchase as for any paid order; a paid
     # order that cannot be delivered comes back as a refund.
     outcome = await after_paid.after_payment(uow, now, policy, recorded)
     return _order_settled(outcome, received, grace)
+
+
+async def _keep_address(uow: UnitOfWork, now: datetime, outcome: PaymentOutcome, received: ReceivedPayment) -> None:
+    """Where a paid order of physical goods goes (a shop order, a drop's, a pre-order's or a group-buy seat):
+    kept apart from the order, for its brand and the operator (domain/shop/addresses.py)."""
+    if outcome.result is PaymentResult.PAID and outcome.order is not None and received.shipping is not None:
+        await uow.addresses.store(outcome.order.id, received.user_id, received.shipping, now)
 
 
 def _order_settled(outcome: PaymentOutcome, received: ReceivedPayment, grace: datetime | None) -> Settled:
@@ -102,8 +109,6 @@ async def _group_buy(
         return Settled(PaymentResult.DUPLICATE, outcome.payment, None, title, None)
     if joined.outcome is flow.Joined.REFUND or group_buy is None:
         return Settled(PaymentResult.REFUND, outcome.payment, joined.reason or ShopError.ORDER_CLOSED, title, None)
-    if outcome.order is not None and received.shipping is not None:
-        # A seat of a physical group buy ships like any order: its address is kept apart for the brand.
-        await uow.addresses.store(outcome.order.id, received.user_id, received.shipping, now)
+    await _keep_address(uow, now, outcome, received)
     answer = answers.seated(received, group_buy, grace)
     return Settled(PaymentResult.PAID, outcome.payment, None, title, answer, group_buy.id if joined.first else None)
