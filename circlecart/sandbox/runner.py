@@ -37,6 +37,14 @@ EXAMPLE_CATALOG = _HERE.parent.parent / "examples" / "catalog.yaml"
 EXTRA_CATALOG = _HERE / "seed" / "catalog.yaml"
 SEEDED_MARK = "seeded"
 DROP_OPENS_IN = timedelta(minutes=5)
+LI_ADDRESS = {
+    "country_code": "DE",
+    "state": "",
+    "city": "Berlin",
+    "street_line1": "Torstraße 109",
+    "street_line2": "",
+    "post_code": "10119",
+}
 
 
 @dataclass
@@ -175,7 +183,8 @@ class Sandbox:
         await self._press(li, offers, title)
         invoice = fake.last(community)
         if invoice is not None and invoice.invoice is not None:
-            paid = await fake.pay(li, invoice)
+            # Postcards ship: the payment form asks where to (the brand's /ship console then lists the order).
+            paid = await fake.pay(li, invoice, shipping_address=LI_ADDRESS)
             if paid.update_id is not None:
                 await self.settle(paid.update_id)
         # A drop that opens a few minutes from now (`circlecart drop schedule`).
