@@ -42,6 +42,7 @@ def _version(row: Mapping[Any, Any]) -> PlanVersion:
                 member_prices=_prices_from_text(row["member_prices"], currency),
                 points_multiplier_percent=row["points_multiplier_percent"],
                 early_access_minutes=row["early_access_minutes"],
+                box_sku=row["box_sku"],
             ),
         ),
         created_at=row["created_at"],
@@ -62,6 +63,7 @@ def _version_values(plan_id: int, number: int, terms: Terms, now: datetime) -> d
         "points_multiplier_percent": benefits.points_multiplier_percent,
         "early_access_minutes": benefits.early_access_minutes,
         "member_prices": _prices_to_text(terms),
+        "box_sku": benefits.box_sku,
         "created_at": now,
     }
 
