@@ -133,6 +133,8 @@ def benefits_lines(ctx: Context, terms: Terms, brand: str | None = None) -> list
                 "· drops open {minutes} minute early", "· drops open {minutes} minutes early", minutes, minutes=minutes
             )
         )
+    if b.box_sku:
+        lines.append(ctx.t("· a box of {sku} shipped to you every paid period", sku=b.box_sku))
     if terms.trial_days:
         lines.append(
             ctx.tn("· free trial: {days} day", "· free trial: {days} days", terms.trial_days, days=terms.trial_days)
