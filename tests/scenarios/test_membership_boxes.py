@@ -27,7 +27,7 @@ async def test_mei_pays_for_a_tea_box_plan_gives_her_address_and_celadon_sees_th
     shop = box_shop
     follow_the_shop_clock(shop)
     cel = shop.member("Cel")
-    plan_id = await add_plan(shop, cel, None, "100 XTR Tea Box box=TEA-SET-01", brand="Celadon Studio")
+    await add_plan(shop, cel, None, "100 XTR Tea Box box=TEA-SET-01", brand="Celadon Studio")
     (offer,) = await shop.say(shop.member("Ana"), None, "/membership")
     assert "· a box of TEA-SET-01 shipped to you every paid period" in offer.text, offer.text
     (refused,) = await shop.say(cel, None, "/plan add 100 XTR Other Box box=PRINT-WAVE-A3 brand=Celadon_Studio")
