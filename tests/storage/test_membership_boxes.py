@@ -121,3 +121,28 @@ async def test_a_confirmed_box_ships_to_the_saved_address_and_only_its_member_ma
     async with database.uow() as uow:
         stored = await uow.addresses.for_order(order_id)
     assert stored is not None and stored.lines() == address.lines()
+
+
+async def test_the_next_box_offers_the_address_on_file_and_confirm_sends_it_there(database: Database) -> None:
+    plan, brand_id = await _box_plan(database)
+    await _pay(database, plan, "stx-1")
+    await _run_job(database)
+    (first,) = await _asks(database)
+    async with database.uow() as uow:
+        line = "Mei Lin, +65 5550 1234, 1 Tea Street, Singapore, 049315, SG"
+        await boxes.change_address(uow, NOW, MEMBER, int(str(first["box_id"])), line)
+        await uow.commit()
+
+    await _pay(database, plan, "stx-2", days=30)
+    assert await _run_job(database, days=30) == 1
+    second = next(ask for ask in await _asks(database) if ask["box_id"] != first["box_id"])
+    assert "1 Tea Street" in str(second["address"]) and "Mei Lin" in str(second["address"])
+    async with database.uow() as uow:
+        box = await boxes.confirm_box(uow, NOW + timedelta(days=30), MEMBER, int(str(second["box_id"])))
+        again = await boxes.confirm_box(uow, NOW + timedelta(days=30), MEMBER, int(str(second["box_id"])))
+        await uow.commit()
+    assert box.status is BoxStatus.CONFIRMED and again == box  # a second press changes nothing
+    assert sorted(await _to_ship(database, brand_id)) == sorted([first["order_id"], second["order_id"]])
+    async with database.uow() as uow:
+        stored = await uow.addresses.for_order(int(str(second["order_id"])))
+    assert stored is not None and stored.street_line1 == "1 Tea Street"
