@@ -11,7 +11,13 @@ from domain.memberships.lifecycle import Membership, MembershipStatus, NewMember
 from domain.memberships.plans import Benefits, NewPlan, Plan, PlanVersion, Terms
 from domain.memberships.ports import MembershipPayment
 from domain.money import Money
-from storage.memberships_tables import membership_payments, membership_plan_versions, membership_plans, memberships
+from storage.memberships_tables import (
+    membership_boxes,
+    membership_payments,
+    membership_plan_versions,
+    membership_plans,
+    memberships,
+)
 from storage.repositories._base import SqlRepository, rowcount
 
 
@@ -314,4 +320,4 @@ class SqlMembershipRepository(SqlRepository):
         return [_payment(row) for row in (await self._session.execute(query)).mappings()]
 
     async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
-        await self._rekey(user_id, pseudonym, memberships.c.user_id)
+        await self._rekey(user_id, pseudonym, memberships.c.user_id, membership_boxes.c.user_id)
