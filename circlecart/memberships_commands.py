@@ -47,6 +47,8 @@ def perks(terms: Terms) -> str:
     if b.early_access_minutes:
         words.append(f"early={b.early_access_minutes}")
     words.extend(f"{sku}={price.major_text()}" for sku, price in b.member_prices)
+    if b.box_sku:
+        words.append(f"box={b.box_sku}")
     if terms.trial_days:
         words.append(f"trial={terms.trial_days}")
     words.append(f"grace={terms.grace_days}")
@@ -98,7 +100,7 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser], handle
     add = plan.add_parser(
         "add",
         help="a new plan (the operator's unless --brand or --community): "
-        "PRICE CURRENCY NAME [days= trial= grace= discount= points= early= SKU=PRICE]",
+        "PRICE CURRENCY NAME [days= trial= grace= discount= points= early= box=SKU SKU=PRICE]",
     )
     add.add_argument("price")
     add.add_argument("currency")

@@ -13,6 +13,7 @@ from domain.communities import Community
 from domain.drops.ports import DropClaimRepository, DropFanRepository, DropRepository
 from domain.groupbuys.ports import GroupBuyRepository
 from domain.members import Member
+from domain.memberships.boxes import BoxRepository
 from domain.memberships.ports import MembershipRepository, PlanRepository
 from domain.moderation.ports import CommunitySettingsRepository, GiveawayRepository, MeetupRepository
 from domain.notices import Notice, NoticeStatus, OutboxEntry
@@ -300,6 +301,7 @@ class UnitOfWork(Protocol):
     digests: DigestRepository
     addresses: AddressRepository
     share: ShareRepository
+    boxes: BoxRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
     async def __aexit__(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from domain.memberships import schedule
+from domain.memberships import boxes, schedule
 from domain.memberships.joining import invoice_payload
 from domain.memberships.plans import STARS_SUBSCRIPTION_SECONDS, Plan
 from domain.messenger import Messenger, MessengerError, RateLimited, TransientFailure
@@ -100,10 +100,27 @@ async def _invoice_link(messenger: Messenger, plan: Plan, token: str) -> str | N
         return None
 
 
+async def create_boxes(deps: JobDeps) -> int:
+    """Each paid period of a plan with a box gets its box order, once; catches up periods paid while down."""
+    made = 0
+    while True:
+        async with deps.uow_factory() as uow:
+            batch = await boxes.create_due_boxes(uow, deps.clock.now())
+            await uow.commit()
+        made += batch
+        if batch < boxes.BATCH:
+            break
+    if made:
+        log.info("made %d membership box orders", made)
+        deps.wake_outbox()
+    return made
+
+
 def job_specs(deps: JobDeps) -> list[JobSpec]:
     # Order matters at start-up: states first, then removals that depend on them, then reminders.
     return [
         JobSpec("membership_transitions", lambda: advance_memberships(deps), 60),
         JobSpec("membership_removals", lambda: remove_lapsed_members(deps), 60),
         JobSpec("membership_reminders", lambda: send_reminders(deps), 300),
+        JobSpec("membership_boxes", lambda: create_boxes(deps), 60),
     ]

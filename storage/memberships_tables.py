@@ -61,6 +61,7 @@ class MembershipPlanVersionRow(SQLModel, table=True):
     points_multiplier_percent: int = Field(sa_type=Integer, nullable=False)
     early_access_minutes: int = Field(sa_type=Integer, nullable=False)
     member_prices: str = Field(default="{}", sa_type=Text, nullable=False)  # JSON {sku: minor units}
+    box_sku: str | None = Field(default=None, sa_type=String(64), nullable=True)  # the monthly box (migration 0023)
     created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
@@ -115,7 +116,33 @@ class MembershipPaymentRow(SQLModel, table=True):
     recurring: bool = Field(default=False, sa_type=Boolean, nullable=False)
 
 
+class MembershipBoxRow(SQLModel, table=True):
+    """One box order per membership and paid period (keyed by the period's end): a replay or a job firing
+    twice finds the row and creates nothing more."""
+
+    __tablename__ = "membership_boxes"
+    __table_args__ = (
+        UniqueConstraint("membership_id", "period_end", name="uq_membership_boxes_membership_id_period_end"),
+        UniqueConstraint("order_id", name="uq_membership_boxes_order_id"),
+        ForeignKeyConstraint(
+            ["membership_id"], ["memberships.id"], name="fk_membership_boxes_membership_id_memberships"
+        ),
+        ForeignKeyConstraint(["order_id"], ["orders.id"], name="fk_membership_boxes_order_id_orders"),
+        Index("ix_membership_boxes_user_id", "user_id"),
+    )
+
+    id: int | None = Field(default=None, sa_type=Integer, primary_key=True)
+    membership_id: int = Field(sa_type=Integer, nullable=False)
+    period_end: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    user_id: int = Field(sa_type=BigInteger, nullable=False)
+    order_id: int | None = Field(default=None, sa_type=Integer, nullable=True)
+    status: str = Field(sa_type=String(16), nullable=False)
+    created_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime, nullable=True)
+
+
 membership_plans: Table = MembershipPlanRow.__table__  # type: ignore[attr-defined]
 membership_plan_versions: Table = MembershipPlanVersionRow.__table__  # type: ignore[attr-defined]
 memberships: Table = MembershipRow.__table__  # type: ignore[attr-defined]
 membership_payments: Table = MembershipPaymentRow.__table__  # type: ignore[attr-defined]
+membership_boxes: Table = MembershipBoxRow.__table__  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from domain.assistant.ports import AssistantUsageRepository, DigestRepository, H
 from domain.brands.ports import BrandOptInRepository, BrandStaffRepository
 from domain.drops.ports import DropClaimRepository, DropFanRepository, DropRepository
 from domain.groupbuys.ports import GroupBuyRepository
+from domain.memberships.boxes import BoxRepository
 from domain.memberships.ports import MembershipRepository, PlanRepository
 from domain.moderation.ports import CommunitySettingsRepository, GiveawayRepository, MeetupRepository
 from domain.points.ports import PointsRepository
@@ -64,6 +65,7 @@ from storage.repositories import (
     SqlVoteRepository,
 )
 from storage.repositories.addresses import SqlAddressRepository
+from storage.repositories.boxes import SqlBoxRepository
 from storage.repositories.personal_data import SqlPersonalDataRepository
 from storage.repositories.share import SqlShareRepository
 from storage.writer_gate import WriterGate
@@ -107,6 +109,7 @@ class SqlUnitOfWork:
     handovers: HandoverRepository
     digests: DigestRepository
     addresses: AddressRepository
+    boxes: BoxRepository
     share: ShareRepository
 
     def __init__(
@@ -161,6 +164,7 @@ class SqlUnitOfWork:
         self.handovers = SqlHandoverRepository(session, self._dialect)
         self.digests = SqlDigestRepository(session, self._dialect)
         self.addresses = SqlAddressRepository(session, self._dialect)
+        self.boxes = SqlBoxRepository(session, self._dialect)
         self.share = SqlShareRepository(session, self._dialect)
         return self
 

@@ -7,6 +7,7 @@ from bots.core.community import handlers as community
 from bots.core.drops import handlers as drops
 from bots.core.groupbuys import handlers as groupbuys
 from bots.core.i18n import N_
+from bots.core.memberships import boxes
 from bots.core.memberships import handlers as memberships
 from bots.core.moderation import handlers as moderation
 from bots.core.points import handlers as points
@@ -72,5 +73,6 @@ def build_table() -> HandlerTable:
     assistant.register(table)  # after drops: the private chat's text goes to an open dialog first
     # After the assistant: the console's dialog answers first, then the drops dialogs and the assistant.
     fulfilment.register(table)
+    boxes.register(table)  # the member's box address dialog answers before the console's
     share.register(table)
     return table

@@ -44,3 +44,8 @@ class MembershipError(ErrorCode):
     MEMBER_PRICE_ABOVE_LIST = "membership.member_price_above_list"
     MEMBER_PRICE_TOO_LOW = "membership.member_price_too_low"
     MEMBER_PRICE_OTHER_BRAND = "membership.member_price_other_brand"
+    BOX_NOT_PHYSICAL = "membership.box_not_physical"
+    BOX_OTHER_BRAND = "membership.box_other_brand"
+    BOX_UNKNOWN = "membership.box_unknown"
+    BOX_NO_ADDRESS = "membership.box_no_address"
+    BOX_BAD_ADDRESS = "membership.box_bad_address"

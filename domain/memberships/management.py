@@ -79,6 +79,15 @@ async def check_perks(uow: UnitOfWork, community_id: int | None, brand_id: int |
             name = brand.name if brand is not None else str(brand_id)
             raise DomainError(MembershipError.MEMBER_PRICE_OTHER_BRAND, sku=product.sku, brand=name)
         check_member_price(product.sku, price, product.price)
+    if benefits.box_sku is not None:
+        box = await uow.products.get_by_sku(benefits.box_sku)
+        if box is None:
+            raise DomainError(MembershipError.UNKNOWN_OPTION, option=benefits.box_sku, options=", ".join(OPTIONS))
+        if box.kind != "physical":
+            raise DomainError(MembershipError.BOX_NOT_PHYSICAL, sku=box.sku)
+        if kind is OwnerKind.BRAND and box.brand_id != brand_id:
+            name = brand.name if brand is not None else str(brand_id)
+            raise DomainError(MembershipError.BOX_OTHER_BRAND, sku=box.sku, brand=name)
 
 
 async def create_plan(

@@ -10,7 +10,7 @@ from domain.memberships.plans import DEFAULT_GRACE_DAYS, Benefits, Terms
 from domain.money import STARS, Money, parse_major
 from domain.numbers import whole_number
 
-OPTIONS = ("days", "trial", "grace", "discount", "points", "early")
+OPTIONS = ("days", "trial", "grace", "discount", "points", "early", "box")
 OWNER_OPTION = "brand"  # `brand=NAME` on `/plan add`: whose plan it is, not one of its terms
 PLAN_DIGITS = 9
 _MULTIPLIER = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,2})?")
@@ -49,6 +49,7 @@ def parse_options(words: list[str], base: Terms) -> Terms:
         benefits.early_access_minutes,
     )
     prices = dict(benefits.member_prices)
+    box = benefits.box_sku
     for word in words:
         key, sep, value = word.partition("=")
         if not sep or not key or not value:
@@ -62,6 +63,8 @@ def parse_options(words: list[str], base: Terms) -> Terms:
             points = multiplier_percent(value.removeprefix("x").removeprefix("×"))
         elif lowered == "early":
             early = _int(lowered, value)
+        elif lowered == "box":
+            box = None if value.lower() == "off" else value  # box=SKU, box=off withdraws it
         elif lowered == OWNER_OPTION:
             raise DomainError(MembershipError.OWNER_FIXED)
         elif value.lower() == "off":
@@ -73,7 +76,7 @@ def parse_options(words: list[str], base: Terms) -> Terms:
         period_days=values["days"],
         trial_days=values["trial"],
         grace_days=values["grace"],
-        benefits=Benefits(discount, tuple(sorted(prices.items())), points, early),
+        benefits=Benefits(discount, tuple(sorted(prices.items())), points, early, box),
     )
 
 

@@ -57,6 +57,7 @@ class Benefits:
     member_prices: tuple[tuple[str, Money], ...] = ()
     points_multiplier_percent: int = 100
     early_access_minutes: int = 0
+    box_sku: str | None = None  # a physical product sent to the member once per paid period (boxes.py)
 
     def member_price_of(self, sku: str) -> Money | None:
         for candidate, price in self.member_prices:
@@ -76,6 +77,8 @@ class Benefits:
             found.append("points")
         if self.early_access_minutes:
             found.append("early")
+        if self.box_sku:
+            found.append("box")
         return tuple(found)
 
 

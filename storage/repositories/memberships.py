@@ -11,7 +11,13 @@ from domain.memberships.lifecycle import Membership, MembershipStatus, NewMember
 from domain.memberships.plans import Benefits, NewPlan, Plan, PlanVersion, Terms
 from domain.memberships.ports import MembershipPayment
 from domain.money import Money
-from storage.memberships_tables import membership_payments, membership_plan_versions, membership_plans, memberships
+from storage.memberships_tables import (
+    membership_boxes,
+    membership_payments,
+    membership_plan_versions,
+    membership_plans,
+    memberships,
+)
 from storage.repositories._base import SqlRepository, rowcount
 
 
@@ -42,6 +48,7 @@ def _version(row: Mapping[Any, Any]) -> PlanVersion:
                 member_prices=_prices_from_text(row["member_prices"], currency),
                 points_multiplier_percent=row["points_multiplier_percent"],
                 early_access_minutes=row["early_access_minutes"],
+                box_sku=row["box_sku"],
             ),
         ),
         created_at=row["created_at"],
@@ -62,6 +69,7 @@ def _version_values(plan_id: int, number: int, terms: Terms, now: datetime) -> d
         "points_multiplier_percent": benefits.points_multiplier_percent,
         "early_access_minutes": benefits.early_access_minutes,
         "member_prices": _prices_to_text(terms),
+        "box_sku": benefits.box_sku,
         "created_at": now,
     }
 
@@ -312,4 +320,4 @@ class SqlMembershipRepository(SqlRepository):
         return [_payment(row) for row in (await self._session.execute(query)).mappings()]
 
     async def anonymise_member(self, user_id: int, pseudonym: int) -> None:
-        await self._rekey(user_id, pseudonym, memberships.c.user_id)
+        await self._rekey(user_id, pseudonym, memberships.c.user_id, membership_boxes.c.user_id)

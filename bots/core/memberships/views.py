@@ -61,6 +61,18 @@ ERRORS: dict[ErrorCode, str] = {
     MembershipError.MEMBER_PRICE_OTHER_BRAND: N_(
         "{sku} is not a product of {brand}: a brand's plan gives member prices on its own products only."
     ),
+    MembershipError.BOX_NOT_PHYSICAL: N_("{sku} is not a physical product: a monthly box must be one."),
+    MembershipError.BOX_OTHER_BRAND: N_(
+        "{sku} is not a product of {brand}: a brand's plan sends a box of its own products only."
+    ),
+    MembershipError.BOX_UNKNOWN: N_("There is no such membership box of yours."),
+    MembershipError.BOX_NO_ADDRESS: N_(
+        "There is no address on file yet: press Change and send the address for your box."
+    ),
+    MembershipError.BOX_BAD_ADDRESS: N_(
+        "That address could not be read. Send one line: Name, phone, street, city, postcode, country code "
+        "(for example: Mei Lin, +65 5550 1234, 1 Tea Street, Singapore, 049315, SG)."
+    ),
     MembershipError.UNKNOWN_OPTION: N_(
         "There is no option or product SKU “{option}”. Options are {options}, or SKU=PRICE for a product's "
         "member price."
@@ -121,6 +133,8 @@ def benefits_lines(ctx: Context, terms: Terms, brand: str | None = None) -> list
                 "· drops open {minutes} minute early", "· drops open {minutes} minutes early", minutes, minutes=minutes
             )
         )
+    if b.box_sku:
+        lines.append(ctx.t("· a box of {sku} shipped to you every paid period", sku=b.box_sku))
     if terms.trial_days:
         lines.append(
             ctx.tn("· free trial: {days} day", "· free trial: {days} days", terms.trial_days, days=terms.trial_days)
