@@ -45,6 +45,7 @@ class FulfilmentError(ErrorCode):
     NO_SUCH_ORDER = "fulfilment.no_such_order"  # also when the order is another brand's: nothing is revealed
     WRONG_STATE = "fulfilment.wrong_state"
     NOT_SHIPPABLE = "fulfilment.not_shippable"
+    PREORDER_COLLECTING = "fulfilment.preorder_collecting"  # its pre-order may still miss its minimum
     BAD_TRACKING = "fulfilment.bad_tracking"
     BAD_CARRIER = "fulfilment.bad_carrier"
     BAD_REASON = "fulfilment.bad_reason"

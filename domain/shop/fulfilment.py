@@ -33,6 +33,7 @@ from domain.shop.addresses import ShippingAddress
 from domain.shop.errors import FulfilmentError
 from domain.shop.orders import Order, OrderStatus
 from domain.shop.payments.operator_refunds import Refund, money_goes_back
+from domain.votes.model import PreorderStatus
 
 NOTICE = "order.fulfilment"  # to the member: one per order and step
 RETURN_ASKED = "order.return_asked"  # to the brand's staff (the operators when it has none)
@@ -186,6 +187,12 @@ async def _shippable(uow: UnitOfWork, order: Order) -> None:
         product = await uow.products.get(line.product_id)
         if product is None or product.kind != "physical":
             raise DomainError(FulfilmentError.NOT_SHIPPABLE, number=order.id)
+    # A pre-order's payment is paid money, but the pre-order may still miss its minimum and refund every payer:
+    # nothing of it moves before the minimum is reached.
+    preordered = await uow.votes.line_for_order(order.id)
+    vote = await uow.votes.get(preordered.vote_id) if preordered is not None else None
+    if vote is not None and vote.preorder is not PreorderStatus.REACHED:
+        raise DomainError(FulfilmentError.PREORDER_COLLECTING, number=order.id)
 
 
 async def pack(uow: UnitOfWork, now: datetime, actor: Actor, order_id: int) -> Order:

@@ -187,9 +187,18 @@ async def test_a_physical_design_is_preordered_through_the_provider_with_shippin
         assert invoice.invoice.params["is_flexible"] and invoice.invoice.currency == "EUR"
         paid = await shop.pay(ann, invoice, shipping_address={"country_code": "DE", "city": "Berlin"})
         assert paid.accepted, paid.error_message
+        # Paid, but the pre-order may still miss its minimum and refund her: it does not ship yet.
+        (paid_order,) = await shop.orders_of(ann)
+        (console,) = await shop.say(lin, None, "/ship")
+        early_pack = await shop.press(lin, console, text=f"Packed #{paid_order.id}")
+        assert "pre-order still collecting" in early_pack.text
         shop.clock.advance(timedelta(hours=48))
         await _jobs(shop, "settle_preorders")
         (order,) = await shop.orders_of(ann)
         assert order.status is OrderStatus.PAID and (order.shipping, order.ship_country) == (490, "DE")
         assert order.total.amount == 2000 + 490  # the pre-order price, not the indicative 25
         await eventually(lambda: bool(said(shop, lin, "reached its minimum: 1 ordered")))
+        # The minimum is reached: the order ships through the brand's console like any other.
+        (console,) = await shop.say(lin, None, "/ship")
+        await shop.press(lin, console, text=f"Packed #{order.id}")
+        assert (await shop.orders_of(ann))[0].status is OrderStatus.PACKED

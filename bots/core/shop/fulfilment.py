@@ -43,6 +43,9 @@ ERRORS: dict[ErrorCode, str] = {
     FulfilmentError.NO_SUCH_ORDER: N_("There is no order #{number} that you can see."),
     FulfilmentError.WRONG_STATE: N_("Order #{number} cannot do that now: it is {status}."),
     FulfilmentError.NOT_SHIPPABLE: N_("Order #{number} has nothing to ship."),
+    FulfilmentError.PREORDER_COLLECTING: N_(
+        "Order #{number} is a pre-order still collecting: it ships once the pre-order reaches its minimum."
+    ),
     FulfilmentError.BAD_TRACKING: N_("A tracking number has 3 to {max} letters, digits or - _ . /"),
     FulfilmentError.BAD_CARRIER: N_("Name the carrier in 1 to {max} characters."),
     FulfilmentError.BAD_REASON: N_("Please give a reason in a few words."),
