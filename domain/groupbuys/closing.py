@@ -17,7 +17,8 @@ from domain.points.ledger import Reason
 from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork
 from domain.shop import after_paid
-from domain.shop.orders import HoldStatus, OrderStatus, Payment, PaymentStatus
+from domain.shop.orders import HoldStatus, OrderStatus, Payment
+from domain.shop.payments.recording import payments_due_back
 
 OPEN_ORDER = (OrderStatus.PENDING, OrderStatus.HELD, OrderStatus.EXPIRED)
 
@@ -172,10 +173,7 @@ async def refund_participant(
         return []
     await release_order(uow, participant.order_id)
     await uow.orders.transition(participant.order_id, (OrderStatus.PAID,), OrderStatus.REFUND_DUE)
-    refunds: list[Payment] = []
-    for payment in await uow.payments.for_order(participant.order_id):
-        if await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE):
-            refunds.append(payment)
+    refunds = await payments_due_back(uow, participant.order_id)
     await after_paid.order_refunded(uow, now, participant.order_id)
     amount = refunds[0].amount if refunds else group_buy.price
     if await can_message(uow, participant.user_id):

@@ -27,8 +27,9 @@ from domain.points.policy import RewardsPolicy, points_for
 from domain.ports import UnitOfWork
 from domain.referrals import rewards as referral_rewards
 from domain.shop import digital
-from domain.shop.orders import Order, OrderStatus, PaymentStatus
+from domain.shop.orders import Order, OrderStatus
 from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
+from domain.shop.payments.recording import payments_due_back
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +111,7 @@ async def _refund_undeliverable(uow: UnitOfWork, now: datetime, order: Order, re
     """A paid order nothing can be delivered for: its money goes back (the Stars refund is made by the bot,
     from the payment's outcome or the refund job; other currencies are listed for the operators)."""
     await uow.orders.transition(order.id, (OrderStatus.PAID,), OrderStatus.REFUND_DUE)
-    for payment in await uow.payments.for_order(order.id):
-        await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE, reason=reason)
+    await payments_due_back(uow, order.id, reason=reason)
     await drop_lifecycle.order_refunded(uow, now, order.id, order.total.amount, ())
 
 

@@ -24,10 +24,10 @@ from domain.points.policy import RewardsPolicy
 from domain.ports import UnitOfWork
 from domain.shop import after_paid
 from domain.shop.errors import ShopError
-from domain.shop.orders import NewOrder, Order, OrderLine, OrderStatus, Payment, PaymentStatus
+from domain.shop.orders import NewOrder, Order, OrderLine, OrderStatus, Payment
 from domain.shop.payments.outcome import PaymentOutcome
 from domain.shop.payments.received import ReceivedPayment
-from domain.shop.payments.recording import record_against_order
+from domain.shop.payments.recording import payments_due_back, record_against_order
 from domain.shop.products import Product
 from domain.votes.errors import VoteError
 from domain.votes.model import (
@@ -268,12 +268,7 @@ async def _refund(uow: UnitOfWork, now: datetime, vote: Vote, order: Order) -> l
     """One payer's money back, exactly once (conditional changes), and they are told."""
     if not await uow.orders.transition(order.id, (OrderStatus.PAID,), OrderStatus.REFUND_DUE):
         return []
-    refunds: list[Payment] = []
-    for payment in await uow.payments.for_order(order.id):
-        if await uow.payments.set_status(
-            payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE, reason=VoteError.PREORDER_CLOSED
-        ):
-            refunds.append(payment)
+    refunds = await payments_due_back(uow, order.id, reason=VoteError.PREORDER_CLOSED)
     await after_paid.order_refunded(uow, now, order.id)
     if await can_message(uow, order.user_id):
         await uow.outbox.enqueue(

@@ -20,7 +20,8 @@ from domain.member_registry import can_message
 from domain.ports import UnitOfWork
 from domain.shop import after_paid
 from domain.shop.errors import ShopError
-from domain.shop.orders import KEPT_PAID, Order, OrderStatus, Payment, PaymentStatus
+from domain.shop.orders import KEPT_PAID, Order, OrderStatus, Payment
+from domain.shop.payments.recording import payments_due_back
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +64,9 @@ async def money_goes_back(
     await uow.orders.advance(order.id, (OrderStatus.REFUND_DUE,), OrderStatus.REFUND_DUE, {"closed_at": now})
     await uow.addresses.close(order.id, now)
     due: list[Payment] = []
-    for payment in await uow.payments.for_order(order.id):
-        if await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE):
-            refreshed = await uow.payments.get_by_charge(payment.telegram_charge_id)
-            due.append(refreshed or payment)
+    for payment in await payments_due_back(uow, order.id):
+        refreshed = await uow.payments.get_by_charge(payment.telegram_charge_id)
+        due.append(refreshed or payment)
     await closing.participant_refunded(uow, now, order.id)
     await drop_lifecycle.order_refunded(uow, now, order.id, order.total.amount, operators)
     await after_paid.order_refunded(uow, now, order.id)

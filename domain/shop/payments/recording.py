@@ -9,7 +9,7 @@ from datetime import datetime
 from domain.errors import ErrorCode
 from domain.ports import UnitOfWork
 from domain.shop.errors import ShopError
-from domain.shop.orders import NewPayment, Order, OrderStatus, PaymentStatus
+from domain.shop.orders import NewPayment, Order, OrderStatus, Payment, PaymentStatus
 from domain.shop.payments.outcome import PaymentOutcome, PaymentResult
 from domain.shop.payments.received import ReceivedPayment
 
@@ -55,3 +55,13 @@ async def record_against_order(
     assert refreshed is not None
     current = await uow.orders.get(order.id) if order else None
     return PaymentOutcome(PaymentResult.REFUND, refreshed, current, reason)
+
+
+async def payments_due_back(uow: UnitOfWork, order_id: int, reason: ErrorCode | None = None) -> list[Payment]:
+    """The order's captured payments become refund-due, each by one conditional change: those this call moved
+    (as they were before it), so a second call, or a racing one, moves and returns nothing."""
+    moved: list[Payment] = []
+    for payment in await uow.payments.for_order(order_id):
+        if await uow.payments.set_status(payment.id, PaymentStatus.CAPTURED, PaymentStatus.REFUND_DUE, reason=reason):
+            moved.append(payment)
+    return moved
