@@ -145,7 +145,7 @@ def _moment(unix_seconds: int | None) -> datetime | None:
     return datetime.fromtimestamp(unix_seconds, UTC) if unix_seconds else None
 
 
-# -- dialogs (drops' scheduling dialog): plain text in the private chat --------------------------------------
+# -- the private chat's files (pools of codes, tracking CSVs) and plain text (dialogs, the assistant) ----
 def document(update_id: int, message: Message) -> DocumentEvent | None:
     if message.from_user is None or message.document is None:
         return None

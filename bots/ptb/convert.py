@@ -172,7 +172,7 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-# -- dialogs (drops' scheduling dialog): plain text in the private chat --------------------------------------
+# -- the private chat's files (pools of codes, tracking CSVs) and plain text (dialogs, the assistant) ----
 def document(update_id: int, message: Message) -> DocumentEvent | None:
     if message.from_user is None or message.document is None:
         return None
