@@ -109,6 +109,7 @@ class CircleCart:
         services = Services(
             messenger=messenger,
             uow_factory=database.uow,
+            reader_factory=database.reader,
             clock=self.clock,
             translations=translations,
             codec=table.codec,

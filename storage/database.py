@@ -3,11 +3,15 @@
 SQLite is tuned to take many concurrent writers without "database is locked":
 - WAL journal, so readers never block the writer;
 - ``busy_timeout``, so a connection waits for the write lock instead of failing at once;
-- every transaction starts with ``BEGIN IMMEDIATE`` (SQLAlchemy's documented recipe: the driver's own
-  BEGIN is switched off with ``isolation_level = None`` and SQLAlchemy's "begin" event emits ours). A
-  deferred transaction that reads and then writes fails instantly under WAL with SQLITE_BUSY (the busy
-  handler is not consulted for a lock upgrade) when another writer committed in between; taking the write
-  lock at BEGIN serialises writers up front, where busy_timeout does apply.
+- every transaction that may write starts with ``BEGIN IMMEDIATE`` (SQLAlchemy's documented recipe: the
+  driver's own BEGIN is switched off with ``isolation_level = None`` and SQLAlchemy's "begin" event emits
+  ours). A deferred transaction that reads and then writes fails instantly under WAL with SQLITE_BUSY (the
+  busy handler is not consulted for a lock upgrade) when another writer committed in between; taking the
+  write lock at BEGIN serialises writers up front, where busy_timeout does apply.
+- a read-only unit of work (`Database.reader`) begins deferred and takes no lock at all: under WAL it reads
+  a snapshot while a writer works. It refuses any statement that is not a read.
+- each call runs on the event loop, not in aiosqlite's thread (storage/sqlite_inline.py says why), and
+  only a call that has to wait for another process's lock is sent to the thread.
 - ``foreign_keys = ON``.
 """
 
@@ -22,10 +26,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from storage.job_lock import AdvisoryJobLock, SoleProcessLock
+from storage.sqlite_inline import inline_creator
 from storage.uow import SqlUnitOfWork
 from storage.writer_gate import WriterGate
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The execution option that marks a read-only unit of work's connection (see Database.reader).
+READ_ONLY = "circlecart_read_only"
+_READ_STATEMENTS = ("SELECT", "WITH", "PRAGMA", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBACK")
 
 _ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
@@ -60,7 +68,9 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> N
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        # 0: a call that meets another process's lock fails at once and waits in aiosqlite's thread instead
+        # (storage/sqlite_inline.py), under SQLITE_BUSY_TIMEOUT_MS.
+        cursor.execute("PRAGMA busy_timeout = 0")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -69,18 +79,36 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> N
 
 
 def _on_sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+def _refuse_writes_when_read_only(
+    connection: Connection, _cursor: Any, statement: str, _parameters: Any, _context: Any, _many: bool
+) -> None:
+    # A read-only unit of work took no write lock: a write there could fail under load (SQLite) or slip
+    # past the writer gate, so it is a programming error, caught on its first run.
+    if connection.get_execution_options().get(READ_ONLY) and not statement.lstrip().upper().startswith(
+        _READ_STATEMENTS
+    ):
+        raise ReadOnlyViolation(f"a read-only unit of work tried to write: {statement[:80]!r}")
+
+
+class ReadOnlyViolation(RuntimeError):
+    """A statement that writes ran in a unit of work opened with `Database.reader()`."""
 
 
 def create_engine(url: str | URL, **engine_options: Any) -> AsyncEngine:
     """An async engine for `url` (rewritten to its async driver), with the SQLite tuning applied."""
     target = async_url(url)
     options: dict[str, Any] = {"pool_pre_ping": target.get_backend_name() == "postgresql"}
+    if target.get_backend_name() == "sqlite":
+        options["async_creator"] = inline_creator(str(target.database), SQLITE_BUSY_TIMEOUT_MS)
     options.update(engine_options)
     engine = create_async_engine(target, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
         event.listen(engine.sync_engine, "begin", _on_sqlite_begin)
+    event.listen(engine.sync_engine, "before_cursor_execute", _refuse_writes_when_read_only)
     return engine
 
 
@@ -90,6 +118,12 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, autoflush=False)
+        self._readers = async_sessionmaker(
+            engine.execution_options(**{READ_ONLY: True}),
+            class_=AsyncSession,
+            expire_on_commit=False,
+            autoflush=False,
+        )
         self._gate = WriterGate() if engine.dialect.name == "sqlite" else None
 
     @classmethod
@@ -124,6 +158,14 @@ class Database:
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._sessions, self._engine.dialect.name, self._gate)
+
+    def reader(self) -> SqlUnitOfWork:
+        """A unit of work that only reads: it takes no write lock and does not queue behind writers.
+
+        On SQLite it begins deferred and reads one snapshot (WAL); a statement that writes raises
+        `ReadOnlyViolation`. On PostgreSQL it is an ordinary transaction with the same refusal.
+        """
+        return SqlUnitOfWork(self._readers, self._engine.dialect.name, None)
 
     def job_lock(self) -> AdvisoryJobLock | SoleProcessLock:
         """The lock electing the one process that runs the jobs (see storage.job_lock)."""

@@ -82,6 +82,8 @@ class Services:
     state_keys_of: Callable[[int], tuple[str, ...]] = lambda user_id: ()  # a member's dialog state (the table's)
     commands: Mapping[str, Command] = field(default_factory=dict)  # the table's, for /help
     assistant: ChatModel | None = None  # the shop assistant's model (CIRCLECART_AI_BASE_URL); None: no model
+    # Units of work that only read (no write lock, no queue behind writers); None: the ordinary ones.
+    reader_factory: UnitOfWorkFactory | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,11 @@ class Context:
 
     def uow(self) -> UnitOfWork:
         return self.services.uow_factory()
+
+    def reading(self) -> UnitOfWork:
+        """A unit of work for a handler that only reads (a page, a card, a balance): it never waits for a writer."""
+        factory = self.services.reader_factory
+        return factory() if factory is not None else self.services.uow_factory()
 
     def now(self) -> datetime:
         return self.services.clock.now()

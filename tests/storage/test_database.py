@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+import sqlite3
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from domain.members import Member
-from storage.database import Database, async_url
+from storage.database import Database, ReadOnlyViolation, async_url
 from tests.storage.builders import add_product
 
 
@@ -53,8 +55,55 @@ async def test_sqlite_connections_are_tuned_for_concurrent_writers(sqlite_databa
         busy = (await connection.execute(text("PRAGMA busy_timeout"))).scalar_one()
         foreign_keys = (await connection.execute(text("PRAGMA foreign_keys"))).scalar_one()
     assert journal == "wal"
-    assert busy >= 5000
+    # On the event loop a call never waits for a lock: it fails at once and waits in aiosqlite's thread.
+    assert busy == 0
     assert foreign_keys == 1
+
+
+async def test_a_write_waits_for_another_process_lock_without_stopping_the_event_loop(
+    sqlite_database: Database, sqlite_url: str
+) -> None:
+    path = async_url(sqlite_url).database
+    assert path is not None
+    other = sqlite3.connect(path, isolation_level=None)  # stands for another process: its own connection
+    other.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def write() -> None:
+        async with sqlite_database.uow() as uow:
+            await uow.members.save(Member(id=7, first_name="Waits", created_at=datetime(2025, 1, 1, tzinfo=UTC)))
+            await uow.commit()
+
+    writing = asyncio.create_task(write())
+    for _ in range(50):  # the loop keeps running other tasks while the write waits for the lock
+        await asyncio.sleep(0)
+        ticks += 1
+    assert not writing.done()
+    other.execute("COMMIT")
+    other.close()
+    await writing
+    assert ticks == 50
+    async with sqlite_database.reader() as uow:
+        member = await uow.members.get(7)
+    assert member is not None and member.first_name == "Waits"
+
+
+async def test_a_reader_refuses_to_write(database: Database) -> None:
+    async with database.reader() as uow:
+        with pytest.raises(ReadOnlyViolation):
+            await uow.members.save(Member(id=8, first_name="No", created_at=datetime(2025, 1, 1, tzinfo=UTC)))
+
+
+async def test_a_reader_does_not_queue_behind_a_writer(database: Database) -> None:
+    product = await add_product(database)
+    async with database.uow() as writer:
+        await writer.members.save(Member(id=9, first_name="Uncommitted", created_at=datetime(2025, 1, 1, tzinfo=UTC)))
+        # The writer holds the write lock (and, on SQLite, the writer gate): a reader still reads at once,
+        # and sees only what was committed.
+        async with database.reader() as reader:
+            assert await reader.products.get(product.id) == product
+            assert await reader.members.get(9) is None
+        await writer.commit()
 
 
 async def test_naive_datetimes_are_refused(database: Database) -> None:

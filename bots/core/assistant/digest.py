@@ -46,7 +46,7 @@ def register(table: HandlerTable) -> None:
 async def digest_command(ctx: Context, event: CommandEvent) -> None:
     word = event.args.strip().lower()
     if word not in ("on", "off"):
-        async with ctx.uow() as uow:
+        async with ctx.reading() as uow:
             enabled = await digest.is_on(uow, event.chat.id)
         await ctx.messenger.send(event.chat.id, status_view(ctx, enabled))
         return
@@ -80,6 +80,10 @@ async def keep_message(ctx: Context, event: TextEvent) -> None:
     message = KeptMessage(
         event.chat.id, event.message_id, event.sender.id, event.text, event.sent_at, event.reply_to_message_id
     )
+    # Most groups have the digest off: find that out without queueing for the write lock on every message.
+    async with ctx.reading() as uow:
+        if not await digest.is_on(uow, event.chat.id):
+            return
     async with ctx.uow() as uow:
         if await digest.keep(uow, message):
             await uow.commit()

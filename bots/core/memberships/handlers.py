@@ -34,7 +34,7 @@ EVERYWHERE = frozenset({PRIVATE_SCOPE, GROUP_SCOPE})
 
 async def membership(ctx: Context, event: CommandEvent) -> None:
     community = None if event.chat.is_private else event.chat.id
-    async with ctx.uow() as uow:
+    async with ctx.reading() as uow:
         statuses = await joining.overview(uow, ctx.now(), event.sender.id, community)
     # The member's own status is in it: it goes to the private chat, where its buttons all work.
     await answer_personally(ctx, event, mv.plans_view(ctx, statuses, ctx.now(), True), "membership")

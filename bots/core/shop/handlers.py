@@ -25,7 +25,7 @@ async def shop(ctx: Context, event: CommandEvent) -> None:
     if event.args:
         await find(ctx, event)
         return
-    async with ctx.uow() as uow:
+    async with ctx.reading() as uow:
         await community_settings.require_shop_open(uow, event.chat.id)
         page = await catalog.browse(uow, 0)
     await ctx.messenger.send(event.chat.id, views.catalog_page(ctx, page))
@@ -35,21 +35,21 @@ async def find(ctx: Context, event: CommandEvent) -> None:
     if not event.args:
         await ctx.messenger.send(event.chat.id, View(ctx.t("What are you looking for? For example: /find tea")))
         return
-    async with ctx.uow() as uow:
+    async with ctx.reading() as uow:
         await community_settings.require_shop_open(uow, event.chat.id)
         found = await catalog.search(uow, event.args)
     await ctx.messenger.send(event.chat.id, views.search_results(ctx, event.args, found))
 
 
 async def turn_page(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
-    async with ctx.uow() as uow:
+    async with ctx.reading() as uow:
         page = await catalog.browse(uow, callback.int_arg(0))
     await ctx.messenger.edit(event.message, views.catalog_page(ctx, page))
     await ctx.messenger.answer_callback(event.callback_id)
 
 
 async def open_product(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
-    async with ctx.uow() as uow:
+    async with ctx.reading() as uow:
         product = await catalog.product(uow, callback.int_arg(0))
         # In a group the card shows the opener's points offer; whoever presses it gets their own.
         offer = await points_checkout.points_offer(uow, ctx.now(), ctx.settings.rewards, event.sender.id, product)
@@ -62,7 +62,7 @@ async def open_product(ctx: Context, event: ButtonEvent, callback: Callback) -> 
 
 async def show_product_by_sku(ctx: Context, chat: Chat, sku: str, community: int | None = None) -> None:
     """The card of a /start link; `community` is the group a `pc_` link names (checked when Buy is pressed)."""
-    async with ctx.uow() as uow:
+    async with ctx.reading() as uow:
         product = await catalog.product_by_sku(uow, sku)
         offer = None
         if chat.is_private:  # a private chat's id is the member's
@@ -116,7 +116,7 @@ async def _send_invoice(
         return
     if event.chat is None:
         # A card shared through inline mode: Telegram does not tell us the chat, so pay in private.
-        async with ctx.uow() as uow:
+        async with ctx.reading() as uow:
             product = await catalog.product(uow, product_id)
         await ctx.messenger.answer_callback(event.callback_id, url=ctx.deep_link(f"p_{product.sku}"))
         return

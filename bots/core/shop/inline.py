@@ -14,7 +14,7 @@ INLINE_LIMIT = 20
 
 
 async def inline_query(ctx: Context, event: InlineQueryEvent) -> None:
-    async with ctx.uow() as uow:
+    async with ctx.reading() as uow:
         if event.query.strip():
             products = await catalog.search(uow, event.query, INLINE_LIMIT)
         else:

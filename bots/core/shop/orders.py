@@ -10,7 +10,7 @@ from domain.shop import digital, fulfilment, order_history
 
 
 async def orders(ctx: Context, event: CommandEvent) -> None:
-    async with ctx.uow() as uow:
+    async with ctx.reading() as uow:
         history = await order_history.orders_of(uow, event.sender.id)
         # The answer always lands in the private chat, where a file can be sent again and a return's reason
         # asked for.
