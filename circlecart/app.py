@@ -23,6 +23,7 @@ from bots.core.runtime import BotCore, UpdateListener
 from bots.core.state import make_state_store
 from circlecart.assistant_client import OpenAICompatibleClient
 from circlecart.errors import StartupError
+from circlecart.heap import freeze_start_up_heap
 from circlecart.operations import Metrics, Operations, count_rate_limits, job_lag_listener
 from circlecart.rewards_config import rewards_policy
 from circlecart.settings import Settings
@@ -171,6 +172,8 @@ class CircleCart:
             retry_seconds=self.settings.jobs_lock_retry_seconds,
         )
         await self.leader.start()
+        if self.settings.gc_freeze:
+            freeze_start_up_heap()
         self.started = True
         role = "the bot" if self.receive_updates else "the jobs process"
         log.info("circlecart is running %s as @%s on %s", role, username, self.settings.framework)

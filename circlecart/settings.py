@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     telegram_wait_seconds: float = Field(
         default=300.0, ge=1, le=86_400, description="how long start-up keeps trying to reach Telegram"
     )
+    gc_freeze: bool = Field(
+        default=True, description="move start-up objects out of the garbage collector's way (circlecart/heap.py)"
+    )
     jobs_lock_retry_seconds: float = Field(
         default=5.0, gt=0, le=300, description="how often a process without the jobs lock asks for it again"
     )
