@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from storage.job_lock import AdvisoryJobLock, SoleProcessLock
@@ -117,13 +117,7 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._sessions = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False, autoflush=False)
-        self._readers = async_sessionmaker(
-            engine.execution_options(**{READ_ONLY: True}),
-            class_=AsyncSession,
-            expire_on_commit=False,
-            autoflush=False,
-        )
+        self._readers = engine.execution_options(**{READ_ONLY: True})
         self._gate = WriterGate() if engine.dialect.name == "sqlite" else None
 
     @classmethod
@@ -157,7 +151,7 @@ class Database:
         return self._engine.dialect.name
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._sessions, self._engine.dialect.name, self._gate)
+        return SqlUnitOfWork(self._engine, self._engine.dialect.name, self._gate)
 
     def reader(self) -> SqlUnitOfWork:
         """A unit of work that only reads: it takes no write lock and does not queue behind writers.

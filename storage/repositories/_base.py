@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import Column, Table, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, Result
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 
 class SqlRepository:
-    def __init__(self, session: AsyncSession, dialect: str) -> None:
+    def __init__(self, session: AsyncConnection, dialect: str) -> None:
         self._session = session
         self._dialect = dialect
 
