@@ -71,7 +71,6 @@ from storage.repositories.personal_data import SqlPersonalDataRepository
 from storage.repositories.share import SqlShareRepository
 from storage.writer_gate import WriterGate
 
-
 # Each repository is built the first time a unit of work asks for it: a unit of work touches two or three of
 # them, and building all thirty-two on every entry was a measurable share of a button press.
 _REPOSITORIES: dict[str, type[SqlRepository]] = {
