@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Executable, RowMapping, delete, func, select
+from sqlalchemy import Executable, RowMapping, bindparam, delete, func, select
 
 from domain.members import Member
 from storage.repositories._base import SqlRepository
 from storage.tables import members
+
+# Built once: a member is looked up on nearly every update, and building the statement cost as much as running it.
+_BY_ID = select(members).where(members.c.id == bindparam("user_id"))
 
 
 def _member(row: RowMapping) -> Member:
@@ -24,7 +27,7 @@ def _member(row: RowMapping) -> Member:
 
 class SqlMemberRepository(SqlRepository):
     async def get(self, user_id: int) -> Member | None:
-        row = (await self._session.execute(select(members).where(members.c.id == user_id))).mappings().first()
+        row = (await self._session.execute(_BY_ID, {"user_id": user_id})).mappings().first()
         return _member(row) if row is not None else None
 
     async def save(self, member: Member) -> None:

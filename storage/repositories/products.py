@@ -9,6 +9,7 @@ from sqlalchemy import (
     RowMapping,
     Select,
     and_,
+    bindparam,
     case,
     column,
     func,
@@ -30,6 +31,17 @@ MAX_SEARCH_WORDS = 12
 MAX_WORD_LENGTH = 64
 
 # The FTS5 table made by the migrations (not in the metadata): rowid is products.id.
+# The statements of a catalog page and a card, built once: they run on nearly every button press.
+_BY_ID = select(products).where(products.c.id == bindparam("product_id"))
+_ACTIVE_PAGE = (
+    select(products)
+    .where(products.c.active.is_(True))
+    .order_by(products.c.id.desc())
+    .offset(bindparam("offset"))
+    .limit(bindparam("limit"))
+)
+_ACTIVE_COUNT = select(func.count()).select_from(products).where(products.c.active.is_(True))
+
 _products_fts = table("products_fts", column("rowid"))
 # bm25 weights per FTS5 column, in the order the migration declares them: title, description, tags.
 _BM25 = "bm25(products_fts, 10.0, 2.0, 5.0)"
@@ -128,7 +140,7 @@ def _less(counter: Any, quantity: int) -> Any:
 
 class SqlProductRepository(SqlRepository):
     async def get(self, product_id: int) -> Product | None:
-        return await self._one(select(products).where(products.c.id == product_id))
+        return await self._one(_BY_ID, {"product_id": product_id})
 
     async def get_by_sku(self, sku: str) -> Product | None:
         return await self._one(select(products).where(products.c.sku == sku))
@@ -176,18 +188,10 @@ class SqlProductRepository(SqlRepository):
             raise LookupError(f"no product with id {product_id}")
 
     async def list_active(self, offset: int, limit: int) -> Sequence[Product]:
-        query = (
-            select(products)
-            .where(products.c.active.is_(True))
-            .order_by(products.c.id.desc())
-            .offset(max(offset, 0))
-            .limit(max(limit, 0))
-        )
-        return await self._many(query)
+        return await self._many(_ACTIVE_PAGE, {"offset": max(offset, 0), "limit": max(limit, 0)})
 
     async def count_active(self) -> int:
-        query = select(func.count()).select_from(products).where(products.c.active.is_(True))
-        return int((await self._session.execute(query)).scalar_one())
+        return int((await self._session.execute(_ACTIVE_COUNT)).scalar_one())
 
     async def list_all(self) -> Sequence[Product]:
         return await self._many(select(products).order_by(products.c.sku))
@@ -264,9 +268,9 @@ class SqlProductRepository(SqlRepository):
         statement = update(products).where(products.c.id == product_id).values(stock=products.c.stock + quantity)
         await self._session.execute(statement)
 
-    async def _one(self, query: Select[Any]) -> Product | None:
-        row = (await self._session.execute(query)).mappings().first()
+    async def _one(self, query: Select[Any], parameters: dict[str, Any] | None = None) -> Product | None:
+        row = (await self._session.execute(query, parameters)).mappings().first()
         return _product(row) if row is not None else None
 
-    async def _many(self, query: Select[Any]) -> list[Product]:
-        return [_product(row) for row in (await self._session.execute(query)).mappings()]
+    async def _many(self, query: Select[Any], parameters: dict[str, Any] | None = None) -> list[Product]:
+        return [_product(row) for row in (await self._session.execute(query, parameters)).mappings()]
