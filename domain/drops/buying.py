@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from domain.drops import notices, raffle, shelf
 from domain.drops.errors import DropError
-from domain.drops.model import ClaimStatus, Drop, DropClaim, DropStatus, EntryStatus
+from domain.drops.model import ClaimStatus, Drop, DropClaim, DropStatus, EntryStatus, UnitsTaken
 from domain.drops.rules import check_can_buy
 from domain.errors import DomainError, ErrorCode
 from domain.member_registry import can_message
@@ -124,11 +124,11 @@ async def _claim_and_order(uow: UnitOfWork, payload: str) -> tuple[DropClaim, Or
 async def _take_units(uow: UnitOfWork, now: datetime, drop: Drop, claim: DropClaim) -> None:
     """Take the member's allowance and the drop's units, both or neither."""
     limit = 1 if drop.is_raffle else drop.per_member_limit
-    if not await uow.drop_claims.take_allowance(drop.id, claim.user_id, claim.quantity, limit):
-        raise DomainError(DropError.LIMIT_REACHED, limit=limit)
     statuses = (DropStatus.OPEN, DropStatus.CLOSED) if drop.is_raffle else (DropStatus.SCHEDULED, DropStatus.OPEN)
-    if not await uow.drops.claim_units(drop.id, claim.quantity, statuses):
-        await uow.drop_claims.give_back_allowance(drop.id, claim.user_id, claim.quantity)
+    taken = await uow.drops.claim_for_member(drop.id, claim.user_id, claim.quantity, limit, statuses)
+    if taken is UnitsTaken.LIMIT_REACHED:
+        raise DomainError(DropError.LIMIT_REACHED, limit=limit)
+    if taken is UnitsTaken.SOLD_OUT:
         raise DomainError(DropError.SOLD_OUT, title=drop.title)
 
 
@@ -173,9 +173,10 @@ async def accept_pre_checkout(
         if await uow.drop_claims.extend(claim.order_id, expires):
             return claim
         raise DomainError(ShopError.ORDER_CLOSED)
-    # On refusal the caller rolls the whole transaction back, this claim's move included.
-    await _take_units(uow, now, drop, claim)
     await uow.orders.transition(order.id, (OrderStatus.PENDING, OrderStatus.EXPIRED), OrderStatus.HELD)
+    # On refusal the caller rolls the whole transaction back, the moves above included. The drop's row is
+    # what every buyer in a rush waits on, so it is taken last: its lock is held only until the commit.
+    await _take_units(uow, now, drop, claim)
     return claim
 
 

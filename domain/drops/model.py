@@ -141,6 +141,14 @@ class Drop:
         )
 
 
+class UnitsTaken(StrEnum):
+    """What a member's claim on a drop's units came to: taken, or which limit refused it."""
+
+    TAKEN = "taken"  # the member's allowance and the drop's units both moved
+    LIMIT_REACHED = "limit_reached"  # the member's allowance would pass the limit: nothing moved
+    SOLD_OUT = "sold_out"  # not that many units left (or the drop is not in the statuses asked): nothing moved
+
+
 class ClaimStatus(StrEnum):
     PENDING = "pending"  # invoice issued, nothing held
     HELD = "held"  # pre-checkout held a unit

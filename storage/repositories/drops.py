@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, case, delete, func, insert, or_, select, update
+from sqlalchemy import BigInteger, Integer, RowMapping, bindparam, case, delete, func, insert, or_, select, text, update
 
 from domain.drops.beacon import BeaconRound, BeaconValue
 from domain.drops.model import (
@@ -17,6 +17,7 @@ from domain.drops.model import (
     DropStatus,
     EntryStatus,
     RaffleEntry,
+    UnitsTaken,
 )
 from domain.drops.ports import DropTarget
 from domain.money import Money
@@ -97,6 +98,81 @@ def _plan_values(plan: DropPlan, title: str) -> dict[str, Any]:
 
 def _values(statuses: Sequence[Any]) -> list[str]:
     return [status.value for status in statuses]
+
+
+# The claim path of a rush, written once as text so that each call costs no statement building and the
+# statement text never changes: SQLAlchemy's compiled cache and asyncpg's prepared-statement cache (per
+# connection) both hit, so PostgreSQL parses and plans it once per pooled connection. The statuses travel as
+# one array parameter on PostgreSQL for the same reason (an expanding IN would vary with their number).
+#
+# PostgreSQL, one statement and one round trip: `open_drop` reads the drop in the statement's snapshot; the
+# allowance is upserted (its limit checked on the row's latest version, so two claims of one member
+# serialise on that row) only if the drop looked available; the drop's counter moves only if the allowance
+# did, re-checked on the latest version of the hot row (READ COMMITTED re-evaluates the WHERE after waiting
+# on its lock), so it never oversells. The one case where the allowance moved and the unit did not (a
+# concurrent buyer took the last unit after this statement's snapshot) is given back by a second statement.
+_CLAIM_FOR_MEMBER_PG = text(
+    """
+WITH open_drop AS (
+    SELECT id FROM drops
+    WHERE id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_at IS NULL
+      AND claimed + :quantity <= quantity
+), allowance AS (
+    INSERT INTO drop_allowances (drop_id, user_id, used)
+    SELECT id, :user_id, :quantity FROM open_drop WHERE :quantity <= :limit
+    ON CONFLICT (drop_id, user_id) DO UPDATE SET used = drop_allowances.used + excluded.used
+    WHERE drop_allowances.used + excluded.used <= :limit
+    RETURNING used
+), unit AS (
+    UPDATE drops SET claimed = claimed + :quantity
+    WHERE id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_at IS NULL
+      AND claimed + :quantity <= quantity AND EXISTS (SELECT 1 FROM allowance)
+    RETURNING claimed
+)
+SELECT
+    EXISTS (SELECT 1 FROM open_drop) AS available,
+    EXISTS (SELECT 1 FROM allowance) AS allowed,
+    EXISTS (SELECT 1 FROM unit) AS taken,
+    (SELECT used FROM drop_allowances WHERE drop_id = :drop_id AND user_id = :user_id) AS used
+"""
+).bindparams(
+    bindparam("drop_id", type_=Integer),
+    bindparam("user_id", type_=BigInteger),
+    bindparam("quantity", type_=Integer),
+    bindparam("limit", type_=Integer),
+)
+
+# SQLite: writers are serialised (BEGIN IMMEDIATE), so the availability read inside the upsert stands
+# until the commit and the unit's UPDATE after it cannot be refused: two statements in one transaction.
+_TAKE_ALLOWANCE_SQLITE = text(
+    """
+INSERT INTO drop_allowances (drop_id, user_id, used)
+SELECT :drop_id, :user_id, :quantity
+WHERE :quantity <= :limit AND EXISTS (
+    SELECT 1 FROM drops
+    WHERE id = :drop_id AND status IN :statuses AND reported_at IS NULL AND claimed + :quantity <= quantity
+)
+ON CONFLICT (drop_id, user_id) DO UPDATE SET used = used + excluded.used WHERE used + excluded.used <= :limit
+RETURNING used
+"""
+).bindparams(bindparam("statuses", expanding=True))
+
+_CLAIM_UNITS_SQLITE = text(
+    """
+UPDATE drops SET claimed = claimed + :quantity
+WHERE id = :drop_id AND status IN :statuses AND reported_at IS NULL AND claimed + :quantity <= quantity
+"""
+).bindparams(bindparam("statuses", expanding=True))
+
+_CLAIM_UNITS_PG = text(
+    """
+UPDATE drops SET claimed = claimed + :quantity
+WHERE id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_at IS NULL
+  AND claimed + :quantity <= quantity
+"""
+)
+
+_ALLOWANCE_USED = text("SELECT used FROM drop_allowances WHERE drop_id = :drop_id AND user_id = :user_id")
 
 
 class SqlDropRepository(SqlRepository):
@@ -220,17 +296,53 @@ class SqlDropRepository(SqlRepository):
     async def claim_units(self, drop_id: int, quantity: int, statuses: Sequence[DropStatus]) -> bool:
         if quantity < 1:
             raise ValueError(f"claim_units needs a positive quantity, got {quantity}")
+        statement = _CLAIM_UNITS_PG if self._dialect == "postgresql" else _CLAIM_UNITS_SQLITE
+        parameters = {"drop_id": drop_id, "quantity": quantity, "statuses": _values(statuses)}
+        return rowcount(await self._session.execute(statement, parameters)) == 1
+
+    async def claim_for_member(
+        self, drop_id: int, user_id: int, quantity: int, limit: int, statuses: Sequence[DropStatus]
+    ) -> UnitsTaken:
+        if quantity < 1:
+            raise ValueError(f"claim_for_member needs a positive quantity, got {quantity}")
+        parameters = {
+            "drop_id": drop_id,
+            "user_id": user_id,
+            "quantity": quantity,
+            "limit": limit,
+            "statuses": _values(statuses),
+        }
+        if self._dialect == "postgresql":
+            row = (await self._session.execute(_CLAIM_FOR_MEMBER_PG, parameters)).one()
+            if row.taken:
+                return UnitsTaken.TAKEN
+            if row.available and not row.allowed:
+                return UnitsTaken.LIMIT_REACHED
+            if row.allowed:  # a concurrent buyer took the last unit after this statement's snapshot
+                await self._give_back(drop_id, user_id, quantity)
+                return UnitsTaken.SOLD_OUT
+            used = row.used or 0  # the drop refused: which refusal the member hears is all that is left
+            return UnitsTaken.LIMIT_REACHED if used + quantity > limit else UnitsTaken.SOLD_OUT
+        allowed = (await self._session.execute(_TAKE_ALLOWANCE_SQLITE, parameters)).first() is not None
+        if not allowed:
+            used = (await self._session.execute(_ALLOWANCE_USED, parameters)).scalar() or 0
+            return UnitsTaken.LIMIT_REACHED if used + quantity > limit else UnitsTaken.SOLD_OUT
+        if rowcount(await self._session.execute(_CLAIM_UNITS_SQLITE, parameters)) != 1:  # pragma: no cover
+            await self._give_back(drop_id, user_id, quantity)  # the writer lock makes this unreachable
+            return UnitsTaken.SOLD_OUT
+        return UnitsTaken.TAKEN
+
+    async def _give_back(self, drop_id: int, user_id: int, quantity: int) -> None:
         statement = (
-            update(drops)
+            update(drop_allowances)
             .where(
-                drops.c.id == drop_id,
-                drops.c.status.in_(_values(statuses)),
-                drops.c.reported_at.is_(None),
-                drops.c.claimed + quantity <= drops.c.quantity,
+                drop_allowances.c.drop_id == drop_id,
+                drop_allowances.c.user_id == user_id,
+                drop_allowances.c.used >= quantity,
             )
-            .values(claimed=drops.c.claimed + quantity)
+            .values(used=drop_allowances.c.used - quantity)
         )
-        return rowcount(await self._session.execute(statement)) == 1
+        await self._session.execute(statement)
 
     async def release_units(self, drop_id: int, quantity: int) -> None:
         statement = (

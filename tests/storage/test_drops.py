@@ -6,10 +6,11 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError
 
 from domain.drops.beacon import BeaconValue
-from domain.drops.model import ClaimStatus, DropClaim, DropMode, DropPlan, DropStatus, EntryStatus
+from domain.drops.model import ClaimStatus, DropClaim, DropMode, DropPlan, DropStatus, EntryStatus, UnitsTaken
 from domain.money import Money
 from storage.database import Database
 from tests.storage.builders import NOW, add_product, later, line_for, new_order
@@ -99,6 +100,78 @@ async def test_a_members_allowance_holds_under_concurrent_takes(database: Databa
         await uow.drop_claims.give_back_allowance(drop_id, 42, 1)
         assert await uow.drop_claims.take_allowance(drop_id, 42, 1, 2)
         assert not await uow.drop_claims.take_allowance(drop_id, 42, 1, 2)
+
+
+async def test_a_rush_of_members_claims_exactly_the_units_and_their_allowances(database: Database) -> None:
+    drop_id = await _drop(database, quantity=10)
+
+    async def claim(user_id: int) -> UnitsTaken:
+        async with database.uow() as uow:
+            taken = await uow.drops.claim_for_member(drop_id, user_id, 1, 2, (DropStatus.OPEN,))
+            await uow.commit()
+        return taken
+
+    results = await asyncio.gather(*(claim(user) for user in range(1, 31)))
+    assert results.count(UnitsTaken.TAKEN) == 10 and results.count(UnitsTaken.SOLD_OUT) == 20
+    async with database.uow() as uow:
+        drop = await uow.drops.get(drop_id)
+        used = [await uow.drop_claims.allowance_used(drop_id, user) for user in range(1, 31)]
+    assert drop is not None and drop.claimed == 10
+    assert sorted(used) == [0] * 20 + [1] * 10  # a refused claim keeps no allowance
+
+
+async def test_one_members_racing_claims_stay_within_the_limit(database: Database) -> None:
+    drop_id = await _drop(database, quantity=10)
+
+    async def claim() -> UnitsTaken:
+        async with database.uow() as uow:
+            taken = await uow.drops.claim_for_member(drop_id, 42, 1, 2, (DropStatus.OPEN,))
+            await uow.commit()
+        return taken
+
+    results = await asyncio.gather(*(claim() for _ in range(12)))
+    assert results.count(UnitsTaken.TAKEN) == 2 and results.count(UnitsTaken.LIMIT_REACHED) == 10
+    async with database.uow() as uow:
+        drop = await uow.drops.get(drop_id)
+        assert await uow.drop_claims.allowance_used(drop_id, 42) == 2
+    assert drop is not None and drop.claimed == 2
+
+
+async def test_a_claim_moves_both_counters_or_neither(database: Database) -> None:
+    drop_id = await _drop(database, quantity=3)
+    async with database.uow() as uow:
+        claim = uow.drops.claim_for_member
+        assert await claim(drop_id, 7, 3, 2, (DropStatus.OPEN,)) is UnitsTaken.LIMIT_REACHED  # more than the limit
+        assert await claim(drop_id, 7, 1, 2, (DropStatus.SCHEDULED,)) is UnitsTaken.SOLD_OUT  # not in the statuses
+        assert await claim(drop_id, 7, 2, 2, (DropStatus.OPEN,)) is UnitsTaken.TAKEN
+        assert await claim(drop_id, 8, 2, 2, (DropStatus.OPEN,)) is UnitsTaken.SOLD_OUT  # one unit left
+        # Both refuse: the member hears about their limit, as when the allowance was checked first.
+        assert await claim(drop_id, 7, 2, 2, (DropStatus.OPEN,)) is UnitsTaken.LIMIT_REACHED
+        assert await claim(drop_id, 8, 1, 2, (DropStatus.OPEN,)) is UnitsTaken.TAKEN
+        assert await claim(drop_id, 9, 1, 2, (DropStatus.OPEN,)) is UnitsTaken.SOLD_OUT
+        await uow.commit()
+        drop = await uow.drops.get(drop_id)
+        used = [await uow.drop_claims.allowance_used(drop_id, user) for user in (7, 8, 9)]
+    assert drop is not None and drop.claimed == 3
+    assert used == [2, 1, 0]
+
+
+async def test_a_claim_is_one_statement_on_postgresql_and_two_on_sqlite(database: Database) -> None:
+    drop_id = await _drop(database, quantity=3)
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        if not str(args[2]).startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE (see storage.database)
+            statements.append(str(args[2]))
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with database.uow() as uow:
+            assert await uow.drops.claim_for_member(drop_id, 7, 1, 2, (DropStatus.OPEN,)) is UnitsTaken.TAKEN
+            await uow.commit()
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", count)
+    assert len(statements) == (1 if database.dialect == "postgresql" else 2)
 
 
 async def test_sales_are_recorded_and_the_first_to_sell_out_is_stamped(database: Database) -> None:
