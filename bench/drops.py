@@ -1,6 +1,7 @@
 """Drops under load: how fast the announcement reaches 100 groups, and drop claims per second.
 
     .venv/bin/python -m bench.drops [--groups 100] [--concurrency 16] [--seconds 5] [--json]
+    .venv/bin/python -m bench.drops --claims-only --backend postgres --seconds 3   # the claims table only
 
 1. Announcement latency: the real app (``circlecart.app.CircleCart`` on aiogram, SQLite file in a temp dir)
    against the in-process fake Telegram Bot API server (real HTTP on 127.0.0.1, every call spec-checked).
@@ -8,12 +9,17 @@
    date-triggered job does at the start time) and the outbox sender delivers one announcement per group
    within Telegram's limits (30 messages/s overall). Reported: seconds from the start to the first and to
    the last group's announcement, and the floor the 30/s limit sets (N / 30).
-2. Claims per second, on SQLite and on PostgreSQL: C concurrent tasks each run units of work that claim one
-   unit (``drops.claim_units``: ``UPDATE drops SET claimed = claimed + 1 WHERE id = ? AND status IN (...)
-   AND claimed + 1 <= quantity``, one transaction each) for S seconds; and the full claim of a purchase
-   (member allowance upsert + its conditional update + the unit claim). Next to them, in the same run,
-   pgbench with C clients runs the very same conditional UPDATE against the same PostgreSQL database: the
-   database's own rate for it, without Python, SQLAlchemy or asyncpg in the way.
+2. Claims per second, on SQLite and on PostgreSQL: C concurrent tasks each run units of work for S seconds,
+   one claim and its commit each. The drop claim is ``drops.claim_units`` (``UPDATE drops SET claimed =
+   claimed + 1 WHERE id = ? AND status ... AND claimed + 1 <= quantity``). The full claim is what the
+   product's pre-checkout and late payment run (``domain.drops.buying._take_units``): the member's
+   allowance and the drop's unit, both or neither, through ``drops.claim_for_member`` (one statement on
+   PostgreSQL, two on SQLite); on a tree without it (before issue 16) the two calls it replaced,
+   ``drop_claims.take_allowance`` (an upsert and a conditional UPDATE) then ``drops.claim_units``. Next to
+   them, in the same run, pgbench with C clients runs the very same conditional UPDATE against the same
+   PostgreSQL database: the database's own rate for it, without Python, SQLAlchemy or asyncpg in the way.
+   Each row also gives the benchmark process's CPU per claim: when claims/s times it is near 1000 ms, the
+   Python side was the bound; far below, the claims waited (on the hot row's lock, on round trips).
 
 Every claim targets one hot row (one drop), as in a real rush. Timings are a report, never asserted.
 """
@@ -22,11 +28,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import logging
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -64,6 +72,7 @@ class ClaimResult:
     concurrency: int
     claims: int
     seconds: float
+    cpu_ms_per_claim: float | None = None
 
     @property
     def per_second(self) -> float:
@@ -121,13 +130,17 @@ def _community(chat_id: int, title: str, now: Any) -> Any:
 
 
 # -- 2. claims per second ----------------------------------------------------------------------------------
+_DROPS = itertools.count(1)
+
+
 async def _hot_drop(database: Database) -> int:
     from domain.drops.model import DropStatus as Status
 
     async with database.uow() as uow:
-        brand = await uow.brands.add("Bench brand")
+        number = next(_DROPS)
+        brand = await uow.brands.add(f"Bench brand {number}")
         product = await uow.products.add(
-            NewProduct("BENCH-1", "Bench product", "", Money(200, "XTR"), 1, brand_id=brand.id)
+            NewProduct(f"BENCH-{number}", "Bench product", "", Money(200, "XTR"), 1, brand_id=brand.id)
         )
         now = _now()
         plan = DropPlan(brand.id, product.id, HUGE, Money(200, "XTR"), now, now + timedelta(hours=1), 1)
@@ -142,21 +155,34 @@ def _now() -> Any:
     return datetime.now(UTC)
 
 
+def _full_claim_entry_point() -> str:
+    """The product's full-claim call on this tree (the bench also runs on trees before it existed)."""
+    from storage.repositories.drops import SqlDropRepository
+
+    return "claim_for_member" if hasattr(SqlDropRepository, "claim_for_member") else "take_allowance+claim_units"
+
+
 async def _run_claims(database: Database, drop_id: int, concurrency: int, seconds: float, full: bool) -> int:
     done = 0
     stop_at = time.perf_counter() + seconds
     users = iter(range(1, 10**9))
+    one_call = _full_claim_entry_point() == "claim_for_member"
 
     async def worker() -> None:
         nonlocal done
         while time.perf_counter() < stop_at:
             async with database.uow() as uow:
-                if full:
-                    user = next(users)
-                    if not await uow.drop_claims.take_allowance(drop_id, user, 1, 1):
+                if full and one_call:
+                    taken = await uow.drops.claim_for_member(  # type: ignore[attr-defined,unused-ignore]
+                        drop_id, next(users), 1, 1, (DropStatus.SCHEDULED, DropStatus.OPEN)
+                    )
+                    if str(taken) != "taken":
+                        raise RuntimeError(f"claim refused: {taken}")
+                else:
+                    if full and not await uow.drop_claims.take_allowance(drop_id, next(users), 1, 1):
                         raise RuntimeError("allowance refused")
-                if not await uow.drops.claim_units(drop_id, 1, (DropStatus.OPEN,)):
-                    raise RuntimeError("claim refused")
+                    if not await uow.drops.claim_units(drop_id, 1, (DropStatus.OPEN,)):
+                        raise RuntimeError("claim refused")
                 await uow.commit()
             done += 1
 
@@ -164,19 +190,41 @@ async def _run_claims(database: Database, drop_id: int, concurrency: int, second
     return done
 
 
-async def claims_per_second(backend: str, concurrency: int, seconds: float) -> tuple[list[ClaimResult], str | None]:
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def claims_per_second(
+    backend: str, concurrency: int, seconds: float, pre_ping_off: bool = False
+) -> tuple[list[ClaimResult], str | None]:
     results: list[ClaimResult] = []
+    entry = _full_claim_entry_point()
+    variants: list[tuple[str, bool, dict[str, Any]]] = [
+        ("drop claim (claim_units)", False, {}),
+        (f"full claim ({entry})", True, {}),
+    ]
+    if pre_ping_off and backend == "postgres":
+        variants += [
+            ("drop claim, pool_pre_ping off", False, {"pool_pre_ping": False}),
+            ("full claim, pool_pre_ping off", True, {"pool_pre_ping": False}),
+        ]
     with tempfile.TemporaryDirectory() as directory:
         async with fresh_database(backend, Path(directory)) as url:
-            database = await Database.connect(url, **({"pool_size": concurrency} if backend == "postgres" else {}))
-            try:
-                drop_id = await _hot_drop(database)
-                for what, full in (("claim_units (one UPDATE)", False), ("full claim (allowance + unit)", True)):
-                    started = time.perf_counter()
+            for what, full, options in variants:
+                pool = {"pool_size": concurrency} if backend == "postgres" else {}
+                database = await Database.connect(url, **pool, **options)
+                try:
+                    drop_id = await _hot_drop(database)  # a fresh drop per row: new members, same hot row
+                    await _run_claims(database, drop_id, concurrency, min(0.5, seconds / 5), full)  # warm pool
+                    drop_id = await _hot_drop(database)
+                    cpu, started = _cpu_seconds(), time.perf_counter()
                     count = await _run_claims(database, drop_id, concurrency, seconds, full)
-                    results.append(ClaimResult(backend, what, concurrency, count, time.perf_counter() - started))
-            finally:
-                await database.dispose()
+                    elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+                    ms = 1000 * cpu / count if count else None
+                    results.append(ClaimResult(backend, what, concurrency, count, elapsed, ms))
+                finally:
+                    await database.dispose()
             pgbench = _pgbench(url, drop_id, concurrency, seconds) if backend == "postgres" else None
             if pgbench is not None:
                 results.append(pgbench)
@@ -231,16 +279,26 @@ def _pgbench(url: str, drop_id: int, concurrency: int, seconds: float) -> ClaimR
 
 
 # -- report ------------------------------------------------------------------------------------------------
-async def run(groups: int, concurrency: int, seconds: float) -> dict[str, Any]:
-    announcement = await announcement_latency(groups)
+async def run(
+    groups: int, concurrency: int, seconds: float, backends: list[str], claims_only: bool, pre_ping_off: bool
+) -> dict[str, Any]:
+    announcement = None if claims_only else await announcement_latency(groups)
     claims: list[ClaimResult] = []
-    for backend in ("sqlite", "postgres"):
-        found, _ = await claims_per_second(backend, concurrency, seconds)
+    for backend in backends:
+        found, _ = await claims_per_second(backend, concurrency, seconds, pre_ping_off)
         claims += found
+    pgbench = next((c.per_second for c in claims if c.what.startswith("pgbench")), None)
+    rows = []
+    for c in claims:
+        ratio = round(c.per_second / pgbench, 2) if pgbench and c.backend == "postgres" else None
+        cpu = round(c.cpu_ms_per_claim, 3) if c.cpu_ms_per_claim is not None else None
+        rows.append(asdict(c) | {"per_second": round(c.per_second, 1), "cpu_ms_per_claim": cpu, "of_pgbench": ratio})
     return {
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-        "announcement": asdict(announcement),
-        "claims": [asdict(c) | {"per_second": round(c.per_second, 1)} for c in claims],
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "full_claim_entry_point": _full_claim_entry_point(),
+        "announcement": asdict(announcement) if announcement is not None else None,
+        "claims": rows,
     }
 
 
@@ -249,22 +307,37 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--groups", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--backend", action="append", choices=("sqlite", "postgres"), help="repeatable; default both")
+    parser.add_argument("--claims-only", action="store_true", help="skip the announcement")
+    parser.add_argument(
+        "--pre-ping-off", action="store_true", help="PostgreSQL rows also without pool_pre_ping (its cost)"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    report = asyncio.run(run(args.groups, args.concurrency, args.seconds))
+    backends = args.backend or ["sqlite", "postgres"]
+    report = asyncio.run(
+        run(args.groups, args.concurrency, args.seconds, backends, args.claims_only, args.pre_ping_off)
+    )
     if args.json:
         print(json.dumps(report, indent=2))
         return
+    print(f"{report['machine']}; load average at the end {report['load_average_at_end']}")
     a = report["announcement"]
-    print(report["machine"])
-    print(
-        f"announcement in {a['groups']} groups: first after {a['first_seconds']:.2f} s, "
-        f"last after {a['last_seconds']:.2f} s (the 30 messages/s limit alone needs {a['floor_seconds']:.2f} s)"
-    )
-    print(f"{'backend':<9} {'what':<32} {'clients':>7} {'claims':>8} {'claims/s':>9}")
+    if a is not None:
+        print(
+            f"\nannouncement in {a['groups']} groups: first after {a['first_seconds']:.2f} s, "
+            f"last after {a['last_seconds']:.2f} s (the 30 messages/s limit alone needs {a['floor_seconds']:.2f} s)"
+        )
+    print("\n| backend | what | clients | claims | claims/s | of pgbench | CPU ms/claim |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for c in report["claims"]:
-        print(f"{c['backend']:<9} {c['what']:<32} {c['concurrency']:>7} {c['claims']:>8} {c['per_second']:>9.1f}")
+        ratio = f"{c['of_pgbench']:.2f}×" if c["of_pgbench"] is not None else ""
+        cpu = f"{c['cpu_ms_per_claim']:.3f}" if c["cpu_ms_per_claim"] is not None else ""
+        print(
+            f"| {c['backend']} | {c['what']} | {c['concurrency']} | {c['claims']} | {c['per_second']:.0f} "
+            f"| {ratio} | {cpu} |"
+        )
 
 
 if __name__ == "__main__":
