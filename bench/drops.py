@@ -190,13 +190,18 @@ async def _run_claims(database: Database, drop_id: int, concurrency: int, second
     return done
 
 
+def _pre_ping_by_default() -> bool:
+    engine = Database.from_url("postgresql://bench@127.0.0.1/unused").engine  # never connects
+    return bool(engine.sync_engine.pool._pre_ping)
+
+
 def _cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
 
 async def claims_per_second(
-    backend: str, concurrency: int, seconds: float, pre_ping_off: bool = False
+    backend: str, concurrency: int, seconds: float, compare_pre_ping: bool = False
 ) -> tuple[list[ClaimResult], str | None]:
     results: list[ClaimResult] = []
     entry = _full_claim_entry_point()
@@ -204,10 +209,13 @@ async def claims_per_second(
         ("drop claim (claim_units)", False, {}),
         (f"full claim ({entry})", True, {}),
     ]
-    if pre_ping_off and backend == "postgres":
+    if compare_pre_ping and backend == "postgres":
+        # The other side of the tree's own choice: before issue 16 the engine pinged on every checkout.
+        flipped = not _pre_ping_by_default()
+        state = "on" if flipped else "off"
         variants += [
-            ("drop claim, pool_pre_ping off", False, {"pool_pre_ping": False}),
-            ("full claim, pool_pre_ping off", True, {"pool_pre_ping": False}),
+            (f"drop claim, pool_pre_ping {state}", False, {"pool_pre_ping": flipped}),
+            (f"full claim, pool_pre_ping {state}", True, {"pool_pre_ping": flipped}),
         ]
     with tempfile.TemporaryDirectory() as directory:
         async with fresh_database(backend, Path(directory)) as url:
@@ -280,12 +288,12 @@ def _pgbench(url: str, drop_id: int, concurrency: int, seconds: float) -> ClaimR
 
 # -- report ------------------------------------------------------------------------------------------------
 async def run(
-    groups: int, concurrency: int, seconds: float, backends: list[str], claims_only: bool, pre_ping_off: bool
+    groups: int, concurrency: int, seconds: float, backends: list[str], claims_only: bool, compare_pre_ping: bool
 ) -> dict[str, Any]:
     announcement = None if claims_only else await announcement_latency(groups)
     claims: list[ClaimResult] = []
     for backend in backends:
-        found, _ = await claims_per_second(backend, concurrency, seconds, pre_ping_off)
+        found, _ = await claims_per_second(backend, concurrency, seconds, compare_pre_ping)
         claims += found
     pgbench = next((c.per_second for c in claims if c.what.startswith("pgbench")), None)
     rows = []
@@ -310,14 +318,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backend", action="append", choices=("sqlite", "postgres"), help="repeatable; default both")
     parser.add_argument("--claims-only", action="store_true", help="skip the announcement")
     parser.add_argument(
-        "--pre-ping-off", action="store_true", help="PostgreSQL rows also without pool_pre_ping (its cost)"
+        "--compare-pre-ping",
+        action="store_true",
+        help="PostgreSQL rows again with pool_pre_ping flipped from the tree's default (its cost)",
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     backends = args.backend or ["sqlite", "postgres"]
     report = asyncio.run(
-        run(args.groups, args.concurrency, args.seconds, backends, args.claims_only, args.pre_ping_off)
+        run(args.groups, args.concurrency, args.seconds, backends, args.claims_only, args.compare_pre_ping)
     )
     if args.json:
         print(json.dumps(report, indent=2))

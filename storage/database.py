@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -97,14 +98,27 @@ class ReadOnlyViolation(RuntimeError):
     """A statement that writes ran in a unit of work opened with `Database.reader()`."""
 
 
+def _on_postgres_checkout(dbapi_connection: Any, _record: ConnectionPoolEntry, _proxy: Any) -> None:
+    # Instead of pool_pre_ping, which on asyncpg costs three round trips per checkout (SQLAlchemy wraps its
+    # ";" in BEGIN ... ROLLBACK for pgbouncer): as many as the rest of a drop claim. asyncpg learns that
+    # the server closed a pooled connection (restart, idle timeout, pg_terminate_backend) when its socket
+    # reads EOF, with no round trip; raising here makes the pool replace the connection and try again.
+    # What this misses (a peer that vanished without closing) fails that unit of work's first statement,
+    # which invalidates the connection, as any disconnect does.
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("the server closed this pooled connection")
+
+
 def create_engine(url: str | URL, **engine_options: Any) -> AsyncEngine:
     """An async engine for `url` (rewritten to its async driver), with the SQLite tuning applied."""
     target = async_url(url)
-    options: dict[str, Any] = {"pool_pre_ping": target.get_backend_name() == "postgresql"}
+    options: dict[str, Any] = {"pool_pre_ping": False}
     if target.get_backend_name() == "sqlite":
         options["async_creator"] = inline_creator(str(target.database), SQLITE_BUSY_TIMEOUT_MS)
     options.update(engine_options)
     engine = create_async_engine(target, **options)
+    if engine.dialect.name == "postgresql" and not options["pool_pre_ping"]:
+        event.listen(engine.sync_engine, "checkout", _on_postgres_checkout)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _on_sqlite_connect)
         event.listen(engine.sync_engine, "begin", _on_sqlite_begin)

@@ -4,6 +4,7 @@ import asyncio
 import sqlite3
 from datetime import UTC, datetime
 
+import asyncpg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
@@ -11,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from domain.members import Member
 from storage.database import Database, ReadOnlyViolation, async_url
 from tests.storage.builders import add_product
+from tests.support.databases import postgres_admin_dsn
 
 
 @pytest.mark.parametrize(
@@ -110,3 +112,28 @@ async def test_naive_datetimes_are_refused(database: Database) -> None:
     async with database.uow() as uow:
         with pytest.raises(Exception, match="naive datetime"):
             await uow.members.save(Member(id=1, first_name="N", created_at=datetime(2025, 1, 1)))
+
+
+async def test_a_pooled_connection_the_server_closed_is_replaced_without_a_ping(postgres_url: str) -> None:
+    # No pool_pre_ping on PostgreSQL (three round trips per checkout on asyncpg): the checkout asks asyncpg
+    # whether the server closed the connection, which costs none.
+    database = await Database.connect(postgres_url, pool_size=1, max_overflow=0)
+    try:
+        async with database.uow() as uow:
+            pid = (await uow.session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+            pooled = (await uow.session.get_raw_connection()).driver_connection
+        assert pooled is not None
+        admin = await asyncpg.connect(postgres_admin_dsn())
+        try:
+            assert await admin.fetchval("SELECT pg_terminate_backend($1)", pid)
+        finally:
+            await admin.close()
+        for _ in range(1000):  # until asyncpg has read the server's goodbye (a condition, not a deadline)
+            if pooled.is_closed():
+                break
+            await asyncio.sleep(0.005)
+        assert pooled.is_closed()
+        async with database.uow() as uow:
+            assert (await uow.session.execute(text("SELECT pg_backend_pid()"))).scalar_one() != pid
+    finally:
+        await database.dispose()
