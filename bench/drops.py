@@ -17,7 +17,9 @@
    PostgreSQL, two on SQLite); on a tree without it (before issue 16) the two calls it replaced,
    ``drop_claims.take_allowance`` (an upsert and a conditional UPDATE) then ``drops.claim_units``. Next to
    them, in the same run, pgbench with C clients runs the very same conditional UPDATE against the same
-   PostgreSQL database: the database's own rate for it, without Python, SQLAlchemy or asyncpg in the way.
+   PostgreSQL database: the database's own rate for it, without Python, SQLAlchemy or asyncpg in the way,
+   and asyncpg alone runs it prepared, each in BEGIN ... COMMIT: the rate of any client that claims inside
+   a transaction (the hot row stays locked for one round trip more than pgbench's autocommit statement).
    Each row also gives the benchmark process's CPU per claim: when claims/s times it is near 1000 ms, the
    Python side was the bound; far below, the claims waited (on the hot row's lock, on round trips).
 
@@ -233,10 +235,54 @@ async def claims_per_second(
                     results.append(ClaimResult(backend, what, concurrency, count, elapsed, ms))
                 finally:
                     await database.dispose()
-            pgbench = _pgbench(url, drop_id, concurrency, seconds) if backend == "postgres" else None
-            if pgbench is not None:
-                results.append(pgbench)
+            if backend == "postgres":
+                results.append(await _asyncpg_in_transactions(url, await _hot_drop_at(url), concurrency, seconds))
+                pgbench = _pgbench(url, drop_id, concurrency, seconds)
+                if pgbench is not None:
+                    results.append(pgbench)
     return results, None
+
+
+async def _hot_drop_at(url: str) -> int:
+    database = await Database.connect(url)
+    try:
+        return await _hot_drop(database)
+    finally:
+        await database.dispose()
+
+
+async def _asyncpg_in_transactions(url: str, drop_id: int, concurrency: int, seconds: float) -> ClaimResult:
+    """The same UPDATE from asyncpg alone, prepared, each in BEGIN ... COMMIT: what any transactional client
+    reaches. The hot row's lock is held from the UPDATE until the COMMIT arrives, one client round trip
+    later; pgbench's single autocommit statement holds it only while the server runs it."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    statement = (
+        "UPDATE drops SET claimed = claimed + 1 WHERE id = $1 AND status = ANY($2::varchar[]) "
+        "AND reported_at IS NULL AND claimed + 1 <= quantity"
+    )
+    connections = [await asyncpg.connect(dsn) for _ in range(concurrency)]
+    done = 0
+
+    async def worker(connection: Any, stop_at: float) -> None:
+        nonlocal done
+        prepared = await connection.prepare(statement)
+        while time.perf_counter() < stop_at:
+            async with connection.transaction():
+                await prepared.fetch(drop_id, ["open"])
+            done += 1
+
+    try:
+        cpu, started = _cpu_seconds(), time.perf_counter()
+        await asyncio.gather(*(worker(c, started + seconds) for c in connections))
+        elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    finally:
+        for connection in connections:
+            await connection.close()
+    what = "asyncpg alone, same UPDATE in BEGIN/COMMIT"
+    return ClaimResult("postgres", what, concurrency, done, elapsed, 1000 * cpu / done if done else None)
 
 
 def _pgbench(url: str, drop_id: int, concurrency: int, seconds: float) -> ClaimResult | None:
