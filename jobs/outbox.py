@@ -49,7 +49,7 @@ class OutboxSender:
         default_language: str = "en",
         batch: int | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
-        max_in_flight: int = 50,
+        max_in_flight: int = 100,
     ) -> None:
         self.uow_factory = uow_factory
         self.messenger = messenger
@@ -61,8 +61,8 @@ class OutboxSender:
         # A batch is a few seconds of sending: few claims, and every lease ends long before it lapses.
         self.batch = batch or max(100, 3 * self.limits.ceiling)
         self._sleep = sleep or self._wait_or_stop
-        # Enough round trips at once to keep 1,000/s going; more would only queue for connections and CPU and
-        # make every one of them slower.
+        # Enough round trips at once to keep 1,000/s going; more would only queue for connections (aiogram's
+        # pool holds 100) and CPU, and make every one of them slower.
         self.max_in_flight = max_in_flight
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
