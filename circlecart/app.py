@@ -41,6 +41,7 @@ from jobs.leader import JobsLeader
 from jobs.outbox import OutboxSender
 from jobs.scheduler import ShopJobs
 from jobs.spec import JobDeps
+from jobs.telegram_limits import TelegramLimits
 from storage.database import Database
 from storage.migrate import current_async, head, is_known, upgrade_async
 
@@ -188,6 +189,9 @@ class CircleCart:
             self.messenger,
             self._renderer,
             self.clock,
+            limits=TelegramLimits(
+                paid_per_second=self.settings.paid_broadcast_per_second if self.settings.paid_broadcast else None
+            ),
             supported_languages=services.translations.supported,
             default_language=services.translations.default,
         )

@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     beacon_chain_hash: str = Field(default=QUICKNET.chain_hash, description="the drand chain raffles draw with")
     beacon_genesis: int = Field(default=QUICKNET.genesis, ge=0, description="Unix time of the chain's round 1")
     beacon_period: int = Field(default=QUICKNET.period, ge=1, le=3600, description="seconds between its rounds")
+    # paid broadcasts: past the free 30 messages a second, the outbox may send up to this rate, paying Stars
+    paid_broadcast: bool = Field(default=False, description="send past 30/s with allow_paid_broadcast (costs Stars)")
+    paid_broadcast_per_second: int = Field(
+        default=1000, ge=31, le=1000, description="the outbox's ceiling with paid broadcasts on (Telegram: 1000)"
+    )
     # payments: how often Telegram's record of Stars is compared with ours, and how old a charge must be
     reconcile_seconds: float = Field(default=300.0, ge=1, le=86_400, description="seconds between reconciliations")
     reply_grace_seconds: float = Field(

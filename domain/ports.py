@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol
@@ -40,6 +40,10 @@ from domain.votes.ports import VoteRepository
 
 class MemberRepository(Protocol):
     async def get(self, user_id: int) -> Member | None: ...
+    async def get_many(self, user_ids: Collection[int]) -> dict[int, Member]:
+        """The members of these ids that exist, by id: one query."""
+        ...
+
     async def save(self, member: Member) -> None:
         """Insert or update by id."""
 
@@ -49,6 +53,10 @@ class MemberRepository(Protocol):
 
 class CommunityRepository(Protocol):
     async def get(self, chat_id: int) -> Community | None: ...
+    async def get_many(self, chat_ids: Collection[int]) -> dict[int, Community]:
+        """The communities of these chats that exist, by chat id: one query."""
+        ...
+
     async def save(self, community: Community) -> None:
         """Insert or update by chat_id."""
 

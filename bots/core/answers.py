@@ -33,7 +33,11 @@ class AnswerTracking:
     async def download(self, file_id: str) -> bytes:
         return await self.inner.download(file_id)
 
-    async def send(self, chat_id: int, view: View, reply_to: int | None = None) -> MessageRef:
+    async def send(
+        self, chat_id: int, view: View, reply_to: int | None = None, paid_broadcast: bool = False
+    ) -> MessageRef:
+        if paid_broadcast:
+            return await self.inner.send(chat_id, view, reply_to, paid_broadcast=True)
         return await self.inner.send(chat_id, view, reply_to)
 
     async def edit(self, target: MessageRef, view: View) -> None:

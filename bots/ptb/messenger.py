@@ -131,8 +131,11 @@ class PtbMessenger:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def send(self, chat_id: int, view: View, reply_to: int | None = None) -> MessageRef:
+    async def send(
+        self, chat_id: int, view: View, reply_to: int | None = None, paid_broadcast: bool = False
+    ) -> MessageRef:
         markup = keyboard(view.buttons)
+        paid = True if paid_broadcast else None  # left out of the call unless asked for
         if view.document is not None:
             sent = await mapped(
                 self.bot.send_document(
@@ -142,6 +145,7 @@ class PtbMessenger:
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
                     reply_parameters=_reply(reply_to),
+                    allow_paid_broadcast=paid,
                 )
             )
         elif view.photo or view.photo_bytes is not None:
@@ -153,6 +157,7 @@ class PtbMessenger:
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
                     reply_parameters=_reply(reply_to),
+                    allow_paid_broadcast=paid,
                 )
             )
         else:
@@ -163,6 +168,7 @@ class PtbMessenger:
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
                     reply_parameters=_reply(reply_to),
+                    allow_paid_broadcast=paid,
                 )
             )
         return _ref(sent)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import RowMapping, select
 
@@ -25,6 +25,14 @@ class SqlCommunityRepository(SqlRepository):
         query = select(communities).where(communities.c.chat_id == chat_id)
         row = (await self._session.execute(query)).mappings().first()
         return _community(row) if row is not None else None
+
+    async def get_many(self, chat_ids: Collection[int]) -> dict[int, Community]:
+        wanted = list(chat_ids)
+        found: dict[int, Community] = {}
+        for start in range(0, len(wanted), 500):  # within any SQLite's limit of bound parameters
+            query = select(communities).where(communities.c.chat_id.in_(wanted[start : start + 500]))
+            found |= {row["chat_id"]: _community(row) for row in (await self._session.execute(query)).mappings()}
+        return found
 
     async def save(self, community: Community) -> None:
         """Insert or update by chat_id (every field is overwritten)."""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Executable, RowMapping, bindparam, delete, func, select
@@ -29,6 +30,14 @@ class SqlMemberRepository(SqlRepository):
     async def get(self, user_id: int) -> Member | None:
         row = (await self._session.execute(_BY_ID, {"user_id": user_id})).mappings().first()
         return _member(row) if row is not None else None
+
+    async def get_many(self, user_ids: Collection[int]) -> dict[int, Member]:
+        wanted = list(user_ids)
+        found: dict[int, Member] = {}
+        for start in range(0, len(wanted), 500):  # within any SQLite's limit of bound parameters
+            query = select(members).where(members.c.id.in_(wanted[start : start + 500]))
+            found |= {row["id"]: _member(row) for row in (await self._session.execute(query)).mappings()}
+        return found
 
     async def save(self, member: Member) -> None:
         """Insert or update by id. A `created_at` of None keeps the one already stored."""

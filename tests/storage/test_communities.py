@@ -49,3 +49,14 @@ async def test_list_active_leaves_out_groups_the_bot_left(database: Database) ->
         await uow.commit()
     async with database.uow() as uow:
         assert [c.chat_id for c in await uow.communities.list_active()] == [-3, -1]
+
+
+async def test_many_communities_read_back_in_one_call(database: Database) -> None:
+    saved = [community(-1001 - i, language="zh") for i in range(3)]
+    async with database.uow() as uow:
+        for item in saved:
+            await uow.communities.save(item)
+        await uow.commit()
+    async with database.uow() as uow:
+        found = await uow.communities.get_many([-1001, -1003, -5])
+    assert found == {-1001: saved[0], -1003: saved[2]}

@@ -67,3 +67,15 @@ async def test_times_in_other_zones_come_back_as_the_same_instant_in_utc(databas
     assert stored is not None and stored.created_at is not None
     assert stored.created_at == NOW
     assert stored.created_at.utcoffset() == timedelta(0)
+
+
+async def test_many_members_read_back_in_one_call_past_the_chunk_size(database: Database) -> None:
+    saved = [Member(id=7_000_000_000 + i, first_name=f"M{i}", created_at=NOW) for i in range(0, 1200, 2)]
+    async with database.uow() as uow:
+        for member in saved:
+            await uow.members.save(member)
+        await uow.commit()
+    async with database.uow() as uow:
+        found = await uow.members.get_many([7_000_000_000 + i for i in range(1200)])
+        assert await uow.members.get_many([]) == {}
+    assert found == {m.id: m for m in saved}  # the missing ids are simply absent

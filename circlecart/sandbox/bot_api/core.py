@@ -9,6 +9,7 @@ import logging
 import math
 import os
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -64,6 +65,7 @@ class SendRecord:
     bot_id: int
     chat_id: int | str | None
     method: str
+    paid: bool = False  # sent with allow_paid_broadcast: Telegram bills it in Stars
 
 
 @dataclass
@@ -83,6 +85,8 @@ class FloodConfig:
     per_group_per_minute: int = 20
     global_per_second: int = 30
     retry_after: int | None = None
+    # A call with allow_paid_broadcast may go while fewer than this many (paid or not) went in the last second.
+    paid_per_second: int = 1000
 
 
 @dataclass
@@ -169,6 +173,10 @@ class FakeTelegramCore:
         self.errors: list[ErrorRecord] = []
         self.injected_failures: list[ErrorRecord] = []
         self.sends: list[SendRecord] = []
+        # The flood limiter's view of `sends`: per bot the last second's, per chat the last minute's.
+        self._recent_sends: dict[int, deque[float]] = {}
+        self._recent_free: dict[int, deque[float]] = {}
+        self._chat_sends: dict[tuple[int, Any], deque[float]] = {}
         self.flood_events: list[FloodEvent] = []
 
         self._queues: dict[int, BotQueue] = {}
@@ -366,15 +374,16 @@ class FakeTelegramCore:
             recorded.update(params)
             self._check_fault(bot, name, recorded)
             counted = name.lower().startswith(_COUNTED_PREFIXES) and name.lower() not in _NOT_COUNTED
+            paid = bool(params.get("allow_paid_broadcast"))
             if counted:
-                self._flood_check(bot, name, params.get("chat_id"))
+                self._flood_check(bot, name, params.get("chat_id"), paid)
             handler: Handler | None = getattr(self, f"_m_{name}", None)
             if handler is None:
                 result = await self._generic(bot, name, params)
             else:
                 result = await handler(bot, params)
             if counted:
-                self.sends.append(SendRecord(self.clock(), bot.user_id, params.get("chat_id"), name))
+                self._record_send(SendRecord(self.clock(), bot.user_id, params.get("chat_id"), name, paid))
             if handler is not None or result is not True:
                 self._check_result(name, result)
         except _Superseded as exc:
@@ -452,9 +461,14 @@ class FakeTelegramCore:
         per_group_per_minute: int = 20,
         global_per_second: int = 30,
         retry_after: int | None = None,
+        paid_per_second: int = 1000,
     ) -> None:
-        """Switch on Telegram's flood limits (429 with parameters.retry_after when exceeded)."""
-        self._flood = FloodConfig(per_chat_per_second, per_group_per_minute, global_per_second, retry_after)
+        """Switch on Telegram's flood limits (429 with parameters.retry_after when exceeded). Calls without
+        allow_paid_broadcast get `global_per_second` bot-wide; calls with it may go past that while all
+        sends together stay under `paid_per_second`."""
+        self._flood = FloodConfig(
+            per_chat_per_second, per_group_per_minute, global_per_second, retry_after, paid_per_second
+        )
 
     def no_flood_limit(self) -> None:
         self._flood = None
@@ -465,7 +479,14 @@ class FakeTelegramCore:
         """429s caused by sending again before an earlier retry_after had passed."""
         return [event for event in self.flood_events if event.violation]
 
-    def _flood_check(self, bot: FakeBot, method: str, chat_id: Any) -> None:
+    def _record_send(self, record: SendRecord) -> None:
+        self.sends.append(record)
+        self._recent_sends.setdefault(record.bot_id, deque()).append(record.at)
+        if not record.paid:
+            self._recent_free.setdefault(record.bot_id, deque()).append(record.at)
+        self._chat_sends.setdefault((record.bot_id, record.chat_id), deque()).append(record.at)
+
+    def _flood_check(self, bot: FakeBot, method: str, chat_id: Any, paid: bool = False) -> None:
         config = self._flood
         if config is None:
             return
@@ -474,20 +495,20 @@ class FakeTelegramCore:
         blocked_until = max(self._flood_blocked.get(key, -math.inf) for key in keys)
         if now < blocked_until:
             self._flood_reject(now, chat_id, method, blocked_until - now, violation=True, block_keys=[])
-        mine = [s for s in self.sends if s.bot_id == bot.user_id]
         is_group = (isinstance(chat_id, int) and chat_id < 0) or isinstance(chat_id, str)
-        # Records from before a test swapped in its own clock may lie "in the future": ignore them.
-        recent_global = [s.at for s in mine if 0 <= now - s.at < 1.0]
-        if len(recent_global) >= config.global_per_second:
-            self._flood_reject(now, chat_id, method, recent_global[0] + 1.0 - now, False, [keys[0]])
-        in_chat = [s.at for s in mine if s.chat_id == chat_id and now >= s.at]
+        # The free 30 a second count the unpaid sends; a paid one may go while all of them stay under 1,000.
+        recent_global = _within(self._recent_sends.get(bot.user_id), now, 1.0)
+        recent_free = _within(self._recent_free.get(bot.user_id), now, 1.0)
+        ceiling = max(config.paid_per_second, config.global_per_second)
+        for recent, limit in ((recent_global, ceiling), (recent_free, config.global_per_second)):
+            if len(recent) >= limit and (recent is recent_global or not paid):
+                self._flood_reject(now, chat_id, method, recent[-limit] + 1.0 - now, False, [keys[0]])
+        in_chat = _within(self._chat_sends.get((bot.user_id, chat_id)), now, 60.0)
         last_second = [at for at in in_chat if now - at < 1.0]
         if len(last_second) >= config.per_chat_per_second:
             self._flood_reject(now, chat_id, method, last_second[0] + 1.0 - now, False, [keys[1]])
-        if is_group:
-            last_minute = [at for at in in_chat if now - at < 60.0]
-            if len(last_minute) >= config.per_group_per_minute:
-                self._flood_reject(now, chat_id, method, last_minute[0] + 60.0 - now, False, [keys[1]])
+        if is_group and len(in_chat) >= config.per_group_per_minute:
+            self._flood_reject(now, chat_id, method, in_chat[0] + 60.0 - now, False, [keys[1]])
 
     def _flood_reject(
         self,
@@ -765,3 +786,15 @@ class _Superseded(Exception):
     def __init__(self, error: ApiError) -> None:
         super().__init__(error.description)
         self.error = error
+
+
+def _within(times: deque[float] | None, now: float, window: float) -> deque[float]:
+    """The times of `times` in the last `window` seconds, after dropping the older ones for good. Records from
+    before a test swapped in its own clock may lie "in the future": they count for nothing, so they go too."""
+    if times is None:
+        return deque()
+    while times and not 0 <= now - times[0] < window:
+        times.popleft()
+    if times and times[-1] > now:  # the clock went back: keep only what lies in this window
+        return deque(at for at in times if 0 <= now - at < window)
+    return times
