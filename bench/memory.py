@@ -231,7 +231,7 @@ async def run(args: argparse.Namespace) -> Report:
             env = {
                 "PATH": os.environ.get("PATH", ""),
                 "HOME": scratch,
-                "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+                "PYTHONPATH": os.pathsep.join(os.path.abspath(p) for p in sys.path if p),
                 "CIRCLECART_BOT_TOKEN": TOKEN,
                 "CIRCLECART_TELEGRAM_API_URL": fake.base_url,
                 "CIRCLECART_DATABASE_URL": url,
