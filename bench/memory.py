@@ -123,6 +123,11 @@ def read_memory(pid: int) -> tuple[float, float]:
     return values.get("VmRSS", 0) / 1024, values.get("VmHWM", 0) / 1024
 
 
+def child_python_path() -> str:
+    """This process's import path, absolute: the child runs elsewhere and must import this tree's code."""
+    return os.pathsep.join(os.path.abspath(entry) for entry in sys.path if entry)
+
+
 def child_command(trace: int) -> list[str]:
     if trace:
         return [sys.executable, "-c", _TRACED_CHILD]
@@ -231,7 +236,7 @@ async def run(args: argparse.Namespace) -> Report:
             env = {
                 "PATH": os.environ.get("PATH", ""),
                 "HOME": scratch,
-                "PYTHONPATH": os.pathsep.join(os.path.abspath(p) for p in sys.path if p),
+                "PYTHONPATH": child_python_path(),
                 "CIRCLECART_BOT_TOKEN": TOKEN,
                 "CIRCLECART_TELEGRAM_API_URL": fake.base_url,
                 "CIRCLECART_DATABASE_URL": url,
