@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import bots.aiogram  # noqa: F401  (first: aiogram imported as `circlecart run` imports it, models built on use)
 from tests.bot_api.fixtures import *  # noqa: F403 - the fake Bot API server fixtures
 from tests.support.databases import *  # noqa: F403 - database_url, database, sqlite/postgres fixtures
 

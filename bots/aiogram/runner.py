@@ -53,7 +53,9 @@ def create_bot(token: str, api_url: str) -> Bot:
 
 
 def create_dispatcher(core: BotCore, done: UpdateDoneMiddleware | None = None) -> Dispatcher:
-    dispatcher = Dispatcher()
+    # No FSM: circlecart keeps its dialogs' state in the database. aiogram's default in-memory FSM storage
+    # adds a record per (chat, member) it ever saw and never drops it: memory that grows with the community.
+    dispatcher = Dispatcher(disable_fsm=True)
     dispatcher.update.outer_middleware(done or UpdateDoneMiddleware(core))
     dispatcher.include_router(build_router(core))
     return dispatcher
