@@ -17,6 +17,7 @@ SQLite is tuned to take many concurrent writers without "database is locked":
 
 from __future__ import annotations
 
+import re
 from types import TracebackType
 from typing import Any
 
@@ -34,6 +35,7 @@ from storage.writer_gate import WriterGate
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The execution option that marks a read-only unit of work's connection (see Database.reader).
 READ_ONLY = "circlecart_read_only"
+_WRITE_WORDS = re.compile(r"\b(INSERT|UPDATE|DELETE)\b")
 _READ_STATEMENTS = ("SELECT", "WITH", "PRAGMA", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBACK")
 
 _ASYNC_DRIVERS = {
@@ -88,10 +90,16 @@ def _refuse_writes_when_read_only(
 ) -> None:
     # A read-only unit of work took no write lock: a write there could fail under load (SQLite) or slip
     # past the writer gate, so it is a programming error, caught on its first run.
-    if connection.get_execution_options().get(READ_ONLY) and not statement.lstrip().upper().startswith(
-        _READ_STATEMENTS
-    ):
+    if connection.get_execution_options().get(READ_ONLY) and _writes(statement):
         raise ReadOnlyViolation(f"a read-only unit of work tried to write: {statement[:80]!r}")
+
+
+def _writes(statement: str) -> bool:
+    head = statement.lstrip().upper()
+    if not head.startswith(_READ_STATEMENTS):
+        return True
+    # A common table expression may hide a write: WITH x AS (UPDATE ... RETURNING ...) SELECT ...
+    return head.startswith("WITH") and _WRITE_WORDS.search(head) is not None
 
 
 class ReadOnlyViolation(RuntimeError):

@@ -96,6 +96,12 @@ async def test_a_reader_refuses_to_write(database: Database) -> None:
             await uow.members.save(Member(id=8, first_name="No", created_at=datetime(2025, 1, 1, tzinfo=UTC)))
 
 
+async def test_a_reader_refuses_a_write_hidden_in_a_common_table_expression(database: Database) -> None:
+    async with database.reader() as uow:
+        with pytest.raises(ReadOnlyViolation):
+            await uow.session.execute(text("WITH gone AS (DELETE FROM members RETURNING id) SELECT count(*) FROM gone"))
+
+
 async def test_a_reader_does_not_queue_behind_a_writer(database: Database) -> None:
     product = await add_product(database)
     async with database.uow() as writer:
