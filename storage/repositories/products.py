@@ -9,6 +9,7 @@ from sqlalchemy import (
     RowMapping,
     Select,
     and_,
+    bindparam,
     case,
     column,
     func,
@@ -174,6 +175,39 @@ class SqlProductRepository(SqlRepository):
         )
         if rowcount(await self._session.execute(statement)) != 1:
             raise LookupError(f"no product with id {product_id}")
+
+    async def get_many_by_sku(self, skus: Sequence[str]) -> dict[str, Product]:
+        if not skus:
+            return {}
+        found = await self._many(select(products).where(products.c.sku.in_(skus)))
+        return {product.sku: product for product in found}
+
+    async def add_many(self, new: Sequence[NewProduct]) -> None:
+        # Core executemany, no RETURNING: the driver sends the rows in bulk (sqlite3 executemany, asyncpg's
+        # pipelined executemany) instead of a round trip and a statement compilation per row.
+        rows = [_details(product) | {"stock": product.stock, "counted": product.stock} for product in new]
+        if rows:
+            await self._session.execute(insert(products), rows)
+
+    async def update_many(self, changed: Sequence[Product]) -> None:
+        rows = [_details(product) | {"_id": product.id} for product in changed]
+        if rows:
+            statement = update(products).where(products.c.id == bindparam("_id"))
+            await self._session.execute(statement, rows)
+
+    async def recount_many(self, counts: Sequence[tuple[int, int]]) -> None:
+        if any(count < 0 for _, count in counts):
+            raise ValueError(f"a negative count among {counts}")
+        if not counts:
+            return
+        count: ColumnElement[int] = bindparam("_count")
+        moved = products.c.stock + count - products.c.counted
+        statement = (
+            update(products)
+            .where(products.c.id == bindparam("_id"))
+            .values(stock=case((moved > 0, moved), else_=0), counted=count)
+        )
+        await self._session.execute(statement, [{"_id": product_id, "_count": c} for product_id, c in counts])
 
     async def list_active(self, offset: int, limit: int) -> Sequence[Product]:
         query = (
