@@ -79,8 +79,8 @@ class ProductRepository(Protocol):
     async def add_many(self, products: Sequence[NewProduct]) -> None:
         """Insert every product in one bulk statement (a catalog import's new products)."""
 
-    async def update_many(self, products: Sequence[Product]) -> None:
-        """`update` for each product, in one bulk statement."""
+    async def update_many(self, changes: Sequence[tuple[Product, int]]) -> None:
+        """For each (product, count): `update` its details and `recount` it, in one bulk UPDATE for them all."""
 
     async def recount_many(self, counts: Sequence[tuple[int, int]]) -> None:
         """`recount` for each (product id, count), in one bulk statement."""

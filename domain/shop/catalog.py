@@ -113,7 +113,7 @@ async def _import_batch(uow: UnitOfWork, items: Sequence[ImportItem], brands: di
         brands[name] = brand.id
     existing = await uow.products.get_many_by_sku([item.product.sku for item in items])
     created: list[NewProduct] = []
-    changed: list[Product] = []
+    changed: list[tuple[Product, int]] = []
     recounts: list[tuple[int, int]] = []
     unchanged = 0
     for item in items:
@@ -127,9 +127,10 @@ async def _import_batch(uow: UnitOfWork, items: Sequence[ImportItem], brands: di
         if merged == found and incoming.stock == found.counted:
             unchanged += 1
             continue
+        # one UPDATE per product at most: new details carry the count along (the same count moves nothing)
         if merged != found:
-            changed.append(merged)
-        if incoming.stock != found.counted:
+            changed.append((merged, incoming.stock))
+        else:
             recounts.append((found.id, incoming.stock))
     if created:
         await uow.products.add_many(created)

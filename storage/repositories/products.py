@@ -8,6 +8,7 @@ from sqlalchemy import (
     ColumnElement,
     RowMapping,
     Select,
+    Update,
     and_,
     bindparam,
     case,
@@ -189,25 +190,32 @@ class SqlProductRepository(SqlRepository):
         if rows:
             await self._session.execute(insert(products), rows)
 
-    async def update_many(self, changed: Sequence[Product]) -> None:
-        rows = [_details(product) | {"_id": product.id} for product in changed]
+    async def update_many(self, changes: Sequence[tuple[Product, int]]) -> None:
+        if any(count < 0 for _, count in changes):
+            raise ValueError("a negative count")
+        rows = [_details(product) | {"_id": product.id, "_count": count} for product, count in changes]
         if rows:
-            statement = update(products).where(products.c.id == bindparam("_id"))
-            await self._session.execute(statement, rows)
+            await self._session.execute(self._recount_statement(), rows)
 
     async def recount_many(self, counts: Sequence[tuple[int, int]]) -> None:
         if any(count < 0 for _, count in counts):
-            raise ValueError(f"a negative count among {counts}")
-        if not counts:
-            return
+            raise ValueError("a negative count")
+        if counts:
+            rows = [{"_id": product_id, "_count": count} for product_id, count in counts]
+            await self._session.execute(self._recount_statement(), rows)
+
+    def _recount_statement(self) -> Update:
+        """`recount` with the id and count as parameters; the other keys of each row set those columns too.
+
+        Kept apart from the details because SQLite's full-text trigger fires on every UPDATE that sets the
+        title, description or tags, changed or not: a count alone should not re-index the product."""
         count: ColumnElement[int] = bindparam("_count")
         moved = products.c.stock + count - products.c.counted
-        statement = (
+        return (
             update(products)
             .where(products.c.id == bindparam("_id"))
             .values(stock=case((moved > 0, moved), else_=0), counted=count)
         )
-        await self._session.execute(statement, [{"_id": product_id, "_count": c} for product_id, c in counts])
 
     async def list_active(self, offset: int, limit: int) -> Sequence[Product]:
         query = (
