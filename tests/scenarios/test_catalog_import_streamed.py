@@ -114,8 +114,11 @@ async def test_import_products_reads_its_items_a_batch_at_a_time(database: Datab
         report = await import_products(uow, items(2500, pulled))
         await uow.commit()
     assert report == ImportReport(2500, 0, 0)
-    # each batch is written as soon as it is full: the item after it is the only one read ahead
-    assert written == [(IMPORT_BATCH + 1, IMPORT_BATCH), (2 * IMPORT_BATCH + 1, IMPORT_BATCH), (2500, 500)]
+    # a full batch is written while the next is read, and before the one after it starts: never more than
+    # two batches read ahead of what is written
+    assert [size for _, size in written] == [IMPORT_BATCH, IMPORT_BATCH, 500]
+    for batch, (read, _) in enumerate(written[:2], start=1):
+        assert batch * IMPORT_BATCH < read <= (batch + 1) * IMPORT_BATCH + 1
 
 
 async def test_a_batch_costs_the_same_statements_whatever_its_size(database: Database) -> None:
@@ -145,6 +148,20 @@ async def test_a_batch_costs_the_same_statements_whatever_its_size(database: Dat
                 assert kinds == ["SELECT"] * 3 + ["SELECT", "UPDATE"]  # one bulk recount, nothing else changed
     finally:
         event.remove(database.engine.sync_engine, "before_cursor_execute", count)
+
+
+async def test_a_failure_while_reading_waits_for_the_batch_being_written_and_imports_nothing(
+    database: Database,
+) -> None:
+    def failing() -> Iterator[ImportItem]:
+        yield from items(IMPORT_BATCH + 10, [0])
+        raise ValueError("the file could not be read further")
+
+    with pytest.raises(ValueError, match="could not be read further"):
+        async with database.uow() as uow:
+            await import_products(uow, failing())
+    async with database.uow() as uow:
+        assert await uow.products.list_all() == []
 
 
 async def test_a_sku_given_twice_to_import_products_updates_the_first(database: Database) -> None:
