@@ -12,7 +12,8 @@ documented command as a child process, three times:
 2. **same file again**: every row is unchanged (the command still reads, checks and compares every row);
 3. **changed file**: every row's stock and every other row's price differ, so every product is updated.
 
-Wall time is the child's, from start to exit. Peak RSS is the child's own maximum resident set size, from
+The command is this tree's `.venv/bin/circlecart` (or, in a tree without a venv, `python -m circlecart.cli`
+run from the tree). Wall time is the child's, from start to exit. Peak RSS is the child's own maximum resident set size, from
 `os.wait4` on that child (not RUSAGE_CHILDREN, which is the maximum over every child so far). Nothing here is
 asserted; only the public command line is used, so the file also runs against older trees.
 """
@@ -106,13 +107,17 @@ def run_import(path: Path, database_url: str) -> tuple[float, float, str]:
     """(seconds, peak RSS in MB, last line of stdout) of one `circlecart catalog import`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CIRCLECART_")}
     env["CIRCLECART_DATABASE_URL"] = database_url
+    # This tree's code even when its file was copied into another tree that has no venv of its own (then the
+    # module is run with this interpreter, as tests/cli does: the tree's own directory comes first).
+    env["PYTHONPATH"] = str(ROOT)
+    command = [str(COMMAND)] if COMMAND.exists() else [sys.executable, "-m", "circlecart.cli"]
     started = time.perf_counter()
     child = subprocess.Popen(
-        [str(COMMAND), "catalog", "import", str(path)],
+        [*command, "catalog", "import", str(path)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
-        cwd=path.parent,
+        cwd=ROOT,
     )
     # Read the pipes until they close, then reap the child ourselves to get its own rusage.
     out, err = child.stdout.read(), child.stderr.read()  # type: ignore[union-attr]
