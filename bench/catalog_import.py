@@ -13,9 +13,10 @@ documented command as a child process, three times:
 3. **changed file**: every row's stock and every other row's price differ, so every product is updated.
 
 The command is this tree's `.venv/bin/circlecart` (or, in a tree without a venv, `python -m circlecart.cli`
-run from the tree). Wall time is the child's, from start to exit. Peak RSS is the child's own maximum resident set size, from
-`os.wait4` on that child (not RUSAGE_CHILDREN, which is the maximum over every child so far). Nothing here is
-asserted; only the public command line is used, so the file also runs against older trees.
+run from the tree). Wall time is the child's, from start to exit. Peak RSS is the child's own maximum
+resident set size, from `os.wait4` on that child (not RUSAGE_CHILDREN, which is the maximum over every child
+so far). Nothing here is asserted; only the public command line is used, so the file also runs against older
+trees.
 """
 
 from __future__ import annotations

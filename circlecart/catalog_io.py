@@ -34,8 +34,9 @@ async def import_file(database_url: str, path: Path) -> ImportReport:
     and written in batches. The second pass knows how many products there are, so its bar is exact.
     """
     fmt = detect_format(str(path))
-    with Progress(f"check {path.name}", _count_lines(path)) as checking:
-        count = await asyncio.to_thread(_check, path, fmt, checking)
+    # opened before the bar is drawn, so that a note on the file's encoding gets a line of its own
+    with files.read_lines(path) as lines, Progress(f"check {path.name}", _count_lines(path)) as checking:
+        count = await asyncio.to_thread(_check, path, lines, fmt, checking)
     await upgrade_async(database_url)
     database = await Database.connect(database_url)
     try:
@@ -68,15 +69,14 @@ def _count_lines(path: Path) -> int:
         return 0
 
 
-def _check(path: Path, fmt: CatalogFormat, progress: Progress) -> int:
+def _check(path: Path, lines: Iterable[str], fmt: CatalogFormat, progress: Progress) -> int:
     """Every product checked, the file read once: the number of products, or a CliError naming each problem."""
     problems = CatalogProblems()
     count = 0
-    with files.read_lines(path) as lines:
-        for entry in read_catalog(lines, fmt, problems):
-            count += 1
-            if entry.line > progress.done:
-                progress.advance(entry.line - progress.done)
+    for entry in read_catalog(lines, fmt, problems):
+        count += 1
+        if entry.line > progress.done:
+            progress.advance(entry.line - progress.done)
     if problems:
         raise _refused(path, problems.error())
     progress.advance(max(progress.total - progress.done, 0))  # the trailing lines of the file: checked

@@ -54,7 +54,11 @@ YAML values are read as the text written in the file, so ``sku: 0123`` stays ``"
 ``yes`` stays ``"yes"``; nothing is guessed by YAML's type rules.
 
 Problems are reported as ``(line, message)`` pairs with 1-based line numbers (CSV: the header is line 1).
-Line 0 means "the file as a whole" (e.g. an unsupported extension).
+Line 0 means "the file as a whole" (e.g. an unsupported extension). Every problem is counted; the first
+MAX_LISTED_PROBLEMS are listed (a file wrong on every row would otherwise list a line per row).
+
+`read_catalog` reads a file a line at a time and yields each valid product as it goes, so a catalog of any
+length is checked in constant memory; `parse_catalog` is the same over a text, returning the list.
 """
 
 from __future__ import annotations
