@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,6 +47,67 @@ def read_text(path: Path) -> str:
             line=line,
             byte=f"{data[error.start]:02X}",
         ) from None
+
+
+@contextmanager
+def read_lines(path: Path, *, announce: bool = True) -> Iterator[Iterator[str]]:
+    """The file's lines, read and decoded as they are consumed (each keeps its line end, as csv wants), with
+    the same sentences as `read_text`: a 200,000-row catalog need not sit in memory twice (bytes and text)
+    to be read. `announce=False` keeps the UTF-16 note for the first of several reads of the same file."""
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise reading_error(path, error) from None
+    with handle:
+        start = handle.read(2)
+        handle.seek(0)
+        if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+            if announce:
+                note(N_("{path} is UTF-16 text, not UTF-8: read it as UTF-16."), path=path)
+            yield _utf16_lines(path, handle)
+        else:
+            yield _utf8_lines(path, handle)
+
+
+def _utf8_lines(path: Path, handle: IO[bytes]) -> Iterator[str]:
+    # A UTF-8 sequence never contains the byte of "\n", so each line decodes on its own and a bad byte is
+    # named by its line, as `read_text` names it.
+    for number, data in enumerate(_binary_lines(path, handle), start=1):
+        if number == 1:
+            data = data.removeprefix(codecs.BOM_UTF8)
+        try:
+            yield data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise CliError(
+                N_(
+                    "{path} is not UTF-8 text: line {line} has the byte 0x{byte}, as Latin-1 or Windows-1252 files "
+                    "do. Save it as UTF-8 and run the command again."
+                ),
+                path=path,
+                line=number,
+                byte=f"{data[error.start]:02X}",
+            ) from None
+
+
+def _binary_lines(path: Path, handle: IO[bytes]) -> Iterator[bytes]:
+    while True:
+        try:
+            data = handle.readline()
+        except OSError as error:
+            raise reading_error(path, error) from None
+        if not data:
+            return
+        yield data
+
+
+def _utf16_lines(path: Path, handle: IO[bytes]) -> Iterator[str]:
+    text = io.TextIOWrapper(handle, encoding="utf-16", newline="")
+    try:
+        yield from text
+    except UnicodeDecodeError:
+        raise CliError(N_("{path} starts like UTF-16 text but is not: save it as UTF-8."), path=path) from None
+    finally:
+        text.detach()  # the caller's `with` closes the file
 
 
 def reading_error(path: Path, error: OSError) -> CliError:

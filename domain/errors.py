@@ -34,12 +34,17 @@ class DomainError(Exception):
 
 class LineProblemsError(DomainError):
     """A file someone gave (a catalog, a pool of codes) has problems; nothing of it was taken. `problems`
-    lists each as (line, message), line 0 meaning the file as a whole; `count` fills the message."""
+    lists each as (line, message), line 0 meaning the file as a whole; `count` fills the message. `more`
+    counts problems found but not listed (a file wrong on every line would otherwise list a line per row)."""
 
-    def __init__(self, code: ErrorCode, problems: Sequence[tuple[int, str]]) -> None:
+    def __init__(self, code: ErrorCode, problems: Sequence[tuple[int, str]], more: int = 0) -> None:
         ordered = sorted(problems, key=lambda p: p[0])
-        super().__init__(code, count=len(ordered))
+        super().__init__(code, count=len(ordered) + more)
         self.problems: list[tuple[int, str]] = ordered
+        self.more = more
 
     def __str__(self) -> str:
-        return "\n".join(f"line {n}: {message}" if n > 0 else message for n, message in self.problems)
+        lines = [f"line {n}: {message}" if n > 0 else message for n, message in self.problems]
+        if self.more:
+            lines.append(f"... and {self.more:,} more problems after these (fix these first)")
+        return "\n".join(lines)

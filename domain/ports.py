@@ -81,6 +81,18 @@ class ProductRepository(Protocol):
         the count the previous import stated (never below zero) and `count` is remembered. Units held or
         sold since that import stay taken, so no unit held or sold is handed out again."""
 
+    async def get_many_by_sku(self, skus: Sequence[str]) -> dict[str, Product]:
+        """The products among `skus` that exist, by SKU, in one SELECT (a catalog import's batch)."""
+
+    async def add_many(self, products: Sequence[NewProduct]) -> None:
+        """Insert every product in one bulk statement (a catalog import's new products)."""
+
+    async def update_many(self, changes: Sequence[tuple[Product, int]]) -> None:
+        """For each (product, count): `update` its details and `recount` it, in one bulk UPDATE for them all."""
+
+    async def recount_many(self, counts: Sequence[tuple[int, int]]) -> None:
+        """`recount` for each (product id, count), in one bulk statement."""
+
     async def list_active(self, offset: int, limit: int) -> Sequence[Product]:
         """Active products, newest catalog order first (by id), for paging."""
 

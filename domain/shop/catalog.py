@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from domain.errors import DomainError
@@ -73,37 +74,96 @@ class ImportItem:
     brand_name: str | None
 
 
+IMPORT_BATCH = 1000  # products looked up and written together: a few statements per thousand rows
+
+
 async def import_products(
-    uow: UnitOfWork, items: Sequence[ImportItem], progress: Callable[[], None] | None = None
+    uow: UnitOfWork,
+    items: Iterable[ImportItem],
+    progress: Callable[[], None] | None = None,
+    batch_size: int = IMPORT_BATCH,
 ) -> ImportReport:
     """Upsert by SKU inside the caller's transaction, so a failure imports nothing.
 
     A file's `stock` is the brand's count. It moves the shelf by the difference from the count the previous
     import stated, so re-importing an unchanged file changes nothing, and units held or sold since stay
     taken: an import never hands out a unit twice (see `ProductRepository.recount`).
+
+    `items` may be a generator reading a file: they are taken `batch_size` at a time, each batch costing one
+    SELECT of the SKUs it names and one bulk statement per kind of write, and each brand is looked up once.
     """
-    created = updated = unchanged = 0
+    brands: dict[str, int] = {}
+    report = ImportReport(0, 0, 0)
+    batch: dict[str, ImportItem] = {}
+    # The batch read before is written while the next one is read: reading (parsing, checking) is this
+    # thread's work and writing mostly the database's (SQLite's thread, PostgreSQL's process), so on two
+    # cores they overlap. One batch at most is being written, so the unit of work is never used twice at once.
+    writing: asyncio.Task[ImportReport] | None = None
+    try:
+        for read, item in enumerate(items, start=1):
+            if progress is not None:
+                progress()  # one more product looked at (a progress bar, for an operator's long import)
+            if item.product.sku in batch or len(batch) >= batch_size:
+                # a SKU given twice within a batch is written in order: its first row lands before it is compared
+                if writing is not None:
+                    report = _sum(report, await writing)
+                writing = asyncio.create_task(_import_batch(uow, list(batch.values()), brands))
+                batch = {}
+            batch[item.product.sku] = item
+            if writing is not None and read % _YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # the writing batch takes its next step (sends its next statement)
+        if writing is not None:
+            report = _sum(report, await writing)
+            writing = None
+        if batch:
+            report = _sum(report, await _import_batch(uow, list(batch.values()), brands))
+    finally:
+        if writing is not None:  # reading or writing failed: the write ends before the caller rolls back
+            await asyncio.wait([writing])
+            if not writing.cancelled():
+                writing.exception()  # seen: the first failure is the one raised
+    return report
+
+
+_YIELD_EVERY = 50
+
+
+async def _import_batch(uow: UnitOfWork, items: Sequence[ImportItem], brands: dict[str, int]) -> ImportReport:
+    for name in {item.brand_name for item in items if item.brand_name and item.brand_name not in brands}:
+        brand = await uow.brands.get_by_name(name) or await uow.brands.add(name)
+        brands[name] = brand.id
+    existing = await uow.products.get_many_by_sku([item.product.sku for item in items])
+    created: list[NewProduct] = []
+    changed: list[tuple[Product, int]] = []
+    recounts: list[tuple[int, int]] = []
+    unchanged = 0
     for item in items:
-        if progress is not None:
-            progress()  # one more product looked at (a progress bar, for an operator's long import)
-        brand_id = None
-        if item.brand_name:
-            brand = await uow.brands.get_by_name(item.brand_name) or await uow.brands.add(item.brand_name)
-            brand_id = brand.id
-        incoming = replace(item.product, brand_id=brand_id)
-        existing = await uow.products.get_by_sku(incoming.sku)
-        if existing is None:
-            await uow.products.add(incoming)
-            created += 1
+        incoming = replace(item.product, brand_id=brands[item.brand_name] if item.brand_name else None)
+        found = existing.get(incoming.sku)
+        if found is None:
+            created.append(incoming)
             continue
-        details = {f: getattr(incoming, f) for f in NewProduct.__dataclass_fields__ if f != "stock"}
-        merged = replace(existing, **details)
-        if merged == existing and incoming.stock == existing.counted:
+        details = {f: getattr(incoming, f) for f in _DETAILS}
+        merged = replace(found, **details)
+        if merged == found and incoming.stock == found.counted:
             unchanged += 1
             continue
-        if merged != existing:
-            await uow.products.update(merged)
-        if incoming.stock != existing.counted:
-            await uow.products.recount(existing.id, incoming.stock)
-        updated += 1
-    return ImportReport(created, updated, unchanged)
+        # one UPDATE per product at most: new details carry the count along (the same count moves nothing)
+        if merged != found:
+            changed.append((merged, incoming.stock))
+        else:
+            recounts.append((found.id, incoming.stock))
+    if created:
+        await uow.products.add_many(created)
+    if changed:
+        await uow.products.update_many(changed)
+    if recounts:
+        await uow.products.recount_many(recounts)
+    return ImportReport(len(created), len(items) - len(created) - unchanged, unchanged)
+
+
+_DETAILS = tuple(f for f in NewProduct.__dataclass_fields__ if f != "stock")
+
+
+def _sum(a: ImportReport, b: ImportReport) -> ImportReport:
+    return ImportReport(a.created + b.created, a.updated + b.updated, a.unchanged + b.unchanged)

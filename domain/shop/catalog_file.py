@@ -54,7 +54,11 @@ YAML values are read as the text written in the file, so ``sku: 0123`` stays ``"
 ``yes`` stays ``"yes"``; nothing is guessed by YAML's type rules.
 
 Problems are reported as ``(line, message)`` pairs with 1-based line numbers (CSV: the header is line 1).
-Line 0 means "the file as a whole" (e.g. an unsupported extension).
+Line 0 means "the file as a whole" (e.g. an unsupported extension). Every problem is counted; the first
+MAX_LISTED_PROBLEMS are listed (a file wrong on every row would otherwise list a line per row).
+
+`read_catalog` reads a file a line at a time and yields each valid product as it goes, so a catalog of any
+length is checked in constant memory; `parse_catalog` is the same over a text, returning the list.
 """
 
 from __future__ import annotations
@@ -62,11 +66,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from typing import Literal
+from typing import Any, Literal, Protocol, cast
 
 import yaml
 
@@ -107,6 +110,8 @@ RETURN_DAYS_MAX = 365
 XTR_MIN = 1
 XTR_MAX = 10_000  # Telegram Stars invoice limit
 CSV_TAG_SEPARATOR = ";"
+# A file wrong on every row would list a line per row; the first ones show what to fix, the rest are counted.
+MAX_LISTED_PROBLEMS = 100
 
 _SKU_RE = re.compile(r"[A-Za-z0-9._-]{1,40}")
 _PRICE_RE = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -145,8 +150,8 @@ class CatalogError(ErrorCode):
 class CatalogFileError(LineProblemsError):
     """The catalog file has problems; `problems` lists every one as (line, message)."""
 
-    def __init__(self, problems: Sequence[tuple[int, str]]) -> None:
-        super().__init__(CatalogError.INVALID, problems)
+    def __init__(self, problems: Sequence[tuple[int, str]], more: int = 0) -> None:
+        super().__init__(CatalogError.INVALID, problems, more)
 
 
 def detect_format(path_name: str) -> CatalogFormat:
@@ -174,17 +179,51 @@ class _Raw:
     reported: set[str] = field(default_factory=set)  # fields whose problem was reported while reading
 
 
+class CatalogProblems:
+    """The problems found so far: every one counted, the first `limit` kept to be listed (by line)."""
+
+    def __init__(self, limit: int = MAX_LISTED_PROBLEMS) -> None:
+        self.limit = limit
+        self.listed: list[tuple[int, str]] = []
+        self.count = 0
+
+    def append(self, problem: tuple[int, str]) -> None:
+        self.count += 1
+        if len(self.listed) < self.limit:
+            self.listed.append(problem)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def error(self) -> CatalogFileError:
+        return CatalogFileError(self.listed, more=self.count - len(self.listed))
+
+
 def parse_catalog(text: str, fmt: CatalogFormat) -> list[CatalogEntry]:
     """Read and validate a whole catalog; raise one CatalogFileError listing every problem."""
-    problems: list[tuple[int, str]] = []
-    if fmt == "yaml":
-        raws = _read_yaml(text, problems)
-    elif fmt == "csv":
-        raws = _read_csv(text, problems)
-    else:
-        raise CatalogFileError([(0, f"unknown catalog format {fmt!r}: use yaml or csv")])
+    problems = CatalogProblems()
+    entries = list(read_catalog(io.StringIO(text, newline=""), fmt, problems))
+    if problems:
+        raise problems.error()
+    return entries
 
-    entries: list[CatalogEntry] = []
+
+def read_catalog(lines: Iterable[str], fmt: CatalogFormat, problems: CatalogProblems) -> Iterator[CatalogEntry]:
+    """The valid products of a catalog, one at a time as its lines are read; every problem goes to `problems`.
+
+    Only one product is in memory at a time (and the set of SKUs seen, to find one used twice), so a file of
+    any length is checked in constant memory. A file with problems must be refused whole: the caller reads
+    to the end and raises `problems.error()` if there are any, whatever it did with the entries yielded.
+    `lines` keep their line ends (a file opened with newline="", or io.StringIO(text, newline="")).
+    """
+    if fmt == "yaml":
+        raws = _read_yaml(lines, problems)
+    elif fmt == "csv":
+        raws = _read_csv(lines, problems)
+    else:
+        problems.append((0, f"unknown catalog format {fmt!r}: use yaml or csv"))
+        return
+
     first_line_of_sku: dict[str, int] = {}
     for raw in raws:
         sku_line, sku = raw.values.get("sku", (raw.line, None))
@@ -196,10 +235,7 @@ def parse_catalog(text: str, fmt: CatalogFormat) -> list[CatalogEntry]:
                 problems.append((sku_line, message))
         entry = _validate(raw, problems)
         if entry is not None:
-            entries.append(entry)
-    if problems:
-        raise CatalogFileError(problems)
-    return entries
+            yield entry
 
 
 def _unknown_field_message(name: str, where: str = "field") -> str:
@@ -210,68 +246,180 @@ def _unknown_field_message(name: str, where: str = "field") -> str:
     return f"{message} (known fields: {', '.join(FIELDS)})"
 
 
-def _read_yaml(text: str, problems: list[tuple[int, str]]) -> list[_Raw]:
-    shape = "the file must be a YAML mapping with a 'products' list (see examples/catalog.yaml)"
+class _LineStream:
+    """`read(size)` over lines, the file-like object the YAML parser pulls its text from."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self._buffer = ""
+
+    def read(self, size: int = -1) -> str:
+        parts = [self._buffer]
+        held = len(self._buffer)
+        while size < 0 or held < size:
+            line = next(self._lines, None)
+            if line is None:
+                break
+            parts.append(line)
+            held += len(line)
+        text = "".join(parts)
+        if size < 0:
+            size = len(text)
+        self._buffer = text[size:]
+        return text[:size]
+
+
+# libyaml's parser when PyYAML has it (several times faster); the events, marks and tags are the same.
+_YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Parser(Protocol):
+    """What is used of a PyYAML loader (its stubs leave these untyped)."""
+
+    def check_event(self, *choices: type[yaml.Event]) -> bool: ...
+    def get_event(self) -> Any: ...
+    def peek_event(self) -> Any: ...
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str: ...
+    def dispose(self) -> None: ...
+
+
+def _compose(loader: _Parser, anchors: dict[str, yaml.Node]) -> yaml.Node:
+    """One node from the parser's events, as yaml.compose builds it, so one product is composed at a time
+    (yaml.compose would hold the nodes of the whole file)."""
+    event = loader.get_event()
+    start: Any = event.start_mark  # libyaml's marks are its own class, with the same line and column
+    end: Any = event.end_mark
+    anchor: str | None = event.anchor
+    if isinstance(event, yaml.AliasEvent):
+        found = anchors.get(anchor or "")
+        if found is None:
+            raise yaml.composer.ComposerError(None, None, f"found undefined alias {anchor!r}", start)
+        return found
+    node: yaml.Node
+    if isinstance(event, yaml.ScalarEvent):
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        # libyaml says '' for a plain scalar where the pure-Python parser says None (see _is_null)
+        node = yaml.ScalarNode(tag, event.value, start, end, style=event.style or None)
+        if anchor is not None:
+            anchors[anchor] = node
+        return node
+    if isinstance(event, yaml.SequenceStartEvent):
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = loader.resolve(yaml.SequenceNode, None, event.implicit)
+        sequence = yaml.SequenceNode(tag, [], start, None, flow_style=event.flow_style)
+        if anchor is not None:
+            anchors[anchor] = sequence
+        while not loader.check_event(yaml.SequenceEndEvent):
+            sequence.value.append(_compose(loader, anchors))
+        sequence.end_mark = loader.get_event().end_mark
+        return sequence
+    if isinstance(event, yaml.MappingStartEvent):
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = loader.resolve(yaml.MappingNode, None, event.implicit)
+        mapping = yaml.MappingNode(tag, [], start, None, flow_style=event.flow_style)
+        if anchor is not None:
+            anchors[anchor] = mapping
+        while not loader.check_event(yaml.MappingEndEvent):
+            key = _compose(loader, anchors)
+            mapping.value.append((key, _compose(loader, anchors)))
+        mapping.end_mark = loader.get_event().end_mark
+        return mapping
+    raise yaml.composer.ComposerError(None, None, f"unexpected {type(event).__name__}", start)
+
+
+def _read_yaml(lines: Iterable[str], problems: CatalogProblems) -> Iterator[_Raw]:
+    loader = cast(_Parser, _YamlLoader(_LineStream(lines)))  # any object with read(size)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        yield from _yaml_products(loader, problems)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         problems.append((line, f"this is not valid YAML: {exc.problem or exc.context or 'syntax error'}"))
-        return []
     except (yaml.YAMLError, RecursionError) as exc:
         problems.append((1, f"this is not valid YAML: {exc}"))
-        return []
-    if not isinstance(root, yaml.MappingNode):
-        problems.append((1, shape))
-        return []
+    finally:
+        loader.dispose()
 
-    products: yaml.Node | None = None
-    for key_node, value_node in root.value:
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-        if key == "products":
-            products = value_node
-        else:
-            message = f"unknown top-level key {key!r}: the file must only hold 'products'"
-            problems.append((_line(key_node), message))
-    if products is None:
-        problems.append((1, shape))
-        return []
-    if not isinstance(products, yaml.SequenceNode):
-        problems.append((_line(products), "'products' must be a list of products, each starting '- sku:'"))
-        return []
 
-    raws: list[_Raw] = []
-    for item in products.value:
-        line = _line(item)
-        if not isinstance(item, yaml.MappingNode):
-            problems.append((line, "each product must be a mapping of fields (sku:, title:, price: ...)"))
-            continue
-        raw = _Raw(line=line, values={})
-        for key_node, value_node in item.value:
-            key_line = _line(key_node)
-            if not isinstance(key_node, yaml.ScalarNode) or _is_null(key_node):
-                problems.append((key_line, "a field name must be plain text"))
+def _yaml_products(loader: _Parser, problems: CatalogProblems) -> Iterator[_Raw]:
+    shape = "the file must be a YAML mapping with a 'products' list (see examples/catalog.yaml)"
+    anchors: dict[str, yaml.Node] = {}
+    loader.get_event()  # the stream's start
+    if loader.check_event(yaml.StreamEndEvent):
+        problems.append((1, shape))
+        return
+    loader.get_event()  # the document's start
+    if not loader.check_event(yaml.MappingStartEvent):
+        _compose(loader, anchors)  # read through it: a syntax error in it is the problem to report
+        problems.append((1, shape))
+    else:
+        loader.get_event()
+        found = False
+        while not loader.check_event(yaml.MappingEndEvent):
+            key_node = _compose(loader, anchors)
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key == "products" and not found:
+                found = True
+                if loader.check_event(yaml.SequenceStartEvent):
+                    loader.get_event()
+                    while not loader.check_event(yaml.SequenceEndEvent):
+                        raw = _yaml_raw(_compose(loader, anchors), problems)
+                        if raw is not None:
+                            yield raw
+                    loader.get_event()
+                else:
+                    products = _compose(loader, anchors)
+                    message = "'products' must be a list of products, each starting '- sku:'"
+                    problems.append((_line(products), message))
                 continue
-            name = str(key_node.value)
-            if name not in FIELDS:
-                problems.append((key_line, _unknown_field_message(name)))
-                continue
-            if name in raw.values or name in raw.reported or (name == "tags" and raw.tags is not None):
-                problems.append((key_line, f"field {name!r} is given twice in the same product"))
-                continue
-            if name == "tags":
-                raw.tags = (key_line, _yaml_tags(value_node, key_line, problems))
-            elif isinstance(value_node, yaml.ScalarNode):
-                raw.values[name] = (key_line, None if _is_null(value_node) else str(value_node.value))
+            if key == "products":
+                problems.append((_line(key_node), "'products' is given twice: the file must hold one list"))
             else:
-                problems.append((key_line, f"{name} must be a single value, not a list or mapping"))
-                raw.reported.add(name)
-        raws.append(raw)
-    return raws
+                message = f"unknown top-level key {key!r}: the file must only hold 'products'"
+                problems.append((_line(key_node), message))
+            _compose(loader, anchors)
+        loader.get_event()
+        if not found:
+            problems.append((1, shape))
+    loader.get_event()  # the document's end
+    if not loader.check_event(yaml.StreamEndEvent):
+        line = loader.peek_event().start_mark.line + 1
+        problems.append((line, "this is not valid YAML: expected a single document in the stream"))
 
 
-def _yaml_tags(node: yaml.Node, line: int, problems: list[tuple[int, str]]) -> list[tuple[int, str | None]]:
+def _yaml_raw(item: yaml.Node, problems: CatalogProblems) -> _Raw | None:
+    line = _line(item)
+    if not isinstance(item, yaml.MappingNode):
+        problems.append((line, "each product must be a mapping of fields (sku:, title:, price: ...)"))
+        return None
+    raw = _Raw(line=line, values={})
+    for key_node, value_node in item.value:
+        key_line = _line(key_node)
+        if not isinstance(key_node, yaml.ScalarNode) or _is_null(key_node):
+            problems.append((key_line, "a field name must be plain text"))
+            continue
+        name = str(key_node.value)
+        if name not in FIELDS:
+            problems.append((key_line, _unknown_field_message(name)))
+            continue
+        if name in raw.values or name in raw.reported or (name == "tags" and raw.tags is not None):
+            problems.append((key_line, f"field {name!r} is given twice in the same product"))
+            continue
+        if name == "tags":
+            raw.tags = (key_line, _yaml_tags(value_node, key_line, problems))
+        elif isinstance(value_node, yaml.ScalarNode):
+            raw.values[name] = (key_line, None if _is_null(value_node) else str(value_node.value))
+        else:
+            problems.append((key_line, f"{name} must be a single value, not a list or mapping"))
+            raw.reported.add(name)
+    return raw
+
+
+def _yaml_tags(node: yaml.Node, line: int, problems: CatalogProblems) -> list[tuple[int, str | None]]:
     if isinstance(node, yaml.ScalarNode) and _is_null(node):
         return []
     if not isinstance(node, yaml.SequenceNode):
@@ -294,17 +442,25 @@ def _is_null(node: yaml.ScalarNode) -> bool:
     return node.tag == _YAML_NULL and node.style is None
 
 
-def _read_csv(text: str, problems: list[tuple[int, str]]) -> list[_Raw]:
-    text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+def _without_bom(lines: Iterable[str]) -> Iterator[str]:
+    iterator = iter(lines)
+    first = next(iterator, None)
+    if first is None:
+        return
+    yield first.removeprefix("\ufeff")
+    yield from iterator
+
+
+def _read_csv(lines: Iterable[str], problems: CatalogProblems) -> Iterator[_Raw]:
+    reader = csv.reader(_without_bom(lines), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
         problems.append((1, f"the header row is not valid CSV: {exc}"))
-        return []
+        return
     if header is None or not any(cell.strip() for cell in header):
         problems.append((1, f"the file must start with a header row naming the columns: {','.join(FIELDS)}"))
-        return []
+        return
 
     columns: list[str | None] = []  # None = a column we ignore (already reported)
     seen: set[str] = set()
@@ -322,9 +478,8 @@ def _read_csv(text: str, problems: list[tuple[int, str]]) -> list[_Raw]:
     missing = [name for name in REQUIRED_FIELDS if name not in seen]
     if missing:
         problems.append((1, f"the header is missing required column(s): {', '.join(missing)}"))
-        return []
+        return
 
-    raws: list[_Raw] = []
     line_end = reader.line_num
     while True:
         line = line_end + 1
@@ -352,14 +507,13 @@ def _read_csv(text: str, problems: list[tuple[int, str]]) -> list[_Raw]:
                 raw.tags = (line, [(line, part) for part in parts])
             else:
                 raw.values[column] = (line, value or None)
-        raws.append(raw)
-    return raws
+        yield raw
 
 
 # ------------------------------------------------------------------------------------------- validation
 
 
-def _validate(raw: _Raw, problems: list[tuple[int, str]]) -> CatalogEntry | None:
+def _validate(raw: _Raw, problems: CatalogProblems) -> CatalogEntry | None:
     """Check one product, appending its problems; return the entry only when it is fully valid."""
     before = len(problems)
 
@@ -592,8 +746,13 @@ def _check_text(
         report(line, f"{name} contains {what}")
 
 
+# Every character of the categories Cc (C0, DEL, C1), Cs (surrogates), Zl and Zp, and the two noncharacters:
+# one regular expression instead of a category lookup per character, the import's hottest loop.
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\ufffe\uffff]")
+
+
 def _has_control(value: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") or ch in "\ufffe\uffff" for ch in value)
+    return _CONTROL_RE.search(value) is not None
 
 
 def _normalize_tag(text: str) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy import (
     ColumnElement,
     RowMapping,
     Select,
+    Update,
     and_,
     bindparam,
     case,
@@ -186,6 +187,46 @@ class SqlProductRepository(SqlRepository):
         )
         if rowcount(await self._session.execute(statement)) != 1:
             raise LookupError(f"no product with id {product_id}")
+
+    async def get_many_by_sku(self, skus: Sequence[str]) -> dict[str, Product]:
+        if not skus:
+            return {}
+        found = await self._many(select(products).where(products.c.sku.in_(skus)))
+        return {product.sku: product for product in found}
+
+    async def add_many(self, new: Sequence[NewProduct]) -> None:
+        # Core executemany, no RETURNING: the driver sends the rows in bulk (sqlite3 executemany, asyncpg's
+        # pipelined executemany) instead of a round trip and a statement compilation per row.
+        rows = [_details(product) | {"stock": product.stock, "counted": product.stock} for product in new]
+        if rows:
+            await self._session.execute(insert(products), rows)
+
+    async def update_many(self, changes: Sequence[tuple[Product, int]]) -> None:
+        if any(count < 0 for _, count in changes):
+            raise ValueError("a negative count")
+        rows = [_details(product) | {"_id": product.id, "_count": count} for product, count in changes]
+        if rows:
+            await self._session.execute(self._recount_statement(), rows)
+
+    async def recount_many(self, counts: Sequence[tuple[int, int]]) -> None:
+        if any(count < 0 for _, count in counts):
+            raise ValueError("a negative count")
+        if counts:
+            rows = [{"_id": product_id, "_count": count} for product_id, count in counts]
+            await self._session.execute(self._recount_statement(), rows)
+
+    def _recount_statement(self) -> Update:
+        """`recount` with the id and count as parameters; the other keys of each row set those columns too.
+
+        Kept apart from the details because SQLite's full-text trigger fires on every UPDATE that sets the
+        title, description or tags, changed or not: a count alone should not re-index the product."""
+        count: ColumnElement[int] = bindparam("_count")
+        moved = products.c.stock + count - products.c.counted
+        return (
+            update(products)
+            .where(products.c.id == bindparam("_id"))
+            .values(stock=case((moved > 0, moved), else_=0), counted=count)
+        )
 
     async def list_active(self, offset: int, limit: int) -> Sequence[Product]:
         return await self._many(_ACTIVE_PAGE, {"offset": max(offset, 0), "limit": max(limit, 0)})
