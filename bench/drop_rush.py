@@ -77,6 +77,10 @@ class RushResult:
     answer_p99_seconds: float
     answer_max_seconds: float
     all_settled_seconds: float
+    # CPU seconds spent from the first payment form until all settled: by the bot process, and by this one
+    # (the fake server and the members). With separate processes the sum shows what a busy machine took.
+    bot_cpu_seconds: float | None = None
+    fake_cpu_seconds: float | None = None
 
 
 def quantile(ordered: list[float], q: float) -> float:
@@ -87,7 +91,7 @@ def quantile(ordered: list[float], q: float) -> float:
 
 
 def result(backend: str, framework: str, mode: str, members: int, units: int, fake: Any, paid: list[Any],
-           settled: float) -> RushResult:  # fmt: skip
+           settled: float, cpu: tuple[float | None, float | None] = (None, None)) -> RushResult:  # fmt: skip
     waits = sorted(
         query.answered_at - query.created_at
         for query in (fake.queries[r.pre_checkout_query_id] for r in paid)
@@ -107,7 +111,18 @@ def result(backend: str, framework: str, mode: str, members: int, units: int, fa
         answer_p99_seconds=quantile(waits, 0.99),
         answer_max_seconds=quantile(waits, 1.0),
         all_settled_seconds=round(settled, 2),
+        bot_cpu_seconds=None if cpu[0] is None else round(cpu[0], 2),
+        fake_cpu_seconds=None if cpu[1] is None else round(cpu[1], 2),
     )
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User and system CPU time of a process so far (Linux), None where /proc does not tell."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # -- the bot in this process (as earlier versions of the bench) ------------------------------------------------
@@ -251,17 +266,21 @@ async def rush_separate(
                     invoices = await invoices_of(fake, database, group, drop.id, buyers)
 
                     async with profiling(process.pid, profile, f"{backend}-{framework}"):
+                        bot_cpu, own_cpu = cpu_seconds(process.pid), time.process_time()
                         started = time.perf_counter()
                         results = await asyncio.gather(
                             *(fake.pay(m, inv) for m, inv in zip(buyers, invoices, strict=True))
                         )
                         await sold_reaches(database, drop.id, sum(r.accepted for r in results))
                         settled = time.perf_counter() - started
+                        bot_after = cpu_seconds(process.pid)
+                        used = (None if bot_cpu is None or bot_after is None else bot_after - bot_cpu,
+                                time.process_time() - own_cpu)  # fmt: skip
             finally:
                 await fake.stop()
         finally:
             await database.engine.dispose()
-    return result(backend, framework, "separate", members, units, fake, results, settled)
+    return result(backend, framework, "separate", members, units, fake, results, settled, used)
 
 
 def is_buy_data(announcement: Any) -> str:
@@ -376,14 +395,22 @@ def main(argv: list[str] | None = None) -> None:
         return
     print(f"{report['machine']}; load average {report['load_average']} at the end")
     print()
-    print("| backend | framework | bot | paid | refused | unanswered | p50 s | p95 s | p99 s | max s | all settled s |")
-    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| backend | framework | bot | paid | refused | unanswered | p50 s | p95 s | p99 s | max s | all settled s "
+        "| bot CPU s | fake CPU s |"
+    )
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in report["rush"]:
         print(
             f"| {r['backend']} | {r['framework']} | {r['mode']} | {r['paid']} | {r['refused']} | {r['unanswered']} "
             f"| {r['answer_p50_seconds']:.2f} | {r['answer_p95_seconds']:.2f} | {r['answer_p99_seconds']:.2f} "
-            f"| {r['answer_max_seconds']:.2f} | {r['all_settled_seconds']:.2f} |"
+            f"| {r['answer_max_seconds']:.2f} | {r['all_settled_seconds']:.2f} "
+            f"| {cpu(r['bot_cpu_seconds'])} | {cpu(r['fake_cpu_seconds'])} |"
         )
+
+
+def cpu(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds:.2f}"
 
 
 if __name__ == "__main__":
