@@ -81,6 +81,9 @@ class RushResult:
     # (the fake server and the members). With separate processes the sum shows what a busy machine took.
     bot_cpu_seconds: float | None = None
     fake_cpu_seconds: float | None = None
+    # The slowest answers to paid and to refused forms, apart: which kind makes the tail.
+    paid_answer_max_seconds: float | None = None
+    refused_answer_max_seconds: float | None = None
 
 
 def quantile(ordered: list[float], q: float) -> float:
@@ -92,11 +95,10 @@ def quantile(ordered: list[float], q: float) -> float:
 
 def result(backend: str, framework: str, mode: str, members: int, units: int, fake: Any, paid: list[Any],
            settled: float, cpu: tuple[float | None, float | None] = (None, None)) -> RushResult:  # fmt: skip
-    waits = sorted(
-        query.answered_at - query.created_at
-        for query in (fake.queries[r.pre_checkout_query_id] for r in paid)
-        if query.answered_at is not None
-    )
+    answered = [(r, fake.queries[r.pre_checkout_query_id]) for r in paid]
+    waits = sorted(q.answered_at - q.created_at for _, q in answered if q.answered_at is not None)
+    paid_waits = [q.answered_at - q.created_at for r, q in answered if q.answered_at is not None and r.accepted]
+    refused_waits = [q.answered_at - q.created_at for r, q in answered if q.answered_at is not None and not r.accepted]
     return RushResult(
         backend=backend,
         framework=framework,
@@ -113,6 +115,8 @@ def result(backend: str, framework: str, mode: str, members: int, units: int, fa
         all_settled_seconds=round(settled, 2),
         bot_cpu_seconds=None if cpu[0] is None else round(cpu[0], 2),
         fake_cpu_seconds=None if cpu[1] is None else round(cpu[1], 2),
+        paid_answer_max_seconds=round(max(paid_waits), 3) if paid_waits else None,
+        refused_answer_max_seconds=round(max(refused_waits), 3) if refused_waits else None,
     )
 
 
