@@ -32,6 +32,17 @@ async def remember_member(
     return member
 
 
+async def remembered_as(
+    uow: UnitOfWork, user_id: int, first_name: str, username: str | None, telegram_language: str | None
+) -> Member | None:
+    """The member, if remembering them as they appear now would write nothing; None when it would (new, or
+    a changed profile). Lets a path that only reads skip `remember_member`."""
+    existing = await uow.members.get(user_id)
+    if existing is None or existing.with_profile(first_name, username, telegram_language) != existing:
+        return None
+    return existing
+
+
 async def choose_language(uow: UnitOfWork, user_id: int, language: str, supported: tuple[str, ...]) -> Member:
     if language not in supported:
         raise DomainError(MemberError.LANGUAGE_UNSUPPORTED, language=language)

@@ -29,13 +29,21 @@ ANSWER_WINDOW = 8.0
 
 # (uow, now, payer id, invoice payload, amount) -> anything; raises DomainError to refuse.
 PreCheckoutCheck = Callable[[UnitOfWork, datetime, int, str, Money], Awaitable[object]]
+# (uow that only reads, now, payer id, invoice payload) -> the refusal, or None when the full check decides.
+ReadingRefusal = Callable[[UnitOfWork, datetime, int, str], Awaitable[DomainError | None]]
 
 
 async def answer_pre_checkout(
-    ctx: Context, event: PreCheckoutEvent, check: PreCheckoutCheck, *, keep_refusal_changes: bool
+    ctx: Context,
+    event: PreCheckoutEvent,
+    check: PreCheckoutCheck,
+    *,
+    keep_refusal_changes: bool,
+    refuse_reading: ReadingRefusal | None = None,
 ) -> None:
     """`keep_refusal_changes`: commit what the check wrote even when it refuses (e.g. an order cancelled
-    because its price went stale); otherwise a refusal rolls everything back."""
+    because its price went stale); otherwise a refusal rolls everything back. `refuse_reading`: a refusal
+    found by reading alone, tried first (a sold-out drop refuses most of a rush), with no write lock taken."""
     started = asyncio.get_running_loop().time()
     refusal: DomainError | None = None
     try:
@@ -43,24 +51,52 @@ async def answer_pre_checkout(
     except (DomainError, TypeError):
         refusal = DomainError(ShopError.ORDER_AMOUNT_MISMATCH)
     else:
-        async with ctx.uow() as uow:
-            # The payer is remembered in the check's own transaction, not one of its own first: in a rush
-            # of hundreds of payment forms every transaction saved is time inside Telegram's 10 s.
-            ctx = ctx.speaking_to(await _remember(uow, ctx, event))
-            try:
-                await check(uow, ctx.now(), event.sender.id, event.payload, amount)
-            except DomainError as error:
-                refusal = error
-                if keep_refusal_changes:
-                    await uow.commit()
-            else:
-                await uow.commit()
+        if refuse_reading is not None:
+            ctx, refusal = await _refused_reading(ctx, event, refuse_reading)
+        if refusal is None:
+            ctx, refusal = await _checked(ctx, event, check, amount, keep_refusal_changes)
     if refusal is None:
         await answer_within_window(ctx.messenger, event.query_id, True, None, started)
         return
     log.info("pre-checkout %s (%s) from %s refused: %s", event.query_id, event.payload, event.sender.id, refusal)
     text = ctx.explain_error(refusal, html=False)
     await answer_within_window(ctx.messenger, event.query_id, False, text, started)
+
+
+async def _refused_reading(
+    ctx: Context, event: PreCheckoutEvent, refuse_reading: ReadingRefusal
+) -> tuple[Context, DomainError | None]:
+    """The refusal found by reading alone, in the payer's language; None when the full check must decide, or
+    when the payer is new or changed their profile (remembering them writes: the full check's transaction
+    does that)."""
+    sender = event.sender
+    async with ctx.reading() as uow:
+        member = await member_registry.remembered_as(
+            uow, sender.id, sender.first_name, sender.username, sender.language_code
+        )
+        if member is None:
+            return ctx, None
+        refusal = await refuse_reading(uow, ctx.now(), sender.id, event.payload)
+    return ctx.speaking_to(member), refusal
+
+
+async def _checked(
+    ctx: Context, event: PreCheckoutEvent, check: PreCheckoutCheck, amount: Money, keep_refusal_changes: bool
+) -> tuple[Context, DomainError | None]:
+    refusal: DomainError | None = None
+    async with ctx.uow() as uow:
+        # The payer is remembered in the check's own transaction, not one of its own first: in a rush
+        # of hundreds of payment forms every transaction saved is time inside Telegram's 10 s.
+        ctx = ctx.speaking_to(await _remember(uow, ctx, event))
+        try:
+            await check(uow, ctx.now(), event.sender.id, event.payload, amount)
+        except DomainError as error:
+            refusal = error
+            if keep_refusal_changes:
+                await uow.commit()
+        else:
+            await uow.commit()
+    return ctx, refusal
 
 
 async def _remember(uow: UnitOfWork, ctx: Context, event: PreCheckoutEvent) -> Member:

@@ -180,6 +180,24 @@ async def accept_pre_checkout(
     return claim
 
 
+async def sold_out_refusal(uow: UnitOfWork, now: datetime, payer_id: int, payload: str) -> DomainError | None:
+    """What most of a rush's payment forms get, found by reading alone: the payer's claim still waits for a
+    unit and the open first-come drop has none left. None when the full check must decide (it holds a unit,
+    extends a hold, or refuses for another reason): so nothing here can sell a unit, only refuse earlier,
+    with no write lock taken. A refusal read from a moment-old state is the one the payer would have got a
+    moment earlier."""
+    order_id = order_id_from(payload)
+    claim = await uow.drop_claims.get(order_id) if order_id is not None else None
+    if claim is None or claim.user_id != payer_id or claim.status not in (ClaimStatus.PENDING, ClaimStatus.RELEASED):
+        return None
+    drop = await uow.drops.get(claim.drop_id)
+    if drop is None or drop.is_raffle or drop.status is not DropStatus.OPEN or now >= drop.ends_at:
+        return None
+    if drop.remaining >= claim.quantity:
+        return None
+    return DomainError(DropError.SOLD_OUT, title=drop.title)
+
+
 async def record_payment(uow: UnitOfWork, now: datetime, received: ReceivedPayment) -> PaymentOutcome:
     """Exactly once per charge: the held unit becomes sold; money for a unit we cannot give goes back."""
     order_id = order_id_from(received.payload)

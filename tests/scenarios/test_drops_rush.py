@@ -10,8 +10,12 @@ answers come under the burst is a matter of machine load, so it is measured by `
 from __future__ import annotations
 
 import asyncio
+from typing import Any
+
+from sqlalchemy import event
 
 from domain.shop.orders import OrderStatus
+from storage.database import READ_ONLY
 from tests.conftest import STARS_CATALOG
 from tests.scenarios.drops_steps import (
     drop_state,
@@ -69,3 +73,33 @@ async def test_500_members_buying_100_units_at_once_get_exactly_100(database_url
         assert "Sold out in" in report.content
         assert report.photo  # the sales chart
         assert not any("Drop report" in t for t in texts(shop, moderator))
+
+
+async def test_a_sold_out_drop_refuses_a_payment_form_by_reading_alone(database_url: str) -> None:
+    """Most of a rush's payment forms find the drop sold out: they are refused with no write lock taken
+    (on SQLite a write transaction would queue every refusal behind the payments)."""
+    rush_framework = "aiogram" if database_url.startswith("sqlite") else "ptb"
+    async with running_shop(rush_framework, database_url, str(STARS_CATALOG)) as shop:
+        opened = await open_rush_drop(shop, 1, price=200)
+        first, late = shop.member("First"), shop.member("Late")
+        invoices = await press_buy_in_waves(shop, [first, late], opened.announcement, opened.drop.id, opened.group)
+        assert (await shop.pay(first, invoices[0])).accepted
+
+        seen: list[tuple[bool, str]] = []
+
+        def record(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            seen.append((bool(connection.get_execution_options().get(READ_ONLY)), statement))
+
+        engine = shop.app.database.engine.sync_engine  # type: ignore[union-attr]
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            refused = await shop.pay(late, invoices[1])
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+        assert refused.answered and not refused.accepted and "sold out" in (refused.error_message or "")
+        checked = [(read_only, s) for read_only, s in seen if any(t in s for t in ("drop_claims", "drops", "orders"))]
+        assert checked, "the refusal read the claim and the drop"
+        assert all(read_only and s.lstrip().upper().startswith("SELECT") for read_only, s in checked), checked
+        state = await drop_state(shop, opened.drop.id)
+        assert (state.sold, state.claimed) == (1, 1)

@@ -326,4 +326,5 @@ async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
         )
         return await buying.accept_pre_checkout(uow, now, payer_id, payload, amount)
 
-    await answer_pre_checkout(ctx, event, check, keep_refusal_changes=False)
+    # Most of a rush's payment forms find the drop sold out: they are refused from reads alone, no write lock.
+    await answer_pre_checkout(ctx, event, check, keep_refusal_changes=False, refuse_reading=buying.sold_out_refusal)
