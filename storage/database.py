@@ -139,7 +139,12 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._readers = engine.execution_options(**{READ_ONLY: True})
+        read_options: dict[str, Any] = {READ_ONLY: True}
+        if engine.dialect.name == "postgresql":
+            # Under READ COMMITTED each statement reads its own fresh snapshot, in a transaction or not: a
+            # read-only transaction bought nothing but a BEGIN and a ROLLBACK, two round trips of every read.
+            read_options["isolation_level"] = "AUTOCOMMIT"
+        self._readers = engine.execution_options(**read_options)
         self._gate = WriterGate() if engine.dialect.name == "sqlite" else None
 
     @classmethod
@@ -178,8 +183,9 @@ class Database:
     def reader(self) -> SqlUnitOfWork:
         """A unit of work that only reads: it takes no write lock and does not queue behind writers.
 
-        On SQLite it begins deferred and reads one snapshot (WAL); a statement that writes raises
-        `ReadOnlyViolation`. On PostgreSQL it is an ordinary transaction with the same refusal.
+        On SQLite it begins deferred and reads one snapshot (WAL); on PostgreSQL each statement runs on its
+        own (autocommit), with no BEGIN or ROLLBACK round trip. A statement that writes raises
+        `ReadOnlyViolation`.
         """
         return SqlUnitOfWork(self._readers, self._engine.dialect.name, None)
 

@@ -102,6 +102,20 @@ async def test_a_reader_refuses_a_write_hidden_in_a_common_table_expression(data
             await uow.session.execute(text("WITH gone AS (DELETE FROM members RETURNING id) SELECT count(*) FROM gone"))
 
 
+async def test_a_postgres_reader_runs_each_statement_on_its_own(postgres_database: Database) -> None:
+    # No BEGIN and no ROLLBACK around a read: between statements the server holds no transaction open.
+    async with postgres_database.reader() as uow:
+        await uow.session.execute(text("SELECT 1"))
+        backend = (await uow.session.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        async with postgres_database.uow() as other:
+            state = (
+                await other.session.execute(
+                    text("SELECT state FROM pg_stat_activity WHERE pid = :pid"), {"pid": backend}
+                )
+            ).scalar_one()
+    assert state == "idle"  # inside a transaction it would be "idle in transaction"
+
+
 async def test_a_reader_does_not_queue_behind_a_writer(database: Database) -> None:
     product = await add_product(database)
     async with database.uow() as writer:
