@@ -140,9 +140,6 @@ class DropClaimRepository(Protocol):
     async def open_for(self, drop_id: int, user_id: int) -> DropClaim | None:
         """The member's newest PENDING or HELD claim on the drop."""
 
-    async def take_allowance(self, drop_id: int, user_id: int, quantity: int, limit: int) -> bool:
-        """The member's units on this drop += quantity if it stays within `limit` (one conditional UPDATE)."""
-
     async def give_back_allowance(self, drop_id: int, user_id: int, quantity: int) -> None: ...
     async def allowance_used(self, drop_id: int, user_id: int) -> int: ...
     async def transition(

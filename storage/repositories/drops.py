@@ -499,23 +499,6 @@ class SqlDropClaimRepository(SqlRepository):
         row = (await self._session.execute(query)).mappings().first()
         return _claim(row) if row is not None else None
 
-    async def take_allowance(self, drop_id: int, user_id: int, quantity: int, limit: int) -> bool:
-        await self._session.execute(
-            self._insert(drop_allowances)
-            .values(drop_id=drop_id, user_id=user_id, used=0)
-            .on_conflict_do_nothing(index_elements=[drop_allowances.c.drop_id, drop_allowances.c.user_id])
-        )
-        statement = (
-            update(drop_allowances)
-            .where(
-                drop_allowances.c.drop_id == drop_id,
-                drop_allowances.c.user_id == user_id,
-                drop_allowances.c.used + quantity <= limit,
-            )
-            .values(used=drop_allowances.c.used + quantity)
-        )
-        return rowcount(await self._session.execute(statement)) == 1
-
     async def give_back_allowance(self, drop_id: int, user_id: int, quantity: int) -> None:
         statement = (
             update(drop_allowances)

@@ -90,16 +90,16 @@ async def test_a_members_allowance_holds_under_concurrent_takes(database: Databa
 
     async def take() -> bool:
         async with database.uow() as uow:
-            taken = await uow.drop_claims.take_allowance(drop_id, 42, 1, 2)
+            taken = await uow.drops.claim_for_member(drop_id, 42, 1, 2, (DropStatus.OPEN,))
             await uow.commit()
-        return taken
+        return taken is UnitsTaken.TAKEN
 
     assert (await asyncio.gather(*(take() for _ in range(12)))).count(True) == 2
     async with database.uow() as uow:
         assert await uow.drop_claims.allowance_used(drop_id, 42) == 2
         await uow.drop_claims.give_back_allowance(drop_id, 42, 1)
-        assert await uow.drop_claims.take_allowance(drop_id, 42, 1, 2)
-        assert not await uow.drop_claims.take_allowance(drop_id, 42, 1, 2)
+        assert await uow.drops.claim_for_member(drop_id, 42, 1, 2, (DropStatus.OPEN,)) is UnitsTaken.TAKEN
+        assert await uow.drops.claim_for_member(drop_id, 42, 1, 2, (DropStatus.OPEN,)) is UnitsTaken.LIMIT_REACHED
 
 
 async def test_a_rush_of_members_claims_exactly_the_units_and_their_allowances(database: Database) -> None:
