@@ -278,10 +278,9 @@ class OutboxSender:
                     target = MessageRef(chat_id=notice.chat_id, message_id=notice.edit_message_id)
                     await self.messenger.edit(target, view)
                     message_id: int | None = notice.edit_message_id
-                elif slot.paid:
-                    message_id = (await self.messenger.send(notice.chat_id, view, paid_broadcast=True)).message_id
                 else:
-                    message_id = (await self.messenger.send(notice.chat_id, view)).message_id
+                    sent = await self.messenger.send(notice.chat_id, view, paid_broadcast=slot.paid)
+                    message_id = sent.message_id
             finally:
                 self._finish(slot)
         except RateLimited as error:
