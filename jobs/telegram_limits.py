@@ -1,7 +1,7 @@
 """Telegram's sending limits, kept in-process: about 30 messages/s per bot, 1/s per chat, 20/min per group.
 
-`reserve` answers "may I send to this chat now?" and books the slot when the answer is yes; `finished` tells
-it the send came back. A send counts against every limit from the moment it is booked until a window after
+`book` answers "may I send to this chat now?" and books the slot when the answer is yes; `finished` tells it
+the send came back. A send counts against every limit from the moment it is booked until a window after
 it came back: Telegram dates the message somewhere in between, so that is the only span certain to cover
 the moment Telegram counts, and keeping within it never earns a 429 however long the round trip took.
 
@@ -62,12 +62,6 @@ class TelegramLimits:
     @property
     def in_flight(self) -> int:
         return self._in_flight
-
-    def reserve(self, chat_id: int) -> float:
-        """0 and the slot is booked; otherwise the seconds to wait before asking again (math.inf: until a
-        send in flight comes back). Prefer `book`, which also says whether the slot is a paid one."""
-        slot = self.book(chat_id)
-        return slot if isinstance(slot, float) else 0.0
 
     def book(self, chat_id: int) -> Slot | float:
         """A booked Slot, or the seconds to wait before asking again (math.inf: until a send comes back)."""
