@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Collection, Iterator
+from typing import Any, TypeVar
 
 from sqlalchemy import Column, Table, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -28,6 +29,19 @@ class SqlRepository:
         for column in columns:
             table = column.table
             await self._session.execute(update(table).where(column == user_id).values({column.name: pseudonym}))
+
+
+T = TypeVar("T")
+
+# Values bound in one `IN (...)` list at most: within the bound-parameter limit of any SQLite build.
+IN_LIST_LIMIT = 500
+
+
+def in_chunks(values: Collection[T], size: int = IN_LIST_LIMIT) -> Iterator[list[T]]:
+    """`values` in lists of at most `size`, for statements that bind each value in an `IN (...)` list."""
+    wanted = list(values)
+    for start in range(0, len(wanted), size):
+        yield wanted[start : start + size]
 
 
 def rowcount(result: Result[Any]) -> int:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, insert, select, update
 
 from storage.digital_tables import code_pools, digital_codes
-from storage.repositories._base import SqlRepository, rowcount
+from storage.repositories._base import SqlRepository, in_chunks, rowcount
 
 _CLAIM_ATTEMPTS = 1000  # each lost race means another order got a code: this bounds a pool being emptied
 
@@ -16,8 +16,7 @@ _CLAIM_ATTEMPTS = 1000  # each lost race means another order got a code: this bo
 class SqlCodeRepository(SqlRepository):
     async def existing(self, product_id: int, codes: Sequence[str]) -> set[str]:
         found: set[str] = set()
-        for start in range(0, len(codes), 500):
-            chunk = list(codes[start : start + 500])
+        for chunk in in_chunks(codes):
             statement = select(digital_codes.c.code).where(
                 digital_codes.c.product_id == product_id, digital_codes.c.code.in_(chunk)
             )

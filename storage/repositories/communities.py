@@ -5,7 +5,7 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import RowMapping, select
 
 from domain.communities import Community
-from storage.repositories._base import SqlRepository
+from storage.repositories._base import SqlRepository, in_chunks
 from storage.tables import communities
 
 
@@ -27,10 +27,9 @@ class SqlCommunityRepository(SqlRepository):
         return _community(row) if row is not None else None
 
     async def get_many(self, chat_ids: Collection[int]) -> dict[int, Community]:
-        wanted = list(chat_ids)
         found: dict[int, Community] = {}
-        for start in range(0, len(wanted), 500):  # within any SQLite's limit of bound parameters
-            query = select(communities).where(communities.c.chat_id.in_(wanted[start : start + 500]))
+        for chunk in in_chunks(chat_ids):
+            query = select(communities).where(communities.c.chat_id.in_(chunk))
             found |= {row["chat_id"]: _community(row) for row in (await self._session.execute(query)).mappings()}
         return found
 

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import Executable, RowMapping, bindparam, delete, func, select
 
 from domain.members import Member
-from storage.repositories._base import SqlRepository
+from storage.repositories._base import SqlRepository, in_chunks
 from storage.tables import members
 
 # Built once: a member is looked up on nearly every update, and building the statement cost as much as running it.
@@ -32,10 +32,9 @@ class SqlMemberRepository(SqlRepository):
         return _member(row) if row is not None else None
 
     async def get_many(self, user_ids: Collection[int]) -> dict[int, Member]:
-        wanted = list(user_ids)
         found: dict[int, Member] = {}
-        for start in range(0, len(wanted), 500):  # within any SQLite's limit of bound parameters
-            query = select(members).where(members.c.id.in_(wanted[start : start + 500]))
+        for chunk in in_chunks(user_ids):
+            query = select(members).where(members.c.id.in_(chunk))
             found |= {row["id"]: _member(row) for row in (await self._session.execute(query)).mappings()}
         return found
 
