@@ -5,7 +5,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, RowMapping, bindparam, case, delete, func, insert, or_, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    RowMapping,
+    Update,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 
 from domain.drops.beacon import BeaconRound, BeaconValue
 from domain.drops.model import (
@@ -175,6 +189,19 @@ WHERE id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_
 _ALLOWANCE_USED = text("SELECT used FROM drop_allowances WHERE drop_id = :drop_id AND user_id = :user_id")
 
 
+def _give_back_allowance(drop_id: int, user_id: int, quantity: int) -> Update:
+    """The member's units on the drop -= quantity, never below zero."""
+    return (
+        update(drop_allowances)
+        .where(
+            drop_allowances.c.drop_id == drop_id,
+            drop_allowances.c.user_id == user_id,
+            drop_allowances.c.used >= quantity,
+        )
+        .values(used=drop_allowances.c.used - quantity)
+    )
+
+
 class SqlDropRepository(SqlRepository):
     async def add(
         self,
@@ -333,16 +360,7 @@ class SqlDropRepository(SqlRepository):
         return UnitsTaken.TAKEN
 
     async def _give_back(self, drop_id: int, user_id: int, quantity: int) -> None:
-        statement = (
-            update(drop_allowances)
-            .where(
-                drop_allowances.c.drop_id == drop_id,
-                drop_allowances.c.user_id == user_id,
-                drop_allowances.c.used >= quantity,
-            )
-            .values(used=drop_allowances.c.used - quantity)
-        )
-        await self._session.execute(statement)
+        await self._session.execute(_give_back_allowance(drop_id, user_id, quantity))
 
     async def release_units(self, drop_id: int, quantity: int) -> None:
         statement = (
@@ -500,16 +518,7 @@ class SqlDropClaimRepository(SqlRepository):
         return _claim(row) if row is not None else None
 
     async def give_back_allowance(self, drop_id: int, user_id: int, quantity: int) -> None:
-        statement = (
-            update(drop_allowances)
-            .where(
-                drop_allowances.c.drop_id == drop_id,
-                drop_allowances.c.user_id == user_id,
-                drop_allowances.c.used >= quantity,
-            )
-            .values(used=drop_allowances.c.used - quantity)
-        )
-        await self._session.execute(statement)
+        await self._session.execute(_give_back_allowance(drop_id, user_id, quantity))
 
     async def allowance_used(self, drop_id: int, user_id: int) -> int:
         query = select(drop_allowances.c.used).where(
