@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -94,17 +95,37 @@ async def import_products(
     brands: dict[str, int] = {}
     report = ImportReport(0, 0, 0)
     batch: dict[str, ImportItem] = {}
-    for item in items:
-        if progress is not None:
-            progress()  # one more product looked at (a progress bar, for an operator's long import)
-        if item.product.sku in batch or len(batch) >= batch_size:
-            # a SKU given twice within a batch is written in order: its first row lands before it is compared
+    # The batch read before is written while the next one is read: reading (parsing, checking) is this
+    # thread's work and writing mostly the database's (SQLite's thread, PostgreSQL's process), so on two
+    # cores they overlap. One batch at most is being written, so the unit of work is never used twice at once.
+    writing: asyncio.Task[ImportReport] | None = None
+    try:
+        for read, item in enumerate(items, start=1):
+            if progress is not None:
+                progress()  # one more product looked at (a progress bar, for an operator's long import)
+            if item.product.sku in batch or len(batch) >= batch_size:
+                # a SKU given twice within a batch is written in order: its first row lands before it is compared
+                if writing is not None:
+                    report = _sum(report, await writing)
+                writing = asyncio.create_task(_import_batch(uow, list(batch.values()), brands))
+                batch = {}
+            batch[item.product.sku] = item
+            if writing is not None and read % _YIELD_EVERY == 0:
+                await asyncio.sleep(0)  # the writing batch takes its next step (sends its next statement)
+        if writing is not None:
+            report = _sum(report, await writing)
+            writing = None
+        if batch:
             report = _sum(report, await _import_batch(uow, list(batch.values()), brands))
-            batch = {}
-        batch[item.product.sku] = item
-    if batch:
-        report = _sum(report, await _import_batch(uow, list(batch.values()), brands))
+    finally:
+        if writing is not None:  # reading or writing failed: the write ends before the caller rolls back
+            await asyncio.wait([writing])
+            if not writing.cancelled():
+                writing.exception()  # seen: the first failure is the one raised
     return report
+
+
+_YIELD_EVERY = 50
 
 
 async def _import_batch(uow: UnitOfWork, items: Sequence[ImportItem], brands: dict[str, int]) -> ImportReport:

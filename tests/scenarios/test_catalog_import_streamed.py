@@ -114,8 +114,8 @@ async def test_import_products_reads_its_items_a_batch_at_a_time(database: Datab
         report = await import_products(uow, items(2500, pulled))
         await uow.commit()
     assert report == ImportReport(2500, 0, 0)
-    # a full batch is written when the item after it is read: never more than two batches read ahead of
-    # what is written
+    # a full batch is written while the next is read, and before the one after it starts: never more than
+    # two batches read ahead of what is written
     assert [size for _, size in written] == [IMPORT_BATCH, IMPORT_BATCH, 500]
     for batch, (read, _) in enumerate(written[:2], start=1):
         assert batch * IMPORT_BATCH < read <= (batch + 1) * IMPORT_BATCH + 1
