@@ -61,6 +61,9 @@ class Shop:
         group.add_member(owner)
         group.set_admin(owner)
         await self.settle(await self.fake.add_bot_to_group(group, owner, status="administrator"))
+        # Joining also brings the group's service message (new_chat_members), a second update: a test that
+        # counts what the bot handled next must not count it.
+        await self.settle(self.fake.queue(BOT_TOKEN).next_update_id - 1)
         return group
 
     # -- what members do --------------------------------------------------------------------------
