@@ -112,6 +112,7 @@ class CircleCart:
             messenger=messenger,
             uow_factory=database.uow,
             reader_factory=database.reader,
+            autocommit_factory=database.autocommit,
             clock=self.clock,
             translations=translations,
             codec=table.codec,

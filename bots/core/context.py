@@ -84,6 +84,8 @@ class Services:
     assistant: ChatModel | None = None  # the shop assistant's model (CIRCLECART_AI_BASE_URL); None: no model
     # Units of work that only read (no write lock, no queue behind writers); None: the ordinary ones.
     reader_factory: UnitOfWorkFactory | None = None
+    # Units of work whose statements commit one by one (PostgreSQL); None: the ordinary ones.
+    autocommit_factory: UnitOfWorkFactory | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +108,13 @@ class Context:
     def reading(self) -> UnitOfWork:
         """A unit of work for a handler that only reads (a page, a card, a balance): it never waits for a writer."""
         factory = self.services.reader_factory
+        return factory() if factory is not None else self.services.uow_factory()
+
+    def autocommitting(self) -> UnitOfWork:
+        """A unit of work whose statements each commit on their own where the database allows it: for domain
+        code whose every write is whole on its own (it says so), so that a hot row's lock ends with its
+        statement instead of a round trip later at a COMMIT. Commit and rollback still work elsewhere."""
+        factory = self.services.autocommit_factory
         return factory() if factory is not None else self.services.uow_factory()
 
     def now(self) -> datetime:

@@ -40,10 +40,16 @@ async def answer_pre_checkout(
     *,
     keep_refusal_changes: bool,
     refuse_reading: ReadingRefusal | None = None,
+    autocommit: bool = False,
 ) -> None:
     """`keep_refusal_changes`: commit what the check wrote even when it refuses (e.g. an order cancelled
     because its price went stale); otherwise a refusal rolls everything back. `refuse_reading`: a refusal
-    found by reading alone, tried first (a sold-out drop refuses most of a rush), with no write lock taken."""
+    found by reading alone, tried first (a sold-out drop refuses most of a rush), with no write lock taken.
+    `autocommit`: the check's statements commit one by one (`Context.autocommitting`), for a check whose
+    every write is whole on its own; it then keeps what it wrote on refusal, so `keep_refusal_changes`
+    must say so too."""
+    if autocommit and not keep_refusal_changes:
+        raise ValueError("a check run statement by statement keeps what it wrote on refusal")
     started = asyncio.get_running_loop().time()
     refusal: DomainError | None = None
     try:
@@ -54,7 +60,7 @@ async def answer_pre_checkout(
         if refuse_reading is not None:
             ctx, refusal = await _refused_reading(ctx, event, refuse_reading)
         if refusal is None:
-            ctx, refusal = await _checked(ctx, event, check, amount, keep_refusal_changes)
+            ctx, refusal = await _checked(ctx, event, check, amount, keep_refusal_changes, autocommit)
     if refusal is None:
         await answer_within_window(ctx.messenger, event.query_id, True, None, started)
         return
@@ -81,10 +87,15 @@ async def _refused_reading(
 
 
 async def _checked(
-    ctx: Context, event: PreCheckoutEvent, check: PreCheckoutCheck, amount: Money, keep_refusal_changes: bool
+    ctx: Context,
+    event: PreCheckoutEvent,
+    check: PreCheckoutCheck,
+    amount: Money,
+    keep_refusal_changes: bool,
+    autocommit: bool,
 ) -> tuple[Context, DomainError | None]:
     refusal: DomainError | None = None
-    async with ctx.uow() as uow:
+    async with ctx.autocommitting() if autocommit else ctx.uow() as uow:
         # The payer is remembered in the check's own transaction, not one of its own first: in a rush
         # of hundreds of payment forms every transaction saved is time inside Telegram's 10 s.
         ctx = ctx.speaking_to(await _remember(uow, ctx, event))

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from domain.drops import notices, raffle, shelf
 from domain.drops.errors import DropError
-from domain.drops.model import ClaimStatus, Drop, DropClaim, DropStatus, EntryStatus, UnitsTaken
+from domain.drops.model import ClaimStatus, Drop, DropClaim, DropStatus, EntryStatus, UnitsHold, UnitsTaken
 from domain.drops.rules import check_can_buy
 from domain.errors import DomainError, ErrorCode
 from domain.member_registry import can_message
@@ -121,21 +121,37 @@ async def _claim_and_order(uow: UnitOfWork, payload: str) -> tuple[DropClaim, Or
     return claim, order
 
 
+def _limit(drop: Drop) -> int:
+    return 1 if drop.is_raffle else drop.per_member_limit
+
+
+def _claimable(drop: Drop) -> tuple[DropStatus, ...]:
+    """The drop statuses its units may be claimed in: a raffle's winners pay after it closed."""
+    return (DropStatus.OPEN, DropStatus.CLOSED) if drop.is_raffle else (DropStatus.SCHEDULED, DropStatus.OPEN)
+
+
+def _raise_unless_taken(taken: UnitsTaken, drop: Drop) -> None:
+    if taken is UnitsTaken.LIMIT_REACHED:
+        raise DomainError(DropError.LIMIT_REACHED, limit=_limit(drop))
+    if taken is not UnitsTaken.TAKEN:
+        raise DomainError(DropError.SOLD_OUT, title=drop.title)
+
+
 async def _take_units(uow: UnitOfWork, now: datetime, drop: Drop, claim: DropClaim) -> None:
     """Take the member's allowance and the drop's units, both or neither."""
-    limit = 1 if drop.is_raffle else drop.per_member_limit
-    statuses = (DropStatus.OPEN, DropStatus.CLOSED) if drop.is_raffle else (DropStatus.SCHEDULED, DropStatus.OPEN)
-    taken = await uow.drops.claim_for_member(drop.id, claim.user_id, claim.quantity, limit, statuses)
-    if taken is UnitsTaken.LIMIT_REACHED:
-        raise DomainError(DropError.LIMIT_REACHED, limit=limit)
-    if taken is UnitsTaken.SOLD_OUT:
-        raise DomainError(DropError.SOLD_OUT, title=drop.title)
+    taken = await uow.drops.claim_for_member(drop.id, claim.user_id, claim.quantity, _limit(drop), _claimable(drop))
+    _raise_unless_taken(taken, drop)
 
 
 async def accept_pre_checkout(
     uow: UnitOfWork, now: datetime, payer_id: int, payload: str, amount: Money, hold_ttl: timedelta = HOLD_TTL
 ) -> DropClaim:
-    """Hold a unit for the invoice, or raise why not. Repeating it for the same order extends the hold."""
+    """Hold a unit for the invoice, or raise why not. Repeating it for the same order extends the hold.
+
+    Each write here is whole on its own (an extension, or the one hold of claim, order, allowance and unit), and
+    a refusal writes nothing: so the caller may run it in a unit of work whose statements commit one by one,
+    where the drop's row, which every buyer in a rush waits on, is locked only while the hold's statement runs.
+    """
     claim, order = await _claim_and_order(uow, payload)
     if order.user_id != payer_id:
         raise DomainError(ShopError.ORDER_NOT_YOURS)
@@ -164,19 +180,27 @@ async def accept_pre_checkout(
         await digital.require_codes(uow, product, claim.quantity)  # a digital product whose codes ran out
     if drop.remaining < claim.quantity:
         # Read before any write so that a rush of late buyers costs one read each; the conditional
-        # update in _take_units is still what guarantees no overselling.
+        # update in the hold is still what guarantees no overselling.
         raise DomainError(DropError.SOLD_OUT, title=drop.title)
-    # Moving the claim first serialises two pre-checkouts of one order: the loser extends the winner's hold.
-    if not await uow.drop_claims.transition(
-        claim.order_id, (ClaimStatus.PENDING, ClaimStatus.RELEASED), ClaimStatus.HELD, expires_at=expires
-    ):
+    taken = await uow.drops.hold_units(
+        UnitsHold(
+            order_id=claim.order_id,
+            drop_id=drop.id,
+            user_id=claim.user_id,
+            quantity=claim.quantity,
+            limit=_limit(drop),
+            drop_statuses=_claimable(drop),
+            claim_from=(ClaimStatus.PENDING, ClaimStatus.RELEASED),
+            order_from=(OrderStatus.PENDING, OrderStatus.EXPIRED),
+            expires_at=expires,
+        )
+    )
+    if taken is UnitsTaken.NOT_WAITING:
+        # Another pre-checkout of this order held it first: this one extends that hold.
         if await uow.drop_claims.extend(claim.order_id, expires):
             return claim
         raise DomainError(ShopError.ORDER_CLOSED)
-    await uow.orders.transition(order.id, (OrderStatus.PENDING, OrderStatus.EXPIRED), OrderStatus.HELD)
-    # On refusal the caller rolls the whole transaction back, the moves above included. The drop's row is
-    # what every buyer in a rush waits on, so it is taken last: its lock is held only until the commit.
-    await _take_units(uow, now, drop, claim)
+    _raise_unless_taken(taken, drop)
     return claim
 
 

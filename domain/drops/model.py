@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.money import Money
+from domain.shop.orders import OrderStatus
 
 
 class DropStatus(StrEnum):
@@ -147,6 +148,7 @@ class UnitsTaken(StrEnum):
     TAKEN = "taken"  # the member's allowance and the drop's units both moved
     LIMIT_REACHED = "limit_reached"  # the member's allowance would pass the limit: nothing moved
     SOLD_OUT = "sold_out"  # not that many units left (or the drop is not in the statuses asked): nothing moved
+    NOT_WAITING = "not_waiting"  # a hold only: the order's claim no longer waited for one (moved first elsewhere)
 
 
 class ClaimStatus(StrEnum):
@@ -169,6 +171,24 @@ class DropClaim:
     expires_at: datetime | None
     created_at: datetime
     paid_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitsHold:
+    """Everything a pre-checkout's hold writes, taken together or not at all: the order's claim moves from one
+    of `claim_from` to HELD until `expires_at`, the order from one of `order_from` to HELD, the member's
+    allowance on the drop grows by `quantity` within `limit`, and the drop's units are claimed while the drop
+    is in one of `drop_statuses`."""
+
+    order_id: int
+    drop_id: int
+    user_id: int
+    quantity: int
+    limit: int
+    drop_statuses: tuple[DropStatus, ...]
+    claim_from: tuple[ClaimStatus, ...]
+    order_from: tuple[OrderStatus, ...]
+    expires_at: datetime
 
 
 class EntryStatus(StrEnum):

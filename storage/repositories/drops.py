@@ -31,12 +31,16 @@ from domain.drops.model import (
     DropStatus,
     EntryStatus,
     RaffleEntry,
+    UnitsHold,
     UnitsTaken,
 )
 from domain.drops.ports import DropTarget
 from domain.money import Money
+from domain.shop.orders import OrderStatus
 from storage.drops_tables import drop_allowances, drop_claims, drop_entries, drop_reminders, drop_targets, drops
 from storage.repositories._base import SqlRepository, rowcount
+from storage.tables import orders
+from storage.types import UTCDateTime
 
 
 def _communities_text(chats: Sequence[int]) -> str:
@@ -186,6 +190,63 @@ WHERE id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_
 """
 )
 
+# A pre-checkout's hold on PostgreSQL, one statement: `waiting` locks the order's claim (re-checked on its
+# latest version, so two pre-checkouts of one order serialise there and the second finds it moved);
+# the allowance and the unit move as in _CLAIM_FOR_MEMBER_PG, only for a waiting claim; the claim and the order
+# move to HELD only if the unit did. Run on its own (autocommit), the hot row's lock ends with the statement,
+# not one client round trip later at a COMMIT.
+_HOLD_UNITS_PG = text(
+    """
+WITH waiting AS (
+    SELECT order_id FROM drop_claims
+    WHERE order_id = :order_id AND status = ANY(CAST(:claim_from AS VARCHAR[]))
+    FOR UPDATE
+), open_drop AS (
+    SELECT id FROM drops
+    WHERE id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_at IS NULL
+      AND claimed + :quantity <= quantity AND EXISTS (SELECT 1 FROM waiting)
+), allowance AS (
+    INSERT INTO drop_allowances (drop_id, user_id, used)
+    SELECT id, :user_id, :quantity FROM open_drop WHERE :quantity <= :limit
+    ON CONFLICT (drop_id, user_id) DO UPDATE SET used = drop_allowances.used + excluded.used
+    WHERE drop_allowances.used + excluded.used <= :limit
+    RETURNING used
+), unit AS (
+    UPDATE drops SET claimed = claimed + :quantity
+    WHERE id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_at IS NULL
+      AND claimed + :quantity <= quantity AND EXISTS (SELECT 1 FROM allowance)
+    RETURNING claimed
+), held AS (
+    UPDATE drop_claims SET status = :held, expires_at = :expires_at
+    WHERE order_id = :order_id AND status = ANY(CAST(:claim_from AS VARCHAR[])) AND EXISTS (SELECT 1 FROM unit)
+    RETURNING order_id
+), order_held AS (
+    UPDATE orders SET status = :order_held
+    WHERE id = :order_id AND status = ANY(CAST(:order_from AS VARCHAR[])) AND EXISTS (SELECT 1 FROM held)
+    RETURNING id
+)
+SELECT
+    EXISTS (SELECT 1 FROM waiting) AS waiting,
+    EXISTS (SELECT 1 FROM open_drop) AS available,
+    EXISTS (SELECT 1 FROM allowance) AS allowed,
+    EXISTS (SELECT 1 FROM unit) AS taken,
+    EXISTS (SELECT 1 FROM held) AS held,
+    (SELECT count(*) FROM order_held) AS orders_held,
+    (SELECT used FROM drop_allowances WHERE drop_id = :drop_id AND user_id = :user_id) AS used
+"""
+).bindparams(
+    bindparam("order_id", type_=Integer),
+    bindparam("drop_id", type_=Integer),
+    bindparam("user_id", type_=BigInteger),
+    bindparam("quantity", type_=Integer),
+    bindparam("limit", type_=Integer),
+    bindparam("expires_at", type_=UTCDateTime()),
+)
+
+_CLAIM_WAITING_SQLITE = text(
+    "SELECT 1 FROM drop_claims WHERE order_id = :order_id AND status IN :claim_from"
+).bindparams(bindparam("claim_from", expanding=True))
+
 _ALLOWANCE_USED = text("SELECT used FROM drop_allowances WHERE drop_id = :drop_id AND user_id = :user_id")
 
 
@@ -199,6 +260,22 @@ def _give_back_allowance(drop_id: int, user_id: int, quantity: int) -> Update:
             drop_allowances.c.used >= quantity,
         )
         .values(used=drop_allowances.c.used - quantity)
+    )
+
+
+def _hold_claim(hold: UnitsHold) -> Update:
+    return (
+        update(drop_claims)
+        .where(drop_claims.c.order_id == hold.order_id, drop_claims.c.status.in_(_values(hold.claim_from)))
+        .values(status=ClaimStatus.HELD.value, expires_at=hold.expires_at)
+    )
+
+
+def _hold_order(hold: UnitsHold) -> Update:
+    return (
+        update(orders)
+        .where(orders.c.id == hold.order_id, orders.c.status.in_(_values(hold.order_from)))
+        .values(status=OrderStatus.HELD.value)
     )
 
 
@@ -358,6 +435,52 @@ class SqlDropRepository(SqlRepository):
             await self._give_back(drop_id, user_id, quantity)  # the writer lock makes this unreachable
             return UnitsTaken.SOLD_OUT
         return UnitsTaken.TAKEN
+
+    async def hold_units(self, hold: UnitsHold) -> UnitsTaken:
+        if hold.quantity < 1:
+            raise ValueError(f"hold_units needs a positive quantity, got {hold.quantity}")
+        parameters = {
+            "order_id": hold.order_id,
+            "drop_id": hold.drop_id,
+            "user_id": hold.user_id,
+            "quantity": hold.quantity,
+            "limit": hold.limit,
+            "statuses": _values(hold.drop_statuses),
+            "claim_from": _values(hold.claim_from),
+            "expires_at": hold.expires_at,
+        }
+        if self._dialect != "postgresql":
+            # SQLite's writers are serialised: what is read here stands until the commit.
+            if (await self._session.execute(_CLAIM_WAITING_SQLITE, parameters)).first() is None:
+                return UnitsTaken.NOT_WAITING
+            taken = await self.claim_for_member(
+                hold.drop_id, hold.user_id, hold.quantity, hold.limit, hold.drop_statuses
+            )
+            if taken is UnitsTaken.TAKEN:
+                await self._session.execute(_hold_claim(hold))
+                await self._session.execute(_hold_order(hold))
+            return taken
+        parameters |= {
+            "held": ClaimStatus.HELD.value,
+            "order_held": OrderStatus.HELD.value,
+            "order_from": _values(hold.order_from),
+        }
+        row = (await self._session.execute(_HOLD_UNITS_PG, parameters)).one()
+        if row.held:
+            return UnitsTaken.TAKEN
+        if row.taken:  # pragma: no cover - the claim's row lock keeps it waiting until `held` moves it
+            await self.release_units(hold.drop_id, hold.quantity)
+            await self._give_back(hold.drop_id, hold.user_id, hold.quantity)
+            return UnitsTaken.NOT_WAITING
+        if row.allowed:  # a concurrent buyer took the last unit after this statement's snapshot
+            await self._give_back(hold.drop_id, hold.user_id, hold.quantity)
+            return UnitsTaken.SOLD_OUT
+        if not row.waiting:
+            return UnitsTaken.NOT_WAITING
+        if row.available:
+            return UnitsTaken.LIMIT_REACHED
+        used = row.used or 0
+        return UnitsTaken.LIMIT_REACHED if used + hold.quantity > hold.limit else UnitsTaken.SOLD_OUT
 
     async def _give_back(self, drop_id: int, user_id: int, quantity: int) -> None:
         await self._session.execute(_give_back_allowance(drop_id, user_id, quantity))

@@ -47,9 +47,7 @@ async def count_products(database_url: str) -> int:
         await database.dispose()
 
 
-async def test_a_bad_line_deep_in_a_large_file_imports_nothing_and_is_named(
-    database_url: str, tmp_path: Path
-) -> None:
+async def test_a_bad_line_deep_in_a_large_file_imports_nothing_and_is_named(database_url: str, tmp_path: Path) -> None:
     good = write_catalog(tmp_path / "good.csv", 3)
     assert await import_file(database_url, good) == ImportReport(3, 0, 0)
 

@@ -31,7 +31,6 @@ def commands_in(text: str) -> set[str]:
     return set(re.findall(r"(?<![\w@])/[a-z]+\b", text))
 
 
-
 def private_pointer(help_text: str, section: str) -> str:
     """The "In a private chat with me: ..." line of one section of /help (the commands only a private chat takes)."""
     lines = help_text.split(section, 1)[1].split("\n\n", 1)[0].splitlines()

@@ -327,4 +327,8 @@ async def pre_checkout(ctx: Context, event: PreCheckoutEvent) -> None:
         return await buying.accept_pre_checkout(uow, now, payer_id, payload, amount)
 
     # Most of a rush's payment forms find the drop sold out: they are refused from reads alone, no write lock.
-    await answer_pre_checkout(ctx, event, check, keep_refusal_changes=False, refuse_reading=buying.sold_out_refusal)
+    # The rest run statement by statement: each write of the check is whole on its own (remembering the payer,
+    # the shipping chosen, the hold), so the drop's row is locked only while the hold's statement runs.
+    await answer_pre_checkout(
+        ctx, event, check, keep_refusal_changes=True, refuse_reading=buying.sold_out_refusal, autocommit=True
+    )
