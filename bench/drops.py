@@ -10,14 +10,18 @@
    within Telegram's limits (30 messages/s overall). Reported: seconds from the start to the first and to
    the last group's announcement, and the floor the 30/s limit sets (N / 30).
 2. Claims per second, on SQLite and on PostgreSQL: C concurrent tasks each run units of work for S seconds,
-   one claim and its commit each. The drop claim is ``drops.claim_units`` (``UPDATE drops SET claimed =
-   claimed + 1 WHERE id = ? AND status ... AND claimed + 1 <= quantity``). The full claim is what the
-   product's pre-checkout and late payment run (``domain.drops.buying._take_units``): the member's
-   allowance and the drop's unit, both or neither, through ``drops.claim_for_member`` (one statement on
-   PostgreSQL, two on SQLite); on a tree without it (before issue 16) the two calls it replaced,
-   ``drop_claims.take_allowance`` (an upsert and a conditional UPDATE) then ``drops.claim_units``. Next to
-   them, in the same run, pgbench with C clients runs the very same conditional UPDATE against the same
-   PostgreSQL database: the database's own rate for it, without Python, SQLAlchemy or asyncpg in the way,
+   one claim each, in the unit of work the tree's pre-checkout holds in: on a tree with
+   ``Database.autocommit`` (PostgreSQL statements that commit on their own, so the hot row's lock ends with
+   the statement), that one; on an earlier tree an ordinary transaction and its COMMIT. The drop claim is
+   ``drops.claim_units`` (``UPDATE drops SET claimed = claimed + 1 WHERE id = ? AND status ... AND claimed +
+   1 <= quantity``). The full claim is the member's allowance and the drop's unit, both or neither, through
+   ``drops.claim_for_member`` (one statement on PostgreSQL, two on SQLite); on a tree without it (before
+   issue 16) the two calls it replaced, ``drop_claims.take_allowance`` (an upsert and a conditional UPDATE)
+   then ``drops.claim_units``. Where the tree has it, the pre-checkout hold is what the product's drop
+   pre-checkout writes, ``drops.hold_units``: the order's claim and the order move to HELD together with the
+   allowance and the unit (one statement on PostgreSQL), each hold on its own order, made before timing.
+   Next to them, in the same run, pgbench with C clients runs the very same conditional UPDATE against the
+   same PostgreSQL database: the database's own rate for it, without Python, SQLAlchemy or asyncpg in the way,
    and asyncpg alone runs it prepared, each in BEGIN ... COMMIT: the rate of any client that claims inside
    a transaction (the hot row stays locked for one round trip more than pgbench's autocommit statement).
    Each row also gives the benchmark process's CPU per claim: when claims/s times it is near 1000 ms, the
@@ -164,6 +168,18 @@ def _full_claim_entry_point() -> str:
     return "claim_for_member" if hasattr(SqlDropRepository, "claim_for_member") else "take_allowance+claim_units"
 
 
+def _claim_unit(database: Database) -> Any:
+    """The unit of work this tree's pre-checkout holds in: statements that commit on their own
+    (`Database.autocommit`, PostgreSQL) where the tree has it, else an ordinary transaction with its COMMIT."""
+    return database.autocommit() if hasattr(database, "autocommit") else database.uow()
+
+
+def _has_holds() -> bool:
+    from storage.repositories.drops import SqlDropRepository
+
+    return hasattr(SqlDropRepository, "hold_units")
+
+
 async def _run_claims(database: Database, drop_id: int, concurrency: int, seconds: float, full: bool) -> int:
     done = 0
     stop_at = time.perf_counter() + seconds
@@ -173,7 +189,7 @@ async def _run_claims(database: Database, drop_id: int, concurrency: int, second
     async def worker() -> None:
         nonlocal done
         while time.perf_counter() < stop_at:
-            async with database.uow() as uow:
+            async with _claim_unit(database) as uow:
                 if full and one_call:
                     taken = await uow.drops.claim_for_member(  # type: ignore[attr-defined,unused-ignore]
                         drop_id, next(users), 1, 1, (DropStatus.SCHEDULED, DropStatus.OPEN)
@@ -185,6 +201,60 @@ async def _run_claims(database: Database, drop_id: int, concurrency: int, second
                         raise RuntimeError("allowance refused")
                     if not await uow.drops.claim_units(drop_id, 1, (DropStatus.OPEN,)):
                         raise RuntimeError("claim refused")
+                await uow.commit()
+            done += 1
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return done
+
+
+async def _waiting_claims(database: Database, drop_id: int, count: int) -> list[Any]:
+    """`count` orders for one unit of the drop, each with its claim waiting for a pre-checkout (what Buy
+    leaves), as the holds they are to become."""
+    from domain.drops.model import ClaimStatus, DropClaim, UnitsHold  # type: ignore[attr-defined,unused-ignore]
+    from domain.shop.orders import NewOrder, OrderLine, OrderStatus
+
+    holds = []
+    now = _now()
+    async with database.uow() as uow:
+        drop = await uow.drops.get(drop_id)
+        assert drop is not None
+        line = OrderLine(drop.product_id, "BENCH", drop.title, 1, drop.price)
+        for user_id in range(1, count + 1):
+            order = await uow.orders.add(NewOrder(user_id, -1001, None, (line,), now))
+            await uow.drop_claims.add(DropClaim(order.id, drop_id, user_id, 1, ClaimStatus.PENDING, None, now))
+            holds.append(
+                UnitsHold(
+                    order_id=order.id,
+                    drop_id=drop_id,
+                    user_id=user_id,
+                    quantity=1,
+                    limit=1,
+                    drop_statuses=(DropStatus.SCHEDULED, DropStatus.OPEN),
+                    claim_from=(ClaimStatus.PENDING, ClaimStatus.RELEASED),
+                    order_from=(OrderStatus.PENDING, OrderStatus.EXPIRED),
+                    expires_at=now + timedelta(minutes=15),
+                )
+            )
+        await uow.commit()
+    return holds
+
+
+async def _run_holds(database: Database, holds: list[Any], concurrency: int, seconds: float) -> int:
+    """Pre-checkout holds (`drops.hold_units`) of distinct orders until `seconds` pass or the orders run out."""
+    done = 0
+    stop_at = time.perf_counter() + seconds
+    waiting = iter(holds)
+
+    async def worker() -> None:
+        nonlocal done
+        for hold in waiting:
+            if time.perf_counter() >= stop_at:
+                return
+            async with _claim_unit(database) as uow:
+                taken = await uow.drops.hold_units(hold)  # type: ignore[attr-defined,unused-ignore]
+                if str(taken) != "taken":
+                    raise RuntimeError(f"hold refused: {taken}")
                 await uow.commit()
             done += 1
 
@@ -235,12 +305,31 @@ async def claims_per_second(
                     results.append(ClaimResult(backend, what, concurrency, count, elapsed, ms))
                 finally:
                     await database.dispose()
+            if _has_holds():
+                results.append(await _holds_per_second(url, backend, concurrency, seconds))
             if backend == "postgres":
                 results.append(await _asyncpg_in_transactions(url, await _hot_drop_at(url), concurrency, seconds))
                 pgbench = _pgbench(url, drop_id, concurrency, seconds)
                 if pgbench is not None:
                     results.append(pgbench)
     return results, None
+
+
+async def _holds_per_second(url: str, backend: str, concurrency: int, seconds: float) -> ClaimResult:
+    pool = {"pool_size": concurrency} if backend == "postgres" else {}
+    database = await Database.connect(url, **pool)
+    try:
+        # More orders than the holds the run can make (a few thousand a second at most), made before timing.
+        warm = await _waiting_claims(database, await _hot_drop(database), 2 * concurrency)
+        await _run_holds(database, warm, concurrency, seconds)
+        holds = await _waiting_claims(database, await _hot_drop(database), int(5_000 * seconds))
+        cpu, started = _cpu_seconds(), time.perf_counter()
+        count = await _run_holds(database, holds, concurrency, seconds)
+        elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    finally:
+        await database.dispose()
+    what = "pre-checkout hold (hold_units: claim + order + allowance + unit)"
+    return ClaimResult(backend, what, concurrency, count, elapsed, 1000 * cpu / count if count else None)
 
 
 async def _hot_drop_at(url: str) -> int:
