@@ -43,7 +43,7 @@ from jobs.scheduler import ShopJobs
 from jobs.spec import JobDeps
 from jobs.telegram_limits import TelegramLimits
 from storage.database import Database
-from storage.migrate import current_async, head, is_known, upgrade_async
+from storage.schema_version import database_revision, revisions
 
 log = logging.getLogger(__name__)
 
@@ -334,21 +334,26 @@ class CircleCart:
                 "that the database server is running"
             ) from None
         try:
-            await self._migrate(url, shown)
+            await self._migrate(database, url, shown)
         except BaseException:
             await database.dispose()
             raise
         return database
 
-    async def _migrate(self, url: str, shown: str) -> None:
-        at, newest = await current_async(url), head()
+    async def _migrate(self, database: Database, url: str, shown: str) -> None:
+        async with database.engine.connect() as connection:
+            at = await database_revision(connection)
+        known = revisions()
+        newest = known.head
         if at == newest:
             return
-        if at is not None and not is_known(at):
+        if at is not None and at not in known.known:
             raise StartupError(
                 f"the database at {shown} is at migration {at}, which this circlecart does not know (its newest is "
                 f"{newest}): run the circlecart release that migrated it, or restore a backup made before"
             )
+        from storage.migrate import upgrade_async  # Alembic: imported only when there is something to apply
+
         try:
             await upgrade_async(url)
         except Exception as error:

@@ -15,17 +15,19 @@ import asyncio
 import concurrent.futures
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
 from storage.database import create_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported inside the functions that use it: every command of the CLI imports this module, `circlecart
+# run` among them, and the bot's process would hold Alembic (and Mako) for its life only to check, at start, a
+# revision it reads without Alembic (storage.schema_version).
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -51,6 +53,8 @@ def include_object(obj: Any, name: str | None, type_: str, reflected: bool, comp
 
 def alembic_config(url: str | None = None) -> Config:
     """A programmatic Alembic Config for these migrations; `url` is handed to env.py (no ini needed)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
     if url is not None:
@@ -60,6 +64,8 @@ def alembic_config(url: str | None = None) -> Config:
 
 def head() -> str:
     """The newest revision in the migration scripts."""
+    from alembic.script import ScriptDirectory
+
     revision = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if revision is None:  # pragma: no cover - there is always an initial revision
         raise RuntimeError("no migrations found")
@@ -68,6 +74,9 @@ def head() -> str:
 
 def is_known(revision: str) -> bool:
     """Whether `revision` is one of these migrations (a database migrated by a newer release is not)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
     try:
         return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
     except CommandError:
@@ -86,10 +95,14 @@ def _outside_event_loop(function: Callable[[], T]) -> T:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Migrate the database at `url` up to `revision` (blocks; see upgrade_async inside an event loop)."""
+    from alembic import command
+
     _outside_event_loop(lambda: command.upgrade(alembic_config(url), revision))
 
 
 def downgrade(url: str, revision: str) -> None:
+    from alembic import command
+
     _outside_event_loop(lambda: command.downgrade(alembic_config(url), revision))
 
 
@@ -103,6 +116,8 @@ async def downgrade_async(url: str, revision: str) -> None:
 
 
 def _revision_of(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     return MigrationContext.configure(connection).get_current_revision()
 
 
