@@ -96,7 +96,7 @@ async def _checked(
 ) -> tuple[Context, DomainError | None]:
     refusal: DomainError | None = None
     async with ctx.autocommitting() if autocommit else ctx.uow() as uow:
-        # The payer is remembered in the check's own transaction, not one of its own first: in a rush
+        # The payer is remembered in the check's own unit of work, not one of its own first: in a rush
         # of hundreds of payment forms every transaction saved is time inside Telegram's 10 s.
         ctx = ctx.speaking_to(await _remember(uow, ctx, event))
         try:

@@ -93,12 +93,14 @@ class DropRepository(Protocol):
         self, drop_id: int, user_id: int, quantity: int, limit: int, statuses: Sequence[DropStatus]
     ) -> UnitsTaken:
         """The member's allowance on the drop += quantity if it stays within `limit`, and the drop's units as
-        `claim_units` takes them: both or neither. LIMIT_REACHED wins when both refuse. The hot path of a
-        rush: one statement on PostgreSQL (one round trip), the fewest statements elsewhere."""
+        `claim_units` takes them: both or neither. LIMIT_REACHED wins when both refuse. A payment that comes
+        after its hold lapsed takes its unit this way, in the payment's transaction: one statement on PostgreSQL
+        (one round trip), the fewest statements elsewhere."""
 
     async def hold_units(self, hold: UnitsHold) -> UnitsTaken:
         """Write the pre-checkout's hold (see `UnitsHold`): all of it, or nothing. TAKEN when it was written;
-        NOT_WAITING when the claim was not in `claim_from` (another pre-checkout of the order moved it first);
+        NOT_WAITING when the claim was not in `claim_from` (another pre-checkout of the order moved it first)
+        or the order not in `order_from` (it was refunded or cancelled meanwhile);
         otherwise the allowance's or the drop's refusal, as `claim_for_member` gives it. Each write it makes
         is whole on its own, so it may run in a unit of work whose statements commit one by one: on
         PostgreSQL it is one statement, which holds the drop's hot row only while it runs."""

@@ -190,21 +190,26 @@ WHERE id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_
 """
 )
 
-# A pre-checkout's hold on PostgreSQL, one statement: `waiting` locks the order's claim (re-checked on its
-# latest version, so two pre-checkouts of one order serialise there and the second finds it moved);
-# the allowance and the unit move as in _CLAIM_FOR_MEMBER_PG, only for a waiting claim; the claim and the order
-# move to HELD only if the unit did. Run on its own (autocommit), the hot row's lock ends with the statement,
-# not one client round trip later at a COMMIT.
+# A pre-checkout's hold on PostgreSQL, one statement. `waiting` locks the order's claim and the order itself,
+# `open_drop` the drop's row, each re-checked on its latest version (READ COMMITTED re-evaluates a locked row's
+# WHERE): two pre-checkouts of one order serialise on the claim and the second finds it moved; an order that
+# moved on (refunded, cancelled) is not held; and once the drop's row is locked and found available, nothing
+# can refuse the unit after the allowance moved, so a refusal writes nothing. The allowance is taken within
+# the limit, then the unit, then the claim and the order move to HELD. Locks are taken claim, order, drop,
+# allowance: the order the hold-expiry job takes them in. Run on its own (autocommit), every lock ends with
+# the statement, not one client round trip later at a COMMIT.
 _HOLD_UNITS_PG = text(
     """
 WITH waiting AS (
-    SELECT order_id FROM drop_claims
-    WHERE order_id = :order_id AND status = ANY(CAST(:claim_from AS VARCHAR[]))
+    SELECT drop_claims.order_id FROM drop_claims JOIN orders ON orders.id = drop_claims.order_id
+    WHERE drop_claims.order_id = :order_id AND drop_claims.status = ANY(CAST(:claim_from AS VARCHAR[]))
+      AND orders.status = ANY(CAST(:order_from AS VARCHAR[]))
     FOR UPDATE
 ), open_drop AS (
     SELECT id FROM drops
     WHERE id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_at IS NULL
       AND claimed + :quantity <= quantity AND EXISTS (SELECT 1 FROM waiting)
+    FOR UPDATE
 ), allowance AS (
     INSERT INTO drop_allowances (drop_id, user_id, used)
     SELECT id, :user_id, :quantity FROM open_drop WHERE :quantity <= :limit
@@ -230,8 +235,7 @@ SELECT
     EXISTS (SELECT 1 FROM open_drop) AS available,
     EXISTS (SELECT 1 FROM allowance) AS allowed,
     EXISTS (SELECT 1 FROM unit) AS taken,
-    EXISTS (SELECT 1 FROM held) AS held,
-    (SELECT count(*) FROM order_held) AS orders_held,
+    EXISTS (SELECT 1 FROM held) AND EXISTS (SELECT 1 FROM order_held) AS held,
     (SELECT used FROM drop_allowances WHERE drop_id = :drop_id AND user_id = :user_id) AS used
 """
 ).bindparams(
@@ -244,8 +248,11 @@ SELECT
 )
 
 _CLAIM_WAITING_SQLITE = text(
-    "SELECT 1 FROM drop_claims WHERE order_id = :order_id AND status IN :claim_from"
-).bindparams(bindparam("claim_from", expanding=True))
+    """
+SELECT 1 FROM drop_claims JOIN orders ON orders.id = drop_claims.order_id
+WHERE drop_claims.order_id = :order_id AND drop_claims.status IN :claim_from AND orders.status IN :order_from
+"""
+).bindparams(bindparam("claim_from", expanding=True), bindparam("order_from", expanding=True))
 
 _ALLOWANCE_USED = text("SELECT used FROM drop_allowances WHERE drop_id = :drop_id AND user_id = :user_id")
 
@@ -447,6 +454,7 @@ class SqlDropRepository(SqlRepository):
             "limit": hold.limit,
             "statuses": _values(hold.drop_statuses),
             "claim_from": _values(hold.claim_from),
+            "order_from": _values(hold.order_from),
             "expires_at": hold.expires_at,
         }
         if self._dialect != "postgresql":
@@ -460,26 +468,21 @@ class SqlDropRepository(SqlRepository):
                 await self._session.execute(_hold_claim(hold))
                 await self._session.execute(_hold_order(hold))
             return taken
-        parameters |= {
-            "held": ClaimStatus.HELD.value,
-            "order_held": OrderStatus.HELD.value,
-            "order_from": _values(hold.order_from),
-        }
+        parameters |= {"held": ClaimStatus.HELD.value, "order_held": OrderStatus.HELD.value}
         row = (await self._session.execute(_HOLD_UNITS_PG, parameters)).one()
         if row.held:
             return UnitsTaken.TAKEN
-        if row.taken:  # pragma: no cover - the claim's row lock keeps it waiting until `held` moves it
-            await self.release_units(hold.drop_id, hold.quantity)
-            await self._give_back(hold.drop_id, hold.user_id, hold.quantity)
-            return UnitsTaken.NOT_WAITING
-        if row.allowed:  # a concurrent buyer took the last unit after this statement's snapshot
+        if row.allowed:  # pragma: no cover - the rows locked in `waiting` and `open_drop` make this unreachable
+            # Were it reached, what moved is given back (each statement on its own, like the hold).
+            if row.taken:
+                await self.release_units(hold.drop_id, hold.quantity)
             await self._give_back(hold.drop_id, hold.user_id, hold.quantity)
             return UnitsTaken.SOLD_OUT
         if not row.waiting:
             return UnitsTaken.NOT_WAITING
         if row.available:
             return UnitsTaken.LIMIT_REACHED
-        used = row.used or 0
+        used = row.used or 0  # the drop refused: which refusal the member hears is all that is left
         return UnitsTaken.LIMIT_REACHED if used + hold.quantity > hold.limit else UnitsTaken.SOLD_OUT
 
     async def _give_back(self, drop_id: int, user_id: int, quantity: int) -> None:

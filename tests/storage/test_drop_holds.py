@@ -98,6 +98,26 @@ async def test_a_refused_hold_writes_nothing(database: Database) -> None:
     assert await _state(database, first) == (ClaimStatus.HELD, OrderStatus.HELD, 1, 1)
 
 
+async def test_a_member_at_the_limit_is_refused_while_units_remain(database: Database) -> None:
+    drop_id, product_id = await _drop(database, quantity=5, limit=1)
+    first = await _waiting_claim(database, drop_id, product_id, user_id=7)
+    second = await _waiting_claim(database, drop_id, product_id, user_id=7)
+    assert await _hold(database, replace(first, limit=1)) is UnitsTaken.TAKEN
+    assert await _hold(database, replace(second, limit=1)) is UnitsTaken.LIMIT_REACHED
+    assert await _state(database, second) == (ClaimStatus.PENDING, OrderStatus.PENDING, 1, 1)
+
+
+async def test_an_order_that_moved_on_is_not_held(database: Database) -> None:
+    """A late payment refused meanwhile left the order to be refunded: its pre-checkout holds nothing."""
+    drop_id, product_id = await _drop(database, quantity=5)
+    hold = await _waiting_claim(database, drop_id, product_id, user_id=7)
+    async with database.uow() as uow:
+        assert await uow.orders.transition(hold.order_id, (OrderStatus.PENDING,), OrderStatus.REFUND_DUE)
+        await uow.commit()
+    assert await _hold(database, hold) is UnitsTaken.NOT_WAITING
+    assert await _state(database, hold) == (ClaimStatus.PENDING, OrderStatus.REFUND_DUE, 0, 0)
+
+
 async def test_a_hold_takes_no_unit_from_a_drop_not_in_the_statuses_asked(database: Database) -> None:
     drop_id, product_id = await _drop(database, quantity=3)
     hold = await _waiting_claim(database, drop_id, product_id, user_id=7)
@@ -143,14 +163,54 @@ async def test_a_hold_is_one_statement_on_postgresql(postgres_database: Database
     assert len(statements) == 1
 
 
+async def test_a_hold_that_loses_the_last_unit_while_it_waits_writes_nothing(
+    postgres_database: Database, postgres_url: str
+) -> None:
+    """The hold waits on the drop's row, which another session sells out meanwhile: it is refused in its one
+    statement, and no allowance was moved that would need giving back."""
+    drop_id, product_id = await _drop(postgres_database, quantity=3)
+    hold = await _waiting_claim(postgres_database, drop_id, product_id, user_id=7)
+    other = await asyncpg.connect(_dsn(postgres_url))
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(postgres_database.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with other.transaction():
+            await other.execute("SELECT 1 FROM drops WHERE id = $1 FOR UPDATE", drop_id)
+            waiting = asyncio.create_task(_hold(postgres_database, hold))
+            await _until_a_session_waits_on_a_lock(other)
+            await other.execute("UPDATE drops SET claimed = quantity WHERE id = $1", drop_id)
+        assert await waiting is UnitsTaken.SOLD_OUT
+    finally:
+        event.remove(postgres_database.engine.sync_engine, "before_cursor_execute", count)
+        await other.close()
+    assert len(statements) == 1
+    assert await _state(postgres_database, hold) == (ClaimStatus.PENDING, OrderStatus.PENDING, 0, 3)
+
+
+async def _until_a_session_waits_on_a_lock(observer: asyncpg.Connection) -> None:
+    query = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    for _ in range(2000):  # polls until it happens (at most 20 s): the test never depends on how fast
+        if await observer.fetchval(query):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the hold never waited on the drop's row")
+
+
+def _dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 async def test_a_hold_in_an_autocommit_unit_leaves_the_drop_unlocked_before_its_commit(
     postgres_database: Database, postgres_url: str
 ) -> None:
     """What makes a rush fast on PostgreSQL: the next buyer does not wait for this one's COMMIT."""
     drop_id, product_id = await _drop(postgres_database, quantity=3)
     hold = await _waiting_claim(postgres_database, drop_id, product_id, user_id=7)
-    dsn = make_url(postgres_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    other = await asyncpg.connect(dsn)
+    other = await asyncpg.connect(_dsn(postgres_url))
     try:
         async with postgres_database.autocommit() as uow:
             assert await uow.drops.hold_units(hold) is UnitsTaken.TAKEN
