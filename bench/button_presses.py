@@ -1,6 +1,6 @@
 """Button presses per second: circlecart's full bot path against a bare echo bot, on aiogram and on PTB.
 
-    .venv/bin/python -m bench.button_presses [--presses N] [--concurrency C] [--json]
+    .venv/bin/python -m bench.button_presses [--presses N] [--concurrency C] [--rounds 3] [--json]
     .venv/bin/python -m bench.button_presses --profile aiogram-full   # where the time of one row goes
 
 Every bot runs in this process against one in-process fake Telegram Bot API server
@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import dataclasses
 import inspect
 import itertools
 import json
@@ -353,6 +354,24 @@ async def measure(bot: Target, presses: int, warmup: int) -> Row:
 ROWS = [f"{framework}-{path}" for framework in FRAMEWORKS for path in PATHS]
 
 
+def median_row(rounds: list[Row]) -> Row:
+    """One row from several rounds of it: each figure's median; refusals and unanswered presses summed."""
+    first = rounds[0]
+    figures = {
+        name: statistics.median(getattr(row, name) for row in rounds)
+        for name in (
+            "sequential_per_s", "median_ms", "p95_ms", "cpu_ms",
+            "concurrent_per_s", "concurrent_median_ms", "concurrent_p95_ms", "concurrent_cpu_ms",
+        )
+    }  # fmt: skip
+    return dataclasses.replace(
+        first,
+        **figures,
+        rejected_calls=sum(row.rejected_calls for row in rounds),
+        unanswered=sum(row.unanswered for row in rounds),
+    )
+
+
 async def run(presses: int, concurrency: int, warmup: int, only: list[str]) -> list[Row]:
     rows = []
     fake = FakeTelegram()
@@ -552,6 +571,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--presses", type=int, default=300, help="measured presses per row and mode (300)")
     parser.add_argument("--concurrency", type=int, default=20, help="members pressing at once (20)")
     parser.add_argument("--warmup", type=int, default=20, help="unmeasured presses first (20)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="measure every row this many times, the rows taking turns, and report each figure's median (3):"
+        " on a shared machine one round of a row can run a third slower than the next",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of the Markdown table")
     parser.add_argument(
         "--profile",
@@ -567,19 +593,23 @@ def main(argv: list[str] | None = None) -> None:
         print(asyncio.run(run_profile(args.profile, args.presses, args.concurrency, args.warmup)))
         return
     busy_before, own_before, started = busy_cpu_seconds(), own_cpu_seconds(), time.perf_counter()
-    rows = asyncio.run(run(args.presses, args.concurrency, args.warmup, args.only))
+    rounds = [asyncio.run(run(args.presses, args.concurrency, args.warmup, args.only)) for _ in range(args.rounds)]
+    rows = [median_row([round_[i] for round_ in rounds]) for i in range(len(rounds[0]))]
     wall, busy_after, own = time.perf_counter() - started, busy_cpu_seconds(), own_cpu_seconds() - own_before
     env = environment()
     # Other processes on the machine skew every figure: say how much CPU they took meanwhile.
     others = None if busy_before is None or busy_after is None else max(0.0, busy_after - busy_before - own)
     env["other_processes_cpu_percent"] = None if others is None else round(100 * others / wall)
     if args.json:
-        print(json.dumps({"environment": env, "wall_s": round(wall, 1), "rows": [asdict(r) for r in rows]}))
+        report = {"environment": env, "wall_s": round(wall, 1), "rounds": args.rounds}
+        report["rows"] = [asdict(r) for r in rows]
+        print(json.dumps(report))
         return
     print(markdown(rows))
     print(
         f"\n{args.presses} sequential presses after {args.warmup} warm-up, then "
-        f"{rows[0].concurrent_presses} presses {args.concurrency} at once, per row; whole run {wall:.0f}s. "
+        f"{rows[0].concurrent_presses} presses {args.concurrency} at once, per row; each figure the median of "
+        f"{args.rounds} round(s), the rows taking turns; whole run {wall:.0f}s. "
         f"Python {env['python']}, {env['cpus']} CPUs, aiogram {env['aiogram']}, "
         f"python-telegram-bot {env['python-telegram-bot']}"
         + ("." if others is None else f"; other processes used {100 * others / wall:.0f}% of a CPU meanwhile.")
