@@ -290,7 +290,11 @@ async def release_lapsed_holds(uow: UnitOfWork, now: datetime, batch: int = 200)
     """Units held by payments never completed go back to the drop, and to the member's allowance."""
     released = 0
     for claim in await uow.drop_claims.due(now, batch):
-        if await uow.drop_claims.transition(claim.order_id, (ClaimStatus.HELD,), ClaimStatus.RELEASED):
+        # Re-checked in the update: a pre-checkout may have extended the hold since `due` read it.
+        released_now = await uow.drop_claims.transition(
+            claim.order_id, (ClaimStatus.HELD,), ClaimStatus.RELEASED, lapsed_by=now
+        )
+        if released_now:
             await uow.drops.release_units(claim.drop_id, claim.quantity)
             await uow.drop_claims.give_back_allowance(claim.drop_id, claim.user_id, claim.quantity)
             await uow.orders.transition(claim.order_id, (OrderStatus.HELD,), OrderStatus.EXPIRED)

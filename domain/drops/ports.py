@@ -159,7 +159,10 @@ class DropClaimRepository(Protocol):
         to_status: ClaimStatus,
         expires_at: datetime | None = None,
         paid_at: datetime | None = None,
-    ) -> bool: ...
+        lapsed_by: datetime | None = None,
+    ) -> bool:
+        """Move the claim if it is in `from_statuses` (and, with `lapsed_by`, its hold lapsed by then)."""
+
     async def extend(self, order_id: int, expires_at: datetime) -> bool:
         """Move a HELD claim's expiry; False if it is not held any more."""
 

@@ -659,6 +659,7 @@ class SqlDropClaimRepository(SqlRepository):
         to_status: ClaimStatus,
         expires_at: datetime | None = None,
         paid_at: datetime | None = None,
+        lapsed_by: datetime | None = None,
     ) -> bool:
         values: dict[str, Any] = {"status": to_status.value}
         if expires_at is not None:
@@ -670,6 +671,8 @@ class SqlDropClaimRepository(SqlRepository):
             .where(drop_claims.c.order_id == order_id, drop_claims.c.status.in_(_values(from_statuses)))
             .values(values)
         )
+        if lapsed_by is not None:
+            statement = statement.where(drop_claims.c.expires_at <= lapsed_by)
         return rowcount(await self._session.execute(statement)) == 1
 
     async def extend(self, order_id: int, expires_at: datetime) -> bool:

@@ -225,3 +225,22 @@ async def test_a_hold_in_an_autocommit_unit_leaves_the_drop_unlocked_before_its_
                 await other.fetchval("SELECT claimed FROM drops WHERE id = $1 FOR UPDATE NOWAIT", drop_id)
     finally:
         await other.close()
+
+
+async def test_a_hold_extended_after_it_lapsed_is_not_released_by_a_stale_reading(database: Database) -> None:
+    """The expiry job lists lapsed holds, then releases each: a pre-checkout that extended one in between
+    keeps it, and its unit."""
+    drop_id, product_id = await _drop(database, quantity=3)
+    hold = await _waiting_claim(database, drop_id, product_id, user_id=7)
+    assert await _hold(database, hold) is UnitsTaken.TAKEN
+    after_expiry = EXPIRES + timedelta(seconds=1)
+    async with database.uow() as uow:
+        listed = await uow.drop_claims.due(after_expiry, 10)
+        assert [claim.order_id for claim in listed] == [hold.order_id]
+        assert await uow.drop_claims.extend(hold.order_id, after_expiry + timedelta(minutes=15))
+        released = await uow.drop_claims.transition(
+            hold.order_id, (ClaimStatus.HELD,), ClaimStatus.RELEASED, lapsed_by=after_expiry
+        )
+        await uow.commit()
+    assert not released
+    assert await _state(database, hold) == (ClaimStatus.HELD, OrderStatus.HELD, 1, 1)
