@@ -129,13 +129,12 @@ def _values(statuses: Sequence[Any]) -> list[str]:
 # did, re-checked on the latest version of the hot row (READ COMMITTED re-evaluates the WHERE after waiting
 # on its lock), so it never oversells. The one case where the allowance moved and the unit did not (a
 # concurrent buyer took the last unit after this statement's snapshot) is given back by a second statement.
-_CLAIM_FOR_MEMBER_PG = text(
-    """
-WITH open_drop AS (
-    SELECT id FROM drops
-    WHERE id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_at IS NULL
-      AND claimed + :quantity <= quantity
-), allowance AS (
+_AVAILABLE_PG = """id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_at IS NULL
+      AND claimed + :quantity <= quantity"""
+
+# The member's allowance, then the drop's unit only if the allowance moved: the part of a claim that
+# claim_for_member and hold_units share, each after its own `open_drop`.
+_ALLOWANCE_THEN_UNIT_PG = f"""allowance AS (
     INSERT INTO drop_allowances (drop_id, user_id, used)
     SELECT id, :user_id, :quantity FROM open_drop WHERE :quantity <= :limit
     ON CONFLICT (drop_id, user_id) DO UPDATE SET used = drop_allowances.used + excluded.used
@@ -143,22 +142,29 @@ WITH open_drop AS (
     RETURNING used
 ), unit AS (
     UPDATE drops SET claimed = claimed + :quantity
-    WHERE id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_at IS NULL
-      AND claimed + :quantity <= quantity AND EXISTS (SELECT 1 FROM allowance)
+    WHERE {_AVAILABLE_PG} AND EXISTS (SELECT 1 FROM allowance)
     RETURNING claimed
+)"""
+
+_CLAIM_PARAMETERS = (
+    bindparam("drop_id", type_=Integer),
+    bindparam("user_id", type_=BigInteger),
+    bindparam("quantity", type_=Integer),
+    bindparam("limit", type_=Integer),
 )
+
+_CLAIM_FOR_MEMBER_PG = text(
+    f"""
+WITH open_drop AS (
+    SELECT id FROM drops WHERE {_AVAILABLE_PG}
+), {_ALLOWANCE_THEN_UNIT_PG}
 SELECT
     EXISTS (SELECT 1 FROM open_drop) AS available,
     EXISTS (SELECT 1 FROM allowance) AS allowed,
     EXISTS (SELECT 1 FROM unit) AS taken,
     (SELECT used FROM drop_allowances WHERE drop_id = :drop_id AND user_id = :user_id) AS used
 """
-).bindparams(
-    bindparam("drop_id", type_=Integer),
-    bindparam("user_id", type_=BigInteger),
-    bindparam("quantity", type_=Integer),
-    bindparam("limit", type_=Integer),
-)
+).bindparams(*_CLAIM_PARAMETERS)
 
 # SQLite: writers are serialised (BEGIN IMMEDIATE), so the availability read inside the upsert stands
 # until the commit and the unit's UPDATE after it cannot be refused: two statements in one transaction.
@@ -182,13 +188,7 @@ WHERE id = :drop_id AND status IN :statuses AND reported_at IS NULL AND claimed 
 """
 ).bindparams(bindparam("statuses", expanding=True))
 
-_CLAIM_UNITS_PG = text(
-    """
-UPDATE drops SET claimed = claimed + :quantity
-WHERE id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_at IS NULL
-  AND claimed + :quantity <= quantity
-"""
-)
+_CLAIM_UNITS_PG = text(f"UPDATE drops SET claimed = claimed + :quantity WHERE {_AVAILABLE_PG}")
 
 # A pre-checkout's hold on PostgreSQL, one statement. `waiting` locks the order's claim and the order itself,
 # `open_drop` the drop's row, each re-checked on its latest version (READ COMMITTED re-evaluates a locked row's
@@ -199,29 +199,16 @@ WHERE id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_
 # allowance: the order the hold-expiry job takes them in. Run on its own (autocommit), every lock ends with
 # the statement, not one client round trip later at a COMMIT.
 _HOLD_UNITS_PG = text(
-    """
+    f"""
 WITH waiting AS (
     SELECT drop_claims.order_id FROM drop_claims JOIN orders ON orders.id = drop_claims.order_id
     WHERE drop_claims.order_id = :order_id AND drop_claims.status = ANY(CAST(:claim_from AS VARCHAR[]))
       AND orders.status = ANY(CAST(:order_from AS VARCHAR[]))
     FOR UPDATE
 ), open_drop AS (
-    SELECT id FROM drops
-    WHERE id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_at IS NULL
-      AND claimed + :quantity <= quantity AND EXISTS (SELECT 1 FROM waiting)
+    SELECT id FROM drops WHERE {_AVAILABLE_PG} AND EXISTS (SELECT 1 FROM waiting)
     FOR UPDATE
-), allowance AS (
-    INSERT INTO drop_allowances (drop_id, user_id, used)
-    SELECT id, :user_id, :quantity FROM open_drop WHERE :quantity <= :limit
-    ON CONFLICT (drop_id, user_id) DO UPDATE SET used = drop_allowances.used + excluded.used
-    WHERE drop_allowances.used + excluded.used <= :limit
-    RETURNING used
-), unit AS (
-    UPDATE drops SET claimed = claimed + :quantity
-    WHERE id = :drop_id AND status = ANY(CAST(:statuses AS VARCHAR[])) AND reported_at IS NULL
-      AND claimed + :quantity <= quantity AND EXISTS (SELECT 1 FROM allowance)
-    RETURNING claimed
-), held AS (
+), {_ALLOWANCE_THEN_UNIT_PG}, held AS (
     UPDATE drop_claims SET status = :held, expires_at = :expires_at
     WHERE order_id = :order_id AND status = ANY(CAST(:claim_from AS VARCHAR[])) AND EXISTS (SELECT 1 FROM unit)
     RETURNING order_id
@@ -238,14 +225,7 @@ SELECT
     EXISTS (SELECT 1 FROM held) AND EXISTS (SELECT 1 FROM order_held) AS held,
     (SELECT used FROM drop_allowances WHERE drop_id = :drop_id AND user_id = :user_id) AS used
 """
-).bindparams(
-    bindparam("order_id", type_=Integer),
-    bindparam("drop_id", type_=Integer),
-    bindparam("user_id", type_=BigInteger),
-    bindparam("quantity", type_=Integer),
-    bindparam("limit", type_=Integer),
-    bindparam("expires_at", type_=UTCDateTime()),
-)
+).bindparams(*_CLAIM_PARAMETERS, bindparam("order_id", type_=Integer), bindparam("expires_at", type_=UTCDateTime()))
 
 _CLAIM_WAITING_SQLITE = text(
     """
