@@ -69,7 +69,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from typing import Any, Literal, Protocol, cast
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 import yaml
 
@@ -295,40 +295,44 @@ def _compose(loader: _Parser, anchors: dict[str, yaml.Node]) -> yaml.Node:
         if found is None:
             raise yaml.composer.ComposerError(None, None, f"found undefined alias {anchor!r}", start)
         return found
-    node: yaml.Node
     if isinstance(event, yaml.ScalarEvent):
-        tag = event.tag
-        if tag is None or tag == "!":
-            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        tag = _tag(loader, event, yaml.ScalarNode, event.value)
         # libyaml says '' for a plain scalar where the pure-Python parser says None (see _is_null)
-        node = yaml.ScalarNode(tag, event.value, start, end, style=event.style or None)
-        if anchor is not None:
-            anchors[anchor] = node
-        return node
+        return _anchored(anchors, anchor, yaml.ScalarNode(tag, event.value, start, end, style=event.style or None))
     if isinstance(event, yaml.SequenceStartEvent):
-        tag = event.tag
-        if tag is None or tag == "!":
-            tag = loader.resolve(yaml.SequenceNode, None, event.implicit)
-        sequence = yaml.SequenceNode(tag, [], start, None, flow_style=event.flow_style)
-        if anchor is not None:
-            anchors[anchor] = sequence
+        tag = _tag(loader, event, yaml.SequenceNode, None)
+        sequence = _anchored(anchors, anchor, yaml.SequenceNode(tag, [], start, None, flow_style=event.flow_style))
         while not loader.check_event(yaml.SequenceEndEvent):
             sequence.value.append(_compose(loader, anchors))
         sequence.end_mark = loader.get_event().end_mark
         return sequence
     if isinstance(event, yaml.MappingStartEvent):
-        tag = event.tag
-        if tag is None or tag == "!":
-            tag = loader.resolve(yaml.MappingNode, None, event.implicit)
-        mapping = yaml.MappingNode(tag, [], start, None, flow_style=event.flow_style)
-        if anchor is not None:
-            anchors[anchor] = mapping
+        tag = _tag(loader, event, yaml.MappingNode, None)
+        mapping = _anchored(anchors, anchor, yaml.MappingNode(tag, [], start, None, flow_style=event.flow_style))
         while not loader.check_event(yaml.MappingEndEvent):
             key = _compose(loader, anchors)
             mapping.value.append((key, _compose(loader, anchors)))
         mapping.end_mark = loader.get_event().end_mark
         return mapping
     raise yaml.composer.ComposerError(None, None, f"unexpected {type(event).__name__}", start)
+
+
+def _tag(loader: _Parser, event: Any, kind: type[yaml.Node], value: str | None) -> str:
+    """The event's explicit tag, or the one YAML's resolver gives a node of this kind (as yaml.compose does)."""
+    tag: str | None = event.tag
+    if tag is None or tag == "!":
+        tag = loader.resolve(kind, value, event.implicit)
+    return tag
+
+
+_N = TypeVar("_N", bound=yaml.Node)
+
+
+def _anchored(anchors: dict[str, yaml.Node], anchor: str | None, node: _N) -> _N:
+    """Remember `node` under its anchor (&name), for the aliases (*name) that follow."""
+    if anchor is not None:
+        anchors[anchor] = node
+    return node
 
 
 def _read_yaml(lines: Iterable[str], problems: CatalogProblems) -> Iterator[_Raw]:
