@@ -211,8 +211,9 @@ async def _run_claims(database: Database, drop_id: int, concurrency: int, second
 async def _waiting_claims(database: Database, drop_id: int, count: int) -> list[Any]:
     """`count` orders for one unit of the drop, each with its claim waiting for a pre-checkout (what Buy
     leaves), as the holds they are to become."""
-    from domain.drops.model import ClaimStatus, DropClaim, UnitsHold  # type: ignore[attr-defined,unused-ignore]
-    from domain.shop.orders import NewOrder, OrderLine, OrderStatus
+    from domain.drops.buying import pre_checkout_hold  # type: ignore[attr-defined,unused-ignore]
+    from domain.drops.model import ClaimStatus, DropClaim
+    from domain.shop.orders import NewOrder, OrderLine
 
     holds = []
     now = _now()
@@ -222,20 +223,9 @@ async def _waiting_claims(database: Database, drop_id: int, count: int) -> list[
         line = OrderLine(drop.product_id, "BENCH", drop.title, 1, drop.price)
         for user_id in range(1, count + 1):
             order = await uow.orders.add(NewOrder(user_id, -1001, None, (line,), now))
-            await uow.drop_claims.add(DropClaim(order.id, drop_id, user_id, 1, ClaimStatus.PENDING, None, now))
-            holds.append(
-                UnitsHold(
-                    order_id=order.id,
-                    drop_id=drop_id,
-                    user_id=user_id,
-                    quantity=1,
-                    limit=1,
-                    drop_statuses=(DropStatus.SCHEDULED, DropStatus.OPEN),
-                    claim_from=(ClaimStatus.PENDING, ClaimStatus.RELEASED),
-                    order_from=(OrderStatus.PENDING, OrderStatus.EXPIRED),
-                    expires_at=now + timedelta(minutes=15),
-                )
-            )
+            claim = DropClaim(order.id, drop_id, user_id, 1, ClaimStatus.PENDING, None, now)
+            await uow.drop_claims.add(claim)
+            holds.append(pre_checkout_hold(drop, claim, now + timedelta(minutes=15)))
         await uow.commit()
     return holds
 

@@ -121,6 +121,22 @@ async def _claim_and_order(uow: UnitOfWork, payload: str) -> tuple[DropClaim, Or
     return claim, order
 
 
+def pre_checkout_hold(drop: Drop, claim: DropClaim, expires_at: datetime) -> UnitsHold:
+    """What a pre-checkout holds for a claim waiting on the drop (a new one, or one whose hold lapsed): its
+    units, within the member's limit, while the drop sells, until `expires_at`."""
+    return UnitsHold(
+        order_id=claim.order_id,
+        drop_id=drop.id,
+        user_id=claim.user_id,
+        quantity=claim.quantity,
+        limit=_limit(drop),
+        drop_statuses=_claimable(drop),
+        claim_from=(ClaimStatus.PENDING, ClaimStatus.RELEASED),
+        order_from=(OrderStatus.PENDING, OrderStatus.EXPIRED),
+        expires_at=expires_at,
+    )
+
+
 def _limit(drop: Drop) -> int:
     return 1 if drop.is_raffle else drop.per_member_limit
 
@@ -182,19 +198,7 @@ async def accept_pre_checkout(
         # Read before any write so that a rush of late buyers costs one read each; the conditional
         # update in the hold is still what guarantees no overselling.
         raise DomainError(DropError.SOLD_OUT, title=drop.title)
-    taken = await uow.drops.hold_units(
-        UnitsHold(
-            order_id=claim.order_id,
-            drop_id=drop.id,
-            user_id=claim.user_id,
-            quantity=claim.quantity,
-            limit=_limit(drop),
-            drop_statuses=_claimable(drop),
-            claim_from=(ClaimStatus.PENDING, ClaimStatus.RELEASED),
-            order_from=(OrderStatus.PENDING, OrderStatus.EXPIRED),
-            expires_at=expires,
-        )
-    )
+    taken = await uow.drops.hold_units(pre_checkout_hold(drop, claim, expires))
     if taken is UnitsTaken.NOT_WAITING:
         # Another pre-checkout of this order held it first: this one extends that hold.
         if await uow.drop_claims.extend(claim.order_id, expires):

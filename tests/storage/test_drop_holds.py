@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
+from domain.drops.buying import pre_checkout_hold
 from domain.drops.model import ClaimStatus, DropClaim, DropPlan, DropStatus, UnitsHold, UnitsTaken
 from domain.money import Money
 from domain.shop.orders import OrderStatus
@@ -37,21 +38,13 @@ async def _waiting_claim(database: Database, drop_id: int, product_id: int, user
     """An order for one unit of the drop and its claim, waiting for a pre-checkout (as Buy leaves them)."""
     async with database.uow() as uow:
         product = await uow.products.get(product_id)
-        assert product is not None
+        drop = await uow.drops.get(drop_id)
+        assert product is not None and drop is not None
         order = await uow.orders.add(new_order(line_for(product), user_id=user_id))
-        await uow.drop_claims.add(DropClaim(order.id, drop_id, user_id, 1, ClaimStatus.PENDING, None, NOW))
+        claim = DropClaim(order.id, drop_id, user_id, 1, ClaimStatus.PENDING, None, NOW)
+        await uow.drop_claims.add(claim)
         await uow.commit()
-    return UnitsHold(
-        order_id=order.id,
-        drop_id=drop_id,
-        user_id=user_id,
-        quantity=1,
-        limit=2,
-        drop_statuses=(DropStatus.SCHEDULED, DropStatus.OPEN),
-        claim_from=(ClaimStatus.PENDING, ClaimStatus.RELEASED),
-        order_from=(OrderStatus.PENDING, OrderStatus.EXPIRED),
-        expires_at=EXPIRES,
-    )
+    return pre_checkout_hold(drop, claim, EXPIRES)
 
 
 async def _hold(database: Database, hold: UnitsHold) -> UnitsTaken:
