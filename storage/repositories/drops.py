@@ -39,7 +39,7 @@ from domain.money import Money
 from domain.shop.orders import OrderStatus
 from storage.drops_tables import drop_allowances, drop_claims, drop_entries, drop_reminders, drop_targets, drops
 from storage.repositories._base import SqlRepository, rowcount
-from storage.tables import orders
+from storage.repositories.orders import order_transition
 from storage.types import UTCDateTime
 
 
@@ -250,19 +250,12 @@ def _give_back_allowance(drop_id: int, user_id: int, quantity: int) -> Update:
     )
 
 
-def _hold_claim(hold: UnitsHold) -> Update:
+def _claim_transition(order_id: int, from_statuses: Sequence[ClaimStatus], values: dict[str, Any]) -> Update:
+    """The claim's move (`values` holds its new status) if it is in one of `from_statuses`."""
     return (
         update(drop_claims)
-        .where(drop_claims.c.order_id == hold.order_id, drop_claims.c.status.in_(_values(hold.claim_from)))
-        .values(status=ClaimStatus.HELD.value, expires_at=hold.expires_at)
-    )
-
-
-def _hold_order(hold: UnitsHold) -> Update:
-    return (
-        update(orders)
-        .where(orders.c.id == hold.order_id, orders.c.status.in_(_values(hold.order_from)))
-        .values(status=OrderStatus.HELD.value)
+        .where(drop_claims.c.order_id == order_id, drop_claims.c.status.in_(_values(from_statuses)))
+        .values(values)
     )
 
 
@@ -445,8 +438,9 @@ class SqlDropRepository(SqlRepository):
                 hold.drop_id, hold.user_id, hold.quantity, hold.limit, hold.drop_statuses
             )
             if taken is UnitsTaken.TAKEN:
-                await self._session.execute(_hold_claim(hold))
-                await self._session.execute(_hold_order(hold))
+                held = {"status": ClaimStatus.HELD.value, "expires_at": hold.expires_at}
+                await self._session.execute(_claim_transition(hold.order_id, hold.claim_from, held))
+                await self._session.execute(order_transition(hold.order_id, hold.order_from, OrderStatus.HELD))
             return taken
         parameters |= {"held": ClaimStatus.HELD.value, "order_held": OrderStatus.HELD.value}
         row = (await self._session.execute(_HOLD_UNITS_PG, parameters)).one()
@@ -646,11 +640,7 @@ class SqlDropClaimRepository(SqlRepository):
             values["expires_at"] = expires_at
         if paid_at is not None:
             values["paid_at"] = paid_at
-        statement = (
-            update(drop_claims)
-            .where(drop_claims.c.order_id == order_id, drop_claims.c.status.in_(_values(from_statuses)))
-            .values(values)
-        )
+        statement = _claim_transition(order_id, from_statuses, values)
         if lapsed_by is not None:
             statement = statement.where(drop_claims.c.expires_at <= lapsed_by)
         return rowcount(await self._session.execute(statement)) == 1

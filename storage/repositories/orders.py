@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import RowMapping, Select, exists, func, insert, select, update
+from sqlalchemy import RowMapping, Select, Update, exists, func, insert, select, update
 
 from domain.money import Money
 from domain.shop.orders import FULFILMENT_FIELDS, Fulfilment, NewOrder, Order, OrderLine, OrderStatus
@@ -42,6 +42,20 @@ def _order(row: RowMapping, lines: Iterable[OrderLine]) -> Order:
 
 
 _NEWEST_FIRST = (orders.c.created_at.desc(), orders.c.id.desc())
+
+
+def order_transition(
+    order_id: int, from_statuses: Sequence[OrderStatus], to_status: OrderStatus, paid_at: datetime | None = None
+) -> Update:
+    """The order's move to `to_status` if it is in one of `from_statuses` (also part of a drop's hold)."""
+    values: dict[str, Any] = {"status": to_status.value}
+    if paid_at is not None:
+        values["paid_at"] = paid_at
+    return (
+        update(orders)
+        .where(orders.c.id == order_id, orders.c.status.in_([status.value for status in from_statuses]))
+        .values(values)
+    )
 
 
 class SqlOrderRepository(SqlRepository):
@@ -133,14 +147,7 @@ class SqlOrderRepository(SqlRepository):
         """UPDATE ... WHERE id = :id AND status IN from_statuses; `paid_at`, when given, is stored too."""
         if not from_statuses:
             return False
-        values: dict[str, Any] = {"status": to_status.value}
-        if paid_at is not None:
-            values["paid_at"] = paid_at
-        statement = (
-            update(orders)
-            .where(orders.c.id == order_id, orders.c.status.in_([status.value for status in from_statuses]))
-            .values(values)
-        )
+        statement = order_transition(order_id, from_statuses, to_status, paid_at)
         return rowcount(await self._session.execute(statement)) == 1
 
     async def set_shipping(self, order_id: int, amount: int, country: str) -> bool:
