@@ -139,14 +139,14 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._autocommit = engine
         read_options: dict[str, Any] = {READ_ONLY: True}
         if engine.dialect.name == "postgresql":
             # Under READ COMMITTED each statement reads its own fresh snapshot, in a transaction or not: a
             # read-only transaction bought nothing but a BEGIN and a ROLLBACK, two round trips of every read.
             read_options["isolation_level"] = "AUTOCOMMIT"
+            self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._readers = engine.execution_options(**read_options)
-        postgres = engine.dialect.name == "postgresql"
-        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT") if postgres else engine
         self._gate = WriterGate() if engine.dialect.name == "sqlite" else None
 
     @classmethod
