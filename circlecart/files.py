@@ -31,22 +31,29 @@ def read_text(path: Path) -> str:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise CliError(N_("{path} starts like UTF-16 text but is not: save it as UTF-8."), path=path) from None
+            raise _not_utf16(path) from None
         note(N_("{path} is UTF-16 text, not UTF-8: read it as UTF-16."), path=path)
         return text
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise CliError(
-            N_(
-                "{path} is not UTF-8 text: line {line} has the byte 0x{byte}, as Latin-1 or Windows-1252 files "
-                "do. Save it as UTF-8 and run the command again."
-            ),
-            path=path,
-            line=line,
-            byte=f"{data[error.start]:02X}",
-        ) from None
+        raise _not_utf8(path, data[: error.start].count(b"\n") + 1, data[error.start]) from None
+
+
+def _not_utf8(path: Path, line: int, byte: int) -> CliError:
+    return CliError(
+        N_(
+            "{path} is not UTF-8 text: line {line} has the byte 0x{byte}, as Latin-1 or Windows-1252 files "
+            "do. Save it as UTF-8 and run the command again."
+        ),
+        path=path,
+        line=line,
+        byte=f"{byte:02X}",
+    )
+
+
+def _not_utf16(path: Path) -> CliError:
+    return CliError(N_("{path} starts like UTF-16 text but is not: save it as UTF-8."), path=path)
 
 
 @contextmanager
@@ -78,15 +85,7 @@ def _utf8_lines(path: Path, handle: IO[bytes]) -> Iterator[str]:
         try:
             yield data.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise CliError(
-                N_(
-                    "{path} is not UTF-8 text: line {line} has the byte 0x{byte}, as Latin-1 or Windows-1252 files "
-                    "do. Save it as UTF-8 and run the command again."
-                ),
-                path=path,
-                line=number,
-                byte=f"{data[error.start]:02X}",
-            ) from None
+            raise _not_utf8(path, number, data[error.start]) from None
 
 
 def _binary_lines(path: Path, handle: IO[bytes]) -> Iterator[bytes]:
@@ -105,7 +104,7 @@ def _utf16_lines(path: Path, handle: IO[bytes]) -> Iterator[str]:
     try:
         yield from text
     except UnicodeDecodeError:
-        raise CliError(N_("{path} starts like UTF-16 text but is not: save it as UTF-8."), path=path) from None
+        raise _not_utf16(path) from None
     finally:
         text.detach()  # the caller's `with` closes the file
 
