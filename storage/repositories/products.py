@@ -15,6 +15,7 @@ from sqlalchemy import (
     column,
     func,
     insert,
+    literal,
     literal_column,
     or_,
     select,
@@ -139,6 +140,12 @@ def _less(counter: Any, quantity: int) -> Any:
     return case((counter >= quantity, counter - quantity), else_=0)
 
 
+def _recounted(count: ColumnElement[int]) -> dict[str, Any]:
+    """What a recount sets: shelf += count - counted (stopping at zero), counted = count."""
+    moved = products.c.stock + count - products.c.counted
+    return {"stock": case((moved > 0, moved), else_=0), "counted": count}
+
+
 class SqlProductRepository(SqlRepository):
     async def get(self, product_id: int) -> Product | None:
         return await self._one(_BY_ID, {"product_id": product_id})
@@ -179,12 +186,7 @@ class SqlProductRepository(SqlRepository):
         they are, so they stay off sale; units sold since the last count are already off the shelf."""
         if count < 0:
             raise ValueError(f"a count of {count} units")
-        moved = products.c.stock + count - products.c.counted
-        statement = (
-            update(products)
-            .where(products.c.id == product_id)
-            .values(stock=case((moved > 0, moved), else_=0), counted=count)
-        )
+        statement = update(products).where(products.c.id == product_id).values(_recounted(literal(count)))
         if rowcount(await self._session.execute(statement)) != 1:
             raise LookupError(f"no product with id {product_id}")
 
@@ -220,13 +222,7 @@ class SqlProductRepository(SqlRepository):
 
         Kept apart from the details because SQLite's full-text trigger fires on every UPDATE that sets the
         title, description or tags, changed or not: a count alone should not re-index the product."""
-        count: ColumnElement[int] = bindparam("_count")
-        moved = products.c.stock + count - products.c.counted
-        return (
-            update(products)
-            .where(products.c.id == bindparam("_id"))
-            .values(stock=case((moved > 0, moved), else_=0), counted=count)
-        )
+        return update(products).where(products.c.id == bindparam("_id")).values(_recounted(bindparam("_count")))
 
     async def list_active(self, offset: int, limit: int) -> Sequence[Product]:
         return await self._many(_ACTIVE_PAGE, {"offset": max(offset, 0), "limit": max(limit, 0)})
