@@ -234,7 +234,7 @@ class CircleCart:
         jobs, sender = self.jobs, self.sender
         self.jobs = self.sender = None
         if jobs is not None:
-            jobs.stop()
+            await jobs.stop()
         if sender is not None:
             await sender.stop()
 

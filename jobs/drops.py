@@ -188,9 +188,9 @@ class DropJobs:
                 await uow.commit()
         return edited
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
         if self.timers is not None:
-            self.timers.shutdown()
+            await self.timers.close()
 
 
 def job_specs(deps: JobDeps) -> list[JobSpec]:

@@ -78,12 +78,12 @@ class ShopJobs:
             )
         self.scheduler.start()
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         for hook in self._stop_hooks:
             try:
-                hook()
+                await hook()
             except Exception:
                 log.exception("a job stop hook failed")
 

@@ -28,7 +28,7 @@ class JobDeps:
     options: dict[str, object] = field(default_factory=dict)
     # Called when the jobs stop: a capability that runs something of its own (drops' date-triggered
     # APScheduler with a persistent job store) registers its shutdown here from job_specs.
-    stop_hooks: list[Callable[[], None]] = field(default_factory=list)
+    stop_hooks: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

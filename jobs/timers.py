@@ -7,9 +7,10 @@ Moments are domain time (the injected clock); APScheduler waits in wall time. Ea
 the wall-clock instant that lies as far ahead of the system clock as the moment lies ahead of the domain
 clock, so a test clock, a sandbox clock moved forward, or a system date far from the domain's all work.
 
-The scheduler runs in its own thread (APScheduler's BackgroundScheduler): its job store is synchronous,
-and on SQLite a synchronous write waiting for the database lock inside the event loop would stall every
-unit of work holding that lock. The thread only hands the reconciler to the event loop.
+The scheduler runs in its own thread (APScheduler's BackgroundScheduler), because APScheduler 3 calls its
+job store synchronously: the store (jobs/loop_job_store.py) hands each query to the event loop's async
+driver and waits in that thread, and the thread only hands the reconciler to the event loop when a timer
+fires. So the event loop never waits on the store, and the bot loads no synchronous database driver.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ from collections.abc import Callable, Coroutine, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.job import Job
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
 from domain.clock import Clock
+from jobs.loop_job_store import LoopJobStore
 
 log = logging.getLogger(__name__)
 
@@ -34,16 +36,34 @@ log = logging.getLogger(__name__)
 _STORE_RETRY = timedelta(seconds=5)
 
 
-class _OutageTolerantJobStore(SQLAlchemyJobStore):  # type: ignore[misc]  # APScheduler 3 ships no types
+class _OutageTolerantJobStore(LoopJobStore):
     """APScheduler survives a failing store when it fetches due jobs, but not when it asks for the next
     run time: one lost database connection would end the timer thread for good. Ask again shortly instead."""
 
     def get_next_run_time(self) -> datetime | None:
         try:
-            return super().get_next_run_time()  # type: ignore[no-any-return]
-        except SQLAlchemyError as error:
+            return super().get_next_run_time()
+        except Exception as error:  # the driver's, the pool's, or no answer from the loop: all mean "not now"
             log.warning("timers: the job store %s is unreachable (%s); asking again shortly", self.jobs_t.name, error)
             return datetime.now(UTC) + _STORE_RETRY
+
+    # APScheduler calls these two without a guard after a timer fired: a failure would end its thread. The
+    # stored timer is then left as it was and fires again, which a reconciler takes as a no-op.
+    def update_job(self, job: Job) -> None:
+        try:
+            super().update_job(job)
+        except JobLookupError:
+            raise
+        except Exception as error:
+            log.warning("timers: could not update %s in %s (%s); it stays as it was", job.id, self.jobs_t.name, error)
+
+    def remove_job(self, job_id: str) -> None:
+        try:
+            super().remove_job(job_id)
+        except JobLookupError:
+            raise
+        except Exception as error:
+            log.warning("timers: could not remove %s from %s (%s); it may fire again", job_id, self.jobs_t.name, error)
 
 
 Runner = Callable[[], Coroutine[Any, Any, object]]
@@ -70,14 +90,17 @@ def fire(key: str) -> None:
         asyncio.run_coroutine_threadsafe(run(), loop)
 
 
-def sync_url(database_url: str) -> str:
-    """The job store's synchronous URL for the shop's database (sqlite:///path, postgresql+psycopg://)."""
+def timer_key(database_url: str, table: str) -> str:
+    """What a stored timer names to find its reconciler: the table and the database, password hidden.
+
+    Spelt with the synchronous driver names the timers stored by earlier versions carry (they used one), so
+    those still find the reconciler after an upgrade."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         url = url.set(drivername="sqlite")
     elif url.get_backend_name() in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
-    return url.render_as_string(hide_password=False)
+    return f"{table}@{url.render_as_string(hide_password=True)}"
 
 
 def wall_time_of(moment: datetime, clock: Clock) -> datetime:
@@ -89,22 +112,13 @@ class Timers:
     """Named timers in a persistent job store; each wakes the registered reconciler at its moment."""
 
     def __init__(self, database_url: str, table: str, clock: Clock) -> None:
-        url = sync_url(database_url)
         self.table = table
-        self.key = f"{table}@{make_url(url).render_as_string(hide_password=True)}"
+        self.key = timer_key(database_url, table)
         self.clock = clock
-        engine_options: dict[str, object] = {}
-        if url.startswith("sqlite"):
-            engine_options["connect_args"] = {"timeout": 30}  # wait for the lock in this thread, not fail
-        else:
-            # psycopg's default is 130 s: with the database unreachable the timer thread would hold its
-            # job-store lock that long.
-            engine_options["connect_args"] = {"connect_timeout": 5}
-            engine_options["pool_pre_ping"] = True  # a connection that died in an outage is replaced
-        store = _OutageTolerantJobStore(url=url, tablename=table, engine_options=engine_options)
+        self.store = _OutageTolerantJobStore(database_url, table)
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
-            jobstores={"default": store},
+            jobstores={"default": self.store},
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1},
         )
         self._known: dict[str, tuple[datetime, datetime]] = {}  # id -> (domain moment, wall instant)
@@ -114,7 +128,7 @@ class Timers:
     async def update(self, run: Runner, moments: Iterable[tuple[str, datetime]]) -> None:
         """Have the timers wake `run` on this event loop, and set one at each (id, domain moment).
 
-        The job store is synchronous, so this waits in a worker thread. A failure is only logged: the periodic
+        APScheduler's calls are synchronous, so this waits in a worker thread. A failure is only logged: the periodic
         reconciler still performs every transition, only punctuality suffers."""
         loop = asyncio.get_running_loop()
         wanted = list(moments)
@@ -130,6 +144,7 @@ class Timers:
         with _ACTIVE_LOCK:
             _ACTIVE[self.key] = (loop, run)
         if not self._started:
+            self.store.bind(loop)
             self.scheduler.start()
             self._started = True
 
@@ -150,8 +165,10 @@ class Timers:
             added += 1
         return added
 
-    def shutdown(self) -> None:
+    async def close(self) -> None:
+        """Stop the timers (they stay stored for the next process) and let a query in progress finish."""
         self._closed = True
+        self.store.close()  # a query the scheduler's thread would start now is refused at once
         with _ACTIVE_LOCK:
             _ACTIVE.pop(self.key, None)
         if self._started and self.scheduler.running:
@@ -162,3 +179,4 @@ class Timers:
                 target=self.scheduler.shutdown, kwargs={"wait": False}, name="timers-shutdown", daemon=True
             ).start()
         self._started = False
+        await self.store.drain()

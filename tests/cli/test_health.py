@@ -48,7 +48,7 @@ async def test_alive_at_once_and_ready_once_telegram_answers(framework: str, tmp
         _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
         await fake.stop()
     assert process.returncode == 0, stderr.decode()[-2000:]
-    assert b"Traceback" not in stderr
+    assert b"Traceback" not in stderr, stderr.decode()[-6000:]
 
 
 async def test_a_health_address_already_taken_stops_the_bot_with_one_line(tmp_path: Path) -> None:
