@@ -129,9 +129,13 @@ class LoopJobStore(BaseJobStore):  # type: ignore[misc]  # APScheduler 3 ships n
         return self._reconstitute_job(state) if state else None
 
     def get_due_jobs(self, now: datetime) -> list[Job]:
+        if self._closed:
+            return []  # APScheduler's thread looks once more as it stops: nothing is due in a closed store
         return self._get_jobs(self.jobs_t.c.next_run_time <= datetime_to_utc_timestamp(now))
 
     def get_next_run_time(self) -> datetime | None:
+        if self._closed:
+            return None
         query = (
             select(self.jobs_t.c.next_run_time)
             .where(self.jobs_t.c.next_run_time != null())
