@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware, F, Router
+from aiogram import BaseMiddleware, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import (
     CallbackQuery,
@@ -28,8 +28,8 @@ from aiogram.types import (
 )
 
 from bots.aiogram import convert
+from bots.aiogram.filters import ActionButton, PlainText, PrivateDocument, SuccessfulPayment
 from bots.core.adapter import InFlight
-from bots.core.callbacks import SEPARATOR, VERSION
 from bots.core.runtime import BotCore, update_kind
 
 ANY_COMMAND = Command(re.compile(r"[A-Za-z0-9_]{1,32}"))
@@ -86,13 +86,12 @@ def build_router(core: BotCore, name: str = "circlecart") -> Router:
         if event is not None:
             await core.document(event)
 
-    router.message.register(on_payment, F.successful_payment)
+    router.message.register(on_payment, SuccessfulPayment())
     for spec in table.commands.values():
         router.message.register(on_command, Command(spec.name))
     if table.unknown_command is not None:
         router.message.register(on_command, ANY_COMMAND)
-    for action in table.actions:
-        router.callback_query.register(on_button, F.data.startswith(f"{VERSION}{SEPARATOR}{action}{SEPARATOR}"))
+    router.callback_query.register(on_button, ActionButton(table.actions))
     # Whatever no action claims is stale or forged: the core answers it with a clear alert.
     router.callback_query.register(on_button)
     if table.inline_query is not None:
@@ -111,9 +110,9 @@ def build_router(core: BotCore, name: str = "circlecart") -> Router:
         router.poll_answer.register(on_poll_answer)
     if table.text is not None or table.group_text is not None:  # after the commands: a command is never text
         chats = {"private", "group", "supergroup"}
-        router.message.register(on_text, F.chat.type.in_(chats), F.text, ~F.text.startswith("/"))
+        router.message.register(on_text, PlainText(chats))
     if table.document is not None:  # a file in the private chat (pools of codes)
-        router.message.register(on_document, F.chat.type == "private", F.document)
+        router.message.register(on_document, PrivateDocument())
     return router
 
 
