@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.button_presses [--presses N] [--concurrency C] [--rounds 3] [--json]
     .venv/bin/python -m bench.button_presses --profile aiogram-full   # where the time of one row goes
+    .venv/bin/python -m bench.button_presses --profile aiogram-full --sample DIR   # the same, sampled by py-spy
 
 Every bot runs in this process against one in-process fake Telegram Bot API server
 (``circlecart/sandbox/bot_api``, real HTTP on 127.0.0.1, every call checked against the Bot API spec), one bot at
@@ -433,6 +434,59 @@ def area(code: Any) -> str:
     return "other stdlib / libraries"
 
 
+# py-spy names a frame "function (path:line)", the path cut after site-packages/ or at the working directory.
+SAMPLED_AREAS = [
+    ("circlecart/sandbox/bot_api/", "fake Bot API server (circlecart/sandbox/bot_api)"),
+    ("bench/", "bench harness (tracker)"),
+    ("tests/", "bench harness (tracker)"),
+    ("bots/", "circlecart bots/ (core + adapter)"),
+    ("domain/", "circlecart domain/"),
+    ("storage/", "circlecart storage/"),
+    ("circlecart/", "circlecart app"),
+    *((marker.strip("/") + "/", name) for marker, name in AREAS if marker.startswith("/") and marker.endswith("/")),
+    ("pydantic", "pydantic"),
+    ("copy.py", "copy (deepcopy)"),
+    ("selectors.py", IDLE),
+]
+
+
+def sampled_area(frame: str) -> str:
+    location = frame.rpartition("(")[2]
+    for marker, name in SAMPLED_AREAS:
+        if location.startswith(marker) or f"/{marker}" in location:
+            return name
+    return "other stdlib / libraries"
+
+
+def report_samples(path: Path, presses: int, elapsed: float, rate: int) -> str:
+    """The event loop's thread's samples by the area of the function running: where a press's time goes.
+
+    Samples of other threads (the thread pool's and aiosqlite's workers, mostly waiting) are left out: their
+    stacks begin in threading's bootstrap, the event loop's in the program itself (or, inside SQLAlchemy's
+    greenlets, in the greenlet's first function)."""
+    by_area: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        if not stack or frames[0].startswith("Thread._bootstrap"):
+            continue
+        total += int(count)
+        name = sampled_area(frames[-1])
+        by_area[name] = by_area.get(name, 0) + int(count)
+
+    def per_press(samples: int) -> float:
+        return samples / rate * 1000 / presses
+
+    lines = [
+        f"{presses} sequential presses in {elapsed:.2f}s ({presses / elapsed:.0f}/s), sampled by py-spy at {rate}/s "
+        f"into {path}: the event loop's thread ran {per_press(total):.2f} ms a press. By area (the function running):"
+    ]
+    for name, samples in sorted(by_area.items(), key=lambda item: -item[1]):
+        lines.append(f"  {100 * samples / max(total, 1):5.1f}%  {per_press(samples):6.2f} ms/press  {name}")
+    return "\n".join(lines)
+
+
 def where(code: Any) -> str:
     if isinstance(code, str):
         return code
@@ -478,7 +532,10 @@ def report_profile(profile: cProfile.Profile, presses: int, elapsed: float, top:
     return "\n".join(lines)
 
 
-async def run_profile(which: str, presses: int, concurrency: int, warmup: int) -> str:
+async def run_profile(which: str, presses: int, concurrency: int, warmup: int, sample: Path | None = None) -> str:
+    """cProfile the sequential presses of one row; or, with `sample`, have py-spy sample them into that folder."""
+    from bench.drop_rush import SPY_RATE, profiling
+
     framework, path = which.split("-")
     fake = FakeTelegram()
     await fake.start()
@@ -487,6 +544,10 @@ async def run_profile(which: str, presses: int, concurrency: int, warmup: int) -
         with tempfile.TemporaryDirectory(prefix="circlecart-bench-") as workdir:
             async with target(fake, framework, path, members, Path(workdir)) as bot:
                 await sequential(bot, warmup, [])
+                if sample is not None:
+                    async with profiling(os.getpid(), sample, which):
+                        elapsed = (await sequential(bot, presses, [])).wall
+                    return f"Samples of {which}: " + report_samples(sample / f"{which}.txt", presses, elapsed, SPY_RATE)
                 profile = cProfile.Profile()
                 profile.enable()
                 elapsed = (await sequential(bot, presses, [])).wall
@@ -585,12 +646,19 @@ def main(argv: list[str] | None = None) -> None:
         help="instead: cProfile the sequential presses of one row and print where the time goes",
     )
     parser.add_argument(
+        "--sample",
+        type=Path,
+        metavar="DIR",
+        help="with --profile: sample with py-spy (uv pip install py-spy) into DIR instead of cProfile: real"
+        " proportions, without cProfile's inflation of Python code",
+    )
+    parser.add_argument(
         "--only", action="append", choices=ROWS, default=[], help="measure only these rows (repeatable)"
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if args.profile:
-        print(asyncio.run(run_profile(args.profile, args.presses, args.concurrency, args.warmup)))
+        print(asyncio.run(run_profile(args.profile, args.presses, args.concurrency, args.warmup, args.sample)))
         return
     busy_before, own_before, started = busy_cpu_seconds(), own_cpu_seconds(), time.perf_counter()
     rounds = [asyncio.run(run(args.presses, args.concurrency, args.warmup, args.only)) for _ in range(args.rounds)]

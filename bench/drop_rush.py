@@ -217,6 +217,9 @@ def is_buy(button: dict[str, Any]) -> bool:
     return "dbuy" in str(button.get("callback_data", "")).split(":")
 
 
+SPY_RATE = 250  # py-spy's samples a second
+
+
 @contextlib.asynccontextmanager
 async def profiling(pid: int, directory: Path | None, name: str) -> AsyncIterator[None]:
     """py-spy samples the bot process for as long as the block runs (nothing when not asked to)."""
@@ -227,7 +230,8 @@ async def profiling(pid: int, directory: Path | None, name: str) -> AsyncIterato
     directory.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once, before the rush
     out = directory / f"{name}.txt"
     process = await asyncio.create_subprocess_exec(
-        spy, "record", "--pid", str(pid), "--rate", "250", "--format", "raw", "--output", str(out), "--nonblocking",
+        spy, "record", "--pid", str(pid), "--rate", str(SPY_RATE), "--format", "raw", "--output", str(out),
+        "--nonblocking",
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip
     await asyncio.sleep(0.5)  # py-spy attaches
