@@ -31,6 +31,11 @@ from sqlalchemy.pool import NullPool
 
 T = TypeVar("T")
 
+
+class StoreClosed(RuntimeError):
+    """The store was closed: the event loop is stopping and answers no more queries."""
+
+
 # The longest the scheduler's thread waits for one query: the connection attempt (its own timeout, below)
 # and the query. A loop that has stopped never answers; the thread must not wait for it for ever.
 _ANSWER_TIMEOUT = 30.0
@@ -91,7 +96,7 @@ class LoopJobStore(BaseJobStore):  # type: ignore[misc]  # APScheduler 3 ships n
     def _run(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
         loop = self.loop
         if self._closed or loop is None or loop.is_closed():
-            raise RuntimeError(f"the job store {self.jobs_t.name} is closed")
+            raise StoreClosed(f"the job store {self.jobs_t.name} is closed")
         try:
             caller: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
@@ -103,7 +108,7 @@ class LoopJobStore(BaseJobStore):  # type: ignore[misc]  # APScheduler 3 ships n
             # On the loop's thread, as close() is: a query either began before the close, and drain() waits
             # for it, or it sees the close and never touches the database.
             if self._closed:
-                raise RuntimeError(f"the job store {self.jobs_t.name} is closed")
+                raise StoreClosed(f"the job store {self.jobs_t.name} is closed")
             task = asyncio.current_task()
             assert task is not None
             self._running.add(task)
@@ -129,13 +134,13 @@ class LoopJobStore(BaseJobStore):  # type: ignore[misc]  # APScheduler 3 ships n
         return self._reconstitute_job(state) if state else None
 
     def get_due_jobs(self, now: datetime) -> list[Job]:
-        if self._closed:
-            return []  # APScheduler's thread looks once more as it stops: nothing is due in a closed store
-        return self._get_jobs(self.jobs_t.c.next_run_time <= datetime_to_utc_timestamp(now))
+        # APScheduler's thread looks once more as it stops: nothing is due in a closed store.
+        try:
+            return self._get_jobs(self.jobs_t.c.next_run_time <= datetime_to_utc_timestamp(now))
+        except StoreClosed:
+            return []
 
     def get_next_run_time(self) -> datetime | None:
-        if self._closed:
-            return None
         query = (
             select(self.jobs_t.c.next_run_time)
             .where(self.jobs_t.c.next_run_time != null())
@@ -146,7 +151,10 @@ class LoopJobStore(BaseJobStore):  # type: ignore[misc]  # APScheduler 3 ships n
         async def work(connection: AsyncConnection) -> float | None:
             return await connection.scalar(query)
 
-        return utc_timestamp_to_datetime(self._run(work))  # type: ignore[no-any-return]
+        try:
+            return utc_timestamp_to_datetime(self._run(work))  # type: ignore[no-any-return]
+        except StoreClosed:
+            return None
 
     def get_all_jobs(self) -> list[Job]:
         jobs = self._get_jobs()

@@ -8,9 +8,10 @@ the wall-clock instant that lies as far ahead of the system clock as the moment 
 clock, so a test clock, a sandbox clock moved forward, or a system date far from the domain's all work.
 
 The scheduler runs in its own thread (APScheduler's BackgroundScheduler), because APScheduler 3 calls its
-job store synchronously: the store (jobs/loop_job_store.py) hands each query to the event loop's async
-driver and waits in that thread, and the thread only hands the reconciler to the event loop when a timer
-fires. So the event loop never waits on the store, and the bot loads no synchronous database driver.
+job store synchronously, and the thread only hands the reconciler to the event loop when a timer fires, so
+the event loop never waits on the store. On PostgreSQL the store (jobs/loop_job_store.py) hands each query
+to the event loop's asyncpg and waits in that thread, so the bot loads no synchronous PostgreSQL driver; on
+SQLite it is APScheduler's own store over Python's sqlite3, waiting for the file's lock in that thread.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.job import Job
-from apscheduler.jobstores.base import JobLookupError
+from apscheduler.jobstores.base import BaseJobStore, JobLookupError
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Table
 from sqlalchemy.engine import make_url
 
 from domain.clock import Clock
@@ -36,13 +39,15 @@ log = logging.getLogger(__name__)
 _STORE_RETRY = timedelta(seconds=5)
 
 
-class _OutageTolerantJobStore(LoopJobStore):
+class _OutageTolerant:
     """APScheduler survives a failing store when it fetches due jobs, but not when it asks for the next
     run time: one lost database connection would end the timer thread for good. Ask again shortly instead."""
 
+    jobs_t: Table
+
     def get_next_run_time(self) -> datetime | None:
         try:
-            return super().get_next_run_time()
+            return super().get_next_run_time()  # type: ignore[misc,no-any-return]
         except Exception as error:  # the driver's, the pool's, or no answer from the loop: all mean "not now"
             log.warning("timers: the job store %s is unreachable (%s); asking again shortly", self.jobs_t.name, error)
             return datetime.now(UTC) + _STORE_RETRY
@@ -51,7 +56,7 @@ class _OutageTolerantJobStore(LoopJobStore):
     # stored timer is then left as it was and fires again, which a reconciler takes as a no-op.
     def update_job(self, job: Job) -> None:
         try:
-            super().update_job(job)
+            super().update_job(job)  # type: ignore[misc]
         except JobLookupError:
             raise
         except Exception as error:
@@ -59,11 +64,39 @@ class _OutageTolerantJobStore(LoopJobStore):
 
     def remove_job(self, job_id: str) -> None:
         try:
-            super().remove_job(job_id)
+            super().remove_job(job_id)  # type: ignore[misc]
         except JobLookupError:
             raise
         except Exception as error:
             log.warning("timers: could not remove %s from %s (%s); it may fire again", job_id, self.jobs_t.name, error)
+
+
+class _PostgresJobStore(_OutageTolerant, LoopJobStore):
+    """On PostgreSQL: the queries run on the bot's asyncpg (jobs/loop_job_store.py), no psycopg loaded."""
+
+
+class _SqliteJobStore(_OutageTolerant, SQLAlchemyJobStore):  # type: ignore[misc]  # APScheduler 3 ships no types
+    """On SQLite: Python's own sqlite3, in the scheduler's thread, which waits there for the file's lock.
+
+    sqlite3 is loaded anyway, so the loop's driver would save nothing here, and a query of aiosqlite's thread
+    still running when the loop closes fails there with a traceback."""
+
+    def __init__(self, database_url: str, table: str) -> None:
+        url = make_url(database_url).set(drivername="sqlite").render_as_string(hide_password=False)
+        # Wait for the lock in this thread, not fail.
+        super().__init__(url=url, tablename=table, engine_options={"connect_args": {"timeout": 30}})
+
+    def start(self, scheduler: Any, alias: str) -> None:
+        BaseJobStore.start(self, scheduler, alias)  # the migrations own the table: nothing to create
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        pass  # nothing runs on the loop
+
+    def close(self) -> None:
+        pass
+
+    async def drain(self) -> None:
+        pass
 
 
 Runner = Callable[[], Coroutine[Any, Any, object]]
@@ -115,7 +148,10 @@ class Timers:
         self.table = table
         self.key = timer_key(database_url, table)
         self.clock = clock
-        self.store = _OutageTolerantJobStore(database_url, table)
+        sqlite = make_url(database_url).get_backend_name() == "sqlite"
+        self.store: _PostgresJobStore | _SqliteJobStore = (
+            _SqliteJobStore(database_url, table) if sqlite else _PostgresJobStore(database_url, table)
+        )
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
             jobstores={"default": self.store},

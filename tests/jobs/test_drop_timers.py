@@ -90,8 +90,9 @@ async def test_an_unreachable_database_delays_the_timers_instead_of_ending_their
     assert "unreachable" in caplog.text
 
 
-async def test_the_job_store_refuses_a_call_from_the_event_loop_it_waits_on(sqlite_url: str) -> None:
-    timers = Timers(sqlite_url, TABLE, SystemClock())
+@pytest.mark.postgres
+async def test_the_job_store_refuses_a_call_from_the_event_loop_it_waits_on(postgres_url: str) -> None:
+    timers = Timers(postgres_url, TABLE, SystemClock())
     timers.store.bind(asyncio.get_running_loop())
     with pytest.raises(RuntimeError, match="wait for itself"):
         timers.store.get_all_jobs()  # answering would need this very thread: refused, not a hang
