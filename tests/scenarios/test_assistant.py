@@ -217,3 +217,38 @@ async def test_a_chinese_speaking_member_gets_the_answer_in_chinese(
         card = answer[1]
         assert "Celadon tea set" in card.caption and any("250 ⭐" in t for t in card.button_texts)
         assert endpoint.received[0].messages[1]["content"] == "送给爱喝茶的爸爸的礼物，300星以内"
+
+
+async def test_an_operator_lists_the_requests_handed_over_and_a_member_cannot(
+    framework: str, tmp_path: Path, endpoint: FakeOpenAI
+) -> None:
+    async with await shop_with(framework, tmp_path, **assistant_settings(endpoint)) as shop:
+        operator = shop.fake.user(OPERATOR_ID, "Olga")
+        (empty,) = await shop.say(operator, None, "/handovers")
+        assert "No request has been handed over yet" in empty.text
+        group = await shop.group_with_bot()
+        mei = shop.member("Mei")
+        await shop.say(mei, None, "/start")
+        endpoint.reply({"intent": "handover", "skus": []})
+        await shop.say(mei, None, "my teapot arrived cracked & the lid < the pot, what now?")
+        endpoint.reply({"intent": "handover", "skus": []})
+        await shop.say(mei, group, f"@{BOT_USERNAME} a person please, my parcel is lost")
+
+        (listing,) = await shop.say(operator, None, "/handovers")
+        assert listing.text.index("#2") < listing.text.index("#1")  # the newest first
+        assert "my parcel is lost" in listing.text and f"in group {group.id}" in listing.text
+        assert "the lid < the pot" in listing.text and "in the private chat" in listing.text
+        assert str(mei.id) in listing.text
+        (last,) = await shop.say(operator, None, "/handovers 1")
+        assert "my parcel is lost" in last.text and "teapot" not in last.text
+        (usage,) = await shop.say(operator, None, "/handovers plenty")
+        assert "/handovers COUNT" in usage.text
+        (too_many,) = await shop.say(operator, None, "/handovers 51")
+        assert "1 to 50" in too_many.text
+        (help_text,) = await shop.say(operator, None, "/help")
+        assert "/handovers" in help_text.text
+
+        (refused,) = await shop.say(mei, None, "/handovers")
+        assert "Only the shop's operators" in refused.text and "teapot" not in refused.text
+        (member_help,) = await shop.say(mei, None, "/help")
+        assert "/handovers" not in member_help.text

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 
-from bots.core.assistant import copy, digest, views
+from bots.core.assistant import copy, digest, handovers, views
 from bots.core.context import Context
 from bots.core.drops import handlers as drops
 from bots.core.events import TextEvent
@@ -34,6 +34,7 @@ def register(table: HandlerTable) -> None:
     table.notice(HANDOVER_NOTICE, views.handover_notice)
     digest.register(table)
     copy.register(table)
+    handovers.register(table)
 
 
 async def private_text(ctx: Context, event: TextEvent) -> None:
