@@ -17,7 +17,7 @@ import pytest
 from domain.share.model import SettlementLine
 from domain.share.report import chart_data
 from tests.scenarios.drops_steps import make_staff, moderator_sets_brand
-from tests.scenarios.harness import Shop, running_shop
+from tests.scenarios.harness import BOT_USERNAME, Shop, running_shop
 from tests.support.clock import FakeClock
 
 OPERATOR_ID = 999
@@ -160,4 +160,34 @@ async def test_a_deep_link_carries_its_community_but_a_forged_one_attributes_not
     assert forged.community_id is None
     unknown = await _buy_through_link(shop, shop.member("Guesser"), "pc_1009999999999_TEA-BOWL")
     assert unknown.community_id is None
+    shop.fake.assert_no_errors()
+
+
+async def test_a_member_shares_a_product_link_of_the_group_and_a_sale_through_it_counts_for_the_group(
+    share_shop: Shop,
+) -> None:
+    shop = share_shop
+    staff = shop.member("Celadon staff")
+    await make_staff(shop, BRAND, staff)
+    bowls, _ = await _group_takes_the_offer(shop, "Bowl Makers", staff, "5")
+    mei = shop.member("Mei")
+    bowls.add_member(mei)
+
+    (usage,) = await shop.say(mei, bowls, "/link")
+    assert "/link SKU" in usage.content
+    (shared,) = await shop.say(mei, bowls, "/link TEA-BOWL")
+    assert "Celadon tea bowl" in shared.content
+    link = next(word for word in shared.content.split() if "?start=" in word)
+    assert link == f"https://t.me/{BOT_USERNAME}?start=pc_{-bowls.id}_TEA-BOWL"
+
+    li = shop.member("Li")  # a friend outside the group opens the link in private and buys
+    order = await _buy_through_link(shop, li, link.split("?start=")[1])
+    assert order.chat_id == li.id and order.community_id == bowls.id
+
+    (unknown,) = await shop.say(mei, bowls, "/link NO-SUCH-SKU")
+    assert "no longer available" in unknown.content
+    coffee = await shop.group_with_bot("Coffee Corner")  # has not allowed Celadon Studio: no link to give
+    coffee.add_member(mei)
+    (refused,) = await shop.say(mei, coffee, "/link TEA-BOWL")
+    assert f"{BRAND} is not allowed in this group" in refused.content and "start=" not in refused.content
     shop.fake.assert_no_errors()

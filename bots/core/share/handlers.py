@@ -1,4 +1,5 @@
-"""Commission offers in the group, /earnings for its moderators and /settlement for brand staff."""
+"""Commission offers in the group, /link for a product's link of the group, /earnings for its moderators and
+/settlement for brand staff."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from collections.abc import Sequence
 from bots.core.context import Context
 from bots.core.events import CommandEvent
 from bots.core.i18n import N_
+from bots.core.share import links
 from bots.core.share.chart import settlement_chart
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, HandlerTable
 from domain.errors import DomainError, ErrorCode
+from domain.moderation import settings as community_settings
 from domain.money import Money
 from domain.outgoing import Document, View
-from domain.share import commission, settlement
+from domain.share import attribution, commission, settlement
 from domain.share.errors import ShareError
 from domain.share.model import BASIS, SettlementLine
 from domain.share.report import chart_data, settlement_csv
@@ -134,7 +137,39 @@ async def settlement_command(ctx: Context, event: CommandEvent) -> None:
     await _send_report(ctx, event.chat.id, title, f"settlement-{brand.id}", lines)
 
 
+async def group_link(ctx: Context, event: CommandEvent) -> None:
+    """/link SKU in a group: the product's link that counts a sale made through it for this group."""
+    sku = event.args.strip()
+    if not sku:
+        await ctx.messenger.send(
+            event.chat.id, View(ctx.t("Send /link SKU, e.g. /link TEA-SET-01, for a product's link of this group."))
+        )
+        return
+    async with ctx.reading() as uow:
+        await community_settings.require_shop_open(uow, event.chat.id)
+        product = await attribution.group_link(uow, event.chat.id, sku)
+    link = ctx.deep_link(links.product_in_community_payload(event.chat.id, product.sku))
+    log.info("group %s: link of %s for %s", event.chat.id, product.sku, event.sender.id)
+    text = ctx.t(
+        "<b>{title}</b>, a link of this group:\n{link}\nWhoever opens it and buys in a private chat with me buys "
+        "through this group.",
+        title=product.title,
+        link=link,
+    )
+    await ctx.messenger.send(event.chat.id, View(text))
+
+
 def register(table: HandlerTable) -> None:
+    table.command(
+        Command(
+            "link",
+            group_link,
+            N_("A product's link of this group"),
+            GROUP_ONLY,
+            in_menu=False,
+            help=((Audience.MEMBER, N_("/link SKU · a product's link that counts for this group")),),
+        )
+    )
     table.command(
         Command(
             "share_offer",

@@ -16,6 +16,7 @@ from bots.core.moderation import giveaway_handlers
 from bots.core.points import handlers as points
 from bots.core.privacy import handlers as privacy
 from bots.core.referrals import handlers as referrals
+from bots.core.share import links as group_links
 from bots.core.shop import orders
 from bots.core.shop.handlers import show_product_by_sku
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, CommandFn
@@ -32,8 +33,6 @@ PERSONAL_LINKS: dict[str, CommandFn] = {
     privacy.START: privacy.privacy,
 }
 PRODUCT_LINK = re.compile(r"^p_([A-Za-z0-9_.\-]{1,40})$")
-# A product link carrying the community it was shared from: pc_<group chat id without its minus>_<SKU>.
-PRODUCT_IN_COMMUNITY_LINK = re.compile(r"^pc_([0-9]{1,16})_([A-Za-z0-9_.\-]{1,40})$")
 
 
 SECTIONS = {
@@ -93,9 +92,9 @@ async def help_for(ctx: Context, event: CommandEvent) -> View:
 
 
 async def start(ctx: Context, event: CommandEvent) -> None:
-    shared = PRODUCT_IN_COMMUNITY_LINK.match(event.args)
+    shared = group_links.parse(event.args)  # pc_<group>_<SKU>: a product shared from a group (/link)
     if shared:
-        await show_product_by_sku(ctx, event.chat, shared.group(2), community=-int(shared.group(1)))
+        await show_product_by_sku(ctx, event.chat, shared[1], community=shared[0])
         return
     link = PRODUCT_LINK.match(event.args)
     if link:
