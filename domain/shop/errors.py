@@ -52,6 +52,7 @@ class FulfilmentError(ErrorCode):
     FINAL_SALE = "return.final_sale"
     WINDOW_CLOSED = "return.window_closed"
     NOT_RETURNABLE = "return.not_returnable"
+    NOTHING_PAID = "return.nothing_paid"  # a free order (a membership's box): no money to return
     CSV_EMPTY = "fulfilment.csv_empty"
     CSV_BAD_LINE = "fulfilment.csv_bad_line"
     CSV_DUPLICATE = "fulfilment.csv_duplicate"

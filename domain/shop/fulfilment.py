@@ -237,8 +237,14 @@ async def cancel(
     uow: UnitOfWork, now: datetime, actor: Actor, order_id: int, operators: Sequence[int], reason: str = ""
 ) -> Refund:
     """Before it ships: the order is cancelled and its money goes back (Stars by the bot, other currencies on
-    the operators' refund list)."""
+    the operators' refund list). A free order (a membership's box) is only cancelled: there is nothing to give
+    back, so it must not wait on the refund list; the result then lists no payments."""
     order = await require_order_staff(uow, actor, order_id)
+    if order.free:
+        cancelled = await _advance(uow, order, CANCELLABLE, OrderStatus.CANCELLED, closed_at=now)
+        await uow.addresses.close(order.id, now)
+        await _tell(uow, now, cancelled, "cancelled_free", reason=_reason(reason, required=False))
+        return Refund(cancelled, ())
     refund = await money_goes_back(uow, now, order, CANCELLABLE, operators)
     if refund is None:
         current = await uow.orders.get(order.id)
@@ -278,7 +284,7 @@ async def returnable(uow: UnitOfWork, now: datetime, orders: Sequence[Order], po
     """Which of the member's orders a return can be asked for now (for the Return buttons of /orders)."""
     found = set()
     for order in orders:
-        if order.status not in RETURNABLE or order.fulfilment.return_requested_at is not None:
+        if order.status not in RETURNABLE or order.fulfilment.return_requested_at is not None or order.free:
             continue
         try:
             ends = await return_window_end(uow, order, policy)
@@ -296,6 +302,8 @@ async def may_return(uow: UnitOfWork, now: datetime, user_id: int, order_id: int
         raise DomainError(FulfilmentError.NO_SUCH_ORDER, number=order_id)
     if order.status not in RETURNABLE or order.fulfilment.return_requested_at is not None:
         raise DomainError(FulfilmentError.NOT_RETURNABLE, number=order_id)
+    if order.free:  # no money to return: a problem with it goes to the shop's people (the assistant's hand-over)
+        raise DomainError(FulfilmentError.NOTHING_PAID, number=order_id)
     ends = await return_window_end(uow, order, policy)
     if ends is None:
         raise DomainError(FulfilmentError.NOT_RETURNABLE, number=order_id)

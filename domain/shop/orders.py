@@ -124,6 +124,12 @@ class Order:
     def payload(self) -> str:
         return invoice_payload(self.id)
 
+    @property
+    def free(self) -> bool:
+        """Nothing is charged for it (a membership's box, included in what the membership costs): cancelling
+        it moves no money, and there is no money to return."""
+        return self.subtotal.amount == 0 and not self.shipping
+
 
 @dataclass(frozen=True, slots=True)
 class NewOrder:

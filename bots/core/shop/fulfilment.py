@@ -52,6 +52,10 @@ ERRORS: dict[ErrorCode, str] = {
     FulfilmentError.FINAL_SALE: N_("{title} is a final-sale item: it cannot be returned."),
     FulfilmentError.WINDOW_CLOSED: N_("The return window of order #{number} closed on {date}."),
     FulfilmentError.NOT_RETURNABLE: N_("Order #{number} cannot be returned now."),
+    FulfilmentError.NOTHING_PAID: N_(
+        "Order #{number} was included in your membership, so there is no money to return. Something wrong with "
+        "it? Tell me in a few words and the shop's team will answer."
+    ),
     FulfilmentError.CSV_EMPTY: N_("The file lists no orders."),
     FulfilmentError.CSV_BAD_LINE: N_("expected order_id,carrier,tracking_number"),
     FulfilmentError.CSV_DUPLICATE: N_("order #{number} is listed twice (first on line {line})"),
@@ -188,7 +192,7 @@ async def _act(
     event: ButtonEvent,
     callback: Callback,
     step: Callable[..., Awaitable[object]],
-    done: str,
+    done: str | Callable[[object], str],
     *args: object,
 ) -> None:
     """Run one console step on the button's order, answer the press, and show the order as it is now."""
@@ -201,7 +205,8 @@ async def _act(
     log.info("order %s: %s by %s", order_id, step.__name__, event.sender.id)
     if isinstance(result, Refund):
         await _refund_stars(ctx, result)
-    await ctx.messenger.answer_callback(event.callback_id, ctx.plain(done, number=order_id))
+    text = done if isinstance(done, str) else done(result)
+    await ctx.messenger.answer_callback(event.callback_id, ctx.plain(text, number=order_id))
     if event.chat is not None:
         await _show(ctx, event.chat.id, event, order_id)
 
@@ -215,7 +220,11 @@ async def deliver(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
 
 
 async def cancel(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
-    done = N_("Order #{number} is cancelled and refunded.")
+    def done(result: object) -> str:
+        if isinstance(result, Refund) and result.order.status is OrderStatus.CANCELLED:
+            return N_("Order #{number} is cancelled; nothing was charged for it.")  # a membership's box
+        return N_("Order #{number} is cancelled and refunded.")
+
     await _act(ctx, event, callback, fulfilment.cancel, done, ctx.settings.owner_ids)
 
 

@@ -158,6 +158,11 @@ def fulfilment_notice(ctx: Context, params: NoticeParams) -> View:
             title=title,
             amount=str(params.get("amount") or ""),
         ),
+        "cancelled_free": ctx.t(
+            "Your order #{order} ({title}) was cancelled before shipping. Nothing was charged for it.",
+            order=order,
+            title=title,
+        ),
         "return_requested": ctx.t(
             "We received your return request for order #{order}. The shop will answer soon.", order=order
         ),

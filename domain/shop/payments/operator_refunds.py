@@ -42,6 +42,8 @@ async def refund_order(uow: UnitOfWork, now: datetime, actor: Actor, order_id: i
         raise DomainError(ShopError.REFUND_UNKNOWN_ORDER, number=order_id)
     if order.status in (OrderStatus.REFUND_DUE, OrderStatus.REFUNDED):
         raise DomainError(ShopError.REFUND_ALREADY_DONE, number=order_id)
+    if order.free:  # a membership's box: nothing was charged for it (its brand cancels it before it ships)
+        raise DomainError(ShopError.REFUND_NOT_PAID, number=order_id)
     done = await money_goes_back(uow, now, order, tuple(KEPT_PAID), operators)
     if done is None:
         raise DomainError(ShopError.REFUND_NOT_PAID, number=order_id)
@@ -70,6 +72,8 @@ async def money_goes_back(
     await closing.participant_refunded(uow, now, order.id)
     await drop_lifecycle.order_refunded(uow, now, order.id, order.total.amount, operators)
     await after_paid.order_refunded(uow, now, order.id)
+    if order.free and not due:  # nothing was charged (a membership's box): nothing waits on the refund list
+        await uow.orders.transition(order.id, (OrderStatus.REFUND_DUE,), OrderStatus.REFUNDED)
     current = await uow.orders.get(order.id)
     assert current is not None
     return Refund(current, tuple(due))
