@@ -184,6 +184,10 @@ async def test_a_member_shares_a_product_link_of_the_group_and_a_sale_through_it
     order = await _buy_through_link(shop, li, link.split("?start=")[1])
     assert order.chat_id == li.id and order.community_id == bowls.id
 
+    (in_private,) = await shop.say(mei, None, "/link TEA-BOWL")  # the link is a group's: asked where it works
+    assert "/link works in a group" in in_private.content and "start=" not in in_private.content
+    (private_only,) = await shop.say(mei, bowls, "/settlement")
+    assert f"/settlement works in a private chat with me: @{BOT_USERNAME}" in private_only.content
     (unknown,) = await shop.say(mei, bowls, "/link NO-SUCH-SKU")
     assert "no longer available" in unknown.content
     coffee = await shop.group_with_bot("Coffee Corner")  # has not allowed Celadon Studio: no link to give

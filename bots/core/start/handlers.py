@@ -121,7 +121,16 @@ async def help_command(ctx: Context, event: CommandEvent) -> None:
 
 
 async def unknown_command(ctx: Context, event: CommandEvent) -> None:
-    text = ctx.t("I don't know the command /{command}.", command=echo(event.command))
+    """A command no handler takes here: one that works in the other kind of chat says where; else unknown."""
+    known = ctx.services.commands.get(event.command)
+    if known is not None and event.chat.is_private and GROUP_SCOPE in known.scopes:
+        text = ctx.t("/{command} works in a group I am in, not in this private chat.", command=known.name)
+    elif known is not None and event.chat.is_group and PRIVATE_SCOPE in known.scopes:
+        text = ctx.t(
+            "/{command} works in a private chat with me: @{bot}", command=known.name, bot=ctx.settings.username
+        )
+    else:
+        text = ctx.t("I don't know the command /{command}.", command=echo(event.command))
     await ctx.messenger.send(event.chat.id, View(text + "\n\n" + (await help_for(ctx, event)).text))
 
 
