@@ -233,6 +233,7 @@ async def test_an_operator_lists_the_requests_handed_over_and_a_member_cannot(
         await shop.say(mei, None, "my teapot arrived cracked & the lid < the pot, what now?")
         endpoint.reply({"intent": "handover", "skus": []})
         await shop.say(mei, group, f"@{BOT_USERNAME} a person please, my parcel is lost")
+        await shop.outbox_drained()  # each request's notice to the operator is sent before the list is asked for
 
         (listing,) = await shop.say(operator, None, "/handovers")
         assert listing.text.index("#2") < listing.text.index("#1")  # the newest first
@@ -252,3 +253,21 @@ async def test_an_operator_lists_the_requests_handed_over_and_a_member_cannot(
         assert "Only the shop's operators" in refused.text and "teapot" not in refused.text
         (member_help,) = await shop.say(mei, None, "/help")
         assert "/handovers" not in member_help.text
+
+
+async def test_a_long_list_of_requests_handed_over_comes_in_messages_telegram_takes(
+    framework: str, tmp_path: Path
+) -> None:
+    async with await shop_with(framework, tmp_path, owner_ids=(OPERATOR_ID,)) as shop:  # no model: rules
+        operator = shop.fake.user(OPERATOR_ID, "Olga")
+        await shop.say(operator, None, "/start")
+        complaint = "my parcel arrived broken " + "😡" * 280  # an emoji is two UTF-16 units for Telegram
+        for n in range(12):
+            (answer,) = await shop.say(shop.member(f"Member {n}"), None, complaint)
+            assert f"request #{n + 1}" in answer.text
+        await shop.outbox_drained()
+        listing = await shop.say(operator, None, "/handovers 12")
+        assert len(listing) > 1
+        shown = "\n".join(message.text for message in listing)
+        assert all(f"#{n}" in shown for n in range(1, 13)) and shown.index("#12") < shown.index("#1 ")
+        shop.fake.assert_no_errors()  # every message within Telegram's 4,096 characters

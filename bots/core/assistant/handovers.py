@@ -19,6 +19,8 @@ from domain.outgoing import View
 log = logging.getLogger(__name__)
 
 QUOTE = 300  # characters of a request shown in the list; the notice each operator got has up to 500
+# Telegram takes 4,096 UTF-16 code units of text a message; counting the HTML as sent leaves room to spare.
+MESSAGE_UNITS = 4000
 
 ERRORS: dict[ErrorCode, str] = {
     HandoverError.OPERATORS_ONLY: N_("Only the shop's operators can see the requests handed over."),
@@ -48,13 +50,15 @@ async def handovers_command(ctx: Context, event: CommandEvent) -> None:
     async with ctx.reading() as uow:
         found = await recent_handovers(uow, actor, count)
     log.info("operator %s listed %s requests handed over", event.sender.id, len(found))
-    await ctx.messenger.send(event.chat.id, handovers_view(ctx, found))
+    for view in handovers_views(ctx, found):
+        await ctx.messenger.send(event.chat.id, view)
 
 
-def handovers_view(ctx: Context, found: Sequence[Handover]) -> View:
+def handovers_views(ctx: Context, found: Sequence[Handover]) -> list[View]:
+    """The list, in as many messages as Telegram's length limit needs (50 long requests do not fit in one)."""
     if not found:
-        return View(ctx.t("No request has been handed over yet."))
-    lines = [ctx.t("<b>Requests handed over</b>, the newest first:")]
+        return [View(ctx.t("No request has been handed over yet."))]
+    messages = [ctx.t("<b>Requests handed over</b>, the newest first:")]
     for request in found:
         where = (
             ctx.t("in the private chat")
@@ -62,7 +66,7 @@ def handovers_view(ctx: Context, found: Sequence[Handover]) -> View:
             else ctx.t("in group {chat}", chat=request.chat_id)
         )
         text = request.text if len(request.text) <= QUOTE else request.text[: QUOTE - 1] + "…"
-        lines.append(
+        entry = (
             ctx.t(
                 "<b>#{number}</b> · {when} · member {member} {where}",
                 number=request.id,
@@ -73,4 +77,12 @@ def handovers_view(ctx: Context, found: Sequence[Handover]) -> View:
             + "\n"
             + html.escape(text)
         )
-    return View("\n\n".join(lines))
+        if _units(messages[-1]) + 2 + _units(entry) > MESSAGE_UNITS:
+            messages.append(entry)
+        else:
+            messages[-1] += "\n\n" + entry
+    return [View(text) for text in messages]
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
