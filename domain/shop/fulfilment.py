@@ -229,7 +229,8 @@ async def deliver(uow: UnitOfWork, now: datetime, actor: Actor, order_id: int) -
     order = await require_order_staff(uow, actor, order_id)
     delivered = await _advance(uow, order, (OrderStatus.SHIPPED,), OrderStatus.DELIVERED, delivered_at=now)
     await uow.addresses.close(order.id, now)
-    await _tell(uow, now, delivered, "delivered")
+    # A free order (a membership's box) has no return to ask for: its notice does not offer one.
+    await _tell(uow, now, delivered, "delivered_free" if delivered.free else "delivered")
     return delivered
 
 

@@ -124,4 +124,13 @@ async def test_a_shipped_box_offers_no_return_and_a_forged_return_is_refused(box
     assert "not paid, so there is nothing to refund" in refused.content
     (still,) = await shop.orders_of(mei)
     assert still.status is OrderStatus.SHIPPED
+
+    (card,) = await shop.say(cel, None, f"/order {order.id}")
+    pressed = await shop.press(cel, card, text=f"Delivered #{order.id}")
+    assert "delivered" in pressed.text, pressed.text
+    await outbox_drained(shop)
+    (delivered,) = [
+        m.content for m in shop.fake.sent(mei) if f"order #{order.id}" in m.content and "delivered" in m.content
+    ]
+    assert "Something wrong? Tell me" in delivered and "return" not in delivered
     shop.fake.assert_no_errors()

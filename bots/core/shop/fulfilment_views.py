@@ -152,6 +152,11 @@ def fulfilment_notice(ctx: Context, params: NoticeParams) -> View:
             order=order,
             title=title,
         ),
+        "delivered_free": ctx.t(
+            "Your order #{order} ({title}) is delivered. Enjoy it! Something wrong? Tell me in a few words.",
+            order=order,
+            title=title,
+        ),
         "cancelled": ctx.t(
             "Your order #{order} ({title}) was cancelled before shipping; {amount} will be refunded to you.",
             order=order,
