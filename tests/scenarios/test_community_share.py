@@ -34,6 +34,16 @@ products:
     kind: digital
     content: https://example.org/bowl
     brand: Celadon Studio
+  - sku: CUP.SMALL-2
+    title: Small celadon cup
+    description: A cup whose SKU holds a dot, which a Telegram link cannot carry.
+    price: 400
+    currency: XTR
+    stock: 50
+    tags: [cup]
+    kind: digital
+    content: https://example.org/cup
+    brand: Celadon Studio
 """
 
 
@@ -188,10 +198,45 @@ async def test_a_member_shares_a_product_link_of_the_group_and_a_sale_through_it
     assert "/link works in a group" in in_private.content and "start=" not in in_private.content
     (private_only,) = await shop.say(mei, bowls, "/settlement")
     assert f"/settlement works in a private chat with me: @{BOT_USERNAME}" in private_only.content
+    (operators_only,) = await shop.say(mei, bowls, "/refund 1")  # an operator's command is not advertised
+    assert "I don't know the command /refund" in operators_only.content
     (unknown,) = await shop.say(mei, bowls, "/link NO-SUCH-SKU")
     assert "no longer available" in unknown.content
     coffee = await shop.group_with_bot("Coffee Corner")  # has not allowed Celadon Studio: no link to give
     coffee.add_member(mei)
     (refused,) = await shop.say(mei, coffee, "/link TEA-BOWL")
     assert f"{BRAND} is not allowed in this group" in refused.content and "start=" not in refused.content
+    shop.fake.assert_no_errors()
+
+
+async def test_a_product_whose_sku_holds_a_dot_is_linked_by_its_id(share_shop: Shop) -> None:
+    shop = share_shop
+    staff = shop.member("Celadon staff")
+    await make_staff(shop, BRAND, staff)
+    bowls, _ = await _group_takes_the_offer(shop, "Bowl Makers", staff, "5")
+    mei = shop.member("Mei")
+    bowls.add_member(mei)
+    (shared,) = await shop.say(mei, bowls, "/link CUP.SMALL-2")
+    link = next(word for word in shared.content.split() if "?start=" in word)
+    payload = link.split("?start=")[1]
+    assert payload.startswith(f"pci_{-bowls.id}_") and all(c.isalnum() or c in "_-" for c in payload)
+    li = shop.member("Li")
+    order = await _buy_through_link(shop, li, payload)
+    assert order.lines[0].sku == "CUP.SMALL-2" and order.community_id == bowls.id
+    shop.fake.assert_no_errors()
+
+
+async def test_an_inline_card_of_a_product_whose_sku_holds_a_dot_opens_it_by_its_id(share_shop: Shop) -> None:
+    shop = share_shop
+    mei, jun = shop.member("Mei"), shop.member("Jun")
+    (result,) = await shop.inline(mei, "small cup")
+    group = await shop.group_with_bot("Cup Collectors")
+    chosen = await shop.fake.choose_inline_result(mei, group, shop.last_inline_query, result["id"])
+    await shop.settle(chosen)
+    buy = next(t for t in chosen.message.button_texts if t.startswith("Buy"))
+    answer = await shop.press(jun, chosen.message.inline_message_id, text=buy)
+    payload = answer.url.split("?start=")[1]
+    assert payload.startswith("pi_") and all(c.isalnum() or c in "_-" for c in payload)
+    (card,) = await shop.say(jun, None, f"/start {payload}")
+    assert "Small celadon cup" in card.content
     shop.fake.assert_no_errors()

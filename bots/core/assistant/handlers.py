@@ -16,6 +16,7 @@ from bots.core.memberships import views as membership_views
 from bots.core.points import views as points_views
 from bots.core.shop import handlers as shop
 from bots.core.shop import views as shop_views
+from bots.core.shop.links import ProductLink
 from bots.core.table import HandlerTable
 from domain.assistant.conversation import HANDOVER_NOTICE, Answer, Intent, ask
 from domain.memberships import joining
@@ -81,7 +82,7 @@ async def _show(ctx: Context, event: TextEvent, text: str, answer: Answer) -> No
             return
         await ctx.messenger.send(event.chat.id, views.found_intro(ctx, len(answer.products)))
         for product in answer.products:  # each card is read again from the database, with its Buy button
-            await shop.show_product_by_sku(ctx, event.chat, product.sku)
+            await shop.show_product_link(ctx, event.chat, ProductLink(sku=product.sku))
         return
     if answer.intent is Intent.HANDOVER:
         number = answer.handover_id or 0

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from bots.core.context import Context
 from bots.core.events import CommandEvent
 from bots.core.i18n import N_
-from bots.core.share import links
 from bots.core.share.chart import settlement_chart
+from bots.core.shop import links
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, HandlerTable
 from domain.errors import DomainError, ErrorCode
 from domain.moderation import settings as community_settings
@@ -148,7 +148,7 @@ async def group_link(ctx: Context, event: CommandEvent) -> None:
     async with ctx.reading() as uow:
         await community_settings.require_shop_open(uow, event.chat.id)
         product = await attribution.group_link(uow, event.chat.id, sku)
-    link = ctx.deep_link(links.product_in_community_payload(event.chat.id, product.sku))
+    link = ctx.deep_link(links.product_in_community_payload(event.chat.id, product))
     log.info("group %s: link of %s for %s", event.chat.id, product.sku, event.sender.id)
     text = ctx.t(
         "<b>{title}</b>, a link of this group:\n{link}\nWhoever opens it and buys in a private chat with me buys "

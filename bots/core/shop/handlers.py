@@ -9,7 +9,8 @@ from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.drops import handlers as drops
 from bots.core.events import ButtonEvent, Chat, CommandEvent
-from bots.core.shop import views
+from bots.core.shop import links, views
+from bots.core.shop.links import ProductLink
 from domain.memberships import perks
 from domain.moderation import settings as community_settings
 from domain.outgoing import MessageRef, View
@@ -60,15 +61,18 @@ async def open_product(ctx: Context, event: ButtonEvent, callback: Callback) -> 
     await ctx.messenger.answer_callback(event.callback_id)
 
 
-async def show_product_by_sku(ctx: Context, chat: Chat, sku: str, community: int | None = None) -> None:
-    """The card of a /start link; `community` is the group a `pc_` link names (checked when Buy is pressed)."""
+async def show_product_link(ctx: Context, chat: Chat, link: ProductLink) -> None:
+    """The card of a /start link; the group a `pc_` link names is only a claim, judged when Buy is pressed."""
     async with ctx.reading() as uow:
-        product = await catalog.product_by_sku(uow, sku)
+        if link.product_id is not None:
+            product = await catalog.product(uow, link.product_id)
+        else:
+            product = await catalog.product_by_sku(uow, link.sku or "")
         offer = None
         if chat.is_private:  # a private chat's id is the member's
             offer = await points_checkout.points_offer(uow, ctx.now(), ctx.settings.rewards, chat.id, product)
         members = await perks.advertised_price(uow, product)
-    await ctx.messenger.send(chat.id, views.product_card(ctx, product, offer, members, community))
+    await ctx.messenger.send(chat.id, views.product_card(ctx, product, offer, members, link.community))
 
 
 async def buy(ctx: Context, event: ButtonEvent, callback: Callback) -> None:
@@ -118,7 +122,7 @@ async def _send_invoice(
         # A card shared through inline mode: Telegram does not tell us the chat, so pay in private.
         async with ctx.reading() as uow:
             product = await catalog.product(uow, product_id)
-        await ctx.messenger.answer_callback(event.callback_id, url=ctx.deep_link(f"p_{product.sku}"))
+        await ctx.messenger.answer_callback(event.callback_id, url=ctx.deep_link(links.product_payload(product)))
         return
     async with ctx.uow() as uow:
         product = await catalog.product(uow, product_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from bots.core.callbacks import Callback
 from bots.core.context import Context
 from bots.core.drops import handlers as drops
@@ -16,9 +14,9 @@ from bots.core.moderation import giveaway_handlers
 from bots.core.points import handlers as points
 from bots.core.privacy import handlers as privacy
 from bots.core.referrals import handlers as referrals
-from bots.core.share import links as group_links
+from bots.core.shop import links as product_links
 from bots.core.shop import orders
-from bots.core.shop.handlers import show_product_by_sku
+from bots.core.shop.handlers import show_product_link
 from bots.core.table import GROUP_SCOPE, PRIVATE_SCOPE, Audience, Command, CommandFn
 from domain import member_registry
 from domain.brands import roles
@@ -32,7 +30,6 @@ PERSONAL_LINKS: dict[str, CommandFn] = {
     "invite": referrals.invite,
     privacy.START: privacy.privacy,
 }
-PRODUCT_LINK = re.compile(r"^p_([A-Za-z0-9_.\-]{1,40})$")
 
 
 SECTIONS = {
@@ -92,13 +89,9 @@ async def help_for(ctx: Context, event: CommandEvent) -> View:
 
 
 async def start(ctx: Context, event: CommandEvent) -> None:
-    shared = group_links.parse(event.args)  # pc_<group>_<SKU>: a product shared from a group (/link)
-    if shared:
-        await show_product_by_sku(ctx, event.chat, shared[1], community=shared[0])
-        return
-    link = PRODUCT_LINK.match(event.args)
-    if link:
-        await show_product_by_sku(ctx, event.chat, link.group(1))
+    link = product_links.parse(event.args)  # p_<SKU>, or pc_<group>_<SKU> from a group (bots/core/shop/links.py)
+    if link is not None:
+        await show_product_link(ctx, event.chat, link)
         return
     personal = PERSONAL_LINKS.get(event.args)
     if personal is not None:  # sent here from a group for a personal answer: give it now
@@ -123,6 +116,8 @@ async def help_command(ctx: Context, event: CommandEvent) -> None:
 async def unknown_command(ctx: Context, event: CommandEvent) -> None:
     """A command no handler takes here: one that works in the other kind of chat says where; else unknown."""
     known = ctx.services.commands.get(event.command)
+    if known is not None and known.audience == {Audience.OPERATOR}:
+        known = None  # the operators know their commands; nobody else needs to learn they exist
     if known is not None and event.chat.is_private and GROUP_SCOPE in known.scopes:
         text = ctx.t("/{command} works in a group I am in, not in this private chat.", command=known.name)
     elif known is not None and event.chat.is_group and PRIVATE_SCOPE in known.scopes:
