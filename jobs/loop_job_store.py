@@ -39,26 +39,14 @@ class StoreClosed(RuntimeError):
 # The longest the scheduler's thread waits for one query: the connection attempt (its own timeout, below)
 # and the query. A loop that has stopped never answers; the thread must not wait for it for ever.
 _ANSWER_TIMEOUT = 30.0
-_CONNECT_TIMEOUT = 5  # seconds; asyncpg's default is 60, aiosqlite's lock wait is its own `timeout`
-
-
-def async_store_url(database_url: str) -> str:
-    """The shop database's URL with its async driver (sqlite+aiosqlite, postgresql+asyncpg)."""
-    url = make_url(database_url)
-    backend = url.get_backend_name()
-    if backend == "sqlite":
-        url = url.set(drivername="sqlite+aiosqlite")
-    elif backend in ("postgresql", "postgres"):
-        url = url.set(drivername="postgresql+asyncpg")
-    return url.render_as_string(hide_password=False)
+_CONNECT_TIMEOUT = 5  # seconds; asyncpg's default is 60
 
 
 def _engine(database_url: str) -> AsyncEngine:
-    url = async_store_url(database_url)
+    """On the shop's PostgreSQL through asyncpg (SQLite's timers keep APScheduler's own store: jobs/timers.py)."""
+    url = make_url(database_url).set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
     # No pool: the store runs a query when a timer is set or comes due, a few times an hour, so an idle
     # connection would be kept for nothing, and one that died in an outage would need a ping to notice.
-    if url.startswith("sqlite"):
-        return create_async_engine(url, poolclass=NullPool, connect_args={"timeout": 30})
     return create_async_engine(url, poolclass=NullPool, connect_args={"timeout": _CONNECT_TIMEOUT})
 
 
