@@ -173,21 +173,31 @@ async def test_a_deep_link_carries_its_community_but_a_forged_one_attributes_not
     shop.fake.assert_no_errors()
 
 
-async def test_a_member_shares_a_product_link_of_the_group_and_a_sale_through_it_counts_for_the_group(
-    share_shop: Shop,
-) -> None:
-    shop = share_shop
+async def _mei_in_a_group_with_an_offer(shop: Shop) -> tuple[Any, Any]:
+    """Bowl Makers has taken Celadon Studio's offer; Mei is one of its members."""
     staff = shop.member("Celadon staff")
     await make_staff(shop, BRAND, staff)
     bowls, _ = await _group_takes_the_offer(shop, "Bowl Makers", staff, "5")
     mei = shop.member("Mei")
     bowls.add_member(mei)
+    return bowls, mei
+
+
+def _link_in(message: Any) -> str:
+    return next(word for word in message.content.split() if "?start=" in word)
+
+
+async def test_a_member_shares_a_product_link_of_the_group_and_a_sale_through_it_counts_for_the_group(
+    share_shop: Shop,
+) -> None:
+    shop = share_shop
+    bowls, mei = await _mei_in_a_group_with_an_offer(shop)
 
     (usage,) = await shop.say(mei, bowls, "/link")
     assert "/link SKU" in usage.content
     (shared,) = await shop.say(mei, bowls, "/link TEA-BOWL")
     assert "Celadon tea bowl" in shared.content
-    link = next(word for word in shared.content.split() if "?start=" in word)
+    link = _link_in(shared)
     assert link == f"https://t.me/{BOT_USERNAME}?start=pc_{-bowls.id}_TEA-BOWL"
 
     li = shop.member("Li")  # a friend outside the group opens the link in private and buys
@@ -211,14 +221,9 @@ async def test_a_member_shares_a_product_link_of_the_group_and_a_sale_through_it
 
 async def test_a_product_whose_sku_holds_a_dot_is_linked_by_its_id(share_shop: Shop) -> None:
     shop = share_shop
-    staff = shop.member("Celadon staff")
-    await make_staff(shop, BRAND, staff)
-    bowls, _ = await _group_takes_the_offer(shop, "Bowl Makers", staff, "5")
-    mei = shop.member("Mei")
-    bowls.add_member(mei)
+    bowls, mei = await _mei_in_a_group_with_an_offer(shop)
     (shared,) = await shop.say(mei, bowls, "/link CUP.SMALL-2")
-    link = next(word for word in shared.content.split() if "?start=" in word)
-    payload = link.split("?start=")[1]
+    payload = _link_in(shared).split("?start=")[1]
     assert payload.startswith(f"pci_{-bowls.id}_") and all(c.isalnum() or c in "_-" for c in payload)
     li = shop.member("Li")
     order = await _buy_through_link(shop, li, payload)
